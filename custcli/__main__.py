@@ -1,0 +1,3 @@
+from custcli.cli import main
+
+main()

@@ -1,0 +1,126 @@
+"""The `cust` command: the root Typer app, global options, and how failures are reported."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from custcli.errors import Ambiguous, CustError
+from custcli.session import Session, detect_lang
+
+
+class CustGroup(TyperGroup):
+    """Reports every expected failure as one line on stderr with exit 1 or 2, no traceback.
+
+    Set CUST_DEBUG=1 to see the traceback instead.
+    """
+
+    def main(
+        self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any
+    ) -> Any:
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name or "cust",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except Exception as exc:  # translated into one line, or re-raised just below
+            code = _report(exc)
+            if code is None or os.environ.get("CUST_DEBUG"):
+                raise
+            sys.exit(code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _report(exc: BaseException) -> int | None:
+    """Print the one line for an expected failure and return its exit code; None for a bug."""
+    from custcli import render
+
+    if isinstance(exc, Ambiguous):
+        render.table(
+            exc.matches,
+            [
+                ("code", "code"),
+                ("name", "name"),
+                ("owner", "owner"),
+                ("phone", "phone"),
+                ("district", "district"),
+            ],
+        )
+    if isinstance(exc, CustError):
+        render.error(str(exc))
+        return exc.exit_code
+    if isinstance(exc, typer.Abort):
+        render.error("aborted")
+        return 1
+    if isinstance(exc, typer.TyperException):  # click's usage errors and bad parameters
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            sys.stdout.write(ctx.get_help() + "\n")
+            return 0
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        render.error(exc.format_message().replace("\n", " ") + hint)
+        return getattr(exc, "exit_code", 2)
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        render.error("the database is busy in another cust; try again in a moment")
+        return 2
+    if isinstance(exc, OSError) and exc.filename:
+        render.error(f"{exc.filename}: {exc.strerror or exc}")
+        return 2
+    return None
+
+
+app = typer.Typer(
+    cls=CustGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="A customer file for field account managers (客户经理): cards, visits, orders, "
+    "complaints and the one-breath summary (一口清) before a visit.",
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="CUST_DB",
+            help="The database file (default: cust.db in your data folder).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Labels in zh or en (default: $CUST_LANG, then your locale)."),
+    ] = None,
+) -> None:
+    if lang not in (None, "zh", "en"):
+        raise typer.BadParameter("--lang is zh or en")
+    session = Session(db_path=db, lang=detect_lang(lang))
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+
+
+def _register() -> None:
+    from custcli.commands import customers, db
+
+    customers.register(app)
+    app.add_typer(db.app, name="db")
+
+
+_register()
+
+
+def main() -> None:
+    app()

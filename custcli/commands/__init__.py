@@ -1,0 +1,1 @@
+"""One Typer sub-app per concern; each command parses options, calls the domain, renders."""

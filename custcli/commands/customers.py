@@ -1,0 +1,228 @@
+"""Customer cards: add, edit, show, list, find, rm, history."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated
+
+import typer
+
+from custcli import render
+from custcli.domain import customers as domain
+from custcli.domain.fields import CARD_SECTIONS, CUSTOMER_FIELDS, FIELDS_BY_KEY
+from custcli.session import Session
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _option_name(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def card_sections(customer: dict, lang: str) -> list[render.Section]:
+    """The card's fields, labelled in lang, grouped as the registry says; empty ones left out."""
+    sections = []
+    for zh, en, keys in CARD_SECTIONS:
+        pairs = [
+            (FIELDS_BY_KEY[k].label(lang), FIELDS_BY_KEY[k].render(customer.get(k), lang))
+            for k in keys
+            if customer.get(k) is not None
+        ]
+        sections.append((zh if lang == "zh" else en, pairs))
+    extra = customer.get("extra") or {}
+    sections.append(("其他" if lang == "zh" else "Other", [(k, str(v)) for k, v in extra.items()]))
+    return sections
+
+
+def card_json(customer: dict) -> dict:
+    return {k: customer.get(k) for k in ("id", *FIELDS_BY_KEY, "extra")}
+
+
+def add(ctx: typer.Context, **values: str | None) -> None:
+    """Add a customer card: --code and --name are required, every other field is optional."""
+    session: Session = ctx.obj
+    customer = domain.add(session.conn, values)
+    render.line(f"added {customer['code']} {customer['name']}")
+
+
+# Every registry field becomes an option of `cust add`, with the registry's help.
+add.__signature__ = inspect.Signature(
+    [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        *(
+            inspect.Parameter(
+                f.key,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=str | None,
+                default=typer.Option(
+                    None,
+                    _option_name(f.key),
+                    show_default=False,
+                    help=f.help or f"{f.en} ({f.zh}): {f.type.hint}.",
+                ),
+            )
+            for f in CUSTOMER_FIELDS
+        ),
+    ]
+)
+add.__annotations__ = {}
+
+
+def edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    assignments: Annotated[
+        list[str],
+        typer.Option(
+            "--set", help="key=value; repeat for more (extra.KEY=value for an extra column)."
+        ),
+    ],
+) -> None:
+    """Change fields of a card; every change is kept in its history."""
+    session: Session = ctx.obj
+    customer, changes = domain.edit(session.conn, ref, domain.parse_assignments(assignments))
+    if not changes:
+        render.line(f"{customer['code']} {customer['name']}: nothing changed")
+        return
+    for key, (old, new) in changes.items():
+        render.line(
+            f"{customer['code']} {key}: {old if old is not None else ''} → "
+            f"{new if new is not None else ''}"
+        )
+
+
+def show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    as_json: JsonOption = False,
+) -> None:
+    """The customer's card."""
+    session: Session = ctx.obj
+    customer = domain.resolve(session.conn, ref)
+    if as_json:
+        render.emit_json({"card": card_json(customer)})
+        return
+    render.card(f"{customer['name']} · {customer['code']}", card_sections(customer, session.lang))
+
+
+def list_(
+    ctx: typer.Context,
+    district: Annotated[str | None, typer.Option(help="Only this district (片区).")] = None,
+    tier: Annotated[str | None, typer.Option(help="Only this tier (档位).")] = None,
+    format_: Annotated[
+        str | None, typer.Option("--format", help="Only this format (业态).")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="active, suspended or closed (default: all but closed).")
+    ] = None,
+    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    sort: Annotated[str, typer.Option(help="A field key; -key sorts descending.")] = "code",
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List customers (the roster, 客户一览表)."""
+    session: Session = ctx.obj
+    filters = {
+        "district": district,
+        "tier": tier,
+        "format": format_,
+        "status": status,
+        "account_manager": manager,
+    }
+    rows = domain.listing(session.conn, filters, sort, limit)
+    if as_json:
+        render.emit_json([card_json(r) for r in rows])
+        return
+    _customer_table(rows, session.lang)
+
+
+def _customer_table(rows: list[dict], lang: str) -> None:
+    keys = [f.key for f in CUSTOMER_FIELDS if f.in_list] + ["tier"]
+    render.table(
+        rows,
+        [(k, FIELDS_BY_KEY[k].label(lang)) for k in keys],
+        cell=lambda key, value: FIELDS_BY_KEY[key].render(value, lang),
+    )
+
+
+def find(
+    ctx: typer.Context,
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="Code, licence, name, owner, address, phone or its "
+            "last 4 digits, pinyin (zsyjd, zhangsan)."
+        ),
+    ],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Find customers, best matches first."""
+    session: Session = ctx.obj
+    rows = domain.find(session.conn, text, limit)
+    if as_json:
+        render.emit_json([{**card_json(r), "match": r["match"]} for r in rows])
+        return
+    if not rows:
+        raise domain.NotFound(f"nothing matches {text!r}")
+    _customer_table(rows, session.lang)
+
+
+def rm(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    purge: Annotated[
+        bool,
+        typer.Option(
+            "--purge", help="Delete the customer and everything on it, instead of closing it."
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm --purge.")] = False,
+) -> None:
+    """Close a customer (status closed; nothing is deleted), or --purge --yes to delete."""
+    session: Session = ctx.obj
+    if purge:
+        if not yes:
+            raise domain.BadInput(
+                "--purge deletes the customer with its visits, orders and "
+                "history; add --yes to confirm"
+            )
+        customer = domain.purge(session.conn, ref)
+        render.line(f"deleted {customer['code']} {customer['name']}")
+        return
+    customer = domain.close(session.conn, ref)
+    render.line(f"closed {customer['code']} {customer['name']}")
+
+
+def history(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Every change made to a card: field, old, new, when, by what."""
+    session: Session = ctx.obj
+    customer, changes = domain.history(session.conn, ref)
+    if as_json:
+        render.emit_json({"code": customer["code"], "changes": changes})
+        return
+    render.table(
+        changes,
+        [
+            ("changed_at", "when"),
+            ("field", "field"),
+            ("old", "old"),
+            ("new", "new"),
+            ("source", "by"),
+        ],
+        title=f"{customer['code']} {customer['name']}",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(add)
+    app.command()(edit)
+    app.command()(show)
+    app.command("list")(list_)
+    app.command()(find)
+    app.command()(rm)
+    app.command()(history)

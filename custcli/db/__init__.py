@@ -1,0 +1,1 @@
+"""The only SQL in cust: opening the file, migrations, and the query functions."""

@@ -1,0 +1,146 @@
+"""Queries on customers and their change history."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from custcli.domain.fields import CUSTOMER_KEYS
+
+_COLUMNS = ("id", *CUSTOMER_KEYS, "extra", "created_at", "updated_at")
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM customers"
+SORTABLE = frozenset(CUSTOMER_KEYS) | {"id", "created_at", "updated_at"}
+
+
+def _to_dict(row: sqlite3.Row | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    record = dict(row)
+    record["extra"] = json.loads(record["extra"] or "{}")
+    return record
+
+
+def by_code(conn: sqlite3.Connection, code: str) -> dict | None:
+    return _to_dict(conn.execute(f"{_SELECT} WHERE code = ?", (code,)).fetchone())
+
+
+def by_id(conn: sqlite3.Connection, customer_id: int) -> dict | None:
+    return _to_dict(conn.execute(f"{_SELECT} WHERE id = ?", (customer_id,)).fetchone())
+
+
+def by_license(conn: sqlite3.Connection, license_no: str) -> list[dict]:
+    rows = conn.execute(f"{_SELECT} WHERE license_no = ?", (license_no,)).fetchall()
+    return [_to_dict(r) for r in rows]
+
+
+def by_code_without_zeros(conn: sqlite3.Connection, code: str) -> list[dict]:
+    """Customers whose code equals `code` once leading zeros are dropped from both."""
+    rows = conn.execute(f"{_SELECT} WHERE ltrim(code, '0') = ltrim(?, '0')", (code,)).fetchall()
+    return [_to_dict(r) for r in rows]
+
+
+def all_codes(conn: sqlite3.Connection) -> dict[str, int]:
+    return {code: cid for cid, code in conn.execute("SELECT id, code FROM customers")}
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, Any], search_text: str) -> int:
+    record = {k: values.get(k) for k in CUSTOMER_KEYS if values.get(k) is not None}
+    record["extra"] = json.dumps(values.get("extra") or {}, ensure_ascii=False, sort_keys=True)
+    record["search_text"] = search_text
+    columns = ", ".join(record)
+    marks = ", ".join("?" for _ in record)
+    cur = conn.execute(f"INSERT INTO customers ({columns}) VALUES ({marks})", list(record.values()))
+    return cur.lastrowid
+
+
+def update(
+    conn: sqlite3.Connection,
+    customer_id: int,
+    values: Mapping[str, Any],
+    search_text: str | None = None,
+) -> None:
+    record = dict(values)
+    if "extra" in record:
+        record["extra"] = json.dumps(record["extra"] or {}, ensure_ascii=False, sort_keys=True)
+    if search_text is not None:
+        record["search_text"] = search_text
+    if not record:
+        return
+    sets = ", ".join(f"{k} = ?" for k in record)
+    conn.execute(
+        f"UPDATE customers SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', "
+        f"'localtime') WHERE id = ?",
+        [*record.values(), customer_id],
+    )
+
+
+def delete(conn: sqlite3.Connection, customer_id: int) -> None:
+    conn.execute("DELETE FROM customers WHERE id = ?", (customer_id,))
+
+
+def record_changes(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """rows: (customer_id, field, old, new, source, import_id)."""
+    conn.executemany(
+        "INSERT INTO changes (customer_id, field, old, new, source, import_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def history(conn: sqlite3.Connection, customer_id: int) -> list[dict]:
+    rows = conn.execute(
+        "SELECT id, field, old, new, changed_at, source, import_id FROM changes"
+        " WHERE customer_id = ? ORDER BY id",
+        (customer_id,),
+    )
+    return [dict(r) for r in rows]
+
+
+def listing(
+    conn: sqlite3.Connection,
+    filters: Mapping[str, Any],
+    sort: str = "code",
+    limit: int | None = None,
+    include_closed: bool = True,
+) -> list[dict]:
+    """Customers matching every filter (key = value), sorted by a registry key."""
+    if sort.lstrip("-") not in SORTABLE:
+        raise ValueError(f"cannot sort by {sort!r}; sort keys are: {', '.join(sorted(SORTABLE))}")
+    clauses = [f"{k} = ?" for k in filters]
+    if not include_closed:
+        clauses.append("status != 'closed'")
+    where = " AND ".join(clauses) or "1"
+    order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}, code"
+    sql = f"{_SELECT} WHERE {where} ORDER BY {order}"
+    params = list(filters.values())
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_to_dict(r) for r in conn.execute(sql, params)]
+
+
+def search_candidates(
+    conn: sqlite3.Connection, text: str, digits: str | None, limit: int = 500
+) -> list[dict]:
+    """Customers whose identifying fields or pinyin hold text, or whose phone ends in digits.
+
+    Each result keeps its search_text so that the caller can rank pinyin matches.
+    """
+    like = f"%{text}%"
+    clauses = [
+        "code = ?",
+        "license_no = ?",
+        "name LIKE ?",
+        "owner LIKE ?",
+        "address LIKE ?",
+        "search_text LIKE ?",
+        "phone LIKE ?",
+    ]
+    params: list[Any] = [text, text, like, like, like, f"%{text.lower()}%", like]
+    if digits:
+        clauses.append("phone LIKE ?")
+        params.append(f"%{digits}")
+    sql = f"{_SELECT.replace(' FROM', ', search_text FROM')} WHERE {' OR '.join(clauses)} LIMIT ?"
+    return [_to_dict(r) for r in conn.execute(sql, [*params, limit])]

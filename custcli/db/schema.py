@@ -1,0 +1,166 @@
+"""Forward-only schema migrations (sqlite-utils' Migrations).
+
+Each migration is frozen once released: it names its columns and types itself rather than
+reading the field registry, so that a file made by any earlier cust upgrades the same way.
+Codes, phones and licence numbers are TEXT: type guessing would eat their leading zeros.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("cust")
+
+_NOW = "(strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))"
+
+
+@migrations()
+def m001_customers(db: Database) -> None:
+    db.execute(f"""
+        CREATE TABLE customers (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            owner TEXT, phone TEXT, address TEXT, license_no TEXT, district TEXT,
+            account_manager TEXT, tier INTEGER, category TEXT, format TEXT, market TEXT,
+            visit_cycle_days INTEGER, order_method TEXT, order_cycle TEXT, delivery_day TEXT,
+            settlement TEXT, business_hours TEXT, facility TEXT, signage TEXT, legal_rep TEXT,
+            store_manager TEXT, compliance TEXT, status TEXT NOT NULL DEFAULT 'active',
+            opened_on TEXT, birthday TEXT, preferences TEXT, notes TEXT,
+            extra TEXT NOT NULL DEFAULT '{{}}',
+            search_text TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT {_NOW},
+            updated_at TEXT NOT NULL DEFAULT {_NOW}
+        )""")
+    db.execute("CREATE INDEX idx_customers_license ON customers(license_no)")
+    db.execute("CREATE INDEX idx_customers_district ON customers(district, tier)")
+    db.execute("""
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            sheet TEXT,
+            counts TEXT NOT NULL DEFAULT '{}',
+            imported_at TEXT NOT NULL,
+            undone_at TEXT
+        )""")
+    db.execute(f"""
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            changed_at TEXT NOT NULL DEFAULT {_NOW},
+            source TEXT NOT NULL,
+            import_id INTEGER REFERENCES imports(id)
+        )""")
+    db.execute("CREATE INDEX idx_changes_customer ON changes(customer_id, id)")
+    db.execute("CREATE INDEX idx_changes_import ON changes(import_id)")
+
+
+@migrations()
+def m002_orders_visits_brands(db: Database) -> None:
+    db.execute("""
+        CREATE TABLE orders (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            brand TEXT NOT NULL,
+            qty REAL NOT NULL,
+            amount REAL,
+            unit_price REAL,
+            import_id INTEGER REFERENCES imports(id),
+            row_key TEXT UNIQUE
+        )""")
+    db.execute("CREATE INDEX idx_orders_customer_date ON orders(customer_id, date)")
+    db.execute("CREATE INDEX idx_orders_date ON orders(date)")
+    db.execute("CREATE INDEX idx_orders_import ON orders(import_id)")
+    db.execute(f"""
+        CREATE TABLE visits (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '实地',
+            note TEXT,
+            found TEXT,
+            satisfaction INTEGER,
+            manager TEXT,
+            import_id INTEGER REFERENCES imports(id),
+            row_key TEXT UNIQUE,
+            created_at TEXT NOT NULL DEFAULT {_NOW}
+        )""")
+    db.execute("CREATE INDEX idx_visits_customer_date ON visits(customer_id, date)")
+    db.execute("CREATE INDEX idx_visits_date ON visits(date)")
+    db.execute("CREATE INDEX idx_visits_import ON visits(import_id)")
+    db.execute(f"""
+        CREATE TABLE brands (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            wholesale_price REAL,
+            retail_price REAL,
+            price_class INTEGER,
+            features TEXT,
+            promotion TEXT,
+            import_id INTEGER REFERENCES imports(id),
+            updated_at TEXT NOT NULL DEFAULT {_NOW}
+        )""")
+
+
+@migrations()
+def m003_relationship(db: Database) -> None:
+    db.execute(f"""
+        CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            visit_id INTEGER REFERENCES visits(id) ON DELETE SET NULL,
+            text TEXT NOT NULL,
+            due TEXT,
+            done_on TEXT,
+            created_at TEXT NOT NULL DEFAULT {_NOW}
+        )""")
+    db.execute("CREATE INDEX idx_followups_open ON followups(done_on, due)")
+    db.execute("CREATE INDEX idx_followups_customer ON followups(customer_id)")
+    db.execute("""
+        CREATE TABLE complaints (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL DEFAULT '其他',
+            text TEXT NOT NULL,
+            opened_on TEXT NOT NULL,
+            resolved_on TEXT,
+            resolution TEXT
+        )""")
+    db.execute("CREATE INDEX idx_complaints_customer ON complaints(customer_id)")
+    db.execute("CREATE INDEX idx_complaints_open ON complaints(resolved_on, opened_on)")
+    db.execute("""
+        CREATE TABLE key_dates (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            day TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX idx_key_dates_customer ON key_dates(customer_id)")
+    db.execute(f"""
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            noted_on TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT {_NOW}
+        )""")
+    db.execute("CREATE INDEX idx_notes_customer ON notes(customer_id)")
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply what is pending, each migration in its own transaction, then stamp user_version.
+
+    user_version lets open_db() see that nothing is pending without importing sqlite-utils.
+    """
+    db = Database(conn, execute_plugins=False)
+    migrations.apply(db)
+    conn.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")

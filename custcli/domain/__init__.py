@@ -1,0 +1,1 @@
+"""Pure logic: no typer, rich or spreadsheet libraries here."""

@@ -1,0 +1,209 @@
+"""Customer cards: add, edit, close, purge, find, and resolve a REF to one customer."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from custcli.db import customers as q
+from custcli.db.connection import write_transaction
+from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY, customer_field
+from custcli.domain.search import rank, search_text
+from custcli.errors import Ambiguous, BadInput, NotFound
+
+
+def parse_values(raw: Mapping[str, object]) -> dict[str, Any]:
+    """Parse user-given values by the registry; BadInput names the field and its valid form."""
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key.startswith("extra."):
+            values.setdefault("extra", {})[key[6:]] = value
+            continue
+        try:
+            field = customer_field(key)
+        except ValueError as error:
+            raise BadInput(str(error)) from None
+        try:
+            values[key] = field.parse(value)
+        except ValueError as error:
+            raise BadInput(f"{key}: {error}") from None
+    return values
+
+
+def parse_assignments(assignments: Iterable[str]) -> dict[str, object]:
+    """["phone=138…", "extra.冰柜=有"] → {"phone": "138…", "extra.冰柜": "有"}."""
+    raw: dict[str, object] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise BadInput(f"--set takes key=value, got {item!r}")
+        raw[key.strip()] = value
+    return raw
+
+
+def add(conn: sqlite3.Connection, raw: Mapping[str, object], source: str = "add") -> dict:
+    values = parse_values({k: v for k, v in raw.items() if v is not None})
+    for field in CUSTOMER_FIELDS:
+        if field.required and not values.get(field.key):
+            raise BadInput(f"--{field.key.replace('_', '-')} is required")
+    with write_transaction(conn):
+        if q.by_code(conn, values["code"]):
+            raise BadInput(f"customer {values['code']} exists already; use `cust edit`")
+        customer_id = q.insert(conn, values, search_text(values.get("name"), values.get("owner")))
+        q.record_changes(conn, [(customer_id, "(created)", None, values["name"], source, None)])
+    return q.by_id(conn, customer_id)
+
+
+def diff(current: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """{key: (old, new)} for every value that differs; extra merges key by key."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for key, new in values.items():
+        if key == "extra":
+            old_extra = current.get("extra") or {}
+            for extra_key, extra_value in new.items():
+                if old_extra.get(extra_key) != extra_value:
+                    changes[f"extra.{extra_key}"] = (old_extra.get(extra_key), extra_value)
+        elif current.get(key) != new:
+            changes[key] = (current.get(key), new)
+    return changes
+
+
+def apply_changes(
+    conn: sqlite3.Connection,
+    current: dict,
+    changes: Mapping[str, tuple],
+    source: str,
+    import_id: int | None = None,
+) -> None:
+    """Write changes to one customer and keep each in its history. Caller holds the transaction."""
+    columns: dict[str, Any] = {}
+    extra = dict(current.get("extra") or {})
+    for key, (_old, new) in changes.items():
+        if key.startswith("extra."):
+            if new is None:
+                extra.pop(key[6:], None)
+            else:
+                extra[key[6:]] = new
+            columns["extra"] = extra
+        else:
+            columns[key] = new
+    if "code" in columns and columns["code"] is None:
+        raise BadInput("code cannot be emptied")
+    if "name" in columns and columns["name"] is None:
+        raise BadInput("name cannot be emptied")
+    renamed = "name" in columns or "owner" in columns
+    merged = {**current, **columns}
+    q.update(
+        conn,
+        current["id"],
+        columns,
+        search_text(merged.get("name"), merged.get("owner")) if renamed else None,
+    )
+    q.record_changes(
+        conn,
+        [
+            (
+                current["id"],
+                key,
+                _history_value(key, old),
+                _history_value(key, new),
+                source,
+                import_id,
+            )
+            for key, (old, new) in changes.items()
+        ],
+    )
+
+
+def _history_value(key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    return FIELDS_BY_KEY[key].render(value) if key in FIELDS_BY_KEY else str(value)
+
+
+def edit(conn: sqlite3.Connection, ref: str, raw: Mapping[str, object]) -> tuple[dict, dict]:
+    """Apply --set values; returns the card after and the changes made."""
+    values = parse_values(raw)
+    with write_transaction(conn):
+        current = resolve(conn, ref)
+        if (
+            "code" in values
+            and values["code"] != current["code"]
+            and q.by_code(conn, values["code"])
+        ):
+            raise BadInput(f"customer {values['code']} exists already")
+        changes = diff(current, values)
+        if changes:
+            apply_changes(conn, current, changes, "edit")
+    return q.by_id(conn, current["id"]), changes
+
+
+def close(conn: sqlite3.Connection, ref: str) -> dict:
+    with write_transaction(conn):
+        current = resolve(conn, ref)
+        if current["status"] != "closed":
+            apply_changes(conn, current, {"status": (current["status"], "closed")}, "rm")
+    return q.by_id(conn, current["id"])
+
+
+def purge(conn: sqlite3.Connection, ref: str) -> dict:
+    """Delete a customer and everything that hangs on it (visits, orders, history…)."""
+    with write_transaction(conn):
+        current = resolve(conn, ref)
+        q.delete(conn, current["id"])
+    return current
+
+
+def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
+    """Customers matching text by code, licence, name, owner, address, phone (or its tail), pinyin.
+
+    Best matches first; each result carries its rank under "match".
+    """
+    text = text.strip()
+    if not text:
+        raise BadInput("give some text to find: a code, name, pinyin, phone or its last 4 digits")
+    digits = text if text.isdigit() and len(text) >= 4 else None
+    ranked = []
+    for customer in q.search_candidates(conn, text, digits):
+        score = rank(customer, text)
+        if score is not None:
+            customer.pop("search_text", None)
+            ranked.append((score, customer["status"] == "closed", customer["code"], customer))
+    ranked.sort(key=lambda item: item[:3])
+    return [{**c, "match": score} for score, _closed, _code, c in ranked[:limit]]
+
+
+def resolve(conn: sqlite3.Connection, ref: str) -> dict:
+    """A customer code, an internal id (#12 or 12), or text that finds exactly one customer."""
+    ref = str(ref).strip()
+    found = q.by_code(conn, ref)
+    if found:
+        return found
+    id_text = ref.removeprefix("#")
+    if id_text.isdigit():
+        found = q.by_id(conn, int(id_text))
+        if found:
+            return found
+    matches = find(conn, ref) if ref else []
+    if not matches:
+        raise NotFound(f"no customer matches {ref!r}; try `cust find` or `cust list`")
+    best = [m for m in matches if m["match"] == matches[0]["match"]]
+    if len(matches) == 1 or (len(best) == 1 and best[0]["match"] <= 3):
+        return q.by_id(conn, best[0]["id"])
+    raise Ambiguous(f"{len(matches)} customers match {ref!r}; give the code of one", matches)
+
+
+def history(conn: sqlite3.Connection, ref: str) -> tuple[dict, list[dict]]:
+    customer = resolve(conn, ref)
+    return customer, q.history(conn, customer["id"])
+
+
+def listing(
+    conn: sqlite3.Connection, filters: Mapping[str, object], sort: str, limit: int | None
+) -> list[dict]:
+    parsed = parse_values({k: v for k, v in filters.items() if v is not None})
+    try:
+        return q.listing(conn, parsed, sort, limit, include_closed="status" in parsed)
+    except ValueError as error:
+        raise BadInput(str(error)) from None

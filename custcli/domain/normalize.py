@@ -1,0 +1,457 @@
+"""Normalisers: turn what a spreadsheet cell or a command-line option holds into a stored value.
+
+Every `parse_*` takes whatever a reader gives (str, int, float, date, datetime or None),
+returns the canonical stored value or None for "empty", and raises ValueError with a short
+reason that never quotes the value (reasons end up in logs beside row numbers, and the values
+are customers' personal data). Every `render_*` is the inverse for display and export:
+`parse_x(render_x(v)) == v` for every stored value v.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+# Excel's day zero for the 1900 date system (serial 1 = 1900-01-01, with the fake 1900-02-29).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serials Excel can show as dates people actually have: 1930-01-01 .. 2099-12-31.
+_SERIAL_RANGE = (10959, 73050)
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def clean_text(value: object) -> str | None:
+    """Trim every kind of space (ideographic U+3000 and NBSP included); empty is None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\u00a0", " ").strip()
+    return text or None
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits, letters and punctuation to their ASCII forms (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_text(value: object) -> str | None:
+    return clean_text(value)
+
+
+def render_text(value: str | None, lang: str = "en") -> str:
+    return "" if value is None else str(value)
+
+
+# --- codes and licence numbers -------------------------------------------------------------
+
+_CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-.]*")
+
+
+def parse_code(value: object) -> str | None:
+    """A customer code as text: keeps leading zeros, undoes Excel's "123.0" and refuses "1.2E+11".
+
+    A code that Excel turned into scientific notation has lost digits that nothing can restore.
+    """
+    if isinstance(value, bool):
+        raise ValueError("not a code")
+    if isinstance(value, float):
+        if not value.is_integer() or not math.isfinite(value):
+            raise ValueError("not a whole-number code")
+        value = int(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = halfwidth(text).lstrip("'").replace(" ", "")
+    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+", text):
+        raise ValueError(
+            "code was turned into scientific notation by Excel and has lost digits;"
+            " format the column as text and export again"
+        )
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    if not _CODE_RE.fullmatch(text):
+        raise ValueError("a code is letters and digits")
+    return text
+
+
+def parse_license(value: object) -> str | None:
+    """A 12-digit licence number. One that came as a number lost its leading zeros: pad it."""
+    came_as_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    text = parse_code(value)
+    if text is None:
+        return None
+    if came_as_number and text.isdigit() and len(text) < 12:
+        text = text.zfill(12)
+    return text
+
+
+# --- phones --------------------------------------------------------------------------------
+
+_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE_RE = re.compile(r"0\d{9,11}")
+_PHONE_SPLIT_RE = re.compile(r"[/,;，；、]|\s{2,}")
+
+
+def _one_phone(raw: str) -> str:
+    text = halfwidth(raw)
+    # Area code kept apart from the number only where the writer made it clear with a separator.
+    digits = re.sub(r"[\s\-()（）.]", "", text)
+    digits = re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", digits)
+    if not digits.isdigit():
+        raise ValueError("a phone number is digits, spaces and dashes")
+    if _MOBILE_RE.fullmatch(digits):
+        return digits
+    sep = re.fullmatch(r"\s*(?:\((0\d{2,3})\)|(0\d{2,3})[\s\-]+)\s*(\d{7,8})\s*", text)
+    if sep:
+        return f"{sep.group(1) or sep.group(2)}-{sep.group(3)}"
+    if _LANDLINE_RE.fullmatch(digits):
+        # 3-digit area codes are 010 and 02x; every other one has four digits.
+        cut = 3 if digits.startswith(("010", "02")) else 4
+        if 7 <= len(digits) - cut <= 8:
+            return f"{digits[:cut]}-{digits[cut:]}"
+    if 7 <= len(digits) <= 8:
+        return digits  # a local number without area code
+    raise ValueError("not a mobile (11 digits from 1) or a landline with area code")
+
+
+def parse_phone(value: object) -> str | None:
+    """Mobiles as 11 digits; landlines as area code, dash, number; several joined by "/"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    parts = [p for p in _PHONE_SPLIT_RE.split(text) if p.strip()]
+    return "/".join(_one_phone(p) for p in parts)
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_NUMBER_RE = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_UNIT_SUFFIX_RE = re.compile(r"(元/条|元/包|元|条|箱|包|支|件|个|次|天|%)$")
+
+
+def parse_number(value: object) -> float | None:
+    """A number from 1,234.50元, 52条, ￥30 or a numeric cell."""
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        return float(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = halfwidth(text).replace(",", "").replace(" ", "").lstrip("¥￥$")
+    text = _UNIT_SUFFIX_RE.sub("", text)
+    if not _NUMBER_RE.fullmatch(text):
+        raise ValueError("not a number")
+    return float(text)
+
+
+def render_number(value: float | None, lang: str = "en") -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def cn_number(text: str) -> int | None:
+    """Chinese numerals up to 99 (九, 十四, 二十六) as an int; None when it is not one."""
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[c]) for c in text)) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def parse_int(value: object) -> int | None:
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not float(number).is_integer():
+        raise ValueError("not a whole number")
+    return int(number)
+
+
+def render_int(value: int | None, lang: str = "en") -> str:
+    return "" if value is None else str(value)
+
+
+def parse_tier(value: object) -> int | None:
+    """A 档位 from 12, "12档", "D12", "第12档" or "十二档"; 1 to 30 in the trade."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = halfwidth(text).upper().removeprefix("第").removeprefix("D").removesuffix("档")
+    tier = cn_number(text)
+    if tier is None:
+        try:
+            tier = parse_int(text)
+        except ValueError:
+            raise ValueError("a tier is a number from 1 to 30 (12, 12档, D12)") from None
+    if tier is None or not 1 <= tier <= 30:
+        raise ValueError("a tier is a number from 1 to 30")
+    return tier
+
+
+# --- visit cycles --------------------------------------------------------------------------
+
+_CYCLE_WORDS = {
+    "每天": 1,
+    "每日": 1,
+    "天": 1,
+    "每周": 7,
+    "一周一次": 7,
+    "周": 7,
+    "一周": 7,
+    "每星期": 7,
+    "单周": 7,
+    "双周": 14,
+    "两周": 14,
+    "每两周": 14,
+    "两周一次": 14,
+    "隔周": 14,
+    "半月": 15,
+    "每半月": 15,
+    "半月一次": 15,
+    "每月": 30,
+    "月": 30,
+    "一月一次": 30,
+    "每月一次": 30,
+}
+
+
+def parse_cycle(value: object) -> int | None:
+    """Visit cycle in days: 7, "7天", "每周", "一周一次", "双周", "每月", "10天"."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = halfwidth(text).replace(" ", "")
+    if text in _CYCLE_WORDS:
+        return _CYCLE_WORDS[text]
+    match = re.fullmatch(r"(?:每)?(\d+|[一二两三四五六七八九十]+)(天|日|周|月)(?:一次)?", text)
+    if match:
+        count = int(match.group(1)) if match.group(1).isdigit() else cn_number(match.group(1))
+        days = count * {"天": 1, "日": 1, "周": 7, "月": 30}[match.group(2)] if count else 0
+    else:
+        try:
+            days = parse_int(text)
+        except ValueError:
+            raise ValueError("a visit cycle is days (7, 10天) or 每周, 双周, 每月") from None
+    if not days or not 1 <= days <= 366:
+        raise ValueError("a visit cycle is 1 to 366 days")
+    return days
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+)
+_CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+
+
+def excel_serial_to_date(serial: float) -> dt.date:
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_date(value: object) -> str | None:
+    """An ISO date from a date cell, an Excel serial, 2024/3/5, 2024年3月5日 or 20240305."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+            return excel_serial_to_date(value).isoformat()
+        if isinstance(value, int) or float(value).is_integer():
+            value = str(int(value))  # 20240305 typed as a number
+        else:
+            raise ValueError("not a date")
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = halfwidth(text)
+    match = _CN_DATE_RE.fullmatch(text)
+    if match:
+        text = "-".join(match.groups())
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return parse_date(float(text))
+    raise ValueError("not a date (use 2024-03-05, 2024/3/5 or 2024年3月5日)")
+
+
+# --- days in the year (birthdays, anniversaries), solar or lunar ---------------------------
+
+_LUNAR_MONTHS = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
+_LUNAR_DAY_TENS = ["初", "十", "廿", "三"]
+
+
+def _lunar_month_name(month: int) -> str:
+    return _LUNAR_MONTHS[month - 1] + "月"
+
+
+def _lunar_day_name(day: int) -> str:
+    if day == 10:
+        return "初十"
+    if day == 20:
+        return "二十"
+    if day == 30:
+        return "三十"
+    return _LUNAR_DAY_TENS[day // 10] + "一二三四五六七八九"[day % 10 - 1]
+
+
+_LUNAR_MONTH_BY_NAME = {_lunar_month_name(m).removesuffix("月"): m for m in range(1, 13)}
+_LUNAR_MONTH_BY_NAME.update({"元": 1, "十一": 11, "十二": 12, "臘": 12})
+_LUNAR_DAY_BY_NAME = {_lunar_day_name(d): d for d in range(1, 31)}
+
+
+def _lunar_number(text: str, names: dict[str, int]) -> int | None:
+    return int(text) if text.isdigit() else names.get(text)
+
+
+def parse_yearday(value: object) -> str | None:
+    """A birthday or anniversary, stored as one of:
+
+    "1975-04-12" (solar, year known), "--04-12" (solar, year unknown, ISO 8601),
+    "lunar:--03-08" or "lunar:1975-03-08" (lunar month and day: 农历三月初八).
+    Accepts those forms, any date form parse_date takes, "4月12日", "04-12", and
+    "农历三月初八" / "农历3月8日" / "lunar 3-8".
+    """
+    text = clean_text(value) if isinstance(value, str) else None
+    if text is None:
+        if value is None or value == "":
+            return None
+        return parse_date(value)
+    text = halfwidth(text).replace(" ", "")
+    lunar = text.startswith(("农历", "lunar:", "lunar", "阴历"))
+    if lunar:
+        text = re.sub(r"^(农历|阴历|lunar:?)", "", text)
+    year = None
+    match = re.fullmatch(
+        r"(?:(\d{4})[-/.年])?(\d{1,2}|[正元冬腊臘一二三四五六七八九十]+)[-/.月]"
+        r"(\d{1,2}|[初十廿三一二四五六七八九]+)[日号]?",
+        text.removeprefix("--"),
+    )
+    if match and lunar:
+        year = match.group(1)
+        month = _lunar_number(match.group(2), _LUNAR_MONTH_BY_NAME)
+        day = _lunar_number(match.group(3), _LUNAR_DAY_BY_NAME)
+        if not month or not day or not (1 <= month <= 12 and 1 <= day <= 30):
+            raise ValueError("not a lunar month and day (农历三月初八)")
+        return f"lunar:{year or '-'}-{month:02d}-{day:02d}"
+    if lunar:
+        raise ValueError("not a lunar month and day (农历三月初八)")
+    if match and match.group(2).isdigit() and match.group(3).isdigit():
+        year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+        dt.date(int(year) if year else 2000, month, day)  # 2000 is a leap year: 02-29 is fine
+        return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    return parse_date(text)
+
+
+def render_yearday(value: str | None, lang: str = "zh") -> str:
+    if not value:
+        return ""
+    if value.startswith("lunar:"):
+        year, month, day = value[6:].rsplit("-", 2)
+        year = year.strip("-")
+        if lang == "zh":
+            prefix = f"{year}年" if year else ""
+            return f"农历{prefix}{_lunar_month_name(int(month))}{_lunar_day_name(int(day))}"
+        return f"lunar {year + '-' if year else ''}{int(month)}-{int(day)}"
+    return value
+
+
+# --- status --------------------------------------------------------------------------------
+
+STATUSES = {"active": "在营", "suspended": "暂停", "closed": "关闭"}
+_STATUS_WORDS = {
+    "active": "active",
+    "正常": "active",
+    "在营": "active",
+    "营业": "active",
+    "有效": "active",
+    "经营": "active",
+    "suspended": "suspended",
+    "暂停": "suspended",
+    "停业": "suspended",
+    "歇业": "suspended",
+    "closed": "closed",
+    "关闭": "closed",
+    "注销": "closed",
+    "无效": "closed",
+    "已注销": "closed",
+    "关停": "closed",
+}
+
+
+def render_status(value: str | None, lang: str = "en") -> str:
+    if not value:
+        return ""
+    return STATUSES.get(value, value) if lang == "zh" else value
+
+
+def parse_status(value: object) -> str | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    status = _STATUS_WORDS.get(text.lower())
+    if status is None:
+        raise ValueError("status is one of active (在营), suspended (暂停), closed (关闭)")
+    return status
+
+
+# --- small scores ----------------------------------------------------------------------------
+
+
+def parse_price_class(value: object) -> int | None:
+    """A price class (价类) 1 to 5 from 1, "1类", "一类" or "一"."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = halfwidth(text).removesuffix("类").removesuffix("价")
+    number = cn_number(text) if not text.isdigit() else int(text)
+    if number is None or not 1 <= number <= 5:
+        raise ValueError("a price class is 1 to 5 (一类 … 五类)")
+    return number
+
+
+def parse_satisfaction(value: object) -> int | None:
+    """A satisfaction score from 1 (poor) to 5 (very good)."""
+    score = parse_int(value)
+    if score is not None and not 1 <= score <= 5:
+        raise ValueError("satisfaction is a score from 1 to 5")
+    return score

@@ -1,0 +1,84 @@
+"""Pinyin search keys and ranking for `cust find` and REF resolution.
+
+Pinyin is worked out when a card is written and stored in customers.search_text, so that
+reading commands never import pypinyin (~320 ms).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+@functools.cache
+def _char_readings(char: str) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin
+
+    return tuple(pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")[0] or ("",))
+
+
+def _phrase_reading(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+
+
+def pinyin_keys(text: str | None) -> list[str]:
+    """Full pinyin and initials of a name: 张三烟酒店 → ["zhangsanyanjiudian", "zsyjd"].
+
+    Characters are looked up one at a time through a cache (0.26 s for 100k names, against
+    14 s name by name). Where a character has several readings (行 háng/xíng), the name is also
+    read as a phrase, so that both the common and the contextual reading match.
+    """
+    if not text or not _HAN_RE.search(text):
+        return []
+    chars = [c for c in text if _HAN_RE.match(c) or c.isalnum()]
+    readings = [_char_readings(c) if _HAN_RE.match(c) else (c.lower(),) for c in chars]
+    spellings = [[r[0] for r in readings]]
+    if any(len(r) > 1 for r in readings):
+        phrase = _phrase_reading("".join(chars))
+        if phrase != spellings[0] and len(phrase) == len(chars):
+            spellings.append(phrase)
+    keys: list[str] = []
+    for syllables in spellings:
+        keys.append("".join(syllables))
+        keys.append("".join(s[:1] for s in syllables))
+    return list(dict.fromkeys(keys))
+
+
+def search_text(name: str | None, owner: str | None) -> str:
+    """The stored search key of a card: pinyin of store name and owner, space-separated."""
+    return " ".join(pinyin_keys(name) + pinyin_keys(owner))
+
+
+def rank(customer: dict, query: str) -> int | None:
+    """How well a customer answers a query: 0 is best, None is no match."""
+    q = query.strip()
+    ql = q.lower()
+    phone = customer.get("phone") or ""
+    phones = phone.split("/") if phone else []
+    plain_phones = [p.replace("-", "") for p in phones]
+    keys = (customer.get("search_text") or "").split()
+    if q in (customer.get("code"), customer.get("license_no")):
+        return 0
+    if q in phones or q in plain_phones:
+        return 1
+    if q in (customer.get("name"), customer.get("owner")):
+        return 2
+    if ql in keys:
+        return 3
+    if len(q) >= 4 and q.isdigit() and any(p.endswith(q) for p in plain_phones):
+        return 4
+    if (customer.get("name") or "").startswith(q) or any(k.startswith(ql) for k in keys):
+        return 5
+    if q in (customer.get("name") or "") or q in (customer.get("owner") or ""):
+        return 6
+    if any(ql in k for k in keys):
+        return 7
+    if q in (customer.get("address") or "") or any(q in p for p in phones):
+        return 8
+    if (customer.get("code") or "").startswith(q):
+        return 9
+    return None

@@ -1,0 +1,1 @@
+"""Spreadsheet reading and writing; every spreadsheet library is imported here, lazily."""

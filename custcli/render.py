@@ -1,0 +1,102 @@
+"""Output: rich panels and tables on a terminal, plain tab-separated text when piped, JSON.
+
+rich is imported only when stdout is a terminal: piped output and --json never pay for it.
+NO_COLOR is honoured by rich itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+Column = tuple[str, str]  # (key in the row, header label)
+Section = tuple[str, Sequence[tuple[str, str]]]  # (title, [(label, value), …])
+
+
+def to_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def line(text: str = "") -> None:
+    """One line of ordinary output."""
+    sys.stdout.write(text + "\n")
+
+
+def error(text: str) -> None:
+    """One line on stderr, as every expected failure is reported."""
+    sys.stderr.write(f"cust: {text}\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return (
+            f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
+        )
+    return str(value)
+
+
+def table(
+    rows: Iterable[dict],
+    columns: Sequence[Column],
+    title: str | None = None,
+    cell: Callable[[str, Any], str] | None = None,
+) -> None:
+    """Rows as a table; `cell(key, value)` may format a value for display."""
+    fmt = cell or (lambda _key, value: _cell(value))
+    rendered = [[fmt(key, row.get(key)) for key, _label in columns] for row in rows]
+    if not to_terminal():
+        if title:
+            line(f"# {title}")
+        line("\t".join(label for _key, label in columns))
+        for values in rendered:
+            line("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(title=title, title_justify="left", header_style="bold", pad_edge=False, box=None)
+    for _key, label in columns:
+        grid.add_column(label, overflow="fold")
+    for values in rendered:
+        grid.add_row(*(Text(v) for v in values))  # Text: a "[b]" in a shop name is not markup
+    _console().print(grid)
+
+
+def card(title: str, sections: Sequence[Section]) -> None:
+    """Labelled values in titled sections; empty sections are left out."""
+    sections = [(name, pairs) for name, pairs in sections if pairs]
+    if not to_terminal():
+        line(title)
+        for name, pairs in sections:
+            line(f"[{name}]")
+            for label, value in pairs:
+                line(f"  {label}: {value}")
+        return
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for index, (name, pairs) in enumerate(sections):
+        if index:
+            grid.add_row("", "")
+        grid.add_row(f"[bold]{name}[/bold]", "")
+        for label, value in pairs:
+            grid.add_row(label, Text(value))
+    _console().print(Panel(grid, title=Text(title, style="bold"), title_align="left", expand=False))

@@ -1,0 +1,42 @@
+"""What every command of one invocation shares: the database path, the language, the connection."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def detect_lang(option: str | None) -> str:
+    """--lang, else $CUST_LANG, else a zh locale, else English."""
+    if option:
+        return option
+    if os.environ.get("CUST_LANG"):
+        return "zh" if os.environ["CUST_LANG"].lower().startswith("zh") else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+@dataclass
+class Session:
+    db_path: Path | None
+    lang: str
+    _conn: sqlite3.Connection | None = field(default=None, repr=False)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The database, opened (and created or migrated) on first use."""
+        if self._conn is None:
+            from custcli.db.connection import open_db
+
+            self._conn = open_db(self.db_path)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

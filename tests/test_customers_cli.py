@@ -1,0 +1,236 @@
+"""The card commands through the CLI, on a temporary database."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from custcli.domain.fields import CUSTOMER_FIELDS
+
+EVERY_FIELD = {
+    "code": "000100000001",
+    "name": "张三烟酒店",
+    "owner": "张三",
+    "phone": "138 0013 8000",
+    "address": "五华区人民中路１２号",
+    "license_no": "530102100001",
+    "district": "城东片区",
+    "account_manager": "李经理",
+    "tier": "12档",
+    "category": "优质客户",
+    "format": "食杂店",
+    "market": "城网",
+    "visit_cycle_days": "每周",
+    "order_method": "网上订货",
+    "order_cycle": "周二",
+    "delivery_day": "周三",
+    "settlement": "电子结算",
+    "business_hours": "08:00-22:00",
+    "facility": "柜台+货架",
+    "signage": "有",
+    "legal_rep": "张三",
+    "store_manager": "张小三",
+    "compliance": "AA",
+    "status": "在营",
+    "opened_on": "2015/6/18",
+    "birthday": "农历三月初八",
+    "preferences": "爱喝普洱",
+    "notes": "儿子在读高三",
+}
+STORED = {
+    **EVERY_FIELD,
+    "phone": "13800138000",
+    "address": "五华区人民中路１２号",
+    "tier": 12,
+    "visit_cycle_days": 7,
+    "status": "active",
+    "opened_on": "2015-06-18",
+    "birthday": "lunar:--03-08",
+}
+
+
+def test_add_with_every_field_then_show_json_gives_every_value_back(cli, add_shop):
+    assert set(EVERY_FIELD) == {f.key for f in CUSTOMER_FIELDS}
+    add_shop(**EVERY_FIELD)
+    card = cli.json("show", "000100000001")["card"]
+    assert {k: card[k] for k in STORED} == STORED
+    assert card["extra"] == {}
+
+
+def test_show_plain_card_is_labelled_in_the_chosen_language(cli, add_shop):
+    add_shop(**EVERY_FIELD)
+    zh = cli.ok("--lang", "zh", "show", "000100000001").stdout
+    assert "经营者: 张三" in zh and "店主生日: 农历三月初八" in zh and "状态: 在营" in zh
+    en = cli.ok("show", "000100000001").stdout
+    assert "Owner: 张三" in en and "Owner's birthday: lunar 3-8" in en
+
+
+def test_add_requires_code_and_name_and_refuses_a_duplicate(cli, add_shop):
+    assert "--name is required" in cli.fails(2, "add", "--code", "1")
+    add_shop()
+    assert "exists already" in cli.fails(2, "add", "--code", "000100000001", "--name", "x")
+
+
+def test_add_refuses_a_bad_value_naming_the_field(cli):
+    line = cli.fails(2, "add", "--code", "1", "--name", "店", "--phone", "abc")
+    assert line.startswith("cust: phone:")
+
+
+def test_find_by_pinyin_initials_full_pinyin_phone_tail_and_more(cli, add_shop):
+    add_shop(owner="张三", phone="13800138000", address="人民中路12号", license_no="530102100001")
+    add_shop("000100000002", "李四便利店", owner="李四", phone="13912345678")
+    for query in (
+        "zsyjd",
+        "zhangsan",
+        "zhangsanyanjiudian",
+        "8000",
+        "13800138000",
+        "张三",
+        "人民中路",
+        "530102100001",
+        "000100000001",
+    ):
+        found = cli.json("find", query)
+        assert [c["code"] for c in found][:1] == ["000100000001"], query
+    assert [c["code"] for c in cli.json("find", "5678")] == ["000100000002"]
+
+
+def test_find_ranks_exact_matches_first(cli, add_shop):
+    add_shop("000100000002", "张三烟酒店二店", owner="王五")
+    add_shop("000100000001", "张三烟酒店", owner="张三")
+    assert [c["code"] for c in cli.json("find", "张三烟酒店")] == ["000100000001", "000100000002"]
+
+
+def test_missing_customer_exits_1_with_one_line(cli, add_shop):
+    add_shop()
+    assert "no customer matches" in cli.fails(1, "show", "nobody")
+    assert "no customer matches" in cli.fails(1, "edit", "nobody", "--set", "tier=3")
+    assert "no customer matches" in cli.fails(1, "history", "nobody")
+    assert "nothing matches" in cli.fails(1, "find", "nobody")
+
+
+def test_ambiguous_reference_lists_the_matches_and_exits_1(cli, add_shop):
+    add_shop("000100000001", "东风烟酒店")
+    add_shop("000100000002", "东风便利店")
+    result = cli("show", "东风")
+    assert result.exit_code == 1
+    assert "000100000001" in result.stdout and "000100000002" in result.stdout
+    assert "2 customers match" in result.stderr
+
+
+def test_ref_by_internal_id(cli, add_shop):
+    add_shop()
+    assert cli.json("show", "#1")["card"]["code"] == "000100000001"
+
+
+def test_edit_keeps_history_and_explains_bad_keys_and_values(cli, add_shop):
+    add_shop(tier="12")
+    cli.ok("edit", "000100000001", "--set", "tier=13档", "--set", "extra.冰柜=有")
+    card = cli.json("show", "000100000001")["card"]
+    assert card["tier"] == 13 and card["extra"] == {"冰柜": "有"}
+    changes = cli.json("history", "000100000001")["changes"]
+    assert [(c["field"], c["old"], c["new"], c["source"]) for c in changes] == [
+        ("(created)", None, "张三烟酒店", "add"),
+        ("tier", "12", "13", "edit"),
+        ("extra.冰柜", None, "有", "edit"),
+    ]
+    assert "fields are: code, name" in cli.fails(2, "edit", "000100000001", "--set", "color=red")
+    assert "tier" in cli.fails(2, "edit", "000100000001", "--set", "tier=99")
+    assert "key=value" in cli.fails(2, "edit", "000100000001", "--set", "tier")
+    assert "nothing changed" in cli.ok("edit", "000100000001", "--set", "tier=13").stdout
+
+
+def test_edit_refuses_to_empty_the_name_or_take_an_existing_code(cli, add_shop):
+    add_shop()
+    add_shop("000100000002", "李四便利店")
+    assert "name cannot be emptied" in cli.fails(2, "edit", "000100000001", "--set", "name=")
+    assert "exists already" in cli.fails(2, "edit", "000100000001", "--set", "code=000100000002")
+
+
+def test_edit_of_name_updates_pinyin_search(cli, add_shop):
+    add_shop()
+    cli.ok("edit", "000100000001", "--set", "name=王五超市")
+    assert [c["code"] for c in cli.json("find", "wwcs")] == ["000100000001"]
+
+
+def test_list_filters_sorts_limits_and_hides_closed(cli, add_shop):
+    add_shop("000100000001", "甲店", district="东片", tier="5", format="便利店")
+    add_shop("000100000002", "乙店", district="西片", tier="9", format="食杂店")
+    add_shop("000100000003", "丙店", district="东片", tier="7", format="便利店")
+    assert [c["code"] for c in cli.json("list", "--district", "东片")] == [
+        "000100000001",
+        "000100000003",
+    ]
+    assert [c["tier"] for c in cli.json("list", "--sort", "-tier")] == [9, 7, 5]
+    assert len(cli.json("list", "--limit", "2")) == 2
+    assert [c["code"] for c in cli.json("list", "--tier", "9档")] == ["000100000002"]
+    cli.ok("rm", "000100000002")
+    assert [c["code"] for c in cli.json("list")] == ["000100000001", "000100000003"]
+    assert [c["code"] for c in cli.json("list", "--status", "closed")] == ["000100000002"]
+    assert "cannot sort by" in cli.fails(2, "list", "--sort", "colour")
+    assert "tier" in cli.fails(2, "list", "--tier", "abc")
+
+
+def test_list_plain_output_is_tab_separated_with_labels(cli, add_shop):
+    add_shop(owner="张三")
+    out = cli.ok("--lang", "zh", "list").stdout.splitlines()
+    assert out[0].split("\t")[:3] == ["客户编码", "店名", "经营者"]
+    assert out[1].split("\t")[:3] == ["000100000001", "张三烟酒店", "张三"]
+
+
+def test_rm_closes_and_purge_deletes_everything(cli, add_shop):
+    add_shop()
+    cli.ok("rm", "000100000001")
+    assert cli.json("show", "000100000001")["card"]["status"] == "closed"
+    assert "--yes" in cli.fails(2, "rm", "000100000001", "--purge")
+    cli.ok("rm", "000100000001", "--purge", "--yes")
+    cli.fails(1, "show", "000100000001")
+    assert cli.json("db", "status")["tables"]["changes"] == 0
+
+
+def test_database_is_private_wal_and_backs_up_to_a_copy_that_opens(
+    cli, add_shop, db_path, tmp_path
+):
+    add_shop()
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+    info = cli.json("db", "status")
+    assert info["journal_mode"] == "wal" and info["tables"]["customers"] == 1
+    target = tmp_path / "copy.db"
+    cli.ok("db", "backup", "-o", str(target))
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    from typer.testing import CliRunner
+
+    from custcli.cli import app  # the copy is a cust database in its own right
+
+    shown = CliRunner().invoke(app, ["--db", str(target), "show", "000100000001", "--json"])
+    assert shown.exit_code == 0 and '"张三烟酒店"' in shown.stdout
+    assert "exists already" in cli.fails(2, "db", "backup", "-o", str(target))
+
+
+def test_db_path_follows_option_and_environment(cli, db_path, tmp_path):
+    assert cli.ok("db", "path").stdout.strip() == str(db_path)
+    from typer.testing import CliRunner
+
+    from custcli.cli import app
+
+    other = tmp_path / "env.db"
+    result = CliRunner().invoke(app, ["db", "path"], env={"CUST_DB": str(other)})
+    assert result.stdout.strip() == str(other)
+
+
+def test_usage_errors_are_one_line_exit_2(cli):
+    assert "No such command" in cli.fails(2, "frobnicate")
+    assert "--lang" in cli.fails(2, "--lang", "fr", "list")
+    assert "Missing argument" in cli.fails(2, "show")
+
+
+def test_not_a_database_is_one_line(cli, db_path):
+    db_path.write_text("this is not sqlite" * 100)
+    assert "not a cust database" in cli.fails(2, "list")
+
+
+def test_debug_shows_the_traceback(cli, add_shop):
+    add_shop()
+    result = cli("show", "nobody", env={"CUST_DEBUG": "1"})
+    assert result.exit_code != 0 and result.exception is not None
+    assert type(result.exception).__name__ == "NotFound"

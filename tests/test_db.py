@@ -1,0 +1,64 @@
+"""The file: creation, migrations from every earlier schema, refusing a newer one, start-up."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from sqlite_utils import Database
+
+from custcli.db import schema
+from custcli.db.connection import SCHEMA_VERSION, open_db
+from custcli.errors import BadInput
+
+
+def test_schema_version_counts_the_migrations(tmp_path):
+    db = Database(open_db(tmp_path / "x.db"), execute_plugins=False)
+    assert len(schema.migrations.applied(db)) == SCHEMA_VERSION
+    assert not schema.migrations.pending(db)
+
+
+def test_a_database_made_by_the_first_schema_upgrades_and_is_backed_up_first(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrations.apply(
+        Database(conn, execute_plugins=False), stop_before="m002_orders_visits_brands"
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO customers (code, name, phone) VALUES ('000100000001', '老店', '0871-1234567')"
+    )
+    conn.close()
+
+    upgraded = open_db(path)
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    row = upgraded.execute("SELECT code, name, phone FROM customers").fetchone()
+    assert tuple(row) == ("000100000001", "老店", "0871-1234567")
+    assert upgraded.execute("SELECT count(*) FROM visits").fetchone()[0] == 0
+    backups = list(tmp_path.glob("old.db.bak-v1-*"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("SELECT name FROM customers").fetchone()[0] == "老店"
+
+
+def test_a_database_from_a_newer_cust_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "new.db"
+    open_db(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = path.read_bytes()
+    with pytest.raises(BadInput, match="newer cust"):
+        open_db(path)
+    assert path.read_bytes() == before
+
+
+def test_importing_the_cli_stays_light():
+    """`cust show` starts at a shop's door: the heavy libraries load only where used."""
+    code = (
+        "import sys, custcli.cli; heavy = {'rich', 'sqlite_utils', 'openpyxl', 'pypinyin', "
+        "'python_calamine', 'xlsxwriter', 'pandas', 'numpy', 'lunardate', 'platformdirs'};"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
