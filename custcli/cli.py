@@ -113,9 +113,11 @@ def root(
 
 
 def _register() -> None:
-    from custcli.commands import customers, db
+    from custcli.commands import customers, db, imports
 
     customers.register(app)
+    app.command("import")(imports.import_file)
+    app.add_typer(imports.app, name="imports")
     app.add_typer(db.app, name="db")
 
 

@@ -19,7 +19,7 @@ def to_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _console(stderr: bool = False):
+def console(stderr: bool = False):
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
@@ -73,7 +73,7 @@ def table(
         grid.add_column(label, overflow="fold")
     for values in rendered:
         grid.add_row(*(Text(v) for v in values))  # Text: a "[b]" in a shop name is not markup
-    _console().print(grid)
+    console().print(grid)
 
 
 def card(title: str, sections: Sequence[Section]) -> None:
@@ -99,4 +99,4 @@ def card(title: str, sections: Sequence[Section]) -> None:
         grid.add_row(f"[bold]{name}[/bold]", "")
         for label, value in pairs:
             grid.add_row(label, Text(value))
-    _console().print(Panel(grid, title=Text(title, style="bold"), title_align="left", expand=False))
+    console().print(Panel(grid, title=Text(title, style="bold"), title_align="left", expand=False))

@@ -1,0 +1,138 @@
+"""Queries for imports and for the orders, visits and brands they bring."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+
+def create(conn: sqlite3.Connection, file_name: str, sha256: str, kind: str, sheet: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO imports (file_name, sha256, kind, sheet, imported_at)"
+        " VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))",
+        (file_name, sha256, kind, sheet),
+    )
+    return cur.lastrowid
+
+
+def finish(conn: sqlite3.Connection, import_id: int, counts: Mapping[str, Any]) -> None:
+    conn.execute(
+        "UPDATE imports SET counts = ? WHERE id = ?",
+        (json.dumps(counts, ensure_ascii=False), import_id),
+    )
+
+
+def get(conn: sqlite3.Connection, import_id: int) -> dict | None:
+    row = conn.execute("SELECT * FROM imports WHERE id = ?", (import_id,)).fetchone()
+    return _to_dict(row) if row else None
+
+
+def listing(conn: sqlite3.Connection) -> list[dict]:
+    return [_to_dict(r) for r in conn.execute("SELECT * FROM imports ORDER BY id")]
+
+
+def _to_dict(row: sqlite3.Row) -> dict:
+    record = dict(row)
+    record["counts"] = json.loads(record["counts"] or "{}")
+    return record
+
+
+def mark_undone(conn: sqlite3.Connection, import_id: int) -> None:
+    conn.execute(
+        "UPDATE imports SET undone_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', "
+        "'localtime') WHERE id = ?",
+        (import_id,),
+    )
+
+
+def changes_of(conn: sqlite3.Connection, import_id: int) -> list[dict]:
+    """The import's changes to cards, newest first (the order to undo them in)."""
+    rows = conn.execute(
+        "SELECT id, customer_id, field, old, new FROM changes WHERE import_id = ? ORDER BY id DESC",
+        (import_id,),
+    )
+    return [dict(r) for r in rows]
+
+
+def delete_rows_of(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
+    """Delete the orders, visits and new brands an import added; returns counts per table."""
+    return {
+        table: conn.execute(f"DELETE FROM {table} WHERE import_id = ?", (import_id,)).rowcount
+        for table in ("orders", "visits", "brands")
+    }
+
+
+def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int) -> bool:
+    """Whether anything not brought by this import hangs on the customer."""
+    for table in ("orders", "visits"):
+        if conn.execute(
+            f"SELECT 1 FROM {table} WHERE customer_id = ? AND"
+            " (import_id IS NULL OR import_id != ?) LIMIT 1",
+            (customer_id, import_id),
+        ).fetchone():
+            return True
+    for table in ("followups", "complaints", "notes", "key_dates"):
+        if conn.execute(
+            f"SELECT 1 FROM {table} WHERE customer_id = ? LIMIT 1", (customer_id,)
+        ).fetchone():
+            return True
+    return False
+
+
+def insert_order(conn: sqlite3.Connection, row: Mapping[str, Any]) -> bool:
+    """Insert an order line unless its row_key is there already; True when it was new."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO orders (customer_id, date, brand, qty, amount, unit_price,"
+        " import_id, row_key) VALUES (:customer_id, :date, :brand, :qty, :amount, :unit_price,"
+        " :import_id, :row_key)",
+        row,
+    )
+    return cur.rowcount == 1
+
+
+def insert_visit(conn: sqlite3.Connection, row: Mapping[str, Any]) -> bool:
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO visits (customer_id, date, kind, note, found, satisfaction,"
+        " manager, import_id, row_key) VALUES (:customer_id, :date, :kind, :note, :found,"
+        " :satisfaction, :manager, :import_id, :row_key)",
+        row,
+    )
+    return cur.rowcount == 1
+
+
+BRAND_COLUMNS = ("name", "wholesale_price", "retail_price", "price_class", "features", "promotion")
+
+
+def brand_by_name(conn: sqlite3.Connection, name: str) -> dict | None:
+    row = conn.execute(
+        f"SELECT id, {', '.join(BRAND_COLUMNS)} FROM brands WHERE name = ?", (name,)
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def insert_brand(conn: sqlite3.Connection, values: Mapping[str, Any], import_id: int | None) -> int:
+    record = {k: values.get(k) for k in BRAND_COLUMNS}
+    cur = conn.execute(
+        f"INSERT INTO brands ({', '.join(record)}, import_id) VALUES "
+        f"({', '.join('?' * len(record))}, ?)",
+        [*record.values(), import_id],
+    )
+    return cur.lastrowid
+
+
+def update_brand(conn: sqlite3.Connection, brand_id: int, values: Mapping[str, Any]) -> None:
+    sets = ", ".join(f"{k} = ?" for k in values)
+    conn.execute(
+        f"UPDATE brands SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now',"
+        f" 'localtime') WHERE id = ?",
+        [*values.values(), brand_id],
+    )
+
+
+def customer_ids_by_name(conn: sqlite3.Connection) -> dict[str, list[int]]:
+    names: dict[str, list[int]] = {}
+    for cid, name in conn.execute("SELECT id, name FROM customers"):
+        names.setdefault(name, []).append(cid)
+    return names

@@ -1,0 +1,18 @@
+"""Facts of the trade: units and price classes (see shared/domain.md)."""
+
+from __future__ import annotations
+
+CARTONS_PER_CASE = 250  # 1 箱 = 250 条
+PACKS_PER_CARTON = 10  # 1 条 = 10 包
+
+# 价类 by the wholesale allocation price per carton (调拨价, 元/条): lower bounds, class 1 first.
+PRICE_CLASS_FLOORS = ((1, 100.0), (2, 70.0), (3, 30.0), (4, 16.5), (5, 0.0))
+PRICE_CLASS_NAMES = {1: "一类", 2: "二类", 3: "三类", 4: "四类", 5: "五类"}
+
+
+def price_class_of(wholesale_price: float) -> int:
+    """一类 ≥ 100 元/条; 二类 70–100; 三类 30–70; 四类 16.5–30; 五类 < 16.5."""
+    for price_class, floor in PRICE_CLASS_FLOORS:
+        if wholesale_price >= floor:
+            return price_class
+    return 5

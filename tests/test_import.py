@@ -1,0 +1,323 @@
+"""`cust import` on the spreadsheets the field really has."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from spreadsheets import (
+    ROSTER_EXPECTED,
+    ROSTER_HEADERS,
+    ROSTER_ROWS,
+    export_rows,
+    write_csv,
+    write_xls,
+    write_xlsx,
+)
+
+
+def roster_in(fmt: str, tmp_path: Path) -> Path:
+    rows = export_rows(ROSTER_HEADERS, ROSTER_ROWS)
+    if fmt == "xlsx":
+        return write_xlsx(tmp_path / "roster.xlsx", rows, sheet="零售客户", extra_sheets=["说明"])
+    if fmt == "xls":
+        return write_xls(tmp_path / "roster.xls", rows)
+    if fmt == "gbk-csv":
+        return write_csv(tmp_path / "roster.csv", rows, encoding="gbk")
+    if fmt == "bom-tsv":
+        return write_csv(tmp_path / "roster.tsv", rows, encoding="utf-8-sig", delimiter="\t")
+    raise AssertionError(fmt)
+
+
+def cards(cli) -> dict[str, dict]:
+    return {c["code"]: c for c in cli.json("list")}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "gbk-csv", "bom-tsv"])
+def test_a_company_roster_imports_with_every_value_right(cli, tmp_path, fmt):
+    path = roster_in(fmt, tmp_path)
+    result = cli.json("import", str(path))
+    assert result["kind"] == "customers" and result["header_row"] == 4
+    assert result["counts"] == {"new": 3, "updated": 0, "unchanged": 0, "rejected": 0, "skipped": 3}
+    assert result["skipped"] == {"blank": 1, "repeated header": 1, "totals": 1}
+    got = cards(cli)
+    for code, expected in ROSTER_EXPECTED.items():
+        assert {k: got[code][k] for k in expected} == expected, code
+
+
+def test_importing_the_same_roster_twice_changes_nothing_the_second_time(cli, tmp_path):
+    path = roster_in("xlsx", tmp_path)
+    cli.json("import", str(path))
+    again = cli.json("import", str(path))
+    assert again["counts"]["new"] == 0 and again["counts"]["updated"] == 0
+    assert again["counts"]["unchanged"] == 3
+
+
+def test_a_later_row_updates_the_earlier_and_history_names_the_import(cli, tmp_path):
+    rows = [
+        ROSTER_HEADERS[:4],
+        ["000100000001", "张三烟酒店", "张三", "13800138000"],
+        ["000100000001", "张三烟酒店", "张三", "13900139000"],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "r.xlsx", rows)))
+    assert result["counts"]["new"] == 1 and result["counts"]["updated"] == 1
+    assert cli.json("show", "000100000001")["card"]["phone"] == "13900139000"
+    history = cli.json("history", "000100000001")["changes"]
+    assert history[-1]["field"] == "phone" and history[-1]["source"] == "import #1"
+
+
+def test_codes_that_lost_their_leading_zeros_find_their_customer(cli, tmp_path, add_shop):
+    add_shop("000100000001", "张三烟酒店")
+    rows = [["客户编码", "店名", "档位"], [100000001.0, "张三烟酒店", "7档"]]
+    result = cli.json("import", str(write_xlsx(tmp_path / "r.xlsx", rows)))
+    assert result["counts"] == {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0, "skipped": 0}
+    assert cli.json("show", "000100000001")["card"]["tier"] == 7
+
+
+def test_rows_it_cannot_take_are_rejected_alone_into_a_rejects_workbook(cli, tmp_path):
+    rows = [
+        ["客户编码", "店名", "联系电话", "开业日期"],
+        ["0001", "甲店", "13800138000", "2020-01-01"],
+        [None, None, "13800138001", "2020-01-01"],
+        ["0003", "丙店", "not a phone", "2020-01-01"],
+        ["5.3e+11", "丁店", None, None],
+        ["0005", "戊店", None, "2020-13-45"],
+    ]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    result = cli.json("import", str(path))
+    assert result["counts"]["new"] == 1 and result["counts"]["rejected"] == 4
+    reasons = {r["row"]: r["reason"] for r in result["rejects"]}
+    assert sorted(reasons) == [3, 4, 5, 6]
+    assert reasons[3] == "no customer code and no licence number"
+    assert reasons[4].startswith("联系电话:") and reasons[5].startswith("客户编码: code was turned")
+    assert reasons[6].startswith("开业日期: not a date")
+    assert all("not a phone" not in why for why in reasons.values())  # no customer data
+    rejects = openpyxl.load_workbook(result["rejects_file"]).active
+    values = list(rejects.values)
+    assert values[0] == ("行号 row", "客户编码", "店名", "联系电话", "开业日期", "原因 reason")
+    assert [v[0] for v in values[1:]] == [3, 4, 5, 6]
+    assert values[2][1:4] == ("0003", "丙店", "not a phone")
+
+
+def test_strict_turns_any_reject_into_an_abort_that_writes_nothing(cli, tmp_path):
+    rows = [["客户编码", "店名"], ["0001", "甲店"], ["0002", None]]
+    line = cli.fails(2, "import", str(write_xlsx(tmp_path / "r.xlsx", rows)), "--strict")
+    assert "--strict: 1 rows rejected (first: row 3" in line
+    assert cli.json("list") == [] and cli.json("imports") == []
+
+
+def test_dry_run_shows_the_mapping_and_counts_and_writes_nothing(cli, tmp_path):
+    path = roster_in("xlsx", tmp_path)
+    result = cli.json("import", str(path), "--dry-run")
+    assert result["dry_run"] and result["counts"]["new"] == 3 and result["import_id"] is None
+    mapping = {m["column"]: m["field"] for m in result["mapping"]}
+    assert mapping["客户代码"] == "code" and mapping["冰柜"] == "extra.冰柜"
+    assert mapping["专卖许可证号"] == "license_no"
+    assert result["samples"][0] == "new 000100000001 张三烟酒店"
+    assert cli.json("list") == [] and cli.json("imports") == []
+    plain = cli.ok("import", str(path), "--dry-run").stdout
+    assert "dry run: nothing written" in plain and "客户代码\tcode" in plain
+
+
+def test_map_overrides_a_column_and_ignore_drops_one(cli, tmp_path):
+    rows = [["编号", "门店", "电话", "杂项"], ["0001", "甲店", "13800138000", "x"]]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    cli.fails(2, "import", str(path))
+    cli.ok("import", str(path), "--map", "编号=code", "--map", "门店=name", "--map", "杂项=ignore")
+    card = cli.json("show", "0001")["card"]
+    assert card["name"] == "甲店" and card["phone"] == "13800138000" and card["extra"] == {}
+    assert "unknown field" in cli.fails(2, "import", str(path), "--map", "编号=colour")
+    assert "表头=key" in cli.fails(2, "import", str(path), "--map", "编号")
+
+
+def test_sheet_option_and_unknown_sheet(cli, tmp_path):
+    path = roster_in("xlsx", tmp_path)
+    assert cli.json("import", str(path), "--sheet", "零售客户", "--dry-run")["counts"]["new"] == 3
+    assert "no sheet named '价格'" in cli.fails(2, "import", str(path), "--sheet", "价格")
+    assert "--kind is one of" in cli.fails(2, "import", str(path), "--kind", "pets")
+
+
+def sample_orders(tmp_path: Path) -> Path:
+    rows = [
+        ["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"],
+        [dt.datetime(2026, 10, 6), "000100000001", "玉溪(软)", "15条", "2,700.00元"],
+        [dt.datetime(2026, 10, 6), "000100000001", "玉溪(软)", 15, 2700],
+        ["2026/10/13", "000100000001", "红河(软甲)", 10, 450],
+        ["2026-10-13", "999", "红河(软甲)", 10, 450],
+    ]
+    return write_xlsx(tmp_path / "orders.xlsx", rows)
+
+
+def test_orders_are_added_once_and_unknown_customers_rejected(cli, tmp_path, add_shop):
+    add_shop()
+    path = sample_orders(tmp_path)
+    first = cli.json("import", str(path))
+    assert first["kind"] == "orders" and first["counts"]["new"] == 3
+    assert first["rejects"] == [
+        {"row": 5, "reason": "no customer has this code; import the roster first"}
+    ]
+    again = cli.json("import", str(path))
+    assert again["counts"]["new"] == 0 and again["counts"]["unchanged"] == 3
+    conn = sqlite3.connect(cli.db)
+    rows = conn.execute("SELECT date, brand, qty, amount, unit_price FROM orders ORDER BY id")
+    assert rows.fetchall() == [
+        ("2026-10-06", "玉溪(软)", 15.0, 2700.0, 180.0),
+        ("2026-10-06", "玉溪(软)", 15.0, 2700.0, 180.0),
+        ("2026-10-13", "红河(软甲)", 10.0, 450.0, 45.0),
+    ]
+
+
+def test_visits_by_code_or_exact_name_and_brands(cli, tmp_path, add_shop):
+    add_shop()
+    visits = [
+        ["拜访日期", "客户名称", "拜访方式", "拜访内容", "客户经理"],
+        ["2026-11-02", "张三烟酒店", "上门", "补换价签", "李明"],
+        ["2026-11-09", "张三", "电话", "问候", "李明"],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "v.xlsx", visits)))
+    assert result["kind"] == "visits" and result["counts"]["new"] == 1
+    assert result["rejects"][0]["reason"] == "no customer has exactly this name"
+    brands = [
+        ["卷烟名称", "批发价(元/条)", "零售价(元/条)", "促销政策"],
+        ["玉溪(软)", 180, 230, "限3条"],
+        ["红河(软甲)", "45元", "55元", None],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "b.xlsx", brands)))
+    assert result["kind"] == "brands" and result["counts"]["new"] == 2
+    conn = sqlite3.connect(cli.db)
+    assert conn.execute("SELECT kind, manager FROM visits").fetchall() == [("实地", "李明")]
+    assert conn.execute("SELECT name, price_class FROM brands ORDER BY id").fetchall() == [
+        ("玉溪(软)", 1),
+        ("红河(软甲)", 3),
+    ]
+
+
+def test_undo_removes_what_an_import_added_and_restores_what_it_changed(cli, tmp_path, add_shop):
+    add_shop("000100000001", "张三烟酒店", tier="12", phone="13800138000")
+    rows = [
+        ["客户编码", "店名", "档位", "电话", "冰柜"],
+        ["000100000001", "张三烟酒店", "14档", None, "有"],
+        ["000100000002", "李四便利店", "3", "13912345678", None],
+    ]
+    cli.json("import", str(write_xlsx(tmp_path / "r.xlsx", rows)))
+    cli.json("import", str(sample_orders(tmp_path)))
+    assert cli.ok("imports", "undo", "2").stdout.startswith("undid import #2")
+    assert "customers removed 1" in cli.ok("imports", "undo", "1").stdout
+    card = cli.json("show", "000100000001")["card"]
+    assert card["tier"] == 12 and card["phone"] == "13800138000" and card["extra"] == {}
+    cli.fails(1, "show", "000100000002")
+    assert sqlite3.connect(cli.db).execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+    assert "undone already" in cli.fails(2, "imports", "undo", "1")
+    assert "no import #9" in cli.fails(1, "imports", "undo", "9")
+    listed = cli.json("imports")
+    assert [i["undone_at"] is not None for i in listed] == [True, True]
+
+
+def test_an_interrupted_import_changes_nothing(cli, tmp_path, add_shop, monkeypatch):
+    add_shop()
+    path = roster_in("xlsx", tmp_path)
+    from custcli.domain import importing
+
+    calls = []
+
+    def interrupted(self, values, extra):
+        calls.append(values)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C half-way through the file
+        return original(self, values, extra)
+
+    original = importing._CustomerImporter.take
+    monkeypatch.setattr(importing._CustomerImporter, "take", interrupted)
+    result = cli("import", str(path))
+    assert result.exit_code != 0
+    monkeypatch.undo()
+    assert [c["code"] for c in cli.json("list")] == ["000100000001"]
+    assert cli.json("imports") == []
+
+
+# --- files it cannot read: one line, exit 2 -------------------------------------------------
+
+
+def test_unreadable_files_get_one_line(cli, tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert "is empty" in cli.fails(2, "import", str(empty))
+    assert "no such file" in cli.fails(2, "import", str(tmp_path / "missing.xlsx"))
+    fake = tmp_path / "really.xlsx"
+    fake.write_text("客户编码,店名\n0001,甲店\n", encoding="utf-8")
+    assert "plain text (CSV), not an Excel workbook" in cli.fails(2, "import", str(fake))
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(roster_in("xlsx", tmp_path).read_bytes()[:3000])
+    assert "damaged or truncated" in cli.fails(2, "import", str(truncated))
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(256)) * 10)
+    assert "neither a workbook nor CSV" in cli.fails(2, "import", str(binary))
+    html = tmp_path / "export.xls"
+    html.write_text("<html><table><tr><td>客户编码</td></tr></table></html>", encoding="utf-8")
+    assert "web page" in cli.fails(2, "import", str(html))
+
+
+def test_an_xml_entity_bomb_is_refused(cli, tmp_path):
+    path = roster_in("xlsx", tmp_path)
+    bomb = tmp_path / "bomb.xlsx"
+    entities = "".join(f'<!ENTITY e{i} "&e{i - 1};&e{i - 1};">' for i in range(1, 30))
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY e0 "ha">{entities}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e29;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = xml.encode()
+            target.writestr(item, data)
+    assert "declares XML entities" in cli.fails(2, "import", str(bomb))
+
+
+def test_a_zip_bomb_is_refused_before_it_expands(cli, tmp_path, monkeypatch):
+    from custcli.io import readers
+
+    monkeypatch.setattr(readers, "MAX_UNZIPPED_BYTES", 4 << 20)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 << 20))
+    assert "possible zip bomb" in cli.fails(2, "import", str(bomb))
+
+
+def test_a_password_protected_workbook_is_refused(cli):
+    encrypted = CORPUS / "tafia__calamine" / "pass_protected.xlsx"
+    if not encrypted.exists():
+        pytest.skip("shared corpus not present")
+    assert "password-protected" in cli.fails(2, "import", str(encrypted))
+
+
+# --- every spreadsheet other projects wrote: imports, or one clear line ----------------------
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "external"
+
+
+def corpus_files() -> list[str]:
+    manifest = CORPUS / "MANIFEST.tsv"
+    if not manifest.exists():
+        return []
+    lines = manifest.read_text(encoding="utf-8").splitlines()[1:]
+    return [line.split("\t")[0] for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize("name", corpus_files())
+def test_corpus_file_imports_or_is_refused_with_one_line(cli, name):
+    result = cli("import", str(CORPUS / name), "--dry-run")
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        name,
+        result.exception,
+    )
+    if result.exit_code != 0:
+        assert result.exit_code == 2, (name, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("cust: "), (name, result.stderr)
