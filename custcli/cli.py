@@ -113,9 +113,10 @@ def root(
 
 
 def _register() -> None:
-    from custcli.commands import customers, db, imports
+    from custcli.commands import customers, db, imports, visits
 
     customers.register(app)
+    visits.register(app)
     app.command("import")(imports.import_file)
     app.add_typer(imports.app, name="imports")
     app.add_typer(db.app, name="db")

@@ -94,15 +94,55 @@ def edit(
 def show(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The day to see the card as of (default: today).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The customer's card."""
+    """The customer's card, with visits, follow-ups, notes, dates and complaints."""
+    import datetime as dt
+
+    from custcli.domain.dates import parse_when
+    from custcli.domain.visits import customer_sections
+
     session: Session = ctx.obj
     customer = domain.resolve(session.conn, ref)
+    sections = customer_sections(session.conn, customer, parse_when(as_of, dt.date.today()))
     if as_json:
-        render.emit_json({"card": card_json(customer)})
+        render.emit_json({"card": card_json(customer), **sections})
         return
-    render.card(f"{customer['name']} · {customer['code']}", card_sections(customer, session.lang))
+    zh = session.lang == "zh"
+    render.card(
+        f"{customer['name']} · {customer['code']}",
+        [*card_sections(customer, session.lang), *_visit_sections(sections, zh)],
+    )
+
+
+def _visit_sections(sections: dict, zh: bool) -> list[render.Section]:
+    visits, rel = sections["visits"], sections["relationship"]
+    overdue = visits["days_overdue"]
+    due = f"{visits['next_due']}" + (f" ({overdue} days overdue)" if overdue else "")
+    lines = [("下次拜访" if zh else "Next visit", due)]
+    lines += [
+        (v["date"], " ".join(filter(None, [v["kind"], v["note"], v["found"]])))
+        for v in visits["last"]
+    ]
+    lines += [(f"#{f['id']} {f['due'] or ''}".strip(), f["text"]) for f in visits["open_followups"]]
+    relation = [(n["noted_on"], n["text"]) for n in rel["notes"][:3]]
+    relation += [(d["label"], f"{d['day']} → {d['next']}") for d in rel["dates"]]
+    relation += [
+        (
+            f"投诉 #{c['id']}" if zh else f"complaint #{c['id']}",
+            f"{c['opened_on']} {c['kind']} {c['text']}",
+        )
+        for c in rel["open_complaints"]
+    ]
+    if rel["last_satisfaction"]:
+        sat = rel["last_satisfaction"]
+        relation.append(
+            ("满意度" if zh else "Satisfaction", f"{sat['satisfaction']}/5 ({sat['date']})")
+        )
+    return [("拜访" if zh else "Visits", lines), ("往来" if zh else "Dealings", relation)]
 
 
 def list_(

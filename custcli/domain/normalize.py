@@ -392,7 +392,7 @@ def render_yearday(value: str | None, lang: str = "zh") -> str:
             prefix = f"{year}年" if year else ""
             return f"农历{prefix}{_lunar_month_name(int(month))}{_lunar_day_name(int(day))}"
         return f"lunar {year + '-' if year else ''}{int(month)}-{int(day)}"
-    return value
+    return value.removeprefix("--")
 
 
 # --- status --------------------------------------------------------------------------------

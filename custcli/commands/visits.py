@@ -1,0 +1,344 @@
+"""The day's work: visit log, due list, morning briefing, follow-ups, complaints, dates, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from custcli import render
+from custcli.domain import visits as domain
+from custcli.domain.dates import parse_when
+from custcli.session import Session
+
+Ref = Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="today, yesterday, -3d, 11-20 or 2026-11-20 (default: today)."),
+]
+
+visit_app = typer.Typer(help="Log, list, edit and remove visits.", no_args_is_help=True)
+followup_app = typer.Typer(help="Promises made on visits.", no_args_is_help=True)
+complaint_app = typer.Typer(
+    help="Complaints (投诉) and how they were settled.", no_args_is_help=True
+)
+date_app = typer.Typer(
+    help="Dates that matter: anniversaries, lunar birthdays.", no_args_is_help=True
+)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _when(text: str | None) -> dt.date:
+    return parse_when(text, _today())
+
+
+@visit_app.command("log")
+def visit_log(
+    ctx: typer.Context,
+    ref: Ref,
+    date: DateOption = None,
+    kind: Annotated[str, typer.Option(help="实地, 电话 or 微信.")] = "实地",
+    note: Annotated[str | None, typer.Option(help="What was done.")] = None,
+    found: Annotated[str | None, typer.Option(help="Problems found.")] = None,
+    follow_up: Annotated[str | None, typer.Option("--follow-up", help="A promise made.")] = None,
+    due: Annotated[str | None, typer.Option(help="When the promise is due.")] = None,
+    satisfaction: Annotated[int | None, typer.Option(help="1 (poor) to 5 (very good).")] = None,
+    manager: Annotated[
+        str | None, typer.Option(help="Who visited (default: the card's account manager).")
+    ] = None,
+) -> None:
+    """Log a visit to a customer."""
+    session: Session = ctx.obj
+    visit = domain.log_visit(
+        session.conn,
+        ref,
+        date=_when(date),
+        kind=kind,
+        note=note,
+        found=found,
+        follow_up=follow_up,
+        due=_when(due) if due else None,
+        satisfaction=satisfaction,
+        manager=manager,
+    )
+    extra = f"; follow-up #{visit['followup_id']}" if visit["followup_id"] else ""
+    render.line(
+        f"visit #{visit['id']}: {visit['code']} {visit['name']} {visit['date']} "
+        f"{visit['kind']}{extra}"
+    )
+
+
+VISIT_COLUMNS = [
+    ("id", "#"),
+    ("date", "date"),
+    ("code", "code"),
+    ("name", "store"),
+    ("kind", "kind"),
+    ("note", "note"),
+    ("found", "found"),
+    ("satisfaction", "sat."),
+    ("manager", "manager"),
+]
+
+
+@visit_app.command("list")
+def visit_list(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
+    month: Annotated[str | None, typer.Option(help="Only this month, YYYY-MM.")] = None,
+    manager: Annotated[str | None, typer.Option(help="Only this manager's visits.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List visits, newest first."""
+    session: Session = ctx.obj
+    rows = domain.list_visits(session.conn, ref, month, manager)
+    if as_json:
+        render.emit_json(rows)
+    else:
+        render.table(rows, VISIT_COLUMNS)
+
+
+@visit_app.command("edit")
+def visit_edit(
+    ctx: typer.Context,
+    visit_id: Annotated[int, typer.Argument(help="The visit's number.")],
+    date: DateOption = None,
+    kind: Annotated[str | None, typer.Option(help="实地, 电话 or 微信.")] = None,
+    note: Annotated[str | None, typer.Option()] = None,
+    found: Annotated[str | None, typer.Option()] = None,
+    satisfaction: Annotated[int | None, typer.Option()] = None,
+    manager: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Change a logged visit."""
+    session: Session = ctx.obj
+    values = {
+        "kind": kind,
+        "note": note,
+        "found": found,
+        "satisfaction": satisfaction,
+        "manager": manager,
+        "date": _when(date).isoformat() if date else None,
+    }
+    visit = domain.edit_visit(
+        session.conn, visit_id, {k: v for k, v in values.items() if v is not None}
+    )
+    render.line(f"visit #{visit['id']} changed")
+
+
+@visit_app.command("rm")
+def visit_rm(
+    ctx: typer.Context, visit_id: Annotated[int, typer.Argument(help="The visit's number.")]
+) -> None:
+    """Remove a logged visit."""
+    session: Session = ctx.obj
+    domain.remove_visit(session.conn, visit_id)
+    render.line(f"visit #{visit_id} removed")
+
+
+DUE_COLUMNS = [
+    ("code", "code"),
+    ("name", "store"),
+    ("tier", "tier"),
+    ("district", "district"),
+    ("last_visit", "last visit"),
+    ("due", "due"),
+    ("days_overdue", "overdue"),
+]
+
+
+def due(
+    ctx: typer.Context,
+    date: DateOption = None,
+    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
+    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Customers due or overdue for a field visit, most overdue first, then by tier."""
+    session: Session = ctx.obj
+    rows = domain.due(session.conn, _when(date), district, manager)
+    if as_json:
+        render.emit_json(rows)
+    else:
+        render.table(rows, DUE_COLUMNS)
+
+
+def today(ctx: typer.Context, date: DateOption = None, as_json: JsonOption = False) -> None:
+    """The morning briefing: visits due, follow-ups due, dates coming, complaints waiting."""
+    session: Session = ctx.obj
+    brief = domain.today_briefing(session.conn, _when(date))
+    if as_json:
+        render.emit_json(brief)
+        return
+    render.line(
+        f"{brief['date']}: {len(brief['due'])} visits due, "
+        f"{len(brief['followups'])} follow-ups due, {len(brief['dates'])} dates coming, "
+        f"{len(brief['complaints'])} complaints open over "
+        f"{domain.COMPLAINT_STALE_DAYS} days"
+    )
+    render.table(brief["due"][:15], DUE_COLUMNS, title="due")
+    render.table(brief["followups"], FOLLOWUP_COLUMNS, title="follow-ups due")
+    render.table(
+        brief["dates"],
+        [("date", "date"), ("code", "code"), ("name", "store"), ("label", "what"), ("day", "day")],
+        title="dates coming",
+    )
+    render.table(brief["complaints"], COMPLAINT_COLUMNS, title="complaints waiting")
+
+
+FOLLOWUP_COLUMNS = [
+    ("id", "#"),
+    ("due", "due"),
+    ("code", "code"),
+    ("name", "store"),
+    ("text", "promise"),
+    ("done_on", "done"),
+]
+
+
+@followup_app.command("list")
+def followup_list(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Done ones too.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Open follow-ups, soonest due first."""
+    session: Session = ctx.obj
+    rows = domain.followups(session.conn, open_only=not all_)
+    if as_json:
+        render.emit_json(rows)
+    else:
+        render.table(rows, FOLLOWUP_COLUMNS)
+
+
+@followup_app.command("done")
+def followup_done(
+    ctx: typer.Context,
+    followup_id: Annotated[int, typer.Argument(help="The follow-up's number.")],
+    date: DateOption = None,
+) -> None:
+    """Mark a follow-up as kept."""
+    session: Session = ctx.obj
+    done = domain.followup_done(session.conn, followup_id, _when(date))
+    render.line(f"follow-up #{followup_id} done on {done['done_on']}")
+
+
+COMPLAINT_COLUMNS = [
+    ("id", "#"),
+    ("opened_on", "opened"),
+    ("code", "code"),
+    ("name", "store"),
+    ("kind", "kind"),
+    ("text", "complaint"),
+    ("resolved_on", "resolved"),
+    ("resolution", "how"),
+]
+
+
+@complaint_app.command("add")
+def complaint_add(
+    ctx: typer.Context,
+    ref: Ref,
+    text: Annotated[str, typer.Option(help="What the customer complained about.")],
+    kind: Annotated[str, typer.Option(help="货源, 送货, 价格, 服务 or 其他.")] = "其他",
+    date: DateOption = None,
+) -> None:
+    """Record a complaint."""
+    session: Session = ctx.obj
+    added = domain.complaint_add(session.conn, ref, text, kind, _when(date))
+    render.line(f"complaint #{added['id']}: {added['code']} {added['name']}")
+
+
+@complaint_app.command("list")
+def complaint_list(
+    ctx: typer.Context,
+    open_: Annotated[bool, typer.Option("--open", help="Unresolved only.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Complaints, oldest first, with the days each took to resolve."""
+    session: Session = ctx.obj
+    rows = domain.complaints(session.conn, open_only=open_)
+    if as_json:
+        render.emit_json(rows)
+    else:
+        render.table(rows, COMPLAINT_COLUMNS)
+
+
+@complaint_app.command("resolve")
+def complaint_resolve(
+    ctx: typer.Context,
+    complaint_id: Annotated[int, typer.Argument(help="The complaint's number.")],
+    how: Annotated[str, typer.Option(help="How it was settled.")],
+    date: DateOption = None,
+) -> None:
+    """Mark a complaint resolved; the time it took is kept."""
+    session: Session = ctx.obj
+    done = domain.complaint_resolve(session.conn, complaint_id, how, _when(date))
+    render.line(f"complaint #{complaint_id} resolved in {done['days_to_resolve']:.0f} days")
+
+
+@date_app.command("add")
+def date_add(
+    ctx: typer.Context,
+    ref: Ref,
+    label: Annotated[str, typer.Argument(help="What the date is, e.g. 开业纪念日.")],
+    day: Annotated[str, typer.Argument(help="2015-06-18, 06-18, or 三月初八 with --lunar.")],
+    lunar: Annotated[
+        bool, typer.Option("--lunar", help="The day is in the lunar calendar.")
+    ] = False,
+) -> None:
+    """Add a date that matters to a customer; lunar days come round on their solar day."""
+    session: Session = ctx.obj
+    added = domain.add_key_date(session.conn, ref, label, day, lunar)
+    render.line(f"date #{added['id']}: {added['code']} {label} {added['day']}")
+
+
+@date_app.command("list")
+def date_list(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(help="How far ahead to look.")] = 30,
+    date: DateOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Birthdays and other dates coming round in the next days."""
+    session: Session = ctx.obj
+    rows = domain.upcoming(session.conn, _when(date), days)
+    if as_json:
+        render.emit_json(rows)
+    else:
+        render.table(
+            rows,
+            [
+                ("date", "date"),
+                ("code", "code"),
+                ("name", "store"),
+                ("label", "what"),
+                ("day", "day"),
+            ],
+        )
+
+
+def note(
+    ctx: typer.Context,
+    ref: Ref,
+    text: Annotated[str, typer.Argument(help="The note: preferences, family, what they like.")],
+    date: DateOption = None,
+) -> None:
+    """Add a dated note to a customer's card."""
+    session: Session = ctx.obj
+    added = domain.add_note(session.conn, ref, text, _when(date))
+    render.line(f"note #{added['id']} on {added['code']} {added['name']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(visit_app, name="visit")
+    app.add_typer(followup_app, name="followup")
+    app.add_typer(complaint_app, name="complaint")
+    app.add_typer(date_app, name="date")
+    app.command()(due)
+    app.command()(today)
+    app.command()(note)

@@ -1,0 +1,311 @@
+"""The day's work: visits, follow-ups, complaints, notes and the dates that matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Any
+
+from custcli.db import visits as q
+from custcli.db.connection import write_transaction
+from custcli.domain import schedule
+from custcli.domain.customers import resolve
+from custcli.domain.dates import next_occurrence, parse_month
+from custcli.domain.normalize import parse_satisfaction, parse_yearday, render_yearday
+from custcli.errors import BadInput, NotFound
+
+VISIT_KINDS = ("实地", "电话", "微信")
+COMPLAINT_KINDS = ("货源", "送货", "价格", "服务", "其他")
+UPCOMING_DAYS = 7
+COMPLAINT_STALE_DAYS = 3
+
+
+def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
+    if value not in choices:
+        raise BadInput(f"{option} is one of {', '.join(choices)}")
+    return value
+
+
+def _satisfaction(value: int | str | None) -> int | None:
+    try:
+        return parse_satisfaction(value)
+    except ValueError as error:
+        raise BadInput(f"--satisfaction: {error}") from None
+
+
+def log_visit(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    date: dt.date,
+    kind: str = "实地",
+    note: str | None = None,
+    found: str | None = None,
+    follow_up: str | None = None,
+    due: dt.date | None = None,
+    satisfaction: int | str | None = None,
+    manager: str | None = None,
+) -> dict:
+    _check_choice(kind, VISIT_KINDS, "--kind")
+    if due is not None and not follow_up:
+        raise BadInput("--due goes with --follow-up TEXT")
+    score = _satisfaction(satisfaction)
+    with write_transaction(conn):
+        customer = resolve(conn, ref)
+        visit_id = q.insert(
+            conn,
+            "visits",
+            {
+                "customer_id": customer["id"],
+                "date": date.isoformat(),
+                "kind": kind,
+                "note": note,
+                "found": found,
+                "satisfaction": score,
+                "manager": manager or customer.get("account_manager"),
+            },
+        )
+        followup_id = None
+        if follow_up:
+            followup_id = q.insert(
+                conn,
+                "followups",
+                {
+                    "customer_id": customer["id"],
+                    "visit_id": visit_id,
+                    "text": follow_up,
+                    "due": due.isoformat() if due else None,
+                },
+            )
+    return {
+        "id": visit_id,
+        "code": customer["code"],
+        "name": customer["name"],
+        "date": date.isoformat(),
+        "kind": kind,
+        "followup_id": followup_id,
+    }
+
+
+def list_visits(
+    conn: sqlite3.Connection,
+    ref: str | None = None,
+    month: str | None = None,
+    manager: str | None = None,
+) -> list[dict]:
+    customer_id = resolve(conn, ref)["id"] if ref else None
+    first, last = parse_month(month) if month else (None, None)
+    return q.visits(
+        conn, customer_id, first and first.isoformat(), last and last.isoformat(), manager
+    )
+
+
+def edit_visit(conn: sqlite3.Connection, visit_id: int, values: dict[str, Any]) -> dict:
+    if "kind" in values:
+        _check_choice(values["kind"], VISIT_KINDS, "--kind")
+    if "satisfaction" in values:
+        values["satisfaction"] = _satisfaction(values["satisfaction"])
+    if not values:
+        raise BadInput(
+            "nothing to change; give --date, --kind, --note, --found, --satisfaction or --manager"
+        )
+    with write_transaction(conn):
+        if not q.update(conn, "visits", visit_id, values):
+            raise NotFound(f"no visit #{visit_id}; `cust visit list` shows them")
+    return q.get(conn, "visits", visit_id)
+
+
+def _must(changed: int, what: str, row_id: int, hint: str) -> None:
+    if not changed:
+        raise NotFound(f"no {what} #{row_id}; {hint}")
+
+
+def remove_visit(conn: sqlite3.Connection, visit_id: int) -> None:
+    with write_transaction(conn):
+        _must(q.delete(conn, "visits", visit_id), "visit", visit_id, "`cust visit list` shows them")
+
+
+def due(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    district: str | None = None,
+    manager: str | None = None,
+) -> list[dict]:
+    customers = q.active_customers(conn, district, manager)
+    last = q.last_field_visits(conn, today.isoformat(), schedule.FIELD_VISIT)
+    return schedule.due_list(customers, last, today)
+
+
+def followups(conn: sqlite3.Connection, open_only: bool = True) -> list[dict]:
+    return q.followups(conn, open_only=open_only)
+
+
+def followup_done(conn: sqlite3.Connection, followup_id: int, today: dt.date) -> dict:
+    with write_transaction(conn):
+        current = q.get(conn, "followups", followup_id)
+        _must(current is not None, "follow-up", followup_id, "`cust followup list` shows them")
+        if current["done_on"]:
+            raise BadInput(f"follow-up #{followup_id} was done on {current['done_on']}")
+        q.update(conn, "followups", followup_id, {"done_on": today.isoformat()})
+    return q.get(conn, "followups", followup_id)
+
+
+def complaint_add(
+    conn: sqlite3.Connection, ref: str, text: str, kind: str, opened_on: dt.date
+) -> dict:
+    _check_choice(kind, COMPLAINT_KINDS, "--kind")
+    if not text.strip():
+        raise BadInput("--text says what the complaint is")
+    with write_transaction(conn):
+        customer = resolve(conn, ref)
+        complaint_id = q.insert(
+            conn,
+            "complaints",
+            {
+                "customer_id": customer["id"],
+                "kind": kind,
+                "text": text.strip(),
+                "opened_on": opened_on.isoformat(),
+            },
+        )
+    return {"id": complaint_id, "code": customer["code"], "name": customer["name"]}
+
+
+def complaint_resolve(
+    conn: sqlite3.Connection, complaint_id: int, how: str, resolved_on: dt.date
+) -> dict:
+    with write_transaction(conn):
+        current = q.get(conn, "complaints", complaint_id)
+        _must(current is not None, "complaint", complaint_id, "`cust complaint list` shows them")
+        if current["resolved_on"]:
+            raise BadInput(f"complaint #{complaint_id} was resolved on {current['resolved_on']}")
+        if resolved_on.isoformat() < current["opened_on"]:
+            raise BadInput("a complaint cannot be resolved before it was opened")
+        q.update(
+            conn,
+            "complaints",
+            complaint_id,
+            {"resolved_on": resolved_on.isoformat(), "resolution": how},
+        )
+    return next(c for c in q.complaints(conn) if c["id"] == complaint_id)
+
+
+def complaints(conn: sqlite3.Connection, open_only: bool = False) -> list[dict]:
+    return q.complaints(conn, open_only=open_only)
+
+
+def add_key_date(
+    conn: sqlite3.Connection, ref: str, label: str, day: str, lunar: bool = False
+) -> dict:
+    text = f"农历{day.removeprefix('农历')}" if lunar else day
+    try:
+        stored = parse_yearday(text)
+    except ValueError as error:
+        raise BadInput(f"{day!r}: {error}") from None
+    if not stored:
+        raise BadInput("give the date, e.g. 2015-06-18, 06-18 or 农历三月初八")
+    with write_transaction(conn):
+        customer = resolve(conn, ref)
+        date_id = q.insert(
+            conn, "key_dates", {"customer_id": customer["id"], "label": label, "day": stored}
+        )
+    return {"id": date_id, "code": customer["code"], "label": label, "day": stored}
+
+
+def add_note(conn: sqlite3.Connection, ref: str, text: str, today: dt.date) -> dict:
+    if not text.strip():
+        raise BadInput("the note is empty")
+    with write_transaction(conn):
+        customer = resolve(conn, ref)
+        note_id = q.insert(
+            conn,
+            "notes",
+            {"customer_id": customer["id"], "text": text.strip(), "noted_on": today.isoformat()},
+        )
+    return {"id": note_id, "code": customer["code"], "name": customer["name"]}
+
+
+def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str, str]]:
+    dates = [("生日", customer["birthday"])] if customer.get("birthday") else []
+    return dates + [(k["label"], k["day"]) for k in key_dates]
+
+
+def upcoming(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    days: int = UPCOMING_DAYS,
+    customer: dict | None = None,
+) -> list[dict]:
+    """Birthdays and other dates that come round within `days` days, soonest first."""
+    if customer is not None:
+        people = [(customer, q.key_dates(conn, customer["id"]))]
+    else:
+        by_customer: dict[int, list[dict]] = {}
+        for key_date in q.key_dates(conn):
+            by_customer.setdefault(key_date["customer_id"], []).append(key_date)
+        people = [(c, by_customer.get(c["id"], [])) for c in q.active_customers(conn)]
+    horizon = today + dt.timedelta(days=days)
+    found = []
+    for person, key_dates in people:
+        for label, stored in _dates_of(person, key_dates):
+            when = next_occurrence(stored, today)
+            if when is not None and when <= horizon:
+                found.append(
+                    {
+                        "code": person["code"],
+                        "name": person["name"],
+                        "label": label,
+                        "day": render_yearday(stored, "zh"),
+                        "date": when.isoformat(),
+                        "in_days": (when - today).days,
+                    }
+                )
+    return sorted(found, key=lambda d: (d["date"], d["code"]))
+
+
+def today_briefing(conn: sqlite3.Connection, today: dt.date) -> dict:
+    """The morning: visits due and overdue, follow-ups due, dates coming, stale complaints."""
+    stale_before = (today - dt.timedelta(days=COMPLAINT_STALE_DAYS)).isoformat()
+    return {
+        "date": today.isoformat(),
+        "due": due(conn, today),
+        "followups": q.followups(conn, open_only=True, due_by=today.isoformat()),
+        "dates": upcoming(conn, today),
+        "complaints": [
+            dict(c, days_open=(today - dt.date.fromisoformat(c["opened_on"])).days)
+            for c in q.complaints(conn, open_only=True)
+            if c["opened_on"] < stale_before
+        ],
+    }
+
+
+def customer_sections(conn: sqlite3.Connection, customer: dict, today: dt.date) -> dict:
+    """The visits and relationship sections of a customer's card."""
+    last_field = q.last_field_visits(conn, today.isoformat()).get(customer["id"])
+    next_due = schedule.next_due(
+        customer, dt.date.fromisoformat(last_field) if last_field else None, today
+    )
+    return {
+        "visits": {
+            "last": q.visits(conn, customer["id"], limit=3),
+            "last_field_visit": last_field,
+            "cycle_days": schedule.cycle_days(customer),
+            "next_due": next_due.isoformat(),
+            "days_overdue": max(0, (today - next_due).days),
+            "open_followups": q.followups(conn, customer["id"], open_only=True),
+        },
+        "relationship": {
+            "preferences": customer.get("preferences"),
+            "notes": q.notes(conn, customer["id"]),
+            "dates": [
+                {
+                    "label": label,
+                    "day": render_yearday(day, "zh"),
+                    "next": (next_occurrence(day, today) or today).isoformat(),
+                }
+                for label, day in _dates_of(customer, q.key_dates(conn, customer["id"]))
+            ],
+            "open_complaints": q.complaints(conn, customer["id"], open_only=True),
+            "last_satisfaction": q.last_satisfaction(conn, customer["id"]),
+        },
+    }

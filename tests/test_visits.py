@@ -1,0 +1,238 @@
+"""Visits and the day's work: the visit log, cycles, follow-ups, complaints, dates, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from custcli.domain import schedule
+from custcli.domain.dates import next_occurrence, occurrence_in, parse_when
+
+TODAY = "2026-11-23"  # a Monday
+
+
+def test_a_7_day_customer_last_seen_10_days_ago_is_3_days_overdue_until_visited(cli, add_shop):
+    add_shop(visit_cycle_days="7")
+    cli.ok("visit", "log", "000100000001", "--date", "2026-11-13")
+    due = cli.json("due", "--date", TODAY)
+    assert [(d["code"], d["days_overdue"], d["last_visit"]) for d in due] == [
+        ("000100000001", 3, "2026-11-13")
+    ]
+    cli.ok("visit", "log", "000100000001", "--date", TODAY)
+    assert cli.json("due", "--date", TODAY) == []
+
+
+def test_phone_visits_do_not_reset_the_field_cycle(cli, add_shop):
+    add_shop(visit_cycle_days="7")
+    cli.ok("visit", "log", "000100000001", "--date", "2026-11-13")
+    cli.ok("visit", "log", "000100000001", "--date", TODAY, "--kind", "电话")
+    assert cli.json("due", "--date", TODAY)[0]["days_overdue"] == 3
+
+
+def test_due_orders_most_overdue_first_then_larger_tiers_and_filters(cli, add_shop):
+    add_shop("0001", "甲店", tier="5", visit_cycle_days="7", district="东片")
+    add_shop("0002", "乙店", tier="25", visit_cycle_days="7", district="西片")
+    add_shop("0003", "丙店", tier="9", visit_cycle_days="7", district="东片")
+    for code, day in (("0001", "2026-11-13"), ("0002", "2026-11-13"), ("0003", "2026-11-01")):
+        cli.ok("visit", "log", code, "--date", day)
+    assert [d["code"] for d in cli.json("due", "--date", TODAY)] == ["0003", "0002", "0001"]
+    assert [d["code"] for d in cli.json("due", "--date", TODAY, "--district", "东片")] == [
+        "0003",
+        "0001",
+    ]
+
+
+def test_the_visit_falls_due_the_day_before_the_order_day():
+    customer = {"visit_cycle_days": 7, "order_cycle": "每周二"}
+    last = dt.date(2026, 11, 18)  # a Wednesday; +7 is Wednesday the 25th
+    assert schedule.next_due(customer, last, last) == dt.date(2026, 11, 23)  # Monday, eve of 周二
+    assert schedule.order_weekday("星期五") == 4 and schedule.order_weekday("随时") is None
+
+
+def test_the_default_cycle_comes_from_the_tier_in_one_place():
+    assert schedule.cycle_days({"tier": 25}) == 7
+    assert schedule.cycle_days({"tier": 10}) == 14
+    assert schedule.cycle_days({"tier": 3}) == 30
+    assert schedule.cycle_days({}) == schedule.DEFAULT_CYCLE_NO_TIER
+    assert schedule.cycle_days({"tier": 3, "visit_cycle_days": 10}) == 10
+
+
+def test_never_visited_is_due_today():
+    assert schedule.next_due({}, None, dt.date(2026, 11, 23)) == dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("today", "2026-11-23"),
+        ("yesterday", "2026-11-22"),
+        ("-3d", "2026-11-20"),
+        ("+2d", "2026-11-25"),
+        ("11-20", "2026-11-20"),
+        ("2026-11-20", "2026-11-20"),
+        ("2026/1/2", "2026-01-02"),
+    ],
+)
+def test_dates_as_people_type_them(text, day):
+    assert parse_when(text, dt.date(2026, 11, 23)).isoformat() == day
+
+
+def test_bad_dates_and_unknown_customers_are_one_line(cli, add_shop):
+    add_shop()
+    assert "not a date" in cli.fails(2, "visit", "log", "000100000001", "--date", "someday")
+    assert "not a date" in cli.fails(2, "due", "--date", "13-45")
+    assert "no customer matches" in cli.fails(1, "visit", "log", "nobody")
+    assert "--kind is one of" in cli.fails(2, "visit", "log", "000100000001", "--kind", "飞鸽")
+    assert "1 to 5" in cli.fails(2, "visit", "log", "000100000001", "--satisfaction", "9")
+    assert "--due goes with" in cli.fails(2, "visit", "log", "000100000001", "--due", "+3d")
+    assert "not a month" in cli.fails(2, "visit", "list", "--month", "November")
+    assert "no visit #7" in cli.fails(1, "visit", "rm", "7")
+    assert "no visit #7" in cli.fails(1, "visit", "edit", "7", "--note", "x")
+    assert "no follow-up #7" in cli.fails(1, "followup", "done", "7")
+    assert "no complaint #7" in cli.fails(1, "complaint", "resolve", "7", "--how", "x")
+    assert "no customer matches" in cli.fails(1, "note", "nobody", "x")
+    assert "no customer matches" in cli.fails(1, "date", "add", "nobody", "生日", "03-08")
+    assert "not a lunar" in cli.fails(2, "date", "add", "000100000001", "生日", "十三月", "--lunar")
+
+
+def test_visit_log_list_edit_rm(cli, add_shop):
+    add_shop(account_manager="李明")
+    cli.ok(
+        "visit",
+        "log",
+        "000100000001",
+        "--date",
+        "2026-11-02",
+        "--note",
+        "补换价签",
+        "--found",
+        "价签缺失",
+        "--satisfaction",
+        "4",
+    )
+    cli.ok("visit", "log", "000100000001", "--date", "2026-10-30", "--kind", "电话")
+    visits = cli.json("visit", "list", "000100000001")
+    assert [(v["date"], v["kind"], v["manager"]) for v in visits] == [
+        ("2026-11-02", "实地", "李明"),
+        ("2026-10-30", "电话", "李明"),
+    ]
+    assert [v["date"] for v in cli.json("visit", "list", "--month", "2026-10")] == ["2026-10-30"]
+    assert cli.json("visit", "list", "--manager", "王芳") == []
+    cli.ok("visit", "edit", str(visits[0]["id"]), "--note", "优化陈列", "--date", "2026-11-03")
+    assert cli.json("visit", "list")[0]["note"] == "优化陈列"
+    assert cli.json("visit", "list")[0]["date"] == "2026-11-03"
+    cli.ok("visit", "rm", str(visits[1]["id"]))
+    assert len(cli.json("visit", "list")) == 1
+
+
+def test_follow_ups_are_listed_due_in_today_and_closed(cli, add_shop):
+    add_shop()
+    cli.ok(
+        "visit",
+        "log",
+        "000100000001",
+        "--date",
+        "2026-11-20",
+        "--follow-up",
+        "带新品样品",
+        "--due",
+        "2026-11-22",
+    )
+    [followup] = cli.json("followup", "list")
+    assert followup["text"] == "带新品样品" and followup["due"] == "2026-11-22"
+    assert [f["id"] for f in cli.json("today", "--date", TODAY)["followups"]] == [followup["id"]]
+    cli.ok("followup", "done", str(followup["id"]), "--date", TODAY)
+    assert cli.json("followup", "list") == []
+    assert cli.json("followup", "list", "--all")[0]["done_on"] == TODAY
+    assert "was done on" in cli.fails(2, "followup", "done", str(followup["id"]))
+
+
+def test_complaints_keep_the_time_to_resolve_and_wait_in_today(cli, add_shop):
+    add_shop()
+    cli.ok(
+        "complaint",
+        "add",
+        "000100000001",
+        "--text",
+        "送货晚了两天",
+        "--kind",
+        "送货",
+        "--date",
+        "2026-11-18",
+    )
+    cli.ok(
+        "complaint",
+        "add",
+        "000100000001",
+        "--text",
+        "价格",
+        "--kind",
+        "价格",
+        "--date",
+        "2026-11-22",
+    )
+    waiting = cli.json("today", "--date", TODAY)["complaints"]
+    assert [(c["text"], c["days_open"]) for c in waiting] == [("送货晚了两天", 5)]
+    out = cli.ok("complaint", "resolve", "1", "--how", "调整送货线路", "--date", TODAY).stdout
+    assert "resolved in 5 days" in out
+    assert [c["id"] for c in cli.json("complaint", "list", "--open")] == [2]
+    assert cli.json("complaint", "list")[0]["days_to_resolve"] == 5
+    assert "--kind is one of" in cli.fails(
+        2, "complaint", "add", "000100000001", "--text", "x", "--kind", "天气"
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "solar"), [("2026-04-20", "2026-04-24"), ("2027-04-10", "2027-04-14")]
+)
+def test_a_lunar_birthday_shows_on_its_solar_day_in_today(cli, add_shop, today, solar):
+    add_shop(birthday="农历三月初八")
+    dates = cli.json("today", "--date", today)["dates"]
+    assert [(d["label"], d["date"], d["day"]) for d in dates] == [("生日", solar, "农历三月初八")]
+
+
+def test_key_dates_solar_and_lunar_come_round(cli, add_shop):
+    add_shop()
+    cli.ok("date", "add", "000100000001", "开业纪念日", "2015-11-25")
+    cli.ok("date", "add", "000100000001", "老板娘生日", "十月十五", "--lunar")
+    coming = cli.json("date", "list", "--date", TODAY, "--days", "7")
+    assert [(d["label"], d["date"]) for d in coming] == [
+        ("老板娘生日", "2026-11-23"),
+        ("开业纪念日", "2026-11-25"),
+    ]
+
+
+def test_lunar_occurrences_cross_the_new_year():
+    assert occurrence_in("lunar:--12-23", 2026) == dt.date(2027, 1, 30)
+    assert next_occurrence("lunar:--12-23", dt.date(2027, 1, 1)) == dt.date(2027, 1, 30)
+    assert next_occurrence("--02-29", dt.date(2027, 1, 1)) == dt.date(2027, 2, 28)
+
+
+def test_notes_visits_and_complaints_appear_in_show(cli, add_shop):
+    add_shop(preferences="爱喝普洱", visit_cycle_days="7")
+    cli.ok("note", "000100000001", "儿子读高三", "--date", "2026-11-01")
+    cli.ok(
+        "visit",
+        "log",
+        "000100000001",
+        "--date",
+        "2026-11-13",
+        "--satisfaction",
+        "5",
+        "--follow-up",
+        "送样品",
+        "--due",
+        "2026-11-20",
+    )
+    cli.ok("complaint", "add", "000100000001", "--text", "断货", "--kind", "货源")
+    shown = cli.json("show", "000100000001", "--as-of", TODAY)
+    assert shown["visits"]["days_overdue"] == 3 and shown["visits"]["next_due"] == "2026-11-20"
+    assert [v["date"] for v in shown["visits"]["last"]] == ["2026-11-13"]
+    assert [f["text"] for f in shown["visits"]["open_followups"]] == ["送样品"]
+    rel = shown["relationship"]
+    assert rel["preferences"] == "爱喝普洱" and rel["notes"][0]["text"] == "儿子读高三"
+    assert rel["open_complaints"][0]["text"] == "断货"
+    assert rel["last_satisfaction"] == {"date": "2026-11-13", "satisfaction": 5}
+    plain = cli.ok("show", "000100000001", "--as-of", TODAY).stdout
+    assert "Next visit: 2026-11-20 (3 days overdue)" in plain and "儿子读高三" in plain
