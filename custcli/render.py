@@ -76,6 +76,16 @@ def table(
     console().print(grid)
 
 
+def rows(
+    data: list[dict], columns: Sequence[Column], as_json: bool, title: str | None = None
+) -> None:
+    """What every listing command prints: the rows as JSON, or as a table."""
+    if as_json:
+        emit_json(data)
+    else:
+        table(data, columns, title=title)
+
+
 def card(title: str, sections: Sequence[Section]) -> None:
     """Labelled values in titled sections; empty sections are left out."""
     sections = [(name, pairs) for name, pairs in sections if pairs]

@@ -234,3 +234,18 @@ def test_debug_shows_the_traceback(cli, add_shop):
     result = cli("show", "nobody", env={"CUST_DEBUG": "1"})
     assert result.exit_code != 0 and result.exception is not None
     assert type(result.exception).__name__ == "NotFound"
+
+
+def test_on_a_terminal_the_card_is_a_rich_panel_and_markup_in_data_stays_text(
+    cli, add_shop, monkeypatch
+):
+    from custcli import render
+
+    monkeypatch.setattr(render, "to_terminal", lambda: True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    add_shop(name="[bold]张三[/bold]烟酒店", owner="张三")
+    out = cli.ok("--lang", "zh", "show", "000100000001").stdout
+    assert "╭" in out and "[bold]张三[/bold]烟酒店" in out and "经营者" in out
+    assert "\x1b[" not in out  # NO_COLOR: no colour codes
+    listed = cli.ok("list").stdout
+    assert "[bold]张三[/bold]烟酒店" in listed

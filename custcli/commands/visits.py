@@ -97,10 +97,7 @@ def visit_list(
     """List visits, newest first."""
     session: Session = ctx.obj
     rows = domain.list_visits(session.conn, ref, month, manager)
-    if as_json:
-        render.emit_json(rows)
-    else:
-        render.table(rows, VISIT_COLUMNS)
+    render.rows(rows, VISIT_COLUMNS, as_json)
 
 
 @visit_app.command("edit")
@@ -161,10 +158,7 @@ def due(
     """Customers due or overdue for a field visit, most overdue first, then by tier."""
     session: Session = ctx.obj
     rows = domain.due(session.conn, _when(date), district, manager)
-    if as_json:
-        render.emit_json(rows)
-    else:
-        render.table(rows, DUE_COLUMNS)
+    render.rows(rows, DUE_COLUMNS, as_json)
 
 
 def today(ctx: typer.Context, date: DateOption = None, as_json: JsonOption = False) -> None:
@@ -190,6 +184,13 @@ def today(ctx: typer.Context, date: DateOption = None, as_json: JsonOption = Fal
     render.table(brief["complaints"], COMPLAINT_COLUMNS, title="complaints waiting")
 
 
+DATE_COLUMNS = [
+    ("date", "date"),
+    ("code", "code"),
+    ("name", "store"),
+    ("label", "what"),
+    ("day", "day"),
+]
 FOLLOWUP_COLUMNS = [
     ("id", "#"),
     ("due", "due"),
@@ -209,10 +210,7 @@ def followup_list(
     """Open follow-ups, soonest due first."""
     session: Session = ctx.obj
     rows = domain.followups(session.conn, open_only=not all_)
-    if as_json:
-        render.emit_json(rows)
-    else:
-        render.table(rows, FOLLOWUP_COLUMNS)
+    render.rows(rows, FOLLOWUP_COLUMNS, as_json)
 
 
 @followup_app.command("done")
@@ -262,10 +260,7 @@ def complaint_list(
     """Complaints, oldest first, with the days each took to resolve."""
     session: Session = ctx.obj
     rows = domain.complaints(session.conn, open_only=open_)
-    if as_json:
-        render.emit_json(rows)
-    else:
-        render.table(rows, COMPLAINT_COLUMNS)
+    render.rows(rows, COMPLAINT_COLUMNS, as_json)
 
 
 @complaint_app.command("resolve")
@@ -307,19 +302,7 @@ def date_list(
     """Birthdays and other dates coming round in the next days."""
     session: Session = ctx.obj
     rows = domain.upcoming(session.conn, _when(date), days)
-    if as_json:
-        render.emit_json(rows)
-    else:
-        render.table(
-            rows,
-            [
-                ("date", "date"),
-                ("code", "code"),
-                ("name", "store"),
-                ("label", "what"),
-                ("day", "day"),
-            ],
-        )
+    render.rows(rows, DATE_COLUMNS, as_json)
 
 
 def note(
