@@ -81,24 +81,11 @@ def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int
     return False
 
 
-def insert_order(conn: sqlite3.Connection, row: Mapping[str, Any]) -> bool:
-    """Insert an order line unless its row_key is there already; True when it was new."""
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO orders (customer_id, date, brand, qty, amount, unit_price,"
-        " import_id, row_key) VALUES (:customer_id, :date, :brand, :qty, :amount, :unit_price,"
-        " :import_id, :row_key)",
-        row,
-    )
-    return cur.rowcount == 1
-
-
-def insert_visit(conn: sqlite3.Connection, row: Mapping[str, Any]) -> bool:
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO visits (customer_id, date, kind, note, found, satisfaction,"
-        " manager, import_id, row_key) VALUES (:customer_id, :date, :kind, :note, :found,"
-        " :satisfaction, :manager, :import_id, :row_key)",
-        row,
-    )
+def insert_line(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> bool:
+    """Insert an order or visit line unless its row_key is there already; True when new."""
+    columns = ", ".join(row)
+    marks = ", ".join(f":{key}" for key in row)
+    cur = conn.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", row)
     return cur.rowcount == 1
 
 

@@ -352,7 +352,7 @@ class _LineImporter:
                 f"{customer_id}|{content}|{self.seen[content]}".encode()
             ).hexdigest(),
         )
-        inserted = (q.insert_order if self.kind == "orders" else q.insert_visit)(self.conn, row)
+        inserted = q.insert_line(self.conn, self.kind, row)
         return "new" if inserted else "unchanged"
 
     @staticmethod
