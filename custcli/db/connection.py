@@ -47,13 +47,11 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_db(path: Path | None = None, *, create: bool = True) -> sqlite3.Connection:
+def open_db(path: Path | None = None) -> sqlite3.Connection:
     """Open (and on first use create, 0600, WAL) the database, migrated to this version."""
     path = Path(path) if path else default_db_path()
     is_new = not path.exists()
     if is_new:
-        if not create:
-            raise BadInput(f"no database at {path}; `cust add` or `cust import` makes one")
         _create_private_file(path)
     try:
         conn = connect(path)

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from custcli.db import rows
 from custcli.domain.fields import CUSTOMER_KEYS
 
 _COLUMNS = ("id", *CUSTOMER_KEYS, "extra", "created_at", "updated_at")
@@ -49,10 +50,7 @@ def insert(conn: sqlite3.Connection, values: Mapping[str, Any], search_text: str
     record = {k: values.get(k) for k in CUSTOMER_KEYS if values.get(k) is not None}
     record["extra"] = json.dumps(values.get("extra") or {}, ensure_ascii=False, sort_keys=True)
     record["search_text"] = search_text
-    columns = ", ".join(record)
-    marks = ", ".join("?" for _ in record)
-    cur = conn.execute(f"INSERT INTO customers ({columns}) VALUES ({marks})", list(record.values()))
-    return cur.lastrowid
+    return rows.insert(conn, "customers", record)
 
 
 def update(
@@ -66,14 +64,8 @@ def update(
         record["extra"] = json.dumps(record["extra"] or {}, ensure_ascii=False, sort_keys=True)
     if search_text is not None:
         record["search_text"] = search_text
-    if not record:
-        return
-    sets = ", ".join(f"{k} = ?" for k in record)
-    conn.execute(
-        f"UPDATE customers SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', "
-        f"'localtime') WHERE id = ?",
-        [*record.values(), customer_id],
-    )
+    if record:
+        rows.update(conn, "customers", customer_id, record, stamp="updated_at")
 
 
 def delete(conn: sqlite3.Connection, customer_id: int) -> None:
@@ -108,13 +100,12 @@ def listing(
     """Customers matching every filter (key = value), sorted by a registry key."""
     if sort.lstrip("-") not in SORTABLE:
         raise ValueError(f"cannot sort by {sort!r}; sort keys are: {', '.join(sorted(SORTABLE))}")
-    clauses = [f"{k} = ?" for k in filters]
-    if not include_closed:
-        clauses.append("status != 'closed'")
-    where = " AND ".join(clauses) or "1"
+    where, params = rows.where(
+        *((f"{k} = ?", (v,)) for k, v in filters.items()),
+        not include_closed and ("status != 'closed'", ()),
+    )
     order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}, code"
     sql = f"{_SELECT} WHERE {where} ORDER BY {order}"
-    params = list(filters.values())
     if limit:
         sql += " LIMIT ?"
         params.append(limit)

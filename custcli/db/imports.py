@@ -7,6 +7,8 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from custcli.db import rows
+
 
 def create(conn: sqlite3.Connection, file_name: str, sha256: str, kind: str, sheet: str) -> int:
     cur = conn.execute(
@@ -100,22 +102,13 @@ def brand_by_name(conn: sqlite3.Connection, name: str) -> dict | None:
 
 
 def insert_brand(conn: sqlite3.Connection, values: Mapping[str, Any], import_id: int | None) -> int:
-    record = {k: values.get(k) for k in BRAND_COLUMNS}
-    cur = conn.execute(
-        f"INSERT INTO brands ({', '.join(record)}, import_id) VALUES "
-        f"({', '.join('?' * len(record))}, ?)",
-        [*record.values(), import_id],
+    return rows.insert(
+        conn, "brands", {**{k: values.get(k) for k in BRAND_COLUMNS}, "import_id": import_id}
     )
-    return cur.lastrowid
 
 
 def update_brand(conn: sqlite3.Connection, brand_id: int, values: Mapping[str, Any]) -> None:
-    sets = ", ".join(f"{k} = ?" for k in values)
-    conn.execute(
-        f"UPDATE brands SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now',"
-        f" 'localtime') WHERE id = ?",
-        [*values.values(), brand_id],
-    )
+    rows.update(conn, "brands", brand_id, values, stamp="updated_at")
 
 
 def customer_ids_by_name(conn: sqlite3.Connection) -> dict[str, list[int]]:

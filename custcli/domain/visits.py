@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
+from custcli.db import rows
 from custcli.db import visits as q
 from custcli.db.connection import write_transaction
 from custcli.domain import schedule
@@ -33,6 +34,14 @@ def _satisfaction(value: int | str | None) -> int | None:
         raise BadInput(f"--satisfaction: {error}") from None
 
 
+def _attach(conn: sqlite3.Connection, ref: str, table: str, values: dict[str, Any]) -> dict:
+    """Add a row about the customer REF finds: {"id", "code", "name"} of what was added."""
+    with write_transaction(conn):
+        customer = resolve(conn, ref)
+        row_id = rows.insert(conn, table, {"customer_id": customer["id"], **values})
+    return {"id": row_id, "code": customer["code"], "name": customer["name"]}
+
+
 def log_visit(
     conn: sqlite3.Connection,
     ref: str,
@@ -52,7 +61,7 @@ def log_visit(
     score = _satisfaction(satisfaction)
     with write_transaction(conn):
         customer = resolve(conn, ref)
-        visit_id = q.insert(
+        visit_id = rows.insert(
             conn,
             "visits",
             {
@@ -67,7 +76,7 @@ def log_visit(
         )
         followup_id = None
         if follow_up:
-            followup_id = q.insert(
+            followup_id = rows.insert(
                 conn,
                 "followups",
                 {
@@ -110,9 +119,9 @@ def edit_visit(conn: sqlite3.Connection, visit_id: int, values: dict[str, Any]) 
             "nothing to change; give --date, --kind, --note, --found, --satisfaction or --manager"
         )
     with write_transaction(conn):
-        if not q.update(conn, "visits", visit_id, values):
+        if not rows.update(conn, "visits", visit_id, values):
             raise NotFound(f"no visit #{visit_id}; `cust visit list` shows them")
-    return q.get(conn, "visits", visit_id)
+    return rows.get(conn, "visits", visit_id)
 
 
 def _must(changed: int, what: str, row_id: int, hint: str) -> None:
@@ -122,7 +131,9 @@ def _must(changed: int, what: str, row_id: int, hint: str) -> None:
 
 def remove_visit(conn: sqlite3.Connection, visit_id: int) -> None:
     with write_transaction(conn):
-        _must(q.delete(conn, "visits", visit_id), "visit", visit_id, "`cust visit list` shows them")
+        _must(
+            rows.delete(conn, "visits", visit_id), "visit", visit_id, "`cust visit list` shows them"
+        )
 
 
 def due(
@@ -142,12 +153,12 @@ def followups(conn: sqlite3.Connection, open_only: bool = True) -> list[dict]:
 
 def followup_done(conn: sqlite3.Connection, followup_id: int, today: dt.date) -> dict:
     with write_transaction(conn):
-        current = q.get(conn, "followups", followup_id)
+        current = rows.get(conn, "followups", followup_id)
         _must(current is not None, "follow-up", followup_id, "`cust followup list` shows them")
         if current["done_on"]:
             raise BadInput(f"follow-up #{followup_id} was done on {current['done_on']}")
-        q.update(conn, "followups", followup_id, {"done_on": today.isoformat()})
-    return q.get(conn, "followups", followup_id)
+        rows.update(conn, "followups", followup_id, {"done_on": today.isoformat()})
+    return rows.get(conn, "followups", followup_id)
 
 
 def complaint_add(
@@ -156,32 +167,25 @@ def complaint_add(
     _check_choice(kind, COMPLAINT_KINDS, "--kind")
     if not text.strip():
         raise BadInput("--text says what the complaint is")
-    with write_transaction(conn):
-        customer = resolve(conn, ref)
-        complaint_id = q.insert(
-            conn,
-            "complaints",
-            {
-                "customer_id": customer["id"],
-                "kind": kind,
-                "text": text.strip(),
-                "opened_on": opened_on.isoformat(),
-            },
-        )
-    return {"id": complaint_id, "code": customer["code"], "name": customer["name"]}
+    return _attach(
+        conn,
+        ref,
+        "complaints",
+        {"kind": kind, "text": text.strip(), "opened_on": opened_on.isoformat()},
+    )
 
 
 def complaint_resolve(
     conn: sqlite3.Connection, complaint_id: int, how: str, resolved_on: dt.date
 ) -> dict:
     with write_transaction(conn):
-        current = q.get(conn, "complaints", complaint_id)
+        current = rows.get(conn, "complaints", complaint_id)
         _must(current is not None, "complaint", complaint_id, "`cust complaint list` shows them")
         if current["resolved_on"]:
             raise BadInput(f"complaint #{complaint_id} was resolved on {current['resolved_on']}")
         if resolved_on.isoformat() < current["opened_on"]:
             raise BadInput("a complaint cannot be resolved before it was opened")
-        q.update(
+        rows.update(
             conn,
             "complaints",
             complaint_id,
@@ -204,25 +208,17 @@ def add_key_date(
         raise BadInput(f"{day!r}: {error}") from None
     if not stored:
         raise BadInput("give the date, e.g. 2015-06-18, 06-18 or 农历三月初八")
-    with write_transaction(conn):
-        customer = resolve(conn, ref)
-        date_id = q.insert(
-            conn, "key_dates", {"customer_id": customer["id"], "label": label, "day": stored}
-        )
-    return {"id": date_id, "code": customer["code"], "label": label, "day": stored}
+    return {
+        **_attach(conn, ref, "key_dates", {"label": label, "day": stored}),
+        "label": label,
+        "day": stored,
+    }
 
 
 def add_note(conn: sqlite3.Connection, ref: str, text: str, today: dt.date) -> dict:
     if not text.strip():
         raise BadInput("the note is empty")
-    with write_transaction(conn):
-        customer = resolve(conn, ref)
-        note_id = q.insert(
-            conn,
-            "notes",
-            {"customer_id": customer["id"], "text": text.strip(), "noted_on": today.isoformat()},
-        )
-    return {"id": note_id, "code": customer["code"], "name": customer["name"]}
+    return _attach(conn, ref, "notes", {"text": text.strip(), "noted_on": today.isoformat()})
 
 
 def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str, str]]:

@@ -1,0 +1,53 @@
+"""Small helpers every query module shares: plain inserts, updates, lookups, WHERE clauses."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+Condition = tuple[str, tuple] | None | bool
+
+
+def where(*conditions: Condition) -> tuple[str, list]:
+    """Join ("clause = ?", (param,)) conditions with AND; a falsy condition is left out.
+
+    Callers write `value is not None and ("col = ?", (value,))`, so an unset filter drops out.
+    """
+    kept = [c for c in conditions if c]
+    return " AND ".join(c for c, _ in kept) or "1", [p for _, params in kept for p in params]
+
+
+def dicts(cursor: Iterable[sqlite3.Row]) -> list[dict]:
+    return [dict(r) for r in cursor]
+
+
+def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
+    columns = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    return conn.execute(sql, list(values.values())).lastrowid
+
+
+def update(
+    conn: sqlite3.Connection,
+    table: str,
+    row_id: int,
+    values: Mapping[str, Any],
+    stamp: str | None = None,
+) -> int:
+    """Set values on one row; `stamp` names a column to set to the local time as well."""
+    sets = [f"{k} = ?" for k in values]
+    if stamp:
+        sets.append(f"{stamp} = strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')")
+    sql = f"UPDATE {table} SET {', '.join(sets)} WHERE id = ?"
+    return conn.execute(sql, [*values.values(), row_id]).rowcount
+
+
+def delete(conn: sqlite3.Connection, table: str, row_id: int) -> int:
+    return conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,)).rowcount
+
+
+def get(conn: sqlite3.Connection, table: str, row_id: int) -> dict | None:
+    row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return dict(row) if row else None
