@@ -24,6 +24,8 @@ from custcli.domain.fields import CUSTOMER_FIELDS
         ("'000123", "000123"),
         (12, "12"),
         ("\u3000A01\u3000", "A01"),
+        ("12E34", "12E34"),  # letters and digits: a code, not a number
+        ("0e1", "0e1"),
         ("", None),
         (None, None),
     ],

@@ -78,7 +78,7 @@ def parse_code(value: object) -> str | None:
     if text is None:
         return None
     text = halfwidth(text).lstrip("'").replace(" ", "")
-    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+", text):
+    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]\d+", text):  # how Excel writes it: 5.3E+11
         raise ValueError(
             "code was turned into scientific notation by Excel and has lost digits;"
             " format the column as text and export again"
