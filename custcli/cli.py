@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import sqlite3
 import sys
@@ -14,12 +16,59 @@ from typer.core import TyperGroup
 from custcli.errors import Ambiguous, CustError
 from custcli.session import Session, detect_lang
 
+# The command tree: name → (module under custcli.commands, attribute). A function becomes a
+# command, a Typer app a group. Only the module of the command being run is imported, so
+# `cust show` does not pay for import, reports or the drill (the whole tree loads for --help).
+COMMANDS = {
+    "add": ("customers", "add"),
+    "edit": ("customers", "edit"),
+    "show": ("show", "show"),
+    "list": ("customers", "list_"),
+    "find": ("customers", "find"),
+    "rm": ("customers", "rm"),
+    "history": ("customers", "history"),
+    "import": ("imports", "import_file"),
+    "imports": ("imports", "app"),
+    "visit": ("visits", "visit_app"),
+    "due": ("visits", "due"),
+    "today": ("visits", "today"),
+    "followup": ("visits", "followup_app"),
+    "complaint": ("visits", "complaint_app"),
+    "date": ("visits", "date_app"),
+    "note": ("visits", "note"),
+    "brief": ("department", "brief"),
+    "brand": ("department", "brand_app"),
+    "plan": ("department", "plan_app"),
+    "policy": ("department", "policy_app"),
+    "drill": ("drill", "drill"),
+    "db": ("db", "app"),
+}
+
+
+@functools.cache
+def _load(name: str) -> Any:
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(f"custcli.commands.{module}"), attribute)
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_group(target)  # a group even when it holds one command
+    else:
+        single = typer.Typer()
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
 
 class CustGroup(TyperGroup):
-    """Reports every expected failure as one line on stderr with exit 1 or 2, no traceback.
-
-    Set CUST_DEBUG=1 to see the traceback instead.
+    """Loads commands on demand, and reports every expected failure as one line on stderr
+    with exit 1 or 2, no traceback. Set CUST_DEBUG=1 to see the traceback instead.
     """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        return _load(name) if name in COMMANDS else None
 
     def main(
         self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any
@@ -110,19 +159,6 @@ def root(
     session = Session(db_path=db, lang=detect_lang(lang))
     ctx.obj = session
     ctx.call_on_close(session.close)
-
-
-def _register() -> None:
-    from custcli.commands import customers, db, imports, visits
-
-    customers.register(app)
-    visits.register(app)
-    app.command("import")(imports.import_file)
-    app.add_typer(imports.app, name="imports")
-    app.add_typer(db.app, name="db")
-
-
-_register()
 
 
 def main() -> None:

@@ -61,3 +61,38 @@ def add_shop(cli: Cli) -> Callable[..., None]:
         cli.ok(*args)
 
     return add
+
+
+@pytest.fixture(scope="session")
+def sample_files(tmp_path_factory) -> Path:
+    """The sample workbooks, made by the repository's own script (30 shops, to stay quick)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("sample")
+    script = Path(__file__).resolve().parents[1] / "sample_data" / "make_sample.py"
+    subprocess.run(
+        [sys.executable, str(script), "--out", str(out), "--customers", "30"],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_db(sample_files, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("sampledb") / "sample.db"
+    cli = Cli(db)
+    for name in ("roster", "brands", "orders", "visits"):
+        cli.ok("import", str(sample_files / f"{name}.xlsx"))
+    return db
+
+
+@pytest.fixture
+def sample_cli(sample_db, tmp_path) -> Cli:
+    """A private copy of the imported sample database."""
+    import shutil
+
+    copy = tmp_path / "sample.db"
+    shutil.copy(sample_db, copy)
+    return Cli(copy)

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.show import card_json
 from custcli.domain import customers as domain
-from custcli.domain.fields import CARD_SECTIONS, CUSTOMER_FIELDS, FIELDS_BY_KEY
+from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
 from custcli.session import Session
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -17,25 +18,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 def _option_name(key: str) -> str:
     return "--" + key.replace("_", "-")
-
-
-def card_sections(customer: dict, lang: str) -> list[render.Section]:
-    """The card's fields, labelled in lang, grouped as the registry says; empty ones left out."""
-    sections = []
-    for zh, en, keys in CARD_SECTIONS:
-        pairs = [
-            (FIELDS_BY_KEY[k].label(lang), FIELDS_BY_KEY[k].render(customer.get(k), lang))
-            for k in keys
-            if customer.get(k) is not None
-        ]
-        sections.append((zh if lang == "zh" else en, pairs))
-    extra = customer.get("extra") or {}
-    sections.append(("其他" if lang == "zh" else "Other", [(k, str(v)) for k, v in extra.items()]))
-    return sections
-
-
-def card_json(customer: dict) -> dict:
-    return {k: customer.get(k) for k in ("id", *FIELDS_BY_KEY, "extra")}
 
 
 def add(ctx: typer.Context, **values: str | None) -> None:
@@ -89,60 +71,6 @@ def edit(
             f"{customer['code']} {key}: {old if old is not None else ''} → "
             f"{new if new is not None else ''}"
         )
-
-
-def show(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The day to see the card as of (default: today).")
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """The customer's card, with visits, follow-ups, notes, dates and complaints."""
-    import datetime as dt
-
-    from custcli.domain.dates import parse_when
-    from custcli.domain.visits import customer_sections
-
-    session: Session = ctx.obj
-    customer = domain.resolve(session.conn, ref)
-    sections = customer_sections(session.conn, customer, parse_when(as_of, dt.date.today()))
-    if as_json:
-        render.emit_json({"card": card_json(customer), **sections})
-        return
-    zh = session.lang == "zh"
-    render.card(
-        f"{customer['name']} · {customer['code']}",
-        [*card_sections(customer, session.lang), *_visit_sections(sections, zh)],
-    )
-
-
-def _visit_sections(sections: dict, zh: bool) -> list[render.Section]:
-    visits, rel = sections["visits"], sections["relationship"]
-    overdue = visits["days_overdue"]
-    due = f"{visits['next_due']}" + (f" ({overdue} days overdue)" if overdue else "")
-    lines = [("下次拜访" if zh else "Next visit", due)]
-    lines += [
-        (v["date"], " ".join(filter(None, [v["kind"], v["note"], v["found"]])))
-        for v in visits["last"]
-    ]
-    lines += [(f"#{f['id']} {f['due'] or ''}".strip(), f["text"]) for f in visits["open_followups"]]
-    relation = [(n["noted_on"], n["text"]) for n in rel["notes"][:3]]
-    relation += [(d["label"], f"{d['day']} → {d['next']}") for d in rel["dates"]]
-    relation += [
-        (
-            f"投诉 #{c['id']}" if zh else f"complaint #{c['id']}",
-            f"{c['opened_on']} {c['kind']} {c['text']}",
-        )
-        for c in rel["open_complaints"]
-    ]
-    if rel["last_satisfaction"]:
-        sat = rel["last_satisfaction"]
-        relation.append(
-            ("满意度" if zh else "Satisfaction", f"{sat['satisfaction']}/5 ({sat['date']})")
-        )
-    return [("拜访" if zh else "Visits", lines), ("往来" if zh else "Dealings", relation)]
 
 
 def list_(
@@ -256,13 +184,3 @@ def history(
         ],
         title=f"{customer['code']} {customer['name']}",
     )
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(add)
-    app.command()(edit)
-    app.command()(show)
-    app.command("list")(list_)
-    app.command()(find)
-    app.command()(rm)
-    app.command()(history)

@@ -315,13 +315,3 @@ def note(
     session: Session = ctx.obj
     added = domain.add_note(session.conn, ref, text, _when(date))
     render.line(f"note #{added['id']} on {added['code']} {added['name']}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(visit_app, name="visit")
-    app.add_typer(followup_app, name="followup")
-    app.add_typer(complaint_app, name="complaint")
-    app.add_typer(date_app, name="date")
-    app.command()(due)
-    app.command()(today)
-    app.command()(note)

@@ -156,6 +156,30 @@ def m003_relationship(db: Database) -> None:
     db.execute("CREATE INDEX idx_notes_customer ON notes(customer_id)")
 
 
+@migrations()
+def m004_plans_policies_drill(db: Database) -> None:
+    db.execute("""
+        CREATE TABLE plans (
+            year INTEGER PRIMARY KEY,
+            volume_cases REAL NOT NULL,
+            revenue REAL NOT NULL,
+            avg_price REAL
+        )""")
+    db.execute(f"""
+        CREATE TABLE policies (
+            month TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL DEFAULT {_NOW}
+        )""")
+    db.execute(f"""
+        CREATE TABLE drill_misses (
+            customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+            missed INTEGER NOT NULL DEFAULT 0,
+            asked INTEGER NOT NULL DEFAULT 0,
+            last_at TEXT NOT NULL DEFAULT {_NOW}
+        )""")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

@@ -221,9 +221,10 @@ def add_note(conn: sqlite3.Connection, ref: str, text: str, today: dt.date) -> d
     return _attach(conn, ref, "notes", {"text": text.strip(), "noted_on": today.isoformat()})
 
 
-def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str, str]]:
-    dates = [("生日", customer["birthday"])] if customer.get("birthday") else []
-    return dates + [(k["label"], k["day"]) for k in key_dates]
+def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str, str, str | None]]:
+    """(label, stored day, card field or None) of a customer's birthday and other dates."""
+    dates = [("生日", customer["birthday"], "birthday")] if customer.get("birthday") else []
+    return dates + [(k["label"], k["day"], None) for k in key_dates]
 
 
 def upcoming(
@@ -243,7 +244,7 @@ def upcoming(
     horizon = today + dt.timedelta(days=days)
     found = []
     for person, key_dates in people:
-        for label, stored in _dates_of(person, key_dates):
+        for label, stored, _field in _dates_of(person, key_dates):
             when = next_occurrence(stored, today)
             if when is not None and when <= horizon:
                 found.append(
@@ -296,10 +297,12 @@ def customer_sections(conn: sqlite3.Connection, customer: dict, today: dt.date) 
             "dates": [
                 {
                     "label": label,
+                    "field": field,
                     "day": render_yearday(day, "zh"),
+                    "stored": day,
                     "next": (next_occurrence(day, today) or today).isoformat(),
                 }
-                for label, day in _dates_of(customer, q.key_dates(conn, customer["id"]))
+                for label, day, field in _dates_of(customer, q.key_dates(conn, customer["id"]))
             ],
             "open_complaints": q.complaints(conn, customer["id"], open_only=True),
             "last_satisfaction": q.last_satisfaction(conn, customer["id"]),

@@ -1,0 +1,46 @@
+"""`cust drill`: the 一口清 practice (岗位练兵)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+
+from custcli import render
+from custcli.domain import drill as domain
+from custcli.domain.dates import parse_when
+from custcli.errors import BadInput, NotFound
+from custcli.session import Session
+
+
+def drill(
+    ctx: typer.Context,
+    district: Annotated[str | None, typer.Option(help="Only shops of this district.")] = None,
+    count: Annotated[int, typer.Option(min=1, max=50, help="How many shops.")] = 5,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the questions and answers for another front end.")
+    ] = False,
+) -> None:
+    """Practise 一口清: name a shop, answer its owner, phone, visit day, tier, settlement and
+    last month's volume. Spaces, full-width digits and pinyin names are forgiven; shops whose
+    facts you missed come back first next time."""
+    session: Session = ctx.obj
+    shops = domain.pick(session.conn, district, count, parse_when(as_of, dt.date.today()))
+    if as_json:
+        render.emit_json(domain.public(shops))
+        return
+    if not shops:
+        raise NotFound("no active shops to drill on")
+    if not sys.stdin.isatty():
+        raise BadInput("cust drill asks questions: run it in a terminal, or use --json")
+
+    def ask(shop: str, question: str) -> str:
+        return typer.prompt(f"{shop} · {question}", default="", show_default=False)
+
+    result = domain.run(session.conn, shops, ask)
+    render.line(f"score {result['score']}% ({result['right']}/{result['asked']})")
+    for miss in result["missed"]:
+        render.line(f"  {miss['name']} {miss['field']}: {miss['answer']}")

@@ -1,0 +1,139 @@
+"""The district and department items of 一口清: retailers, spread, plan, brands, supply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+from custcli.db import business as q
+from custcli.db.connection import write_transaction
+from custcli.domain.dates import parse_month
+from custcli.domain.trade import CARTONS_PER_CASE
+from custcli.errors import BadInput, NotFound
+
+TIER_BANDS = ((21, "21-30档"), (11, "11-20档"), (1, "1-10档"))
+BAND_ORDER = ("1-10档", "11-20档", "21-30档", "未定档")
+
+
+def tier_band(tier: int | None) -> str:
+    if tier is None:
+        return "未定档"
+    return next(name for lowest, name in TIER_BANDS if tier >= lowest)
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(part / whole * 100, 1) if whole else None
+
+
+def _cases(cartons: float) -> float:
+    return round(cartons / CARTONS_PER_CASE, 2)
+
+
+def brief(
+    conn: sqlite3.Connection,
+    as_of: dt.date,
+    district: str | None = None,
+    manager: str | None = None,
+) -> dict:
+    scoped = q.customer_spread(conn, district, manager)
+    everyone = q.customer_spread(conn, None, None)
+    year_first = as_of.replace(month=1, day=1).isoformat()
+    through = (as_of + dt.timedelta(days=1)).isoformat()
+    mine = q.order_totals(conn, year_first, through, district, manager)
+    department = q.order_totals(conn, year_first, through)
+    plan = q.plan(conn, as_of.year)
+    month = as_of.isoformat()[:7]
+    bands = Counter(tier_band(c["tier"]) for c in scoped)
+    return {
+        "as_of": as_of.isoformat(),
+        "scope": {"district": district, "manager": manager},
+        "retailers": {
+            "count": len(scoped),
+            "department": len(everyone),
+            "share_pct": _share(len(scoped), len(everyone)),
+        },
+        "spread": {
+            "format": dict(Counter(c["format"] or "未填" for c in scoped).most_common()),
+            "tier_band": {name: bands[name] for name in BAND_ORDER if bands[name]},
+            "market": dict(Counter(c["market"] or "未填" for c in scoped).most_common()),
+        },
+        "plan": _plan_figures(plan, mine, department),
+        "brands": q.brands(conn),
+        "policy": q.policy(conn, month) or {"month": month, "text": None},
+    }
+
+
+def _avg_price(totals: dict) -> float | None:
+    return round(totals["amount"] / totals["qty"], 2) if totals["qty"] else None
+
+
+def _plan_figures(plan: dict | None, mine: dict, department: dict) -> dict:
+    actual = {
+        "volume_cases": _cases(department["qty"]),
+        "revenue": department["amount"],
+        "avg_price": _avg_price(department),
+    }
+    scope = {
+        "volume_cases": _cases(mine["qty"]),
+        "revenue": mine["amount"],
+        "avg_price": _avg_price(mine),
+    }
+    figures = {
+        "year_plan": plan,
+        "department_to_date": actual,
+        "scope_to_date": scope,
+        "scope_share_pct": {
+            "volume": _share(mine["qty"], department["qty"]),
+            "revenue": _share(mine["amount"], department["amount"]),
+        },
+    }
+    if plan:
+        figures["progress_pct"] = {
+            "volume": _share(actual["volume_cases"], plan["volume_cases"]),
+            "revenue": _share(actual["revenue"], plan["revenue"]),
+        }
+    return figures
+
+
+def set_plan(
+    conn: sqlite3.Connection,
+    year: int,
+    volume_cases: float,
+    revenue: float,
+    avg_price: float | None,
+) -> dict:
+    if volume_cases <= 0 or revenue <= 0:
+        raise BadInput("--volume (箱) and --revenue (元) are positive numbers")
+    if avg_price is None:  # 条均价 follows from the plan itself
+        avg_price = round(revenue / (volume_cases * CARTONS_PER_CASE), 2)
+    with write_transaction(conn):
+        q.set_plan(conn, year, volume_cases, revenue, avg_price)
+    return q.plan(conn, year)
+
+
+def set_policy(conn: sqlite3.Connection, month: str, text: str | None, file: Path | None) -> dict:
+    parse_month(month)
+    if (text is None) == (file is None):
+        raise BadInput("give the policy as --text or --file, one of the two")
+    if file is not None:
+        try:
+            text = Path(file).read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            text = Path(file).read_bytes().decode("gb18030")
+    if not text or not text.strip():
+        raise BadInput("the policy text is empty")
+    with write_transaction(conn):
+        q.set_policy(conn, month, text.strip())
+    return q.policy(conn, month)
+
+
+def policy(conn: sqlite3.Connection, month: str) -> dict:
+    parse_month(month)
+    found = q.policy(conn, month)
+    if found is None:
+        raise NotFound(
+            f"no supply policy for {month}; `cust policy set --month {month} --text …` records one"
+        )
+    return found

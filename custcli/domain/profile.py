@@ -1,0 +1,20 @@
+"""一口清 for one shop: the card, its business, visits, relationship and warnings together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from custcli.domain import business
+from custcli.domain.visits import customer_sections
+
+
+def one_breath(conn: sqlite3.Connection, customer: dict, as_of: dt.date, months: int = 3) -> dict:
+    """The sections `cust show --json` prints: card, business, visits, relationship, alerts."""
+    sections = customer_sections(conn, customer, as_of)
+    figures = business.figures(conn, customer["id"], as_of, months)
+    return {
+        "business": figures,
+        **sections,
+        "alerts": business.alerts(customer, figures, sections["visits"]),
+    }

@@ -1,0 +1,260 @@
+"""一口清: the shop's business in figures, --say, brief, brands, plan, policy and the drill."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from spreadsheets import write_xlsx
+
+from custcli.domain import business, drill
+
+AS_OF = "2026-11-23"  # the window is Aug, Sep and Oct 2026
+
+
+def _brands(tmp_path):
+    rows = [
+        ["卷烟名称", "批发价(元/条)", "零售价(元/条)"],
+        ["玉溪(软)", 180, 230],
+        ["红河(软甲)", 45, 55],
+    ]
+    return write_xlsx(tmp_path / "brands.xlsx", rows)
+
+
+def _orders(tmp_path, months: dict[str, int]):
+    """Two orders a month: `qty` 条 of 玉溪(软) (一类) and 10 of 红河(软甲) (三类) each time."""
+    rows = [["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"]]
+    for month, qty in months.items():
+        for day in ("05", "19"):
+            rows.append([f"{month}-{day}", "000100000001", "玉溪(软)", qty, qty * 180])
+            rows.append([f"{month}-{day}", "000100000001", "红河(软甲)", 10, 450])
+    return write_xlsx(tmp_path / "orders.xlsx", rows)
+
+
+def test_business_figures_from_the_order_lines(cli, add_shop, tmp_path):
+    add_shop()
+    cli.ok("import", str(_brands(tmp_path)))
+    cli.ok(
+        "import",
+        str(_orders(tmp_path, {"2026-08": 15, "2026-09": 15, "2026-10": 15, "2026-11": 99})),
+    )
+    biz = cli.json("show", "000100000001", "--as-of", AS_OF)["business"]
+    assert biz["monthly_avg_qty"] == 50 and biz["brand_width"] == 2
+    assert biz["structure"] == {"一类": 60.0, "三类": 40.0}
+    assert biz["monthly_avg_amount"] == 6300 and biz["avg_price"] == 126.0  # 6300 元 / 50 条
+    assert biz["est_gross_profit"] == 1700  # 2 × (15 × 50 + 10 × 10) a month
+    assert biz["from"] == "2026-08-01" and biz["to"] == "2026-10-31"
+    assert biz["trend"]["qty"][-3:] == [50, 50, 50] and len(biz["trend"]["sparkline"]) == 12
+    assert biz["change_vs_previous_pct"] is None  # nothing bought May-July
+
+
+def test_falling_orders_and_compliance_raise_warnings(cli, add_shop, tmp_path):
+    add_shop(compliance="C", visit_cycle_days="7")
+    cli.ok("import", str(_brands(tmp_path)))
+    months = {
+        "2025-08": 40,
+        "2025-09": 40,
+        "2025-10": 40,
+        "2026-05": 40,
+        "2026-06": 40,
+        "2026-07": 40,
+        "2026-08": 5,
+        "2026-09": 5,
+        "2026-10": 5,
+    }
+    cli.ok("import", str(_orders(tmp_path, months)))
+    cli.ok("visit", "log", "000100000001", "--date", "2026-11-13")  # a 7-day shop, 3 days late
+    shown = cli.json("show", "000100000001", "--as-of", AS_OF, "--months", "3")
+    biz = shown["business"]
+    assert biz["change_vs_previous_pct"] == -70.0 and biz["change_vs_year_ago_pct"] == -70.0
+    kinds = {a["kind"] for a in shown["alerts"]}
+    assert kinds == {"overdue", "falling_orders", "compliance"}
+
+
+def test_a_steady_compliant_visited_shop_raises_no_warning(cli, add_shop, tmp_path):
+    add_shop(compliance="AA", visit_cycle_days="30")
+    cli.ok("import", str(_brands(tmp_path)))
+    cli.ok("import", str(_orders(tmp_path, {f"2026-{m:02d}": 15 for m in range(5, 11)})))
+    cli.ok("visit", "log", "000100000001", "--date", "2026-11-20")
+    assert cli.json("show", "000100000001", "--as-of", AS_OF)["alerts"] == []
+
+
+def test_sparkline():
+    assert business.sparkline([0, 4, 8]) == "▁▅█" and business.sparkline([0, 0]) == "▁▁"
+
+
+def _buying_and_fading(cli) -> tuple[str, str]:
+    """A sample shop that bought in the window, and one that stopped after July."""
+    shops = {
+        c["code"]: cli.json("show", c["code"], "--as-of", AS_OF)["business"]
+        for c in cli.json("list")
+    }
+    buying = next(code for code, biz in shops.items() if biz["monthly_avg_qty"])
+    fading = next(
+        code
+        for code, biz in shops.items()
+        if not biz["monthly_avg_qty"] and any(biz["trend"]["qty"])
+    )
+    return buying, fading
+
+
+def test_say_on_the_sample_data_is_one_sentence_with_no_empty_slots(sample_cli):
+    code, fading = _buying_and_fading(sample_cli)
+    said = sample_cli.ok("--lang", "zh", "show", code, "--say", "--as-of", AS_OF).stdout.strip()
+    assert "\n" not in said and said.endswith("。") and said.count("。") == 1
+    for word in (
+        "店主",
+        "电话",
+        "地址",
+        "天拜访一次",
+        "档",
+        "守法情况",
+        "月均购进",
+        "品规",
+        "条均价",
+        "结构",
+        "下次拜访",
+    ):
+        assert word in said, word
+    assert "None" not in said and "，，" not in said
+    english = sample_cli.ok("--lang", "en", "show", code, "--say", "--as-of", AS_OF).stdout
+    assert "None" not in english and "owner" in english and "next visit" in english
+    quiet = sample_cli.ok("--lang", "zh", "show", fading, "--say", "--as-of", AS_OF).stdout
+    assert "近3个月无购进" in quiet and "月均购进" not in quiet
+
+
+def test_say_leaves_missing_facts_out(cli, add_shop):
+    add_shop()  # a code and a name, nothing else
+    said = cli.ok("--lang", "zh", "show", "000100000001", "--say").stdout.strip()
+    assert said.startswith("张三烟酒店；每14天拜访一次；下次拜访")
+    assert "None" not in said and "店主" not in said and "无购进" not in said
+
+
+def test_show_fits_one_screen_on_the_sample_data(sample_cli):
+    code = sample_cli.json("list", "--limit", "1")[0]["code"]
+    cli = sample_cli
+    cli.ok("note", code, "喜欢喝普洱")
+    cli.ok("complaint", "add", code, "--text", "送货晚")
+    out = cli.ok("--lang", "zh", "show", code, "--as-of", AS_OF).stdout.splitlines()
+    assert len(out) <= 40
+    text = "\n".join(out)
+    for section in ("[基本]", "[经营（近3个月）]", "[拜访]", "[往来]"):
+        assert section in text
+    shown = cli.json("show", code, "--as-of", AS_OF)
+    assert set(shown) == {"card", "business", "visits", "relationship", "alerts"}
+    assert set(shown["business"]) >= {
+        "monthly_avg_qty",
+        "monthly_avg_amount",
+        "brand_width",
+        "avg_price",
+        "structure",
+        "est_gross_profit",
+        "trend",
+    }
+    full = cli.ok("show", code, "--full").stdout
+    assert "[Business process]" in full and "[Other]" in full
+
+
+def test_brief_on_the_sample_data_shows_six_kinds_of_facts_that_add_up(sample_cli):
+    cli = sample_cli
+    cli.ok("plan", "set", "--year", "2026", "--volume", "30", "--revenue", "1500000")
+    cli.ok("policy", "set", "--month", "2026-11", "--text", "一类烟26-30档每户5条")
+    facts = cli.json("brief", "--as-of", AS_OF)
+    assert facts["retailers"] == {"count": 30, "department": 30, "share_pct": 100.0}
+    assert set(facts["spread"]) == {"format", "tier_band", "market"}
+    assert sum(facts["spread"]["format"].values()) == 30
+    assert sum(facts["spread"]["tier_band"].values()) == 30
+    assert len(facts["brands"]) == 18 and facts["policy"]["text"] == "一类烟26-30档每户5条"
+    plan = facts["plan"]
+    assert plan["year_plan"]["avg_price"] == 200.0  # 1,500,000 元 / (30 箱 × 250 条)
+    done = plan["department_to_date"]
+    assert plan["progress_pct"]["volume"] == round(done["volume_cases"] / 30 * 100, 1)
+    districts = [
+        cli.json("brief", "--as-of", AS_OF, "--district", d)
+        for d in ("城东片区", "城西片区", "北郊片区")
+    ]
+    assert sum(d["retailers"]["count"] for d in districts) == 30
+    volumes = [d["plan"]["scope_to_date"]["volume_cases"] for d in districts]
+    assert sum(volumes) == pytest.approx(done["volume_cases"], abs=0.05)
+    revenue = sum(d["plan"]["scope_to_date"]["revenue"] for d in districts)
+    assert revenue == pytest.approx(done["revenue"])
+    assert sum(d["plan"]["scope_share_pct"]["volume"] for d in districts) == pytest.approx(
+        100, abs=0.2
+    )
+    text = cli.ok("brief", "--as-of", AS_OF, "--district", "城东片区").stdout
+    assert "supply policy 2026-11: 一类烟26-30档每户5条" in text and "plan 2026" in text
+
+
+def test_plan_and_policy_commands(cli, tmp_path):
+    assert "positive" in cli.fails(
+        2, "plan", "set", "--year", "2026", "--volume", "0", "--revenue", "1"
+    )
+    assert "no supply policy for 2026-11" in cli.fails(1, "policy", "show", "--month", "2026-11")
+    assert "--text or --file" in cli.fails(2, "policy", "set", "--month", "2026-11")
+    assert "not a month" in cli.fails(2, "policy", "set", "--month", "Nov", "--text", "x")
+    policy = tmp_path / "policy.txt"
+    policy.write_bytes("新品红河(硬99)每户限2条".encode("gbk"))
+    cli.ok("policy", "set", "--month", "2026-11", "--file", str(policy))
+    assert cli.json("policy", "show", "--month", "2026-11")["text"] == "新品红河(硬99)每户限2条"
+
+
+def test_brand_commands(cli):
+    cli.ok("brand", "add", "玉溪(软)", "--wholesale", "180元", "--retail", "230")
+    cli.ok("brand", "add", "春城(软)", "--wholesale", "12", "--promotion", "买十送一")
+    assert [(b["name"], b["price_class"]) for b in cli.json("brand", "list")] == [
+        ("玉溪(软)", 1),
+        ("春城(软)", 5),
+    ]
+    cli.ok("brand", "edit", "玉溪(软)", "--set", "retail_price=240", "--set", "features=畅销")
+    brand = cli.json("brand", "list")[0]
+    assert brand["retail_price"] == 240 and brand["features"] == "畅销"
+    assert "exists already" in cli.fails(2, "brand", "add", "玉溪(软)")
+    assert "unknown brand field" in cli.fails(2, "brand", "edit", "玉溪(软)", "--set", "x=1")
+    assert "price_class" in cli.fails(2, "brand", "add", "新烟", "--class", "九类")
+    assert "no brand" in cli.fails(1, "brand", "rm", "黄金叶")
+    cli.ok("brand", "rm", "春城(软)")
+    assert [b["name"] for b in cli.json("brand", "list")] == ["玉溪(软)"]
+
+
+def test_drill_checks_answers_kindly_and_brings_missed_shops_back_first(cli, add_shop, db_path):
+    add_shop(
+        "0001",
+        "张三烟酒店",
+        owner="张三",
+        phone="13800138000",
+        tier="12",
+        settlement="电子结算",
+        order_cycle="周二",
+    )
+    add_shop("0002", "李四便利店", owner="李四", phone="13912345678", tier="5")
+    from custcli.db.connection import open_db
+
+    conn = open_db(db_path)
+    today = dt.date(2026, 11, 23)
+    shops = drill.pick(conn, None, 2, today)
+    answers = {
+        "店主是谁？": "zhangsan",
+        "电话多少？": "１３８ ００１３ ８０００",
+        "哪天去拜访（订货日前一天）？": "星期一",
+        "几档？": "12档",
+        "结算方式？": "电子",
+        "上月购进多少条？": "0",
+    }
+    wrong_for = "李四便利店"
+
+    def ask(shop: str, question: str) -> str:
+        return "不知道" if shop == wrong_for else answers[question]
+
+    result = drill.run(conn, shops, ask)
+    assert result["right"] == 6  # every answer about 张三烟酒店, each in a forgiving form
+    assert {m["name"] for m in result["missed"]} == {"李四便利店"}
+    assert result["score"] == round(6 / result["asked"] * 100)
+    assert next(s["name"] for s in drill.pick(conn, None, 2, today)) == "李四便利店"
+
+
+def test_drill_json_and_refusal_off_a_terminal(cli, add_shop):
+    assert "no active shops" in cli.fails(1, "drill")
+    add_shop(owner="张三", tier="12")
+    questions = cli.json("drill", "--count", "1")
+    assert [q["field"] for q in questions[0]["questions"]] == ["owner", "tier", "last_month_qty"]
+    assert "run it in a terminal" in cli.fails(2, "drill")
