@@ -6,10 +6,10 @@ import pytest
 
 from custcli.db.connection import open_db
 from custcli.domain.fields import (
-    ALIAS_INDEXES,
     CARD_SECTIONS,
     CUSTOMER_FIELDS,
     KINDS,
+    alias_index,
     normalize_header,
 )
 
@@ -66,4 +66,4 @@ def test_every_field_has_a_column_of_its_declared_type(tmp_path):
     ],
 )
 def test_headers_map_through_aliases_after_normalising(header, kind, key):
-    assert ALIAS_INDEXES[kind].key_for(header) == key
+    assert alias_index(kind).key_for(header) == key

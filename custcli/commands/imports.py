@@ -6,14 +6,16 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from custcli import render
-from custcli.domain import importing
 from custcli.errors import BadInput
 from custcli.session import Session
+
+if TYPE_CHECKING:  # the planner loads only when an import runs
+    from custcli.domain import importing
 
 app = typer.Typer(help="Imports done so far; undo one.", invoke_without_command=True)
 
@@ -50,6 +52,7 @@ def import_file(
     normalises values, skips blank, totals and repeated header rows, and writes rows it
     cannot take to FILE.rejects.xlsx. One transaction: all of it lands or none of it.
     """
+    from custcli.domain import importing
     from custcli.io.readers import open_workbook
 
     session: Session = ctx.obj
@@ -147,6 +150,8 @@ def imports(
     """List the imports done so far."""
     if ctx.invoked_subcommand:
         return
+    from custcli.domain import importing
+
     session: Session = ctx.obj
     rows = importing.listing(session.conn)
     if as_json:
@@ -175,6 +180,8 @@ def undo(
     import_id: Annotated[int, typer.Argument(help="The import's number (cust imports).")],
 ) -> None:
     """Reverse an import: remove what it added and restore the values it changed."""
+    from custcli.domain import importing
+
     session: Session = ctx.obj
     counts = importing.undo(session.conn, import_id)
     done = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing to reverse"

@@ -7,6 +7,7 @@ add/edit options, the card, list columns, import mapping and export headers all 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -392,7 +393,11 @@ class AliasIndex:
         return self.by_header.get(normalize_header(header))
 
 
-ALIAS_INDEXES = {kind: AliasIndex(fields) for kind, fields in KINDS.items()}
+@functools.cache
+def alias_index(kind: str) -> AliasIndex:
+    """Header → field key for one kind; built on first use (only imports need it)."""
+    return AliasIndex(KINDS[kind])
+
 
 # How the card groups its fields: (zh title, en title, keys).
 CARD_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

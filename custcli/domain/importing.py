@@ -20,7 +20,7 @@ from custcli.db import customers as customer_q
 from custcli.db import imports as q
 from custcli.db.connection import write_transaction
 from custcli.domain import customers as cards
-from custcli.domain.fields import ALIAS_INDEXES, FIELDS_BY_KEY, KINDS, normalize_header
+from custcli.domain.fields import FIELDS_BY_KEY, KINDS, alias_index, normalize_header
 from custcli.domain.normalize import clean_text
 from custcli.domain.search import search_text
 from custcli.domain.trade import price_class_of
@@ -101,7 +101,7 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
 
 
 def _map_headers(cells: Sequence, kind: str, overrides: dict[str, str]) -> Mapping:
-    index = ALIAS_INDEXES[kind]
+    index = alias_index(kind)
     known = {f.key for f in KINDS[kind]}
     headers = [clean_text(c) or "" for c in cells]
     mapping = Mapping(kind, "", 0, headers, {})
