@@ -43,4 +43,4 @@ def drill(
     result = domain.run(session.conn, shops, ask)
     render.line(f"score {result['score']}% ({result['right']}/{result['asked']})")
     for miss in result["missed"]:
-        render.line(f"  {miss['name']} {miss['field']}: {miss['answer']}")
+        render.line(f"  {miss['name']} {miss['label']}: {miss['answer']}")

@@ -15,6 +15,14 @@ from custcli.domain.schedule import order_weekday
 from custcli.domain.search import pinyin_keys
 
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+LABELS = {
+    "owner": "店主",
+    "phone": "电话",
+    "visit_day": "拜访日",
+    "tier": "档位",
+    "settlement": "结算方式",
+    "last_month_qty": "上月购进(条)",
+}
 VOLUME_TOLERANCE = 0.1  # last month's volume within 10% counts as right
 
 
