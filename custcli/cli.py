@@ -41,6 +41,8 @@ COMMANDS = {
     "plan": ("department", "plan_app"),
     "policy": ("department", "policy_app"),
     "drill": ("drill", "drill"),
+    "export": ("reports", "export"),
+    "report": ("reports", "report_app"),
     "db": ("db", "app"),
 }
 

@@ -40,7 +40,7 @@ def sparkline(values: list[float]) -> str:
     )
 
 
-def _line_class(line: dict) -> int | None:
+def line_class(line: dict) -> int | None:
     if line["price_class"]:
         return line["price_class"]
     wholesale = line["wholesale_price"] or (
@@ -75,7 +75,7 @@ def figures(conn: sqlite3.Connection, customer_id: int, as_of: dt.date, months: 
     by_class: dict[str, float] = defaultdict(float)
     profit, profit_known = 0.0, False
     for line in now["lines"]:
-        price_class = _line_class(line)
+        price_class = line_class(line)
         by_class[PRICE_CLASS_NAMES.get(price_class, "未知")] += line["qty"]
         wholesale = line["wholesale_price"] or (
             line["amount"] / line["qty"] if line["amount"] and line["qty"] else None

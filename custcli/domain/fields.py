@@ -348,6 +348,18 @@ BRAND_FIELDS: tuple[Field, ...] = (
     _f("promotion", "促销", "Promotion", TEXT, ("促销政策", "促销活动", "活动")),
 )
 
+# Complaints are exported, not imported: their fields give the export its headers.
+COMPLAINT_FIELDS: tuple[Field, ...] = (
+    _f("opened_on", "投诉日期", "Opened", DATE),
+    _f("code", "客户编码", "Code", CODE),
+    _f("name", "店名", "Store", TEXT),
+    _f("kind", "投诉类别", "Kind", TEXT),
+    _f("text", "投诉内容", "Complaint", TEXT),
+    _f("resolved_on", "解决日期", "Resolved", DATE),
+    _f("resolution", "处理结果", "Resolution", TEXT),
+    _f("days_to_resolve", "处理天数", "Days to resolve", NUMBER),
+)
+
 KINDS: dict[str, tuple[Field, ...]] = {
     "customers": CUSTOMER_FIELDS,
     "orders": ORDER_FIELDS,

@@ -31,7 +31,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
-def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
+def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence]):
     """One sheet: bold frozen header row, autofilter, widths that fit Chinese text."""
     sheet = book.add_worksheet(sheet_name[:31])
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -64,6 +64,7 @@ def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Seq
     sheet.set_paper(9)  # A4
     sheet.repeat_rows(0)
     sheet.fit_to_pages(1, 0)
+    return sheet
 
 
 def _width(value: object) -> int:
@@ -72,10 +73,44 @@ def _width(value: object) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: object) -> object:
+    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first) behind a quote; CSV only:
+    workbook cells are typed strings already."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(target: Path, headers: Sequence[str], rows: Iterable[Sequence]) -> Path:
+    """UTF-8 with a BOM, so that Excel on a Chinese Windows opens it as UTF-8."""
+    import csv
+
+    with atomic_path(target) as temp, open(temp, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow(
+                [
+                    "" if v is None else v.isoformat() if isinstance(v, dt.date) else safe_text(v)
+                    for v in row
+                ]
+            )
+    return Path(target)
+
+
 def write_workbook(
-    target: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
+    target: Path,
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]],
+    charts: Sequence[dict] = (),
 ) -> Path:
-    """Write [(sheet name, headers, rows), …] to target atomically."""
+    """Write [(sheet name, headers, rows), …] to target atomically.
+
+    A chart is {"sheet", "type" (column, pie…), "title", "first_row", "rows", "at"}: it plots
+    column B against column A of that sheet over `rows` rows from 0-based row `first_row`.
+    """
     import xlsxwriter
 
     with atomic_path(target) as temp:
@@ -83,7 +118,20 @@ def write_workbook(
             str(temp),
             {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
         )
-        for name, headers, rows in sheets:
-            write_rows(book, name, headers, rows)
+        written = {name: write_rows(book, name, headers, rows) for name, headers, rows in sheets}
+        for spec in charts:
+            if not spec["rows"]:
+                continue
+            chart = book.add_chart({"type": spec["type"]})
+            first, last = spec["first_row"], spec["first_row"] + spec["rows"] - 1
+            chart.add_series(
+                {
+                    "name": spec["title"],
+                    "categories": [spec["sheet"], first, 0, last, 0],
+                    "values": [spec["sheet"], first, 1, last, 1],
+                }
+            )
+            chart.set_title({"name": spec["title"]})
+            written[spec["sheet"]].insert_chart(spec["at"], chart)
         book.close()
     return Path(target)

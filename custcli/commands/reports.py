@@ -1,0 +1,86 @@
+"""Excel out: `cust export` and `cust report monthly`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from custcli import render
+from custcli.session import Session, chosen_lang
+
+report_app = typer.Typer(help="Reports for the department.", no_args_is_help=True)
+
+
+def export(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="customers, visits, orders or complaints.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="xlsx or csv (default: from the file's suffix).")
+    ] = None,
+    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
+    tier: Annotated[str | None, typer.Option(help="Only this tier.")] = None,
+    format_: Annotated[str | None, typer.Option("--shop-format", help="Only this 业态.")] = None,
+    status: Annotated[str | None, typer.Option(help="active, suspended or closed.")] = None,
+    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    month: Annotated[
+        str | None, typer.Option(help="YYYY-MM: only this month's visits, orders or complaints.")
+    ] = None,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Mask phones (138****5678) and licence numbers.")
+    ] = False,
+) -> None:
+    """Write customers, visits, orders or complaints to a workbook or CSV (mode 0600).
+
+    Headers are the field labels (Chinese by default, --lang en), so an exported roster
+    imports back unchanged."""
+    from custcli.domain.export import export as write
+
+    session: Session = ctx.obj
+    filters = {
+        "district": district,
+        "tier": tier,
+        "format": format_,
+        "status": status,
+        "account_manager": manager,
+    }
+    # Exports go to Chinese offices: Chinese headers unless English was asked for.
+    lang = chosen_lang(ctx.find_root().params.get("lang")) or "zh"
+    count = write(session.conn, kind, output, fmt, filters, month, redact, lang)
+    render.line(f"wrote {count} {kind} to {output}")
+
+
+@report_app.command("monthly")
+def monthly(
+    ctx: typer.Context,
+    month: Annotated[str, typer.Option(help="YYYY-MM.")],
+    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="The workbook to write (without it the summary prints)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """The monthly visit report: 汇总, 拜访明细, 未拜访, 客户 and charts."""
+    from custcli.domain import report
+
+    session: Session = ctx.obj
+    data = report.monthly(session.conn, month, district, manager)
+    if output is not None:
+        from custcli.io.writers import write_workbook
+
+        write_workbook(output, report.workbook_sheets(data), report.charts(data))
+        render.line(f"wrote the {month} report to {output}")
+    elif as_json:
+        render.emit_json(data["summary"])
+    else:
+        render.table(
+            [{"k": k, "v": v} for k, v in report.summary_rows(data["summary"])],
+            [("k", "指标"), ("v", "数值")],
+            title=f"{month} 拜访月报",
+        )

@@ -1,0 +1,89 @@
+"""Queries behind the monthly visit report, scoped by district and account manager."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from custcli.db.rows import dicts, where
+
+
+def _scope(district: str | None, manager: str | None) -> list:
+    return [
+        bool(district) and ("c.district = ?", (district,)),
+        bool(manager) and ("c.account_manager = ?", (manager,)),
+    ]
+
+
+def followups_made(
+    conn: sqlite3.Connection, first: str, last: str, district: str | None, manager: str | None
+) -> int:
+    clause, params = where(("v.date BETWEEN ? AND ?", (first, last)), *_scope(district, manager))
+    return conn.execute(
+        "SELECT count(*) FROM followups f JOIN visits v ON v.id = f.visit_id"
+        f" JOIN customers c ON c.id = f.customer_id WHERE {clause}",
+        params,
+    ).fetchone()[0]
+
+
+def followups_closed(
+    conn: sqlite3.Connection, first: str, last: str, district: str | None, manager: str | None
+) -> int:
+    clause, params = where(("f.done_on BETWEEN ? AND ?", (first, last)), *_scope(district, manager))
+    return conn.execute(
+        f"SELECT count(*) FROM followups f JOIN customers c ON c.id = f.customer_id WHERE {clause}",
+        params,
+    ).fetchone()[0]
+
+
+def complaints_in(
+    conn: sqlite3.Connection,
+    column: str,
+    first: str,
+    last: str,
+    district: str | None,
+    manager: str | None,
+) -> list[dict]:
+    """Complaints opened (column opened_on) or resolved (resolved_on) in [first, last]."""
+    clause, params = where(
+        (f"p.{column} BETWEEN ? AND ?", (first, last)), *_scope(district, manager)
+    )
+    return dicts(
+        conn.execute(
+            "SELECT p.id, julianday(p.resolved_on) - julianday(p.opened_on) AS days_to_resolve"
+            f" FROM complaints p JOIN customers c ON c.id = p.customer_id WHERE {clause}",
+            params,
+        )
+    )
+
+
+def orders_by_customer(conn: sqlite3.Connection, first: str, last: str) -> dict[int, dict]:
+    rows = conn.execute(
+        "SELECT customer_id, sum(qty) AS qty, sum(amount) AS amount FROM orders"
+        " WHERE date BETWEEN ? AND ? GROUP BY customer_id",
+        (first, last),
+    )
+    return {r["customer_id"]: dict(r) for r in rows}
+
+
+def orders_by_brand(
+    conn: sqlite3.Connection, first: str, last: str, district: str | None, manager: str | None
+) -> list[dict]:
+    clause, params = where(("o.date BETWEEN ? AND ?", (first, last)), *_scope(district, manager))
+    return dicts(
+        conn.execute(
+            "SELECT o.brand, sum(o.qty) AS qty, sum(o.amount) AS amount, b.price_class,"
+            " b.wholesale_price FROM orders o JOIN customers c ON c.id = o.customer_id"
+            f" LEFT JOIN brands b ON b.name = o.brand WHERE {clause} GROUP BY o.brand",
+            params,
+        )
+    )
+
+
+def visit_counts(conn: sqlite3.Connection, first: str, last: str) -> dict[int, dict]:
+    """Per customer: visits in [first, last] and the latest visit on or before last."""
+    rows = conn.execute(
+        "SELECT customer_id, sum(date >= ?) AS visits, max(date) AS last_visit FROM visits"
+        " WHERE date <= ? GROUP BY customer_id",
+        (first, last),
+    )
+    return {r["customer_id"]: dict(r) for r in rows}

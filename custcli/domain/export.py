@@ -1,0 +1,140 @@
+"""Exports: the roster, visits, orders and complaints as a workbook or CSV, headed by the
+registry's labels, so that an exported roster imports back unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from custcli.db import customers as customer_q
+from custcli.db import export as q
+from custcli.domain.customers import parse_values
+from custcli.domain.dates import parse_month
+from custcli.domain.fields import (
+    COMPLAINT_FIELDS,
+    CUSTOMER_FIELDS,
+    ORDER_FIELDS,
+    VISIT_FIELDS,
+    Field,
+)
+from custcli.errors import BadInput
+
+EXPORT_FIELDS: dict[str, tuple[Field, ...]] = {
+    "customers": CUSTOMER_FIELDS,
+    "visits": VISIT_FIELDS,
+    "orders": ORDER_FIELDS,
+    "complaints": COMPLAINT_FIELDS,
+}
+SHEET_NAMES = {"customers": "客户", "visits": "拜访", "orders": "订单", "complaints": "投诉"}
+REDACTED = ("phone", "license_no")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****5678; a landline keeps its area code: 0871-****5678."""
+
+    def one(number: str) -> str:
+        if "-" in number:
+            area, local = number.split("-", 1)
+            return f"{area}-****{local[-4:]}"
+        return (number[:3] if len(number) == 11 else "") + "****" + number[-4:]
+
+    return "/".join(one(p) for p in phone.split("/")) if phone else phone
+
+
+def mask_license(number: str | None) -> str | None:
+    """530102100001 → 5301******01."""
+    if not number or len(number) < 7:
+        return number
+    return number[:4] + "*" * (len(number) - 6) + number[-2:]
+
+
+def cell(field: Field, value: Any, lang: str) -> Any:
+    """A value as the spreadsheet should hold it: dates as dates, numbers as numbers, the rest
+    as the text the field renders (which its parser reads back)."""
+    if value is None:
+        return None
+    if field.type.name == "date":
+        return dt.date.fromisoformat(value)
+    if field.type.sql in ("INTEGER", "REAL") and field.type.name != "price_class":
+        return value
+    return field.render(value, lang)
+
+
+def export_rows(
+    conn: sqlite3.Connection,
+    kind: str,
+    filters: Mapping[str, Any],
+    month: str | None,
+    redact: bool,
+    lang: str,
+) -> tuple[list[str], Iterator[list]]:
+    """Headers and rows of an export; rows are streamed except for the roster."""
+    if kind not in EXPORT_FIELDS:
+        raise BadInput(f"export one of: {', '.join(EXPORT_FIELDS)}")
+    card_filters = parse_values({k: v for k, v in filters.items() if v is not None})
+    fields = EXPORT_FIELDS[kind]
+    headers = [f.label(lang) for f in fields]
+    if kind == "customers":
+        if month:
+            raise BadInput("--month filters visits, orders and complaints, not customers")
+        customers = customer_q.listing(conn, card_filters, include_closed="status" in card_filters)
+        extra_keys = list(dict.fromkeys(k for c in customers for k in c["extra"]))
+        return [*headers, *extra_keys], (
+            [
+                *(cell(f, _shown(c, f.key, redact), lang) for f in fields),
+                *(c["extra"].get(k) for k in extra_keys),
+            ]
+            for c in customers
+        )
+    first, last = (d.isoformat() for d in parse_month(month)) if month else (None, None)
+    lines = q.lines(conn, kind, card_filters, first, last)
+    return headers, ([cell(f, line.get(f.key), lang) for f in fields] for line in lines)
+
+
+def _shown(customer: dict, key: str, redact: bool) -> Any:
+    value = customer.get(key)
+    if redact and key == "phone":
+        return mask_phone(value)
+    if redact and key == "license_no":
+        return mask_license(value)
+    return value
+
+
+def export(
+    conn: sqlite3.Connection,
+    kind: str,
+    target: Path,
+    fmt: str | None = None,
+    filters: Mapping[str, Any] | None = None,
+    month: str | None = None,
+    redact: bool = False,
+    lang: str = "zh",
+) -> int:
+    """Write the export; returns the number of rows written."""
+    from custcli.io import writers
+
+    fmt = fmt or ("csv" if Path(target).suffix.lower() in (".csv", ".tsv") else "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        raise BadInput("--format is xlsx or csv")
+    headers, rows = export_rows(conn, kind, filters or {}, month, redact, lang)
+    counted = _Counted(rows)
+    if fmt == "csv":
+        writers.write_csv(target, headers, counted)
+    else:
+        writers.write_workbook(target, [(SHEET_NAMES[kind], headers, counted)])
+    return counted.count
+
+
+class _Counted:
+    """Passes rows through and counts them, so that streaming exports can say how many."""
+
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row

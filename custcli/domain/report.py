@@ -1,0 +1,243 @@
+"""The monthly visit report: what was due, what was done, what is still open, and orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from custcli.db import business as order_q
+from custcli.db import export as line_q
+from custcli.db import report as q
+from custcli.db import visits as visit_q
+from custcli.domain import schedule
+from custcli.domain.business import add_months, line_class
+from custcli.domain.dates import parse_month
+from custcli.domain.fields import VISIT_FIELDS
+from custcli.domain.trade import PRICE_CLASS_NAMES
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return round(part / whole * 100, 1) if whole else None
+
+
+def _month_totals(conn, first: dt.date, district, manager) -> dict:
+    following = add_months(first, 1)
+    return order_q.order_totals(conn, first.isoformat(), following.isoformat(), district, manager)
+
+
+def monthly(
+    conn: sqlite3.Connection, month: str, district: str | None = None, manager: str | None = None
+) -> dict:
+    """Every figure and row of the report, as plain data (the workbook and --json share it)."""
+    first, last = parse_month(month)
+    customers = visit_q.active_customers(conn, district, manager)
+    before = visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat())
+    due = {c["id"]: schedule.next_due(c, _date(before.get(c["id"])), first) for c in customers}
+    due_in_month = [c for c in customers if due[c["id"]] <= last]
+    scope = {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
+    visits = list(line_q.lines(conn, "visits", scope, first.isoformat(), last.isoformat()))
+    field_visited = {v["code"] for v in visits if v["kind"] == schedule.FIELD_VISIT}
+    visited_due = [c for c in due_in_month if c["code"] in field_visited]
+    at_end = schedule.due_list(customers, visit_q.last_field_visits(conn, last.isoformat()), last)
+    due_codes = {c["code"] for c in due_in_month}
+    not_visited = [
+        row for row in at_end if row["code"] in due_codes and row["code"] not in field_visited
+    ]
+    opened = q.complaints_in(
+        conn, "opened_on", first.isoformat(), last.isoformat(), district, manager
+    )
+    resolved = q.complaints_in(
+        conn, "resolved_on", first.isoformat(), last.isoformat(), district, manager
+    )
+    now = _month_totals(conn, first, district, manager)
+    previous = _month_totals(conn, add_months(first, -1), district, manager)
+    year_ago = _month_totals(conn, add_months(first, -12), district, manager)
+    summary = {
+        "month": month,
+        "scope": scope,
+        "customers": len(customers),
+        "due": len(due_in_month),
+        "visited": len(visited_due),
+        "coverage_pct": _pct(len(visited_due), len(due_in_month)),
+        "visits": len(visits),
+        "visits_by_kind": dict(Counter(v["kind"] for v in visits)),
+        "overdue_at_month_end": sum(1 for row in at_end if row["days_overdue"] > 0),
+        "followups_made": q.followups_made(
+            conn, first.isoformat(), last.isoformat(), district, manager
+        ),
+        "followups_closed": q.followups_closed(
+            conn, first.isoformat(), last.isoformat(), district, manager
+        ),
+        "complaints_opened": len(opened),
+        "complaints_resolved": len(resolved),
+        "avg_days_to_resolve": round(sum(c["days_to_resolve"] for c in resolved) / len(resolved), 1)
+        if resolved
+        else None,
+        "order_qty": now["qty"],
+        "order_amount": now["amount"],
+        "order_qty_prev_month": previous["qty"],
+        "order_amount_prev_month": previous["amount"],
+        "order_qty_year_ago": year_ago["qty"],
+        "order_amount_year_ago": year_ago["amount"],
+        "order_qty_change_pct": _change(now["qty"], previous["qty"]),
+        "order_qty_yoy_pct": _change(now["qty"], year_ago["qty"]),
+    }
+    return {
+        "summary": summary,
+        "visits": visits,
+        "not_visited": not_visited,
+        "customers": list(_customer_rows(conn, customers, first, last)),
+        "visits_by_week": _by_week(visits),
+        "volume_by_class": _by_class(conn, first, last, district, manager),
+    }
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _change(now: float, before: float) -> float | None:
+    return round((now - before) / before * 100, 1) if before else None
+
+
+def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -> Iterator[dict]:
+    orders = q.orders_by_customer(conn, first.isoformat(), last.isoformat())
+    visits = q.visit_counts(conn, first.isoformat(), last.isoformat())
+    for customer in sorted(customers, key=lambda c: c["code"]):
+        bought = orders.get(customer["id"], {"qty": 0, "amount": 0})
+        seen = visits.get(customer["id"], {"visits": 0, "last_visit": None})
+        yield {
+            "code": customer["code"],
+            "name": customer["name"],
+            "district": customer["district"],
+            "tier": customer["tier"],
+            "visits": seen["visits"],
+            "last_visit": seen["last_visit"],
+            "qty": bought["qty"],
+            "amount": bought["amount"],
+            "avg_price": round(bought["amount"] / bought["qty"], 2) if bought["qty"] else None,
+        }
+
+
+def _by_week(visits: list[dict]) -> dict[str, int]:
+    weeks = Counter(f"第{(int(v['date'][8:]) - 1) // 7 + 1}周" for v in visits)
+    return dict(sorted(weeks.items()))
+
+
+def _by_class(conn, first, last, district, manager) -> dict[str, float]:
+    volume: dict[str, float] = defaultdict(float)
+    for line in q.orders_by_brand(conn, first.isoformat(), last.isoformat(), district, manager):
+        line.setdefault("retail_price", None)
+        volume[PRICE_CLASS_NAMES.get(line_class(line), "未知")] += line["qty"]
+    order = [*PRICE_CLASS_NAMES.values(), "未知"]
+    return {name: volume[name] for name in order if volume.get(name)}
+
+
+SUMMARY_LABELS = {
+    "customers": "服务客户数",
+    "due": "本月应访",
+    "visited": "应访已访",
+    "coverage_pct": "覆盖率%",
+    "visits": "拜访次数",
+    "overdue_at_month_end": "月末逾期户数",
+    "followups_made": "新增跟进",
+    "followups_closed": "完成跟进",
+    "complaints_opened": "新增投诉",
+    "complaints_resolved": "解决投诉",
+    "avg_days_to_resolve": "平均解决天数",
+    "order_qty": "本月购进量(条)",
+    "order_amount": "本月金额(元)",
+    "order_qty_prev_month": "上月购进量(条)",
+    "order_amount_prev_month": "上月金额(元)",
+    "order_qty_year_ago": "去年同月购进量(条)",
+    "order_amount_year_ago": "去年同月金额(元)",
+    "order_qty_change_pct": "环比%",
+    "order_qty_yoy_pct": "同比%",
+}
+NOT_VISITED_COLUMNS = [
+    ("code", "客户编码"),
+    ("name", "店名"),
+    ("district", "片区"),
+    ("tier", "档位"),
+    ("last_visit", "上次拜访"),
+    ("due", "应访日期"),
+    ("days_overdue", "月末逾期天数"),
+]
+CUSTOMER_COLUMNS = [
+    ("code", "客户编码"),
+    ("name", "店名"),
+    ("district", "片区"),
+    ("tier", "档位"),
+    ("visits", "本月拜访"),
+    ("last_visit", "最近拜访"),
+    ("qty", "购进量(条)"),
+    ("amount", "金额(元)"),
+    ("avg_price", "条均价"),
+]
+VISIT_COLUMNS = [(f.key, f.zh) for f in VISIT_FIELDS]
+
+
+def summary_rows(summary: dict) -> list[list]:
+    rows = [["月份", summary["month"]]]
+    rows += [[f"{k}", v] for k, v in summary["scope"].items()]
+    rows += [[label, summary[key]] for key, label in SUMMARY_LABELS.items()]
+    rows += [[f"拜访方式·{kind}", n] for kind, n in summary["visits_by_kind"].items()]
+    return rows
+
+
+def workbook_sheets(report: dict) -> list[tuple[str, list[str], Iterator[list]]]:
+    def table(rows: list[dict], columns: list[tuple[str, str]]):
+        return (
+            [label for _k, label in columns],
+            ([_value(key, row.get(key)) for key, _l in columns] for row in rows),
+        )
+
+    return [
+        ("汇总", ["指标", "数值"], iter(summary_rows(report["summary"]))),
+        ("拜访明细", *table(report["visits"], VISIT_COLUMNS)),
+        ("未拜访", *table(report["not_visited"], NOT_VISITED_COLUMNS)),
+        ("客户", *table(report["customers"], CUSTOMER_COLUMNS)),
+        (
+            "图表",
+            ["周/价类", "拜访次数/购进量(条)"],
+            iter(
+                [
+                    *([k, v] for k, v in report["visits_by_week"].items()),
+                    *([k, v] for k, v in report["volume_by_class"].items()),
+                ]
+            ),
+        ),
+    ]
+
+
+DATE_KEYS = frozenset({"date", "last_visit", "due"})
+
+
+def _value(key: str, value):
+    """Dates go into the workbook as date cells, so that they sort and filter as dates."""
+    return dt.date.fromisoformat(value) if key in DATE_KEYS and value else value
+
+
+def charts(report: dict) -> list[dict]:
+    """Two charts on the 图表 sheet, over the rows workbook_sheets put there."""
+    weeks, classes = len(report["visits_by_week"]), len(report["volume_by_class"])
+    return [
+        {
+            "sheet": "图表",
+            "type": "column",
+            "title": "每周拜访次数",
+            "first_row": 1,
+            "rows": weeks,
+            "at": "D2",
+        },
+        {
+            "sheet": "图表",
+            "type": "pie",
+            "title": "各价类购进量(条)",
+            "first_row": 1 + weeks,
+            "rows": classes,
+            "at": "D20",
+        },
+    ]

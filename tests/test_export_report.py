@@ -1,0 +1,219 @@
+"""Excel out: exports that import back unchanged, safe cells, and the monthly report."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+import stat
+import zipfile
+
+import openpyxl
+import pytest
+from test_customers_cli import EVERY_FIELD
+
+
+def test_a_roster_export_imports_back_unchanged_in_every_field(cli, add_shop, tmp_path):
+    add_shop(**EVERY_FIELD)
+    add_shop("000100000002", "李四便利店", phone="0871-1234567", birthday="04-12")  # sparse
+    cli.ok("edit", "000100000002", "--set", "extra.冰柜=有")
+    before = cli.json("list")
+    for name, lang in (("roster.xlsx", "zh"), ("roster.csv", "zh"), ("roster-en.xlsx", "en")):
+        target = tmp_path / name
+        cli.ok("--lang", lang, "export", "customers", "-o", str(target))
+        again = cli.json("import", str(target))
+        assert again["counts"] == {
+            "new": 0,
+            "updated": 0,
+            "unchanged": 2,
+            "rejected": 0,
+            "skipped": 0,
+        }, name
+    assert cli.json("list") == before
+
+
+def test_headers_are_the_registry_labels_with_extra_columns_after(cli, add_shop, tmp_path):
+    add_shop(owner="张三")
+    cli.ok("edit", "000100000001", "--set", "extra.冰柜=有")
+    target = tmp_path / "r.xlsx"
+    cli.ok("export", "customers", "-o", str(target), env={"CUST_LANG": None})  # no choice made
+    sheet = openpyxl.load_workbook(target)["客户"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:3] == ["客户编码", "店名", "经营者"] and headers[-1] == "冰柜"
+    assert sheet["A2"].value == "000100000001" and sheet["A2"].data_type == "s"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+def test_a_formula_looking_name_exports_as_text(cli, add_shop, tmp_path):
+    evil = '=HYPERLINK("http://example.invalid","点我")'
+    add_shop(name=evil, owner="+1 张", notes="@SUM(A1)")
+    xlsx, text = tmp_path / "r.xlsx", tmp_path / "r.csv"
+    cli.ok("export", "customers", "-o", str(xlsx))
+    cli.ok("export", "customers", "-o", str(text))
+    cells = {c.value: c.data_type for c in openpyxl.load_workbook(xlsx)["客户"][2]}
+    assert cells[evil] == "s" and cells["+1 张"] == "s" and cells["@SUM(A1)"] == "s"
+    with zipfile.ZipFile(xlsx) as book:
+        assert b"<f>" not in book.read("xl/worksheets/sheet1.xml")  # no formula anywhere
+    with open(text, encoding="utf-8-sig", newline="") as handle:
+        row = list(csv.reader(handle))[1]
+    assert "'" + evil in row and "'+1 张" in row and "'@SUM(A1)" in row
+
+
+def test_redact_masks_phones_and_licence_numbers(cli, add_shop, tmp_path):
+    add_shop(phone="13812345678/0871-12345678", license_no="530102100001")
+    target = tmp_path / "r.csv"
+    cli.ok("export", "customers", "-o", str(target), "--redact")
+    content = target.read_text(encoding="utf-8-sig")
+    assert "138****5678/0871-****5678" in content and "5301******01" in content
+    assert "13812345678" not in content and "530102100001" not in content
+
+
+def test_visit_order_and_complaint_exports_follow_filters(cli, add_shop, tmp_path):
+    add_shop("0001", "甲店", district="东片")
+    add_shop("0002", "乙店", district="西片")
+    cli.ok("visit", "log", "0001", "--date", "2026-10-05", "--note", "补价签")
+    cli.ok("visit", "log", "0002", "--date", "2026-10-06")
+    cli.ok("visit", "log", "0001", "--date", "2026-11-02")
+    cli.ok("complaint", "add", "0001", "--text", "断货", "--kind", "货源", "--date", "2026-10-01")
+    target = tmp_path / "v.xlsx"
+    out = cli.ok(
+        "--lang",
+        "zh",
+        "export",
+        "visits",
+        "-o",
+        str(target),
+        "--district",
+        "东片",
+        "--month",
+        "2026-10",
+    ).stdout
+    assert out.startswith("wrote 1 visits")
+    rows = list(openpyxl.load_workbook(target)["拜访"].values)
+    assert rows[0][:3] == ("拜访日期", "客户编码", "店名") and rows[1][1:5] == (
+        "0001",
+        "甲店",
+        "实地",
+        "补价签",
+    )
+    complaints = tmp_path / "c.xlsx"
+    cli.ok("--lang", "zh", "export", "complaints", "-o", str(complaints))
+    assert list(openpyxl.load_workbook(complaints)["投诉"].values)[1][4] == "断货"
+    assert "export one of" in cli.fails(2, "export", "pets", "-o", str(tmp_path / "x.xlsx"))
+    assert "not a month" in cli.fails(2, "export", "visits", "-o", str(target), "--month", "x")
+    assert "--month filters" in cli.fails(
+        2, "export", "customers", "-o", str(target), "--month", "2026-10"
+    )
+    assert "xlsx or csv" in cli.fails(2, "export", "visits", "-o", str(target), "--format", "pdf")
+
+
+def test_a_failed_export_leaves_no_half_file(cli, add_shop, tmp_path, monkeypatch):
+    add_shop()
+    from custcli.io import writers
+
+    def broken(book, name, headers, rows):
+        raise OSError(28, "No space left on device", "disk")
+
+    monkeypatch.setattr(writers, "write_rows", broken)
+    target = tmp_path / "r.xlsx"
+    result = cli("export", "customers", "-o", str(target))
+    assert result.exit_code == 2 and "No space left" in result.stderr
+    assert list(tmp_path.iterdir()) == [cli.db] or not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+# --- the monthly report ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def month_of_work(cli, add_shop, tmp_path):
+    """October 2026: two shops due (甲 on 10-05, 乙 since 09-08), one not (丙, 60-day cycle);
+    甲 is visited, 乙 is not; orders, a follow-up and a complaint."""
+    add_shop("0001", "甲店", district="东片", tier="20", visit_cycle_days="7")
+    add_shop("0002", "乙店", district="东片", tier="10", visit_cycle_days="7")
+    add_shop("0003", "丙店", district="西片", tier="5", visit_cycle_days="60")
+    cli.ok("visit", "log", "0001", "--date", "2026-09-28")
+    cli.ok("visit", "log", "0002", "--date", "2026-09-01")
+    cli.ok("visit", "log", "0003", "--date", "2026-09-20")  # next due 11-19: not this month
+    cli.ok("visit", "log", "0003", "--date", "2026-10-20")
+    cli.ok(
+        "visit",
+        "log",
+        "0001",
+        "--date",
+        "2026-10-05",
+        "--follow-up",
+        "送样品",
+        "--due",
+        "2026-10-10",
+    )
+    cli.ok("visit", "log", "0001", "--date", "2026-10-12", "--kind", "电话")
+    cli.ok("visit", "log", "0001", "--date", "2026-10-19")
+    cli.ok("followup", "done", "1", "--date", "2026-10-09")
+    cli.ok("complaint", "add", "0002", "--text", "送货晚", "--kind", "送货", "--date", "2026-10-02")
+    cli.ok("complaint", "resolve", "1", "--how", "调线路", "--date", "2026-10-06")
+    from spreadsheets import write_xlsx
+
+    orders = [
+        ["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"],
+        ["2026-10-06", "0001", "玉溪(软)", 10, 1800],
+        ["2026-10-06", "0002", "红河(软甲)", 20, 900],
+        ["2026-09-06", "0001", "玉溪(软)", 5, 900],
+        ["2025-10-06", "0001", "玉溪(软)", 8, 1440],
+    ]
+    cli.ok("import", str(write_xlsx(tmp_path / "o.xlsx", orders)))
+    brands = [["卷烟名称", "批发价(元/条)"], ["玉溪(软)", 180], ["红河(软甲)", 45]]
+    cli.ok("import", str(write_xlsx(tmp_path / "b.xlsx", brands)))
+    return cli
+
+
+def test_the_monthly_summary_figures(month_of_work):
+    summary = month_of_work.json("report", "monthly", "--month", "2026-10")
+    assert summary["customers"] == 3
+    assert summary["due"] == 2 and summary["visited"] == 1 and summary["coverage_pct"] == 50.0
+    assert summary["visits"] == 4 and summary["visits_by_kind"] == {"实地": 3, "电话": 1}
+    assert summary["followups_made"] == 1 and summary["followups_closed"] == 1
+    assert summary["complaints_opened"] == 1 and summary["complaints_resolved"] == 1
+    assert summary["avg_days_to_resolve"] == 4
+    assert summary["order_qty"] == 30 and summary["order_amount"] == 2700
+    assert summary["order_qty_prev_month"] == 5 and summary["order_qty_year_ago"] == 8
+    assert summary["order_qty_change_pct"] == 500.0
+    east = month_of_work.json("report", "monthly", "--month", "2026-10", "--district", "东片")
+    assert east["customers"] == 2 and east["visits"] == 3
+
+
+def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
+    cli = month_of_work
+    target = tmp_path / "月报.xlsx"
+    cli.ok("report", "monthly", "--month", "2026-10", "-o", str(target))
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["汇总", "拜访明细", "未拜访", "客户", "图表"]
+    summary = dict(book["汇总"].iter_rows(min_row=2, values_only=True))
+    assert summary["本月应访"] == 2 and summary["覆盖率%"] == 50
+    assert summary["本月购进量(条)"] == 30 and summary["平均解决天数"] == 4
+    conn = sqlite3.connect(cli.db)
+    month_visits = conn.execute("SELECT count(*) FROM visits WHERE date LIKE '2026-10%'")
+    visits = list(book["拜访明细"].iter_rows(min_row=2, values_only=True))
+    assert len(visits) == month_visits.fetchone()[0] == 4
+    assert visits[0][0].date().isoformat() == "2026-10-05"  # a real date cell
+    missed = list(book["未拜访"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[-1]) for r in missed] == [("0002", 53)]  # due 09-08, 53 days by 10-31
+    customers = {r[0]: r for r in book["客户"].iter_rows(min_row=2, values_only=True)}
+    assert customers["0001"][4:] == (3, customers["0001"][5], 10, 1800, 180)
+    assert customers["0002"][6:] == (20, 900, 45)
+    chart = list(book["图表"].iter_rows(min_row=2, values_only=True))
+    assert ("一类", 10) in chart and ("三类", 20) in chart
+    assert sum(n for week, n in chart if str(week).startswith("第")) == 4
+    with zipfile.ZipFile(target) as archive:
+        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 2
+    sheet = book["拜访明细"]
+    assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+
+
+def test_the_report_prints_its_summary_without_o(month_of_work):
+    out = month_of_work.ok("report", "monthly", "--month", "2026-10").stdout
+    assert "覆盖率%\t50" in out and "本月应访\t2" in out
+    assert "not a month" in month_of_work.fails(2, "report", "monthly", "--month", "10月")
