@@ -42,6 +42,10 @@ COMMANDS = {
     "policy": ("department", "policy_app"),
     "drill": ("drill", "drill"),
     "export": ("reports", "export"),
+    "pyramid": ("insights", "pyramid"),
+    "churn": ("insights", "churn"),
+    "loyal": ("insights", "loyal"),
+    "managers": ("insights", "managers"),
     "report": ("reports", "report_app"),
     "db": ("db", "app"),
 }

@@ -165,6 +165,7 @@ def month_of_work(cli, add_shop, tmp_path):
     cli.ok("import", str(write_xlsx(tmp_path / "o.xlsx", orders)))
     brands = [["卷烟名称", "批发价(元/条)"], ["玉溪(软)", 180], ["红河(软甲)", 45]]
     cli.ok("import", str(write_xlsx(tmp_path / "b.xlsx", brands)))
+    cli.ok("pyramid", "--as-of", "2026-10-31")  # rank as of the month's end, not today
     return cli
 
 
@@ -201,8 +202,9 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
     missed = list(book["未拜访"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[-1]) for r in missed] == [("0002", 53)]  # due 09-08, 53 days by 10-31
     customers = {r[0]: r for r in book["客户"].iter_rows(min_row=2, values_only=True)}
-    assert customers["0001"][4:] == (3, customers["0001"][5], 10, 1800, 180)
-    assert customers["0002"][6:] == (20, 900, 45)
+    # visits, last visit, volume, amount, 条均价, pyramid tier (ranked when orders came in)
+    assert customers["0001"][4:] == (3, customers["0001"][5], 10, 1800, 180, "顶端")
+    assert customers["0002"][6:] == (20, 900, 45, "低端")
     chart = list(book["图表"].iter_rows(min_row=2, values_only=True))
     assert ("一类", 10) in chart and ("三类", 20) in chart
     assert sum(n for week, n in chart if str(week).startswith("第")) == 4

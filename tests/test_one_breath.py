@@ -61,6 +61,7 @@ def test_falling_orders_and_compliance_raise_warnings(cli, add_shop, tmp_path):
         "2026-08": 5,
         "2026-09": 5,
         "2026-10": 5,
+        "2026-11": 5,  # still ordering on its usual days: only the amounts fell
     }
     cli.ok("import", str(_orders(tmp_path, months)))
     cli.ok("visit", "log", "000100000001", "--date", "2026-11-13")  # a 7-day shop, 3 days late
@@ -68,13 +69,15 @@ def test_falling_orders_and_compliance_raise_warnings(cli, add_shop, tmp_path):
     biz = shown["business"]
     assert biz["change_vs_previous_pct"] == -70.0 and biz["change_vs_year_ago_pct"] == -70.0
     kinds = {a["kind"] for a in shown["alerts"]}
-    assert kinds == {"overdue", "falling_orders", "compliance"}
+    assert kinds == {"overdue", "churn", "compliance"}
+    rules = [a["rule"] for a in shown["alerts"] if a["kind"] == "churn"]
+    assert rules == ["fall_vs_before", "fall_vs_year_ago"]
 
 
 def test_a_steady_compliant_visited_shop_raises_no_warning(cli, add_shop, tmp_path):
     add_shop(compliance="AA", visit_cycle_days="30")
     cli.ok("import", str(_brands(tmp_path)))
-    cli.ok("import", str(_orders(tmp_path, {f"2026-{m:02d}": 15 for m in range(5, 11)})))
+    cli.ok("import", str(_orders(tmp_path, {f"2026-{m:02d}": 15 for m in range(5, 12)})))
     cli.ok("visit", "log", "000100000001", "--date", "2026-11-20")
     assert cli.json("show", "000100000001", "--as-of", AS_OF)["alerts"] == []
 

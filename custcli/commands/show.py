@@ -11,6 +11,7 @@ from custcli import render
 from custcli.domain import customers as domain
 from custcli.domain.fields import CARD_SECTIONS, FIELDS_BY_KEY
 from custcli.domain.normalize import render_yearday
+from custcli.domain.pyramid import TIER_NAMES
 from custcli.session import Session
 
 # The basics a manager recites first, in order (零售客户基本资料).
@@ -143,6 +144,17 @@ def _profile_sections(profile: dict, customer: dict, lang: str) -> list[render.S
             ),
             ("趋势" if zh else "12 months", biz["trend"]["sparkline"]),
         ]
+        if biz["pyramid"]:
+            tier = biz["pyramid"]["tier"]
+            business_lines.insert(
+                0,
+                (
+                    "金字塔" if zh else "Pyramid",
+                    f"{TIER_NAMES[tier] if zh else tier} · "
+                    f"{_money(biz['pyramid']['amount_12m'])}{yuan}/12"
+                    f"{'个月' if zh else ' months'} ({biz['pyramid']['as_of']})",
+                ),
+            )
         if biz["est_gross_profit"] is not None:
             business_lines.insert(
                 3,

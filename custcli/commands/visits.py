@@ -182,6 +182,10 @@ def today(ctx: typer.Context, date: DateOption = None, as_json: JsonOption = Fal
         title="dates coming",
     )
     render.table(brief["complaints"], COMPLAINT_COLUMNS, title="complaints waiting")
+    slipping = [{**w, "why": "；".join(r["text"] for r in w["reasons"])} for w in brief["churn"]]
+    render.table(
+        slipping, [("code", "code"), ("name", "store"), ("why", "why")], title="slipping away"
+    )
 
 
 DATE_COLUMNS = [

@@ -180,6 +180,19 @@ def m004_plans_policies_drill(db: Database) -> None:
         )""")
 
 
+@migrations()
+def m005_pyramid(db: Database) -> None:
+    # Derived from orders and refreshed whenever they change, so that `cust show` can name a
+    # shop's pyramid tier without ranking every order line at the shop's door.
+    db.execute("""
+        CREATE TABLE pyramid (
+            customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+            tier TEXT NOT NULL,
+            amount_12m REAL NOT NULL,
+            as_of TEXT NOT NULL
+        )""")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

@@ -15,7 +15,6 @@ from custcli.domain.trade import PRICE_CLASS_NAMES, price_class_of
 
 SPARK = "▁▂▃▄▅▆▇█"
 TREND_MONTHS = 12
-FALLING_PCT = -30.0  # a fall this deep against the previous months is a warning
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -113,8 +112,8 @@ def figures(conn: sqlite3.Connection, customer_id: int, as_of: dt.date, months: 
 COMPLIANCE_OK = ("AAA", "AA", "A", "守法", "良好", "正常", "无违规")
 
 
-def alerts(card: dict, business: dict, visits: dict) -> list[dict]:
-    """Warnings for the door: overdue, orders falling, compliance problems."""
+def alerts(card: dict, visits: dict, churn_reasons: list[dict]) -> list[dict]:
+    """Warnings for the door: overdue, slipping away (the churn rules), compliance problems."""
     found = []
     if visits["days_overdue"] > 0:
         found.append(
@@ -124,16 +123,7 @@ def alerts(card: dict, business: dict, visits: dict) -> list[dict]:
                 "text": f"拜访已逾期{visits['days_overdue']}天",
             }
         )
-    change = business["change_vs_previous_pct"]
-    if change is not None and change <= FALLING_PCT:
-        found.append(
-            {
-                "kind": "falling_orders",
-                "change_pct": change,
-                "text": f"近{business['months']}个月购进量比前{business['months']}个月"
-                f"下降{-change:.0f}%",
-            }
-        )
+    found += [{"kind": "churn", **reason} for reason in churn_reasons]
     compliance = (card.get("compliance") or "").strip()
     if compliance and not compliance.upper().startswith(COMPLIANCE_OK):
         found.append({"kind": "compliance", "text": f"守法情况：{compliance}"})

@@ -71,3 +71,18 @@ def next_occurrence(stored: str, on_or_after: dt.date) -> dt.date | None:
         if day is not None and day >= on_or_after:
             return day
     return None
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months away, kept to the month's last day (05-31 - 3 → 02-28)."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def year_to(day: dt.date) -> tuple[str, str]:
+    """The twelve months ending with `day`, as [first, before) ISO dates."""
+    before = day + dt.timedelta(days=1)
+    return shift_months(before, -12).isoformat(), before.isoformat()

@@ -20,6 +20,7 @@ from custcli.db import customers as customer_q
 from custcli.db import imports as q
 from custcli.db.connection import write_transaction
 from custcli.domain import customers as cards
+from custcli.domain import pyramid
 from custcli.domain.fields import FIELDS_BY_KEY, KINDS, alias_index, normalize_header
 from custcli.domain.normalize import clean_text
 from custcli.domain.search import search_text
@@ -439,6 +440,7 @@ def run(
     dry_run: bool = False,
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> ImportResult:
     """Import the mapped sheet in one transaction; a dry run or a strict failure rolls back."""
     result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
@@ -465,6 +467,8 @@ def run(
                 except RowRejected as rejected:
                     result.rejects.append((row_no, list(row), str(rejected)))
             _refuse_hopeless(result)
+            if mapping.kind == "orders" and not dry_run:
+                pyramid.refresh(conn, as_of or dt.date.today())
             q.finish(conn, import_id, {**result.summary(), "skipped_why": dict(result.skipped)})
             if strict and result.rejects:
                 row_no, _values, reason = result.rejects[0]
@@ -534,6 +538,8 @@ def undo(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
             )
             counts["values restored"] += 1
         q.mark_undone(conn, import_id)
+        if record["kind"] == "orders":
+            pyramid.refresh(conn, dt.date.today())
     return dict(counts)
 
 

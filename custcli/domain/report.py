@@ -103,7 +103,11 @@ def _change(now: float, before: float) -> float | None:
 
 
 def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -> Iterator[dict]:
+    from custcli.db.insights import pyramid_tiers
+    from custcli.domain.pyramid import TIER_NAMES
+
     orders = q.orders_by_customer(conn, first.isoformat(), last.isoformat())
+    tiers = pyramid_tiers(conn)
     visits = q.visit_counts(conn, first.isoformat(), last.isoformat())
     for customer in sorted(customers, key=lambda c: c["code"]):
         bought = orders.get(customer["id"], {"qty": 0, "amount": 0})
@@ -118,6 +122,7 @@ def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -
             "qty": bought["qty"],
             "amount": bought["amount"],
             "avg_price": round(bought["amount"] / bought["qty"], 2) if bought["qty"] else None,
+            "pyramid": TIER_NAMES.get(tiers.get(customer["id"])),
         }
 
 
@@ -175,6 +180,7 @@ CUSTOMER_COLUMNS = [
     ("qty", "购进量(条)"),
     ("amount", "金额(元)"),
     ("avg_price", "条均价"),
+    ("pyramid", "金字塔层级"),
 ]
 VISIT_COLUMNS = [(f.key, f.zh) for f in VISIT_FIELDS]
 
@@ -241,3 +247,36 @@ def charts(report: dict) -> list[dict]:
             "at": "D20",
         },
     ]
+
+
+def managers(conn: sqlite3.Connection, month: str) -> list[dict]:
+    """Per account manager, from the data alone: customers, visit coverage, follow-ups kept
+    on time, complaints and time to resolve, customers' volume change, satisfaction."""
+    from custcli.db import insights
+
+    first, last = (d.isoformat() for d in parse_month(month))
+    evaluation = []
+    for manager in insights.managers(conn):
+        summary = monthly(conn, month, manager=manager)["summary"]
+        followups = insights.followups_due(conn, first, last, manager)
+        complaints = insights.complaint_times(conn, first, last, manager)
+        satisfaction = insights.satisfaction(conn, first, last, manager)
+        evaluation.append(
+            {
+                "manager": manager,
+                "customers": summary["customers"],
+                "due": summary["due"],
+                "visited": summary["visited"],
+                "coverage_pct": summary["coverage_pct"],
+                "visits": summary["visits"],
+                "followups_due": followups["due"],
+                "followups_on_time_pct": _pct(followups["kept"], followups["due"]),
+                "complaints": complaints["opened"],
+                "avg_days_to_resolve": round(complaints["avg_days"], 1)
+                if complaints["avg_days"] is not None
+                else None,
+                "volume_change_pct": summary["order_qty_change_pct"],
+                "avg_satisfaction": round(satisfaction, 2) if satisfaction is not None else None,
+            }
+        )
+    return evaluation

@@ -10,6 +10,7 @@ from custcli.db import rows
 from custcli.db import visits as q
 from custcli.db.connection import write_transaction
 from custcli.domain import schedule
+from custcli.domain.churn import churn
 from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence, parse_month
 from custcli.domain.normalize import parse_satisfaction, parse_yearday, render_yearday
@@ -19,6 +20,7 @@ VISIT_KINDS = ("实地", "电话", "微信")
 COMPLAINT_KINDS = ("货源", "送货", "价格", "服务", "其他")
 UPCOMING_DAYS = 7
 COMPLAINT_STALE_DAYS = 3
+TODAY_CHURN = 10  # the largest churn warnings the morning briefing shows
 
 
 def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
@@ -261,7 +263,8 @@ def upcoming(
 
 
 def today_briefing(conn: sqlite3.Connection, today: dt.date) -> dict:
-    """The morning: visits due and overdue, follow-ups due, dates coming, stale complaints."""
+    """The morning: visits due and overdue, follow-ups due, dates coming, stale complaints,
+    and the customers slipping away (largest loss first)."""
     stale_before = (today - dt.timedelta(days=COMPLAINT_STALE_DAYS)).isoformat()
     return {
         "date": today.isoformat(),
@@ -273,6 +276,7 @@ def today_briefing(conn: sqlite3.Connection, today: dt.date) -> dict:
             for c in q.complaints(conn, open_only=True)
             if c["opened_on"] < stale_before
         ],
+        "churn": churn(conn, today)[:TODAY_CHURN],
     }
 
 

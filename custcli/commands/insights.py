@@ -1,0 +1,146 @@
+"""Who matters and who is slipping away: pyramid, churn, loyal, managers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from custcli import render
+from custcli.domain.dates import parse_when
+from custcli.session import Session
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")]
+
+
+def _as_of(text: str | None) -> dt.date:
+    return parse_when(text, dt.date.today())
+
+
+def pyramid(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
+    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The customer pyramid: active customers by 12 months' amount into top 1%, high 4%,
+    mid 15% and low 80%; inactive and potential beside them; who moved since a quarter ago.
+    Run for the whole file, it also stores the tiers that `cust show` displays."""
+    from custcli.domain import pyramid as domain
+
+    session: Session = ctx.obj
+    day = _as_of(as_of)
+    result = domain.pyramid(session.conn, day, district, manager)
+    if not district and not manager:
+        domain.refresh(session.conn, day)  # the tiers `cust show` displays, with their date
+    if as_json:
+        render.emit_json({k: result[k] for k in ("as_of", "tiers", "customers", "top20_share")})
+        return
+    rows = [
+        {"tier": f"{tier} {domain.TIER_NAMES[tier]}", **figures}
+        for tier, figures in result["tiers"].items()
+    ]
+    render.table(
+        rows,
+        [("tier", "tier"), ("count", "customers"), ("amount", "amount 12m"), ("share", "share %")],
+        title=f"pyramid as of {result['as_of']}",
+    )
+    if result["top20_share"] is not None:
+        render.line(
+            f"the top 20% of active customers bring {result['top20_share']:g}% of the "
+            "revenue (the 80/20 rule says 80%)"
+        )
+    render.table(
+        result["moved"][:20],
+        [
+            ("code", "code"),
+            ("name", "store"),
+            ("previous_tier", "a quarter ago"),
+            ("tier", "now"),
+            ("amount_12m", "amount 12m"),
+        ],
+        title=f"moved tier since a quarter ago ({len(result['moved'])})",
+    )
+
+
+def churn(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    drop: Annotated[float, typer.Option(help="Warn at a fall of this many percent.")] = 30.0,
+    gap_factor: Annotated[
+        float, typer.Option(help="Warn when silent for this many usual ordering intervals.")
+    ] = 2.0,
+    months: Annotated[int, typer.Option(min=1, max=12, help="Months compared.")] = 3,
+    as_json: JsonOption = False,
+) -> None:
+    """Churn early warning (客户流失预警): orders falling 30% against the months before or a
+    year before, or silent for over twice the usual interval; the largest loss first."""
+    from custcli.domain.churn import ChurnRules
+    from custcli.domain.churn import churn as find
+
+    session: Session = ctx.obj
+    rules = ChurnRules(months=months, drop_pct=drop, gap_factor=gap_factor)
+    warned = find(session.conn, _as_of(as_of), rules)
+    if as_json:
+        render.emit_json(warned)
+        return
+    rows = [{**w, "why": "；".join(r["text"] for r in w["reasons"])} for w in warned]
+    render.table(
+        rows,
+        [
+            ("code", "code"),
+            ("name", "store"),
+            ("district", "district"),
+            ("loss_per_month", "loss/month"),
+            ("why", "why"),
+        ],
+    )
+
+
+def loyal(ctx: typer.Context, as_of: AsOf = None, as_json: JsonOption = False) -> None:
+    """Loyal customers: ordered in each of the last 12 months, steady or growing, wide range."""
+    from custcli.domain.churn import loyal as find
+
+    session: Session = ctx.obj
+    found = find(session.conn, _as_of(as_of))
+    render.rows(
+        found,
+        [
+            ("code", "code"),
+            ("name", "store"),
+            ("amount_12m", "amount 12m"),
+            ("growth_pct", "growth %"),
+            ("brands", "brands"),
+        ],
+        as_json,
+    )
+
+
+def managers(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option(help="YYYY-MM (default: last month).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How each account manager is doing, from the data alone."""
+    from custcli.domain.business import add_months, month_start
+    from custcli.domain.report import managers as evaluate
+
+    session: Session = ctx.obj
+    month = month or add_months(month_start(dt.date.today()), -1).isoformat()[:7]
+    render.rows(
+        evaluate(session.conn, month),
+        [
+            ("manager", "manager"),
+            ("customers", "customers"),
+            ("coverage_pct", "coverage %"),
+            ("followups_on_time_pct", "follow-ups on time %"),
+            ("complaints", "complaints"),
+            ("avg_days_to_resolve", "days to resolve"),
+            ("volume_change_pct", "volume vs last month %"),
+            ("avg_satisfaction", "satisfaction"),
+        ],
+        as_json,
+    )

@@ -1,0 +1,136 @@
+"""Churn early warning (客户流失预警) and loyal customers, from the order lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import statistics
+from dataclasses import dataclass
+
+from custcli.db import insights as q
+from custcli.domain.business import add_months, month_start
+from custcli.domain.dates import shift_months
+
+
+@dataclass(frozen=True)
+class ChurnRules:
+    """The thresholds, in one place; `cust churn` options override them."""
+
+    months: int = 3  # complete months compared
+    drop_pct: float = 30.0  # a fall this deep against the months before or a year before
+    gap_factor: float = 2.0  # silent for more than this many usual ordering intervals
+    min_order_days: int = 3  # order days in 12 months needed to know a usual interval
+
+
+def _yuan(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _windows(as_of: dt.date, months: int) -> dict[str, tuple[str, str]]:
+    this_month = month_start(as_of)
+    now = add_months(this_month, -months)
+    return {
+        "now": (now.isoformat(), this_month.isoformat()),
+        "before": (add_months(now, -months).isoformat(), now.isoformat()),
+        "year_ago": (add_months(now, -12).isoformat(), add_months(this_month, -12).isoformat()),
+    }
+
+
+def reasons(row: dict, as_of: dt.date, rules: ChurnRules) -> list[dict]:
+    """The warnings one customer's figures raise, each with its words, figures and the
+    amount a month it stands to lose."""
+    found = []
+    months, now = rules.months, row["now"]
+    for window, words in (("before", f"前{months}个月"), ("year_ago", "去年同期")):
+        then = row[window]
+        if then > 0 and now <= then * (1 - rules.drop_pct / 100):
+            fall = round((then - now) / then * 100)
+            text = (
+                f"近{months}个月未订货（{words}{_yuan(then)}元）"
+                if now == 0
+                else f"近{months}个月购进金额比{words}下降{fall}%（{_yuan(then)}→{_yuan(now)}元）"
+            )
+            found.append(
+                {
+                    "rule": f"fall_vs_{window}",
+                    "text": text,
+                    "fall_pct": fall,
+                    "loss_per_month": round((then - now) / months, 2),
+                }
+            )
+    if row["order_days_12m"] >= rules.min_order_days and row["last_order"]:
+        first = dt.date.fromisoformat(row["first_order_12m"])
+        last = dt.date.fromisoformat(row["last_order"])
+        usual = (last - first).days / (row["order_days_12m"] - 1)
+        silent = (as_of - last).days
+        if usual > 0 and silent > rules.gap_factor * usual:
+            found.append(
+                {
+                    "rule": "silent",
+                    "silent_days": silent,
+                    "usual_days": round(usual, 1),
+                    "text": f"已{silent}天未订货，平时约每{usual:.0f}天订一次"
+                    f"（上次{row['last_order']}）",
+                    "loss_per_month": round(max(row["before"], row["year_ago"]) / months, 2),
+                }
+            )
+    return found
+
+
+def churn(
+    conn: sqlite3.Connection,
+    as_of: dt.date,
+    rules: ChurnRules = ChurnRules(),
+    district: str | None = None,
+    manager: str | None = None,
+    customer_id: int | None = None,
+) -> list[dict]:
+    """Customers slipping away, the largest monthly loss first."""
+    rows = q.amounts(
+        conn, _windows(as_of, rules.months), as_of.isoformat(), district, manager, customer_id
+    )
+    warned = []
+    for row in rows:
+        found = reasons(row, as_of, rules)
+        if found:
+            warned.append(
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "district": row["district"],
+                    "account_manager": row["account_manager"],
+                    "last_order": row["last_order"],
+                    "loss_per_month": max(r["loss_per_month"] for r in found),
+                    "reasons": found,
+                }
+            )
+    return sorted(warned, key=lambda w: (-w["loss_per_month"], w["code"]))
+
+
+def loyal(conn: sqlite3.Connection, as_of: dt.date, stable_ratio: float = 0.9) -> list[dict]:
+    """Ordered in each of the last 12 months, with the last six months' amount at least 90%
+    of the six before, and at least as many brands as the median active customer."""
+    half = shift_months(as_of, -6) + dt.timedelta(days=1)
+    windows = {
+        "first_half": (shift_months(as_of, -12).isoformat(), half.isoformat()),
+        "second_half": (half.isoformat(), (as_of + dt.timedelta(days=1)).isoformat()),
+    }
+    rows = q.amounts(conn, windows, as_of.isoformat())
+    active = [r["brands_12m"] for r in rows if r["months_12m"]]
+    wide = statistics.median(active) if active else 0
+    found = [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "months": r["months_12m"],
+            "brands": r["brands_12m"],
+            "amount_12m": round(r["first_half"] + r["second_half"], 2),
+            "growth_pct": round((r["second_half"] - r["first_half"]) / r["first_half"] * 100, 1),
+        }
+        for r in rows
+        if r["months_12m"] >= 12
+        and r["first_half"] > 0
+        and r["second_half"] >= stable_ratio * r["first_half"]
+        and r["brands_12m"] >= wide
+    ]
+    return sorted(found, key=lambda c: (-c["amount_12m"], c["code"]))

@@ -1,0 +1,212 @@
+"""Who matters and who is slipping away: pyramid tiers, churn rules, loyal customers, managers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from spreadsheets import write_xlsx
+
+from custcli.domain.churn import ChurnRules, reasons
+from custcli.domain.pyramid import rank
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+def tiers_of(amounts: list[float]) -> list[str]:
+    ranked = rank(dict(enumerate(amounts)))
+    return [ranked[i] for i in range(len(amounts))]
+
+
+def test_tier_boundaries_at_1_5_and_20_percent_of_200_customers():
+    tiers = tiers_of([1000 - i for i in range(200)])  # all different, best first
+    assert tiers.count("top") == 2 and tiers.count("high") == 8
+    assert tiers.count("mid") == 30 and tiers.count("low") == 160
+    assert tiers[1] == "top" and tiers[2] == "high" and tiers[9] == "high"
+    assert tiers[10] == "mid" and tiers[39] == "mid" and tiers[40] == "low"
+
+
+def test_customers_tied_across_a_boundary_share_the_better_tier():
+    amounts = [1000 - i for i in range(200)]
+    amounts[2] = amounts[1]  # the 3rd ties the 2nd, the last of the top 1%
+    amounts[40] = amounts[39]  # the 41st ties the 40th, the last of the top 20%
+    tiers = tiers_of(amounts)
+    assert tiers[2] == "top" and tiers.count("top") == 3
+    assert tiers[40] == "mid" and tiers.count("low") == 159
+
+
+@pytest.mark.parametrize(
+    ("n", "counts"),
+    [
+        (1, {"top": 1}),
+        (10, {"top": 1, "mid": 1, "low": 8}),
+        (50, {"top": 1, "high": 2, "mid": 7, "low": 40}),
+        (99, {"top": 1, "high": 4, "mid": 15, "low": 79}),
+    ],
+)
+def test_fewer_than_100_customers_still_have_a_top(n, counts):
+    tiers = tiers_of([float(1000 - i) for i in range(n)])
+    assert {t: tiers.count(t) for t in set(tiers)} == counts
+
+
+def _row(now=0.0, before=0.0, year_ago=0.0, order_days=0, first=None, last=None) -> dict:
+    return {
+        "now": now,
+        "before": before,
+        "year_ago": year_ago,
+        "order_days_12m": order_days,
+        "first_order_12m": first,
+        "last_order": last,
+    }
+
+
+def test_each_churn_rule_alone():
+    rules = ChurnRules()
+    recent = {"order_days": 40, "first": "2025-12-01", "last": "2026-11-20"}
+    falling = reasons(_row(now=6000, before=10000, year_ago=6500, **recent), AS_OF, rules)
+    assert [r["rule"] for r in falling] == ["fall_vs_before"]
+    assert falling[0]["text"] == "近3个月购进金额比前3个月下降40%（10,000→6,000元）"
+    yearly = reasons(_row(now=6000, before=6500, year_ago=9000, **recent), AS_OF, rules)
+    assert [r["rule"] for r in yearly] == ["fall_vs_year_ago"]
+    silent = reasons(
+        _row(
+            now=9000,
+            before=9000,
+            year_ago=9000,
+            order_days=46,
+            first="2025-11-24",
+            last="2026-10-20",
+        ),
+        AS_OF,
+        rules,
+    )
+    assert [r["rule"] for r in silent] == ["silent"]  # 34 days against a usual 7.5
+    assert silent[0]["text"].startswith("已34天未订货，平时约每7天订一次")
+
+
+def test_a_steady_customer_raises_no_warning():
+    steady = _row(
+        now=9000, before=9100, year_ago=8800, order_days=52, first="2025-11-24", last="2026-11-20"
+    )
+    assert reasons(steady, AS_OF, ChurnRules()) == []
+
+
+def test_thresholds_are_one_set_of_rules_and_can_be_changed():
+    row = _row(now=6000, before=10000)
+    assert reasons(row, AS_OF, ChurnRules())
+    assert reasons(row, AS_OF, ChurnRules(drop_pct=50)) == []
+
+
+def _orders(tmp_path, lines: list[tuple[str, str, int, float, str]]):
+    rows = [["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"]]
+    rows += [[day, code, brand, qty, amount] for day, code, qty, amount, brand in lines]
+    return write_xlsx(tmp_path / "orders.xlsx", rows)
+
+
+def _monthly(
+    code: str,
+    first: dt.date,
+    last: dt.date,
+    amount: float = 3000,
+    brands: tuple[str, ...] = ("玉溪(软)",),
+) -> list:
+    lines, day = [], first
+    while day <= last:
+        for brand in brands:
+            lines.append((day.isoformat(), code, 10, amount, brand))
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=day.day)
+    return lines
+
+
+def test_a_customer_who_stopped_three_months_ago_is_warned_with_the_reason(cli, add_shop, tmp_path):
+    add_shop("0001", "老主顾")
+    add_shop("0002", "稳当店")
+    lines = _monthly("0001", dt.date(2024, 8, 10), dt.date(2026, 7, 10))  # 24 months, then none
+    lines += _monthly("0002", dt.date(2024, 8, 10), dt.date(2026, 11, 10))
+    cli.ok("import", str(_orders(tmp_path, lines)))
+    warned = cli.json("churn", "--as-of", AS_OF.isoformat())
+    assert [w["code"] for w in warned] == ["0001"]
+    why = [r["text"] for r in warned[0]["reasons"]]
+    assert why == [
+        "近3个月未订货（前3个月9,000元）",
+        "近3个月未订货（去年同期9,000元）",
+        "已136天未订货，平时约每30天订一次（上次2026-07-10）",
+    ]
+    assert warned[0]["last_order"] == "2026-07-10" and warned[0]["loss_per_month"] == 3000
+    text = cli.ok("churn", "--as-of", AS_OF.isoformat()).stdout
+    assert "老主顾" in text and "稳当店" not in text
+    today = cli.json("today", "--date", AS_OF.isoformat())
+    assert [w["code"] for w in today["churn"]] == ["0001"]
+    alerts = cli.json("show", "0001", "--as-of", AS_OF.isoformat())["alerts"]
+    assert {a.get("rule") for a in alerts if a["kind"] == "churn"} == {
+        "fall_vs_before",
+        "fall_vs_year_ago",
+        "silent",
+    }
+
+
+def test_pyramid_json_with_inactive_potential_and_moves(cli, add_shop, tmp_path):
+    for code in ("0001", "0002", "0003", "0004"):
+        add_shop(code, f"店{code}")
+    lines = _monthly("0001", dt.date(2025, 12, 1), dt.date(2026, 11, 1), amount=9000)
+    lines += _monthly("0002", dt.date(2025, 12, 1), dt.date(2026, 11, 1), amount=1000)
+    lines += [("2025-06-01", "0003", 5, 500, "玉溪(软)")]  # bought, but not in 12 months
+    lines += [("2026-10-01", "0002", 5, 99000, "玉溪(软)")]  # jumps ahead of 0001
+    cli.ok("import", str(_orders(tmp_path, lines)))
+    result = cli.json("pyramid", "--as-of", AS_OF.isoformat())
+    assert set(result["tiers"]) == {"top", "high", "mid", "low", "inactive", "potential"}
+    by_code = {c["code"]: c for c in result["customers"]}
+    assert by_code["0002"]["tier"] == "top" and by_code["0002"]["previous_tier"] == "low"
+    assert by_code["0001"]["tier"] == "low" and by_code["0001"]["previous_tier"] == "top"
+    assert by_code["0003"]["tier"] == "inactive" and by_code["0004"]["tier"] == "potential"
+    assert by_code["0002"]["amount_12m"] == 12 * 1000 + 99000
+    top = result["tiers"]["top"]
+    assert top["count"] == 1 and top["share"] == round(111000 / (111000 + 108000) * 100, 1)
+    assert (
+        cli.json("show", "0002", "--as-of", AS_OF.isoformat())["business"]["pyramid"]["tier"]
+        == "top"
+    )
+    assert "80/20" in cli.ok("pyramid", "--as-of", AS_OF.isoformat()).stdout
+
+
+def test_loyal_customers(cli, add_shop, tmp_path):
+    add_shop("0001", "铁杆店")
+    add_shop("0002", "断档店")
+    add_shop("0003", "下滑店")
+    wide = ("玉溪(软)", "红河(软甲)", "云烟(紫)")
+    lines = _monthly("0001", dt.date(2025, 11, 1), dt.date(2026, 11, 1), brands=wide)
+    lines += [
+        line
+        for line in _monthly("0002", dt.date(2025, 11, 1), dt.date(2026, 11, 1), brands=wide)
+        if not line[0].startswith("2026-03")
+    ]
+    lines += _monthly("0003", dt.date(2025, 11, 1), dt.date(2026, 5, 1), amount=5000, brands=wide)
+    lines += _monthly("0003", dt.date(2026, 6, 1), dt.date(2026, 11, 1), amount=1000, brands=wide)
+    cli.ok("import", str(_orders(tmp_path, lines)))
+    assert [c["code"] for c in cli.json("loyal", "--as-of", AS_OF.isoformat())] == ["0001"]
+
+
+def test_managers_are_evaluated_from_the_data(cli, add_shop):
+    add_shop("0001", "甲店", account_manager="李明", visit_cycle_days="30")
+    add_shop("0002", "乙店", account_manager="王芳", visit_cycle_days="30")
+    cli.ok(
+        "visit",
+        "log",
+        "0001",
+        "--date",
+        "2026-10-05",
+        "--satisfaction",
+        "4",
+        "--follow-up",
+        "送样品",
+        "--due",
+        "2026-10-10",
+    )
+    cli.ok("followup", "done", "1", "--date", "2026-10-09")
+    cli.ok("complaint", "add", "0002", "--text", "断货", "--date", "2026-10-03")
+    cli.ok("complaint", "resolve", "1", "--how", "补货", "--date", "2026-10-08")
+    result = {m["manager"]: m for m in cli.json("managers", "--month", "2026-10")}
+    assert result["李明"]["coverage_pct"] == 100.0 and result["王芳"]["coverage_pct"] == 0.0
+    assert result["李明"]["followups_on_time_pct"] == 100.0
+    assert result["李明"]["avg_satisfaction"] == 4
+    assert result["王芳"]["complaints"] == 1 and result["王芳"]["avg_days_to_resolve"] == 5
