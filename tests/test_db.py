@@ -37,7 +37,7 @@ def test_a_database_made_by_the_first_schema_upgrades_and_is_backed_up_first(tmp
     row = upgraded.execute("SELECT code, name, phone FROM customers").fetchone()
     assert tuple(row) == ("000100000001", "老店", "0871-1234567")
     assert upgraded.execute("SELECT count(*) FROM visits").fetchone()[0] == 0
-    backups = list(tmp_path.glob("old.db.bak-v1-*"))
+    backups = list((tmp_path / "backups").glob("old-*-before-migration-v1.db"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1

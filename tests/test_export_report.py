@@ -6,6 +6,7 @@ import csv
 import os
 import sqlite3
 import stat
+import time
 import zipfile
 
 import openpyxl
@@ -219,3 +220,14 @@ def test_the_report_prints_its_summary_without_o(month_of_work):
     out = month_of_work.ok("report", "monthly", "--month", "2026-10").stdout
     assert "覆盖率%\t50" in out and "本月应访\t2" in out
     assert "not a month" in month_of_work.fails(2, "report", "monthly", "--month", "10月")
+
+
+def test_parts_a_killed_writer_left_behind_are_swept_after_an_hour(cli, add_shop, tmp_path):
+    add_shop()
+    target = tmp_path / "r.xlsx"
+    stale, fresh = tmp_path / ".r.xlsx.abc.part", tmp_path / ".r.xlsx.def.part"
+    stale.write_bytes(b"PK half")
+    fresh.write_bytes(b"PK being written")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    cli.ok("export", "customers", "-o", str(target))
+    assert not stale.exists() and fresh.exists() and target.exists()

@@ -11,12 +11,14 @@ from typing import Annotated
 import typer
 
 from custcli import render
-from custcli.db import maintenance
+from custcli.db import maintenance, safety
 from custcli.db.connection import backup as backup_db
 from custcli.db.connection import default_db_path
 from custcli.session import Session
 
-app = typer.Typer(help="The database file: path, status, backup.", no_args_is_help=True)
+app = typer.Typer(
+    help="The database file: path, status, backup, restore, check.", no_args_is_help=True
+)
 
 
 def _path(session: Session) -> Path:
@@ -76,3 +78,38 @@ def backup(
     )
     written = backup_db(session.conn, target)
     render.line(f"backed up to {written}")
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="A backup made by cust (or any cust database).")],
+) -> None:
+    """Replace the database with a backup, after checking the backup and keeping a copy of
+    the current database in the backups folder."""
+    session: Session = ctx.obj
+    done = safety.restore(session.conn, source)
+    kept = f"; the previous one is kept as {done['previous_copy']}" if done["previous_copy"] else ""
+    render.line(f"restored {done['restored']}{kept}")
+
+
+@app.command()
+def check(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
+    """Integrity, orphan rows, schema version and file permissions, with a verdict (exit 1 when
+    something is wrong)."""
+    session: Session = ctx.obj
+    report = safety.check(session.conn)
+    if as_json:
+        render.emit_json(report)
+    else:
+        render.line("ok: the database is sound" if report["ok"] else "problems found:")
+        for problem in report["problems"]:
+            render.line(f"  {problem}")
+        render.line(
+            f"schema {report['schema_version']}, {report['backups']} backups"
+            + (f", latest {report['latest_backup']}" if report["latest_backup"] else "")
+        )
+    if not report["ok"]:
+        raise typer.Exit(1)

@@ -8,7 +8,6 @@ user_version says that something is pending.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -68,15 +67,13 @@ def open_db(path: Path | None = None) -> sqlite3.Connection:
         if is_new:
             conn.execute("PRAGMA journal_mode = WAL")
         else:
-            backup(conn, path.with_name(f"{path.name}.bak-v{version}-{_stamp()}"))
+            from custcli.db.safety import auto_backup
+
+            auto_backup(conn, f"before-migration-v{version}")
         from custcli.db.schema import migrate
 
         migrate(conn)
     return conn
-
-
-def _stamp() -> str:
-    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> Path:

@@ -19,6 +19,7 @@ from typing import Any
 from custcli.db import customers as customer_q
 from custcli.db import imports as q
 from custcli.db.connection import write_transaction
+from custcli.db.safety import auto_backup
 from custcli.domain import customers as cards
 from custcli.domain import pyramid
 from custcli.domain.fields import FIELDS_BY_KEY, KINDS, alias_index, normalize_header
@@ -101,10 +102,19 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
     return overrides
 
 
+MAX_HEADER_CHARS = 100  # longer text is data, not a column name
+
+
+def _header_text(cell: object) -> str:
+    if isinstance(cell, str) and len(cell) > MAX_HEADER_CHARS:
+        return ""
+    return clean_text(cell) or ""
+
+
 def _map_headers(cells: Sequence, kind: str, overrides: dict[str, str]) -> Mapping:
     index = alias_index(kind)
     known = {f.key for f in KINDS[kind]}
-    headers = [clean_text(c) or "" for c in cells]
+    headers = [_header_text(c) for c in cells]
     mapping = Mapping(kind, "", 0, headers, {})
     for col, header in enumerate(headers):
         if not header:
@@ -159,7 +169,7 @@ def plan(
     nearest: tuple | None = None  # the most promising row that fell short, to explain why
     for name in [sheet] if sheet else book.sheets:
         for row_index, cells in enumerate(_head(book.rows(name))):
-            named = sum(1 for c in cells if clean_text(c))
+            named = sum(1 for c in cells if _header_text(c))
             for kind_name in kinds:
                 mapping = _map_headers(cells, kind_name, overrides)
                 keys = set(mapping.columns.values())
@@ -233,18 +243,39 @@ def _extra_value(value: Any) -> Any:
     return clean_text(value)
 
 
+MAX_CELL_CHARS = 32_767  # what one Excel cell can hold
+HOSTILE_CELL_CHARS = 1_000_000  # no roster has such a cell: the file is refused whole
+
+
+class CellTooLarge(BadInput):
+    """A cell no spreadsheet made by hand could hold."""
+
+
+def _cell(row: Sequence, col: int, header: str) -> Any:
+    raw = row[col] if col < len(row) else None
+    if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
+        if len(raw) > HOSTILE_CELL_CHARS:
+            raise CellTooLarge(
+                f"column {header} holds {len(raw):,} characters in one cell; refusing the file"
+            )
+        raise RowRejected(
+            f"{header}: longer than the {MAX_CELL_CHARS:,} characters a cell can hold"
+        )
+    return raw
+
+
 def parse_row(row: Sequence, mapping: Mapping) -> tuple[dict[str, Any], dict[str, Any]]:
     fields = {f.key: f for f in KINDS[mapping.kind]}
     values: dict[str, Any] = {}
     for col, key in mapping.columns.items():
-        raw = row[col] if col < len(row) else None
+        header = mapping.headers[col]
         try:
-            values[key] = fields[key].parse(raw)
+            values[key] = fields[key].parse(_cell(row, col, header))
         except ValueError as error:
-            raise RowRejected(f"{mapping.headers[col]}: {error}") from None
+            raise RowRejected(f"{header}: {error}") from None
     extra = {}
     for col, header in mapping.extra.items():
-        value = _extra_value(row[col]) if col < len(row) else None
+        value = _extra_value(_cell(row, col, header))
         if value is not None:
             extra[header] = value
     return values, extra
@@ -254,7 +285,6 @@ class _CustomerImporter:
     def __init__(self, conn: sqlite3.Connection, import_id: int, result: ImportResult):
         self.conn, self.import_id, self.result = conn, import_id, result
         self.source = f"import #{import_id}"
-        self.has_name = "name" in result.mapping.columns.values()
 
     def _existing(self, values: dict) -> dict | None:
         code, license_no = values.get("code"), values.get("license_no")
@@ -445,6 +475,8 @@ def run(
     """Import the mapped sheet in one transaction; a dry run or a strict failure rolls back."""
     result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
     header_cells = mapping.headers
+    if not dry_run:
+        auto_backup(conn, "before-import")
     try:
         with write_transaction(conn):
             import_id = q.create(
@@ -466,6 +498,8 @@ def run(
                     result.counts[importer.take(values, extra)] += 1
                 except RowRejected as rejected:
                     result.rejects.append((row_no, list(row), str(rejected)))
+                except CellTooLarge as error:
+                    raise CellTooLarge(f"{book.path.name}, row {row_no}: {error}") from None
             _refuse_hopeless(result)
             if mapping.kind == "orders" and not dry_run:
                 pyramid.refresh(conn, as_of or dt.date.today())

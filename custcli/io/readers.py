@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,13 @@ from custcli.errors import BadInput
 MAX_UNZIPPED_BYTES = 1 << 30  # 1 GiB: far beyond any real roster, far below a zip bomb
 MAX_ZIP_RATIO = 200  # real xlsx parts compress 5-30×; bombs compress 1000× and more
 MAX_ZIP_MEMBERS = 10_000
+# calamine allocates every cell between a sheet's first and last before reading one; a
+# sheet with cells at XFD1 and A1048576 made it ask for 549 GB and abort the process.
+MAX_SHEET_CELLS = 50_000_000
+_CELL_ROW = re.compile(rb'<(?:\w+:)?c r="[A-Z]+([0-9]+)"')
+_WIDE_COLUMN = re.compile(rb'<(?:\w+:)?c r="([A-Z]{3,})')
+_TWO_LETTER_COLUMN = re.compile(rb'<(?:\w+:)?c r="([A-Z]{2})[0-9]')
+_ZZ = 702  # columns up to ZZ have at most two letters
 TEXT_SAMPLE = 1 << 16
 
 
@@ -106,6 +114,8 @@ def _check_zip(path: Path) -> None:
                     with archive.open(member) as stream:
                         # A DTD can only stand before the root element: the first event tells.
                         next(SafeET.iterparse(stream, events=("start",), forbid_dtd=True))
+                if member.filename.startswith("xl/worksheets/") and member.file_size:
+                    _check_extent(path, archive, member)
     except DefusedXmlException:
         raise UnreadableFile(
             f"{path.name} declares XML entities (a possible entity bomb); refusing it"
@@ -114,6 +124,48 @@ def _check_zip(path: Path) -> None:
         raise UnreadableFile(
             f"{path.name} is damaged or truncated (not a complete workbook); ask for the file again"
         ) from None
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, pattern: re.Pattern) -> list[bytes]:
+    found: list[bytes] = []
+    with archive.open(member) as stream:
+        tail = b""
+        while chunk := stream.read(4 << 20):
+            data = tail + chunk
+            cut = data.rfind(b"<")  # a tag split between chunks is read whole next time
+            found += pattern.findall(data, 0, cut)
+            tail = data[cut:]
+        found += pattern.findall(tail)
+    return found
+
+
+def _check_extent(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a worksheet whose cells span more than MAX_SHEET_CELLS, before calamine would
+    allocate them: one pass for the last row and any column past ZZ, a second for two-letter
+    columns only when the rows alone could make the sheet too large."""
+    rows = _scan(archive, member, _CELL_ROW)
+    last_row = max(map(int, rows), default=0)
+    wide = _scan(archive, member, _WIDE_COLUMN)
+    if wide:
+        last_column = max(map(_column_number, wide))
+    elif last_row * _ZZ > MAX_SHEET_CELLS:
+        last_column = max(
+            map(_column_number, _scan(archive, member, _TWO_LETTER_COLUMN)), default=26
+        )
+    else:
+        return
+    if last_column > 16_384 or last_row * last_column > MAX_SHEET_CELLS:
+        raise UnreadableFile(
+            f"{path.name} declares a sheet of {last_row:,} rows by "
+            f"{last_column:,} columns; refusing it (not a real roster)"
+        )
 
 
 def _calamine_message(path: Path, error: Exception) -> str:

@@ -11,14 +11,18 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+
+MAX_CELL_CHARS = 32_767
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A 0600 temporary path beside target, renamed onto it only if the block succeeds."""
     target = Path(target)
+    _sweep_stale_parts(target)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     os.chmod(temp, 0o600)
@@ -29,6 +33,18 @@ def atomic_path(target: Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+
+
+STALE_PART_SECONDS = 3600
+
+
+def _sweep_stale_parts(target: Path) -> None:
+    """Remove what a killed writer of this file left (an hour old: no live writer's)."""
+    cutoff = time.time() - STALE_PART_SECONDS
+    for part in target.parent.glob(f".{target.name}.*.part"):
+        with contextlib.suppress(FileNotFoundError):
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
 
 
 def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence]):
@@ -53,7 +69,10 @@ def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Seq
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 sheet.write_number(count, col, value)
             else:
-                sheet.write_string(count, col, str(value))
+                text = str(value)
+                if len(text) > MAX_CELL_CHARS:  # what a cell holds; Excel refuses more
+                    text = text[: MAX_CELL_CHARS - 1] + "…"
+                sheet.write_string(count, col, text)
             if col < len(widths) and count <= 1000:  # widths from the first rows are enough
                 widths[col] = max(widths[col], _width(value))
     for col, width in enumerate(widths):

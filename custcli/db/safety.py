@@ -1,0 +1,122 @@
+"""Keeping the file safe: automatic backups, restore, and a health check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from custcli.db.connection import SCHEMA_VERSION, backup
+from custcli.errors import BadInput
+
+KEEP_BACKUPS = 10
+
+
+def db_file(conn: sqlite3.Connection) -> Path:
+    """The file behind a connection (its main database)."""
+    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
+
+
+def backups_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def auto_backup(conn: sqlite3.Connection, reason: str) -> Path | None:
+    """Copy the database before a change that cannot be taken back by hand (an import, a
+    migration, a restore); keep the last ten. An empty file has nothing to lose: no copy."""
+    has_data = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'customers'").fetchone()
+    if not has_data or not conn.execute("SELECT 1 FROM customers LIMIT 1").fetchone():
+        return None
+    path = db_file(conn)
+    folder = backups_dir(path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup(conn, folder / f"{path.stem}-{stamp}-{reason}.db")
+    for old in sorted(folder.glob(f"{path.stem}-*.db"))[:-KEEP_BACKUPS]:
+        old.unlink()
+    return target
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    return sorted(backups_dir(db_path).glob(f"{db_path.stem}-*.db"))
+
+
+def _check_candidate(source: Path) -> int:
+    """The schema version of a file that is safe to restore; BadInput says why one is not."""
+    if not source.is_file():
+        raise BadInput(f"{source}: no such file")
+    try:
+        candidate = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            verdict = candidate.execute("PRAGMA integrity_check").fetchone()[0]
+            has_customers = candidate.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'customers'"
+            ).fetchone()
+            version = candidate.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            candidate.close()
+    except sqlite3.DatabaseError as error:
+        raise BadInput(f"{source} is not a database cust can restore ({error})") from None
+    if verdict != "ok":
+        raise BadInput(f"{source} is damaged (integrity check: {verdict}); not restored")
+    if not has_customers:
+        raise BadInput(f"{source} is not a cust database (it has no customers table)")
+    if version > SCHEMA_VERSION:
+        raise BadInput(f"{source} was written by a newer cust (schema {version}); upgrade cust")
+    return version
+
+
+def restore(conn: sqlite3.Connection, source: Path) -> dict:
+    """Replace the database's content with a checked copy, after backing up the current one."""
+    version = _check_candidate(Path(source))
+    kept = auto_backup(conn, "before-restore")
+    donor = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        donor.backup(conn)
+    finally:
+        donor.close()
+    return {
+        "restored": str(source),
+        "schema_version": version,
+        "previous_copy": str(kept) if kept else None,
+    }
+
+
+def _mode(path: Path) -> str | None:
+    return oct(stat.S_IMODE(os.stat(path).st_mode)) if path.exists() else None
+
+
+def check(conn: sqlite3.Connection) -> dict:
+    """Integrity, foreign keys (orphan rows), schema version and file permissions."""
+    path = db_file(conn)
+    problems = []
+    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    if integrity != ["ok"]:
+        problems.append(f"integrity: {'; '.join(integrity[:3])}")
+    orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if orphans:
+        tables = sorted({row[0] for row in orphans})
+        problems.append(f"{len(orphans)} orphan rows in {', '.join(tables)}")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        problems.append(f"schema version {version}, expected {SCHEMA_VERSION}")
+    files = {
+        str(p): _mode(p) for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()
+    }
+    for name, mode in files.items():
+        if mode is not None and int(mode, 8) & 0o077:
+            problems.append(f"{name} is readable by others ({mode}); chmod 600 it")
+    backups = list_backups(path)
+    return {
+        "ok": not problems,
+        "problems": problems,
+        "integrity": integrity[0],
+        "orphan_rows": len(orphans),
+        "schema_version": version,
+        "expected_schema_version": SCHEMA_VERSION,
+        "files": files,
+        "backups": len(backups),
+        "latest_backup": str(backups[-1]) if backups else None,
+    }

@@ -1,0 +1,449 @@
+"""Nothing lost, nothing leaked: killed processes, two writers at once, backups, hostile files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import resource
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spreadsheets import write_xlsx
+
+from custcli.db.connection import SCHEMA_VERSION, open_db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ENV = {**os.environ, "CUST_LANG": "en"}
+MEMORY_LIMIT = 1 << 30  # 1 GiB of address space for a process handed a hostile file
+
+
+def cust(
+    db: Path, *args: str, timeout: float = 60, memory: int | None = None
+) -> subprocess.CompletedProcess:
+    def limit() -> None:
+        if memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "custcli", "--db", str(db), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=ENV,
+        preexec_fn=limit,
+    )
+
+
+def start(db: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "custcli", "--db", str(db), *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )
+
+
+def counts(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        conn.close()
+
+
+def integrity(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def roster(tmp_path: Path, n: int = 10) -> Path:
+    rows = [["客户编码", "店名", "经营者", "联系电话"]]
+    rows += [[f"{i:04d}", f"店{i}", f"店主{i}", f"1380013{i:04d}"] for i in range(1, n + 1)]
+    return write_xlsx(tmp_path / "roster.xlsx", rows)
+
+
+def order_csv(path: Path, lines: int, shops: int = 10) -> Path:
+    start_day = dt.date(2025, 1, 1)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"])
+        for i in range(lines):
+            day = start_day + dt.timedelta(days=i % 600)
+            writer.writerow(
+                [
+                    day.isoformat(),
+                    f"{i % shops + 1:04d}",
+                    f"品牌{i % 37}",
+                    i % 9 + 1,
+                    (i % 9 + 1) * 100,
+                ]
+            )
+    return path
+
+
+# --- crash safety, with real processes ------------------------------------------------------
+
+
+def test_a_killed_import_leaves_the_database_exactly_as_before(tmp_path):
+    db = tmp_path / "cust.db"
+    assert cust(db, "import", roster(tmp_path)).returncode == 0
+    big = order_csv(tmp_path / "orders.csv", 60_000)
+    before = counts(db)
+    for delay in (0.8, 2.0):
+        process = start(db, "import", big)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert integrity(db) == "ok"
+        after = counts(db)
+        if after["orders"]:  # it finished before the kill: then all of it landed
+            assert after["orders"] == 60_000
+            return
+        assert after == before, delay
+    assert cust(db, "import", big).returncode == 0  # and the file imports afterwards
+    assert counts(db)["orders"] == 60_000
+
+
+def test_a_killed_migration_leaves_a_file_that_upgrades(tmp_path):
+    for attempt, delay in enumerate((0.05, 0.15, 0.25, 0.35, 0.5)):
+        db = tmp_path / f"old{attempt}.db"
+        shutil.copy(FIXTURES / "schema-v2.db", db)
+        process = start(db, "list")
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert integrity(db) == "ok"
+        conn = open_db(db)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("SELECT name FROM customers").fetchone()[0] == "老店"
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 1
+        conn.close()
+
+
+def test_a_killed_report_leaves_no_half_written_workbook(tmp_path, sample_db):
+    db = tmp_path / "cust.db"
+    shutil.copy(sample_db, db)
+    for delay in (0.3, 0.5, 0.7):
+        target = tmp_path / f"report-{delay}.xlsx"
+        process = start(db, "report", "monthly", "--month", "2026-10", "-o", target)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if target.exists():  # only a complete workbook ever has the name
+            assert openpyxl.load_workbook(target).sheetnames[0] == "汇总"
+
+
+# --- two writers at once ---------------------------------------------------------------------
+
+WRITER = """
+import datetime as dt, sys
+from pathlib import Path
+from custcli.db.connection import open_db
+from custcli.domain.visits import log_visit
+conn = open_db(Path(sys.argv[1]))
+for i in range(int(sys.argv[3])):
+    log_visit(conn, f"{i % 10 + 1:04d}", date=dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
+              note=f"{sys.argv[2]}-{i}")
+"""
+
+
+def test_two_processes_logging_visits_while_a_third_imports_all_land(tmp_path):
+    db = tmp_path / "cust.db"
+    assert cust(db, "import", roster(tmp_path)).returncode == 0
+    big = order_csv(tmp_path / "orders.csv", 20_000)
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), name, "300"],
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        for name in ("a", "b")
+    ]
+    importer = start(db, "import", big)
+    for writer in writers:
+        _out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+        assert "locked" not in err
+    assert importer.wait(timeout=120) == 0
+    assert counts(db)["visits"] == 600 and counts(db)["orders"] == 20_000
+    assert integrity(db) == "ok"
+
+
+# --- backups, restore, check -----------------------------------------------------------------
+
+
+def test_every_import_into_a_file_with_data_is_backed_up_first_and_ten_are_kept(cli, tmp_path):
+    path = roster(tmp_path, 3)
+    cli.ok("import", str(path))  # into an empty file: nothing to lose, no copy
+    backups = tmp_path / "backups"
+    assert not backups.exists()
+    for _ in range(11):
+        cli.ok("import", str(path))
+    copies = sorted(backups.glob("cust-*-before-import.db"))
+    assert len(copies) == 10
+    assert stat.S_IMODE(os.stat(backups).st_mode) == 0o700
+    assert all(stat.S_IMODE(os.stat(c).st_mode) == 0o600 for c in copies)
+    assert sqlite3.connect(copies[-1]).execute("SELECT count(*) FROM customers").fetchone()[0] == 3
+
+
+def test_restore_checks_the_file_and_keeps_the_current_one(cli, add_shop, tmp_path):
+    add_shop("0001", "甲店")
+    saved = tmp_path / "saved.db"
+    cli.ok("db", "backup", "-o", str(saved))
+    add_shop("0002", "乙店")
+    out = cli.ok("db", "restore", str(saved)).stdout
+    assert "previous one is kept" in out
+    assert [c["code"] for c in cli.json("list")] == ["0001"]
+    kept = next((tmp_path / "backups").glob("cust-*-before-restore.db"))
+    assert sqlite3.connect(kept).execute("SELECT count(*) FROM customers").fetchone()[0] == 2
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"SQLite format 3\x00" + os.urandom(4096))
+    assert "not a database cust can restore" in cli.fails(2, "db", "restore", str(junk))
+    line = cli.fails(2, "db", "restore", str(tmp_path / "missing.db"))
+    assert "no such file" in line
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)")
+    assert "not a cust database" in cli.fails(2, "db", "restore", str(other))
+    newer = tmp_path / "newer.db"
+    shutil.copy(saved, newer)
+    sqlite3.connect(newer).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    assert "newer cust" in cli.fails(2, "db", "restore", str(newer))
+    assert [c["code"] for c in cli.json("list")] == ["0001"]  # none of those touched it
+
+
+def test_check_gives_a_verdict_on_integrity_orphans_version_and_permissions(cli, add_shop, db_path):
+    add_shop()
+    report = cli.json("db", "check")
+    assert report["ok"] and report["integrity"] == "ok" and report["orphan_rows"] == 0
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("INSERT INTO visits (customer_id, date) VALUES (999, '2026-01-01')")
+    conn.commit()
+    conn.close()
+    os.chmod(db_path, 0o644)
+    result = cli("db", "check")
+    assert result.exit_code == 1
+    assert "1 orphan rows in visits" in result.stdout and "readable by others" in result.stdout
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_files_from_every_earlier_schema_upgrade_with_their_data(tmp_path, version):
+    db = tmp_path / "old.db"
+    shutil.copy(FIXTURES / f"schema-v{version}.db", db)
+    conn = open_db(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT code, name FROM customers").fetchall()[0][:] == (
+        "000100000001",
+        "老店",
+    )
+    if version >= 2:
+        assert conn.execute("SELECT note FROM visits").fetchone()[0] == "补价签"
+    assert list((tmp_path / "backups").glob(f"old-*-before-migration-v{version}.db"))
+
+
+# --- hostile and broken files: one line, exit 2, in seconds and bounded memory ---------------
+
+
+def _craft_xlsx(tmp_path: Path, name: str, sheet_xml: str) -> Path:
+    base = write_xlsx(tmp_path / "base.xlsx", [["客户编码", "店名"], ["0001", "甲店"]])
+    target = tmp_path / name
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml.encode()
+            out.writestr(item, data)
+    return target
+
+
+SHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+@pytest.mark.parametrize(
+    ("name", "cells", "message"),
+    [
+        (
+            "million-columns.xlsx",
+            '<c r="A1" t="inlineStr"><is><t>客户编码</t></is></c>'
+            '<c r="BDWGN1" t="inlineStr"><is><t>x</t></is></c>',
+            "by 1,000,000 columns",
+        ),
+        (
+            "corners.xlsx",
+            '<c r="A1" t="inlineStr"><is><t>客户编码</t></is></c>'
+            '<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+            "1,048,576 rows by 16,384 columns",
+        ),
+    ],
+)
+def test_a_sheet_declaring_absurd_extents_is_refused_before_it_is_read(
+    tmp_path, name, cells, message
+):
+    hostile = _craft_xlsx(
+        tmp_path, name, f'{SHEET}<sheetData><row r="1">{cells}</row></sheetData></worksheet>'
+    )
+    started = time.monotonic()
+    result = cust(tmp_path / "cust.db", "import", hostile, timeout=30, memory=MEMORY_LIMIT)
+    assert result.returncode == 2, result.stderr[-500:]
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert time.monotonic() - started < 10
+
+
+def test_a_50_mb_cell_is_refused_in_csv_and_in_a_workbook(tmp_path):
+    huge = "烟" * ((50 << 20) // 3)  # 50 MB of UTF-8
+    text = tmp_path / "huge.csv"
+    text.write_text(f"客户编码,店名\n0001,{huge}\n", encoding="utf-8")
+    result = cust(tmp_path / "cust.db", "import", text, timeout=60, memory=MEMORY_LIMIT)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "field larger than field limit" in result.stderr
+    fifty_mb = os.urandom(25 << 20).hex()  # hex does not compress away: a real 50 MB cell
+    book = _craft_xlsx(
+        tmp_path,
+        "huge.xlsx",
+        (
+            f'{SHEET}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>客户编码</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>店名</t></is></c></row><row r="2">'
+            '<c r="A2" t="inlineStr"><is><t>0002</t></is></c><c r="B2" t="inlineStr"><is><t>'
+            f"{fifty_mb}</t></is></c></row></sheetData></worksheet>"
+        ),
+    )
+    started = time.monotonic()
+    result = cust(tmp_path / "cust.db", "import", book, timeout=60, memory=MEMORY_LIMIT)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr[-300:]
+    assert "huge.xlsx, row 2: column 店名 holds 52,428,800 characters" in result.stderr
+    assert time.monotonic() - started < 10
+    assert counts(tmp_path / "cust.db")["customers"] == 0
+
+
+def test_a_cell_over_excels_limit_is_rejected_alone_and_the_rejects_file_stays_small(cli, tmp_path):
+    long_name = "长" * 40_000
+    book = _craft_xlsx(
+        tmp_path,
+        "long.xlsx",
+        (
+            f'{SHEET}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>客户编码</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>店名</t></is></c></row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>0001</t></is></c><c r="B2" t="inlineStr">'
+            '<is><t>甲店</t></is></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>0002</t></is>'
+            f'</c><c r="B3" t="inlineStr"><is><t>{long_name}</t></is></c></row></sheetData>'
+            "</worksheet>"
+        ),
+    )
+    result = cli.json("import", str(book))
+    assert result["counts"]["new"] == 1 and result["rejects"] == [
+        {"row": 3, "reason": "店名: longer than the 32,767 characters a cell can hold"}
+    ]
+    kept = openpyxl.load_workbook(result["rejects_file"]).active["C2"].value
+    assert len(kept) == 32_767 and kept.endswith("…")
+
+
+# --- fuzz: random workbooks and CSVs never crash and never half-import ------------------------
+
+HEADERS = [
+    "客户编码",
+    "店名",
+    "经营者",
+    "联系电话",
+    "档位",
+    "拜访周期",
+    "开业日期",
+    "店主生日",
+    "订货日期",
+    "卷烟名称",
+    "订购量",
+    "金额",
+    "拜访日期",
+    "批发价",
+    "",
+    "备注",
+    "x",
+    "合计",
+]
+CELLS = st.one_of(
+    st.none(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
+    st.sampled_from(
+        [
+            "=1/0",
+            '=HYPERLINK("x")',
+            "合计",
+            "#N/A",
+            "5.3E+11",
+            "农历三月初八",
+            "１３８００１３８０００",
+            "12档",
+            "每周",
+            "2024年3月5日",
+        ]
+    ),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    headers=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8),
+    rows=st.lists(st.lists(CELLS, max_size=9), max_size=12),
+    form=st.sampled_from(["xlsx", "csv-utf8", "csv-gb18030", "xlsx-merged"]),
+)
+def test_fuzzed_spreadsheets_import_whole_or_not_at_all(
+    cli, add_shop, tmp_path, headers, rows, form
+):
+    if not Path(cli.db).exists():
+        add_shop("0001", "甲店")
+    path = tmp_path / ("fuzz.xlsx" if form.startswith("xlsx") else "fuzz.csv")
+    table = [headers, *rows]
+    if form.startswith("xlsx"):
+        book = openpyxl.Workbook()
+        for row in table:
+            book.active.append([_xlsx_safe(v) for v in row])
+        if form == "xlsx-merged" and len(table) > 2:
+            book.active.merge_cells("A2:B3")
+        book.save(path)
+    else:
+        encoding = "utf-8" if form == "csv-utf8" else "gb18030"
+        with open(path, "w", encoding=encoding, newline="", errors="replace") as handle:
+            csv.writer(handle).writerows([["" if v is None else str(v) for v in r] for r in table])
+    before = counts(cli.db)
+    result = cli("import", str(path))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code != 0:
+        assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+        assert counts(cli.db) == before
+    else:
+        assert counts(cli.db)["imports"] == before["imports"] + 1
+
+
+def _xlsx_safe(value):
+    """openpyxl refuses control characters; real files cannot hold them either."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch.isprintable() or ch == " ")
+    return value
