@@ -83,12 +83,17 @@ def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int
     return False
 
 
-def insert_line(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> bool:
-    """Insert an order or visit line unless its row_key is there already; True when new."""
-    columns = ", ".join(row)
-    marks = ", ".join(f":{key}" for key in row)
-    cur = conn.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", row)
-    return cur.rowcount == 1
+def insert_lines(conn: sqlite3.Connection, table: str, rows: list[dict]) -> int:
+    """Insert order or visit lines, skipping those whose row_key is there already; returns
+    how many were new."""
+    columns = list(rows[0])
+    before = conn.total_changes
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES "
+        f"({', '.join(':' + c for c in columns)})",
+        rows,
+    )
+    return conn.total_changes - before
 
 
 BRAND_COLUMNS = ("name", "wholesale_price", "retail_price", "price_class", "features", "promotion")

@@ -222,14 +222,26 @@ def _head(rows: Iterable[list]) -> list[list]:
     return head
 
 
+def _text(cell: object) -> str | None:
+    if isinstance(cell, str):
+        return cell.strip() or None
+    return None if cell is None else str(cell)
+
+
 def skip_reason(row: Sequence, header_cells: Sequence[str]) -> str | None:
-    texts = [clean_text(c) for c in row]
-    filled = [t for t in texts if t]
+    """Why a row is not data (blank, a totals row, the header again), or None. Called for
+    every row: it looks at as few cells as it can."""
+    filled = [cell for cell in row if cell is not None and _text(cell)]
     if not filled:
         return "blank"
-    if any(t.replace(" ", "").lower().startswith(TOTAL_WORDS) for t in filled[:3]):
-        return "totals"
-    same = sum(1 for t, h in zip(texts, header_cells, strict=False) if t and t == h)
+    for cell in filled[:3]:
+        if isinstance(cell, str) and cell.replace(" ", "").lower().startswith(TOTAL_WORDS):
+            return "totals"
+    same = sum(
+        1
+        for cell, header in zip(row, header_cells, strict=False)
+        if header and isinstance(cell, str) and cell.strip() == header
+    )
     if same >= max(2, len(filled) // 2):
         return "repeated header"
     return None
@@ -281,7 +293,14 @@ def parse_row(row: Sequence, mapping: Mapping) -> tuple[dict[str, Any], dict[str
     return values, extra
 
 
-class _CustomerImporter:
+class _Importer:
+    """Takes parsed rows one at a time; finish() writes whatever it batched."""
+
+    def finish(self) -> None:
+        return None
+
+
+class _CustomerImporter(_Importer):
     def __init__(self, conn: sqlite3.Connection, import_id: int, result: ImportResult):
         self.conn, self.import_id, self.result = conn, import_id, result
         self.source = f"import #{import_id}"
@@ -338,7 +357,7 @@ class _CustomerImporter:
             self.result.samples.append(text)
 
 
-class _LineImporter:
+class _LineImporter(_Importer):
     """Orders and visits: lines that attach to a customer and are never imported twice.
 
     A line's key is its content plus how many identical lines came before it in the file, so
@@ -352,6 +371,9 @@ class _LineImporter:
         self.codes_without_zeros = {c.lstrip("0"): i for c, i in self.codes.items()}
         self.names = q.customer_ids_by_name(conn) if self.kind == "visits" else {}
         self.seen: Counter = Counter()
+        self.pending: list[dict] = []
+
+    BATCH = 2000
 
     def _customer_id(self, values: dict) -> int:
         code = values.get("code")
@@ -374,7 +396,7 @@ class _LineImporter:
     def take(self, values: dict, _extra: dict) -> str:
         customer_id = self._customer_id(values)
         row = self._order(values) if self.kind == "orders" else self._visit(values)
-        content = "|".join(str(row[k]) for k in sorted(row))
+        content = "|".join(map(str, row.values()))
         self.seen[content] += 1
         row.update(
             customer_id=customer_id,
@@ -383,8 +405,18 @@ class _LineImporter:
                 f"{customer_id}|{content}|{self.seen[content]}".encode()
             ).hexdigest(),
         )
-        inserted = q.insert_line(self.conn, self.kind, row)
-        return "new" if inserted else "unchanged"
+        self.pending.append(row)
+        if len(self.pending) >= self.BATCH:
+            self.finish()
+        return None  # counted when the batch is written
+
+    def finish(self) -> None:
+        """Write the lines waiting in the batch and count the new and the known ones."""
+        if self.pending:
+            inserted = q.insert_lines(self.conn, self.kind, self.pending)
+            self.result.counts["new"] += inserted
+            self.result.counts["unchanged"] += len(self.pending) - inserted
+            self.pending = []
 
     @staticmethod
     def _order(values: dict) -> dict:
@@ -422,7 +454,7 @@ class _LineImporter:
         }
 
 
-class _BrandImporter:
+class _BrandImporter(_Importer):
     def __init__(self, conn: sqlite3.Connection, import_id: int, result: ImportResult):
         self.conn, self.import_id = conn, import_id
 
@@ -495,11 +527,14 @@ def run(
                     continue
                 try:
                     values, extra = parse_row(row, mapping)
-                    result.counts[importer.take(values, extra)] += 1
+                    outcome = importer.take(values, extra)
+                    if outcome:
+                        result.counts[outcome] += 1
                 except RowRejected as rejected:
                     result.rejects.append((row_no, list(row), str(rejected)))
                 except CellTooLarge as error:
                     raise CellTooLarge(f"{book.path.name}, row {row_no}: {error}") from None
+            importer.finish()
             _refuse_hopeless(result)
             if mapping.kind == "orders" and not dry_run:
                 pyramid.refresh(conn, as_of or dt.date.today())
