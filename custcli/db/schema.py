@@ -193,6 +193,13 @@ def m005_pyramid(db: Database) -> None:
         )""")
 
 
+@migrations()
+def m006_code_without_zeros(db: Database) -> None:
+    # Imports look a code up with its leading zeros dropped (Excel drops them from codes
+    # stored as numbers); without this index that is a scan of every card per row.
+    db.execute("CREATE INDEX idx_customers_code_nozeros ON customers(ltrim(code, '0'))")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

@@ -1,0 +1,316 @@
+"""Time cust at the scale of a city, as whole processes, against floors in the same run.
+
+    python bench/run.py [--small] [--runs N]
+
+Every command runs as its own process, several times, interleaved with the floors so that
+load on a shared machine falls on both; the table gives median, min and max, the ratio to
+the floor each target names, and the peak memory of imports and the report. The result goes
+to bench/RESULTS.md (bench/RESULTS-small.md for --small) with the machine and versions.
+Data comes from bench/generate.py (made on first use). pandas is only in the bench extras:
+pip install -e '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import importlib.util
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+HELLO = """
+import typer
+app = typer.Typer()
+@app.command()
+def hello(name: str = "x"):
+    print("hello", name)
+app()
+"""
+# The work of `cust show` once its imports are done: open, queries, render to a pipe.
+SHOW_WORK = """
+import datetime as dt, io, sys, time, contextlib
+from pathlib import Path
+from custcli.commands import show
+from custcli.db.connection import open_db
+from custcli.domain import customers
+from custcli.domain.profile import one_breath
+from custcli import render
+times = []
+for _ in range(20):
+    start = time.perf_counter()
+    conn = open_db(Path(sys.argv[1]))
+    card = customers.resolve(conn, sys.argv[2])
+    profile = one_breath(conn, card, dt.date(2026, 11, 23))
+    with contextlib.redirect_stdout(io.StringIO()):
+        render.card(card["name"], [*show.card_sections(card, "zh"),
+                                   *show._profile_sections(profile, card, "zh")])
+    conn.close()
+    times.append(time.perf_counter() - start)
+times.sort()
+print(times[len(times) // 2] * 1000)
+"""
+READ_ROSTER = """
+import sys
+from custcli.io.readers import open_workbook
+book = open_workbook(sys.argv[1])
+print(sum(1 for _ in book.rows(book.sheets[0])))
+"""
+PANDAS_ROSTER = "import pandas, sys; print(len(pandas.read_excel(sys.argv[1])))"
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    maxrss_mb: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def run_once(argv: list[str], env: dict) -> tuple[float, float]:
+    """Seconds and peak memory (MB) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{process.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(
+    timings: dict[str, Timing], name: str, argv: list[str], env: dict, prepare=None
+) -> None:
+    timing = timings.setdefault(name, Timing(name))
+    if prepare:
+        prepare()
+    seconds, rss = run_once(argv, env)
+    timing.seconds.append(seconds)
+    timing.maxrss_mb = max(timing.maxrss_mb, rss)
+
+
+def cust(*args: str) -> list[str]:
+    return [PY, "-m", "custcli", *args]
+
+
+def pick_customer(db: Path) -> dict:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    row = conn.execute(
+        "SELECT c.code, c.name, c.phone, c.search_text FROM customers c JOIN pyramid p"
+        " ON p.customer_id = c.id WHERE p.tier = 'mid' ORDER BY c.id LIMIT 1"
+    ).fetchone()
+    conn.close()
+    return dict(row)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="a fiftieth of the data")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each quick command")
+    args = parser.parse_args()
+    scale = "small" if args.small else "full"
+    data = ROOT / "bench" / "data" / scale
+    if not (data / "orders.xlsx").exists():
+        sys.path.insert(0, str(ROOT / "bench"))
+        from generate import generate
+
+        generate(args.small, data)
+
+    work = Path(tempfile.mkdtemp(prefix="cust-bench-"))
+    city = work / "city.db"
+    shutil.copy(data / "city.db", city)
+    env = {**os.environ, "CUST_DB": str(city), "CUST_LANG": "zh"}
+    hello = work / "hello.py"
+    hello.write_text(HELLO)
+    shop = pick_customer(city)
+    initials = shop["search_text"].split()[1]
+    timings: dict[str, Timing] = {}
+
+    quick = {
+        "python -c pass": [PY, "-c", "pass"],
+        "python -c 'import sqlite3'": [PY, "-c", "import sqlite3"],
+        "typer hello --name a (floor)": [PY, str(hello), "--name", "a"],
+        "cust show": cust("show", shop["code"], "--as-of", "2026-11-23"),
+        "cust show --json": cust("show", shop["code"], "--as-of", "2026-11-23", "--json"),
+        "cust find <name>": cust("find", shop["name"][:3]),
+        "cust find <pinyin initials>": cust("find", initials),
+        "cust find <phone tail>": cust("find", shop["phone"][-4:]),
+    }
+    for _ in range(args.runs):
+        for name, argv in quick.items():
+            measure(timings, name, argv, env)
+
+    heavy = {
+        "cust today": cust("today", "--date", "2026-11-23"),
+        "cust due": cust("due", "--date", "2026-11-23"),
+        "cust pyramid": cust("pyramid", "--as-of", "2026-11-23"),
+        "cust churn": cust("churn", "--as-of", "2026-11-23"),
+        "cust report monthly -o": cust(
+            "report", "monthly", "--month", "2026-10", "-o", str(work / "report.xlsx")
+        ),
+        "cust export customers": cust("export", "customers", "-o", str(work / "roster.xlsx")),
+    }
+    for _ in range(3):
+        for name, argv in heavy.items():
+            measure(timings, name, argv, env)
+
+    empty = work / "empty.db"
+    with_roster = work / "orders-into.db"
+
+    def fresh() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{empty}{suffix}").unlink(missing_ok=True)
+
+    def city_copy() -> None:
+        shutil.copy(city, with_roster)
+
+    import_runs = 3 if args.small else 2
+    roster = str(data / "roster.xlsx")
+    for _ in range(import_runs):
+        measure(timings, "reader alone (calamine), roster", [PY, "-c", READ_ROSTER, roster], env)
+        measure(
+            timings,
+            "cust import roster",
+            cust("--db", str(empty), "import", roster),
+            env,
+            prepare=fresh,
+        )
+    if importlib.util.find_spec("pandas"):
+        for _ in range(import_runs):
+            measure(timings, "pandas.read_excel, roster", [PY, "-c", PANDAS_ROSTER, roster], env)
+    orders = str(data / "orders.xlsx")
+    measure(timings, "reader alone (calamine), orders", [PY, "-c", READ_ROSTER, orders], env)
+    measure(
+        timings,
+        "cust import orders",
+        cust("--db", str(with_roster), "import", orders),
+        env,
+        prepare=city_copy,
+    )
+    show_work = float(
+        subprocess.run(
+            [PY, "-c", SHOW_WORK, str(city), shop["code"]],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    shutil.rmtree(work)
+    report = render(timings, show_work, scale)
+    target = ROOT / "bench" / ("RESULTS.md" if scale == "full" else "RESULTS-small.md")
+    target.write_text(report, encoding="utf-8")
+    print(report)
+    print(f"written to {target}")
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def render(timings: dict[str, Timing], show_work_ms: float, scale: str) -> str:
+    floor = timings["typer hello --name a (floor)"].median
+    reader = timings["reader alone (calamine), roster"].median
+    pandas = timings.get("pandas.read_excel, roster")
+    rows = []
+    for t in timings.values():
+        ratio = ""
+        if t.name.startswith(("cust show", "cust find", "python", "typer")):
+            ratio = f"{t.median / floor:.2f}× floor"
+        elif t.name == "cust import roster":
+            ratio = f"{t.median / reader:.2f}× reader"
+            if pandas:
+                ratio += f", pandas {pandas.median / t.median:.2f}× slower"
+        elif t.name == "cust import orders":
+            ratio = f"{t.median / timings['reader alone (calamine), orders'].median:.2f}× reader"
+        memory = (
+            f"{t.maxrss_mb:,.0f} MB" if t.name.startswith(("cust import", "cust report")) else ""
+        )
+        rows.append(
+            f"| {t.name} | {_fmt(t.median)} | {_fmt(min(t.seconds))} | "
+            f"{_fmt(max(t.seconds))} | {len(t.seconds)} | {ratio} | {memory} |"
+        )
+    show = timings["cust show"].median
+    targets = [
+        ("cust show within 1.3× the Typer floor", show / floor <= 1.3, f"{show / floor:.2f}×"),
+        ("cust show's own work under 20 ms", show_work_ms < 20, f"{show_work_ms:.1f} ms"),
+        (
+            "import within 2× the reader alone",
+            timings["cust import roster"].median <= 2 * reader,
+            f"{timings['cust import roster'].median / reader:.1f}×",
+        ),
+        (
+            "import at least 5× faster than pandas.read_excel",
+            bool(pandas) and pandas.median >= 5 * timings["cust import roster"].median,
+            f"{pandas.median / timings['cust import roster'].median:.2f}×"
+            if pandas
+            else "pandas not installed",
+        ),
+        (
+            "monthly report under 10 s",
+            timings["cust report monthly -o"].median < 10,
+            _fmt(timings["cust report monthly -o"].median),
+        ),
+        (
+            "pyramid under 5 s",
+            timings["cust pyramid"].median < 5,
+            _fmt(timings["cust pyramid"].median),
+        ),
+        ("churn under 5 s", timings["cust churn"].median < 5, _fmt(timings["cust churn"].median)),
+    ]
+    versions = ", ".join(
+        f"{p} {importlib.metadata.version(p)}"
+        for p in ("typer", "rich", "sqlite-utils", "python-calamine", "xlsxwriter", "pypinyin")
+        if _installed(p)
+    )
+    return "\n".join(
+        [
+            f"# Benchmark results ({scale} scale)",
+            "",
+            f"Run {dt.datetime.now():%Y-%m-%d %H:%M} on {platform.platform()}, "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
+            f"{sqlite3.sqlite_version}; {versions}.",
+            "",
+            "| command | median | min | max | runs | ratio | peak memory |",
+            "|---|---|---|---|---|---|---|",
+            *rows,
+            "",
+            f"`cust show`'s own work (open, queries, render), measured in-process: "
+            f"{show_work_ms:.1f} ms.",
+            "",
+            "| target | met | measured |",
+            "|---|---|---|",
+            *(
+                f"| {name} | {'met' if ok else 'NOT met'} | {value} |"
+                for name, ok, value in targets
+            ),
+            "",
+        ]
+    )
+
+
+def _installed(package: str) -> bool:
+    try:
+        importlib.metadata.version(package)
+        return True
+    except importlib.metadata.PackageNotFoundError:
+        return False
+
+
+if __name__ == "__main__":
+    main()
