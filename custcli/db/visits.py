@@ -45,6 +45,16 @@ def last_field_visits(
     )
 
 
+def last_field_visit(
+    conn: sqlite3.Connection, customer_id: int, on_or_before: str, kind: str = "实地"
+) -> str | None:
+    """One customer's last field visit: an index seek, where last_field_visits scans all."""
+    return conn.execute(
+        "SELECT max(date) FROM visits WHERE customer_id = ? AND kind = ? AND date <= ?",
+        (customer_id, kind, on_or_before),
+    ).fetchone()[0]
+
+
 def active_customers(
     conn: sqlite3.Connection, district: str | None = None, manager: str | None = None
 ) -> list[dict]:

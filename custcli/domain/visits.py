@@ -282,7 +282,7 @@ def today_briefing(conn: sqlite3.Connection, today: dt.date) -> dict:
 
 def customer_sections(conn: sqlite3.Connection, customer: dict, today: dt.date) -> dict:
     """The visits and relationship sections of a customer's card."""
-    last_field = q.last_field_visits(conn, today.isoformat()).get(customer["id"])
+    last_field = q.last_field_visit(conn, customer["id"], today.isoformat())
     next_due = schedule.next_due(
         customer, dt.date.fromisoformat(last_field) if last_field else None, today
     )
