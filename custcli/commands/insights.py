@@ -33,9 +33,10 @@ def pyramid(
 
     session: Session = ctx.obj
     day = _as_of(as_of)
-    result = domain.pyramid(session.conn, day, district, manager)
-    if not district and not manager:
-        domain.refresh(session.conn, day)  # the tiers `cust show` displays, with their date
+    # Run for the whole file, it also stores the tiers `cust show` displays, with their date.
+    result = domain.pyramid(
+        session.conn, day, district, manager, store=not district and not manager
+    )
     if as_json:
         render.emit_json({k: result[k] for k in ("as_of", "tiers", "customers", "top20_share")})
         return

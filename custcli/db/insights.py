@@ -20,6 +20,10 @@ def _scope(district: str | None, manager: str | None) -> tuple[str, list]:
     )
 
 
+# What each distinct count counts.
+DISTINCT = {"order_days_12m": "date", "months_12m": "substr(date, 1, 7)", "brands_12m": "brand"}
+
+
 def amounts(
     conn: sqlite3.Connection,
     windows: dict[str, tuple[str, str]],
@@ -27,33 +31,56 @@ def amounts(
     district: str | None = None,
     manager: str | None = None,
     customer_id: int | None = None,
+    year_from: str | None = None,
+    counts: tuple[str, ...] = (),
 ) -> list[dict]:
-    """Per customer in scope: the amount in each named window [first, before), the dates of
-    the first and last order on or before `through`, and the number of order days in the
-    12 months before it. Customers without orders come back with zeros and no dates."""
+    """Per customer in scope: the amount in each named window [first, before) and the dates
+    of the first and last order on or before `through`; with `year_from` (an ISO date) also
+    the first order on or after it, and the distinct `counts` since (each costs a pass of
+    its own in SQLite, so callers ask only for what they use).
+    Customers without orders come back with zeros and no dates.
+
+    The orders are summed alone, in the order of their covering index, and the customers
+    joined afterwards: a join per customer cost 4 s on 3,000,000 lines, this 1 s.
+    """
     clause, params = _scope(district, manager)
     if customer_id is not None:
         clause += " AND c.id = ?"
         params.append(customer_id)
-    sums = ", ".join(
-        f"coalesce(sum(CASE WHEN o.date >= ? AND o.date < ? THEN o.amount END), 0) AS {name}"
-        for name in windows
+    customers = dicts(
+        conn.execute(
+            f"SELECT c.id, c.code, c.name, c.district, c.account_manager FROM customers c"
+            f" WHERE {clause}",
+            params,
+        )
     )
-    window_params = [bound for first_before in windows.values() for bound in first_before]
-    sql = (
-        f"SELECT c.id, c.code, c.name, c.district, c.account_manager, {sums},"
-        " min(o.date) AS first_order, max(o.date) AS last_order,"
-        " min(CASE WHEN o.date > date(?, '-12 months') THEN o.date END) AS first_order_12m,"
-        " count(DISTINCT CASE WHEN o.date > date(?, '-12 months') THEN o.date END)"
-        " AS order_days_12m,"
-        " count(DISTINCT CASE WHEN o.date > date(?, '-12 months') THEN substr(o.date, 1, 7)"
-        " END) AS months_12m,"
-        " count(DISTINCT CASE WHEN o.date > date(?, '-12 months') THEN o.brand END)"
-        " AS brands_12m"
-        " FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.date <= ?"
-        f" WHERE {clause} GROUP BY c.id"
+    # total(), unlike sum(), is 0.0 where no line falls in the window.
+    sums = [
+        f"total(CASE WHEN date >= ? AND date < ? THEN amount END) AS {name}" for name in windows
+    ]
+    sum_params = [bound for first_before in windows.values() for bound in first_before]
+    detail = [
+        f"count(DISTINCT CASE WHEN date >= ? THEN {DISTINCT[name]} END) AS {name}"
+        for name in counts
+    ]
+    if year_from:
+        detail.insert(0, "min(CASE WHEN date >= ? THEN date END) AS first_order_12m")
+    detail_params = [year_from] * len(detail)
+    only = " AND customer_id = ?" if customer_id is not None else ""
+    rows = conn.execute(
+        f"SELECT customer_id, {', '.join([*sums, *detail])}, min(date) AS first_order,"
+        f" max(date) AS last_order FROM orders WHERE date <= ?{only} GROUP BY customer_id",
+        [*sum_params, *detail_params, through, *([customer_id] if only else [])],
     )
-    return dicts(conn.execute(sql, [*window_params, *[through] * 5, *params]))
+    bought = {row["customer_id"]: dict(row) for row in rows}
+    empty = {
+        **dict.fromkeys(windows, 0.0),
+        "first_order": None,
+        "last_order": None,
+        "first_order_12m": None,
+        **dict.fromkeys(DISTINCT, 0),
+    }
+    return [{**empty, **bought.get(c["id"], {}), **c} for c in customers]
 
 
 def save_pyramid(

@@ -39,12 +39,17 @@ def sparkline(values: list[float]) -> str:
     )
 
 
+def _wholesale(line: dict) -> float | None:
+    """The brand's wholesale price, else what the shop paid per 条 on these lines."""
+    if line["wholesale_price"]:
+        return line["wholesale_price"]
+    return line["amount"] / line["qty"] if line["amount"] and line["qty"] else None
+
+
 def line_class(line: dict) -> int | None:
     if line["price_class"]:
         return line["price_class"]
-    wholesale = line["wholesale_price"] or (
-        line["amount"] / line["qty"] if line["amount"] and line["qty"] else None
-    )
+    wholesale = _wholesale(line)
     return price_class_of(wholesale) if wholesale else None
 
 
@@ -76,9 +81,7 @@ def figures(conn: sqlite3.Connection, customer_id: int, as_of: dt.date, months: 
     for line in now["lines"]:
         price_class = line_class(line)
         by_class[PRICE_CLASS_NAMES.get(price_class, "未知")] += line["qty"]
-        wholesale = line["wholesale_price"] or (
-            line["amount"] / line["qty"] if line["amount"] and line["qty"] else None
-        )
+        wholesale = _wholesale(line)
         if line["retail_price"] and wholesale:
             profit += line["qty"] * (line["retail_price"] - wholesale)
             profit_known = True
@@ -134,56 +137,93 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:.1f}"
 
 
+# How --say words each fact, per language; a fact the card lacks is left out.
+SAY = {
+    "zh": {
+        "owner": "店主{}",
+        "phone": "电话{}",
+        "address": "地址{}",
+        "cycle": "每{}天拜访一次",
+        "settlement": "{}",
+        "tier": "{}档",
+        "compliance": "守法情况{}",
+        "buying": "近{months}个月月均购进{qty}条",
+        "width": "品规{}个",
+        "price": "条均价{}元",
+        "mix": "结构{}",
+        "mix_item": "{}{:.0f}%",
+        "mix_sep": "、",
+        "quiet": "近{}个月无购进",
+        "due": "下次拜访{}",
+        "overdue": "（已逾期{}天）",
+        "sep": "，",
+        "clause": "；",
+        "end": "。",
+    },
+    "en": {
+        "owner": "owner {}",
+        "phone": "phone {}",
+        "address": "at {}",
+        "cycle": "visited every {} days",
+        "settlement": "settles by {}",
+        "tier": "tier {}",
+        "compliance": "compliance {}",
+        "buying": "buys {qty} cartons a month",
+        "width": "over {} brands",
+        "price": "at {} yuan a carton",
+        "mix": "mix {}",
+        "mix_item": "{} {:.0f}%",
+        "mix_sep": ", ",
+        "quiet": "bought nothing in the last {} months",
+        "due": "next visit {}",
+        "overdue": ", {} days overdue",
+        "sep": ", ",
+        "clause": "; ",
+        "end": ".",
+    },
+}
+
+
+def _due_day(iso: str, lang: str) -> str:
+    return f"{int(iso[5:7])}月{int(iso[8:])}日" if lang == "zh" else iso
+
+
 def say(card: dict, business: dict, visits: dict, lang: str = "zh") -> str:
-    """The card as one short paragraph a manager could read aloud; missing facts left out."""
-    structure = business["structure"]
-    if lang != "zh":
-        parts = [f"{card['name']}"]
-        parts += [f"owner {card['owner']}"] if card.get("owner") else []
-        parts += [f"phone {card['phone']}"] if card.get("phone") else []
-        parts += [f"at {card['address']}"] if card.get("address") else []
-        facts = [f"visited every {visits['cycle_days']} days"]
-        facts += [f"settles by {card['settlement']}"] if card.get("settlement") else []
-        facts += [f"tier {card['tier']}"] if card.get("tier") else []
-        facts += [f"compliance {card['compliance']}"] if card.get("compliance") else []
-        if business["monthly_avg_qty"]:
-            facts.append(
-                f"buys {_num(business['monthly_avg_qty'])} cartons a month over "
-                f"{business['brand_width']} brands at {_num(business['avg_price'])} "
-                "yuan a carton"
-            )
-        elif any(business["trend"]["qty"]):
-            facts.append(f"bought nothing in the last {business['months']} months")
-        if structure:
-            facts.append("mix " + ", ".join(f"{k} {v:.0f}%" for k, v in structure.items()))
-        due = f"next visit {visits['next_due']}"
-        if visits["days_overdue"]:
-            due += f", {visits['days_overdue']} days overdue"
-        return ", ".join(parts) + "; " + "; ".join(facts) + f"; {due}."
-    who = [card["name"]]
-    who += [f"店主{card['owner']}"] if card.get("owner") else []
-    who += [f"电话{card['phone']}"] if card.get("phone") else []
-    who += [f"地址{card['address']}"] if card.get("address") else []
-    facts = [f"每{visits['cycle_days']}天拜访一次"]
-    facts += [card["settlement"]] if card.get("settlement") else []
-    facts += [f"{card['tier']}档"] if card.get("tier") else []
-    facts += [f"守法情况{card['compliance']}"] if card.get("compliance") else []
-    clauses = ["，".join(who), "，".join(facts)]
+    """The card as one sentence a manager could read aloud (clauses joined by semicolons, as
+    said in one breath); facts the card lacks are left out, not read as None."""
+    words = SAY["zh" if lang == "zh" else "en"]
+
+    def facts(*keys: str) -> list[str]:
+        return [words[k].format(card[k]) for k in keys if card.get(k)]
+
+    clauses = [
+        words["sep"].join([card["name"], *facts("owner", "phone", "address")]),
+        words["sep"].join(
+            [
+                words["cycle"].format(visits["cycle_days"]),
+                *facts("settlement", "tier", "compliance"),
+            ]
+        ),
+    ]
     if business["monthly_avg_qty"]:
         buying = [
-            f"近{business['months']}个月月均购进{_num(business['monthly_avg_qty'])}条",
-            f"品规{business['brand_width']}个",
-            f"条均价{_num(business['avg_price'])}元",
+            words["buying"].format(
+                months=business["months"], qty=_num(business["monthly_avg_qty"])
+            ),
+            words["width"].format(business["brand_width"]),
+            words["price"].format(_num(business["avg_price"])),
         ]
-        if structure:
-            buying.append("结构" + "、".join(f"{k}{v:.0f}%" for k, v in structure.items()))
-        clauses.append("，".join(buying))
+        if business["structure"]:
+            mix = words["mix_sep"].join(
+                words["mix_item"].format(name, share)
+                for name, share in business["structure"].items()
+            )
+            buying.append(words["mix"].format(mix))
+        clauses.append(words["sep"].join(buying))
     elif any(business["trend"]["qty"]):
-        clauses.append(f"近{business['months']}个月无购进")
-    month, day = visits["next_due"][5:7].lstrip("0"), visits["next_due"][8:].lstrip("0")
-    due = f"下次拜访{month}月{day}日"
+        clauses.append(words["quiet"].format(business["months"]))
+    due = words["due"].format(_due_day(visits["next_due"], lang))
     if visits["days_overdue"]:
-        due += f"（已逾期{visits['days_overdue']}天）"
+        due += words["overdue"].format(visits["days_overdue"])
     clauses.append(due)
-    # One sentence: clauses joined by semicolons, as a manager would say it in one breath.
-    return "；".join(clauses) + "。"
+    return words["clause"].join(clauses) + words["end"]

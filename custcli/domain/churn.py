@@ -36,6 +36,11 @@ def _windows(as_of: dt.date, months: int) -> dict[str, tuple[str, str]]:
     }
 
 
+def _year_from(as_of: dt.date) -> str:
+    """The first day of the twelve months that end with as_of."""
+    return (shift_months(as_of, -12) + dt.timedelta(days=1)).isoformat()
+
+
 def reasons(row: dict, as_of: dt.date, rules: ChurnRules) -> list[dict]:
     """The warnings one customer's figures raise, each with its words, figures and the
     amount a month it stands to lose."""
@@ -87,10 +92,19 @@ def churn(
 ) -> list[dict]:
     """Customers slipping away, the largest monthly loss first."""
     rows = q.amounts(
-        conn, _windows(as_of, rules.months), as_of.isoformat(), district, manager, customer_id
+        conn,
+        _windows(as_of, rules.months),
+        as_of.isoformat(),
+        district,
+        manager,
+        customer_id,
+        year_from=_year_from(as_of),
+        counts=("order_days_12m",),
     )
     warned = []
     for row in rows:
+        if row["last_order"] is None:  # never bought: nothing to lose
+            continue
         found = reasons(row, as_of, rules)
         if found:
             warned.append(
@@ -115,7 +129,13 @@ def loyal(conn: sqlite3.Connection, as_of: dt.date, stable_ratio: float = 0.9) -
         "first_half": (shift_months(as_of, -12).isoformat(), half.isoformat()),
         "second_half": (half.isoformat(), (as_of + dt.timedelta(days=1)).isoformat()),
     }
-    rows = q.amounts(conn, windows, as_of.isoformat())
+    rows = q.amounts(
+        conn,
+        windows,
+        as_of.isoformat(),
+        year_from=_year_from(as_of),
+        counts=("months_12m", "brands_12m"),
+    )
     active = [r["brands_12m"] for r in rows if r["months_12m"]]
     wide = statistics.median(active) if active else 0
     found = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from custcli.domain.normalize import parse_date
@@ -44,6 +45,7 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
+@functools.cache  # a file's birthdays share a few hundred month-days; convert each once
 def occurrence_in(stored: str, year: int) -> dt.date | None:
     """The solar date a stored year-day (solar, --MM-DD or lunar:…) falls on in a year."""
     if stored.startswith("lunar:"):

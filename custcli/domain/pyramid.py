@@ -32,9 +32,11 @@ def rank(amounts: dict[int, float]) -> dict[int, str]:
     ends = [(tier, math.ceil(len(ranked) * share)) for tier, share in BOUNDARIES]
     tiers: dict[int, str] = {}
     tier_of_amount: dict[float, str] = {}
+    boundary = 0
     for position, (customer_id, amount) in enumerate(ranked, 1):
-        tier = next(name for name, end in ends if position <= end)
-        tiers[customer_id] = tier_of_amount.setdefault(amount, tier)
+        while position > ends[boundary][1]:
+            boundary += 1
+        tiers[customer_id] = tier_of_amount.setdefault(amount, ends[boundary][0])
     return tiers
 
 
@@ -67,18 +69,27 @@ def pyramid(
     as_of: dt.date,
     district: str | None = None,
     manager: str | None = None,
+    store: bool = False,
 ) -> dict:
-    """Counts and revenue share per tier, every customer's tier now and a quarter earlier."""
+    """Counts and revenue share per tier, every customer's tier now and a quarter earlier.
+    With store (the whole file only), the tiers are kept for `cust show` as well."""
     rows, now, before = _tiers(conn, as_of, district, manager)
+    if store:
+        _store(conn, rows, now, as_of)
     total = sum(r["amount_12m"] for r in rows)
-    tiers = {}
-    for tier in TIERS:
-        amount = sum(r["amount_12m"] for r in rows if now[r["id"]] == tier)
-        tiers[tier] = {
-            "count": sum(1 for r in rows if now[r["id"]] == tier),
-            "amount": round(amount, 2),
-            "share": round(amount / total * 100, 1) if total else None,
+    counts: dict[str, int] = dict.fromkeys(TIERS, 0)
+    amounts: dict[str, float] = dict.fromkeys(TIERS, 0.0)
+    for row in rows:
+        counts[now[row["id"]]] += 1
+        amounts[now[row["id"]]] += row["amount_12m"]
+    tiers = {
+        tier: {
+            "count": counts[tier],
+            "amount": round(amounts[tier], 2),
+            "share": round(amounts[tier] / total * 100, 1) if total else None,
         }
+        for tier in TIERS
+    }
     customers = [
         {
             "code": r["code"],
@@ -102,6 +113,10 @@ def pyramid(
 def refresh(conn: sqlite3.Connection, as_of: dt.date) -> None:
     """Store every customer's tier as of a day, so that `cust show` reads it at no cost."""
     rows, now, _before = _tiers(conn, as_of, None, None)
+    _store(conn, rows, now, as_of)
+
+
+def _store(conn: sqlite3.Connection, rows: list[dict], now: dict[int, str], as_of: dt.date) -> None:
     with write_transaction(conn):
         q.save_pyramid(
             conn, ((r["id"], now[r["id"]], r["amount_12m"]) for r in rows), as_of.isoformat()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 # Where a card has no visit cycle, its tier sets one: larger shops are seen more often.
 DEFAULT_CYCLE_BY_TIER = ((20, 7), (8, 14), (1, 30))  # (lowest tier, days)
@@ -36,6 +37,7 @@ def cycle_days(customer: dict) -> int:
     return next(days for lowest, days in DEFAULT_CYCLE_BY_TIER if tier >= lowest)
 
 
+@functools.cache
 def order_weekday(order_cycle: str | None) -> int | None:
     """周二, 每周二, 星期二, Tue → 1; None when the text names no single weekday."""
     if not order_cycle:
