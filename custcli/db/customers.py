@@ -36,12 +36,6 @@ def by_license(conn: sqlite3.Connection, license_no: str) -> list[dict]:
     return [_to_dict(r) for r in rows]
 
 
-def by_code_without_zeros(conn: sqlite3.Connection, code: str) -> list[dict]:
-    """Customers whose code equals `code` once leading zeros are dropped from both."""
-    rows = conn.execute(f"{_SELECT} WHERE ltrim(code, '0') = ltrim(?, '0')", (code,)).fetchall()
-    return [_to_dict(r) for r in rows]
-
-
 def all_codes(conn: sqlite3.Connection) -> dict[str, int]:
     return {code: cid for cid, code in conn.execute("SELECT id, code FROM customers")}
 

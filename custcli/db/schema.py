@@ -212,6 +212,13 @@ def m007_covering_indexes(db: Database) -> None:
     db.execute("CREATE INDEX idx_visits_kind_customer ON visits(kind, customer_id, date)")
 
 
+@migrations()
+def m008_drop_code_without_zeros(db: Database) -> None:
+    # Imports now keep the file's codes in a dictionary, zeros dropped or not; the index of
+    # migration 6 only cost every insert.
+    db.execute("DROP INDEX idx_customers_code_nozeros")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

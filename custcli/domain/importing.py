@@ -301,21 +301,33 @@ class _Importer:
 
 
 class _CustomerImporter(_Importer):
+    """Upserts cards by code (or licence number where the file has none).
+
+    The file's codes are looked up in a dictionary loaded once, so a new card costs an insert
+    and no query; their "(created)" history rows are written in one batch at the end.
+    """
+
     def __init__(self, conn: sqlite3.Connection, import_id: int, result: ImportResult):
         self.conn, self.import_id, self.result = conn, import_id, result
         self.source = f"import #{import_id}"
+        self.ids = customer_q.all_codes(conn)
+        self.without_zeros: dict[str, list[str]] = {}
+        for code in self.ids:
+            self.without_zeros.setdefault(code.lstrip("0"), []).append(code)
+        self.created: list[tuple] = []
+
+    def _known(self, code: str) -> None:
+        self.without_zeros.setdefault(code.lstrip("0"), []).append(code)
 
     def _existing(self, values: dict) -> dict | None:
         code, license_no = values.get("code"), values.get("license_no")
         if code:
-            found = customer_q.by_code(self.conn, code)
-            if found:
-                return found
-            if code.isdigit():  # Excel dropped the leading zeros of a code stored as a number
-                near = customer_q.by_code_without_zeros(self.conn, code)
-                if len(near) == 1:
-                    values["code"] = near[0]["code"]
-                    return near[0]
+            if code in self.ids:
+                return customer_q.by_id(self.conn, self.ids[code])
+            near = self.without_zeros.get(code.lstrip("0"), []) if code.isdigit() else []
+            if len(near) == 1:  # Excel dropped the leading zeros of a code stored as a number
+                values["code"] = near[0]
+                return customer_q.by_id(self.conn, self.ids[near[0]])
             return None
         if license_no:
             found = customer_q.by_license(self.conn, license_no)
@@ -336,9 +348,10 @@ class _CustomerImporter(_Importer):
             customer_id = customer_q.insert(
                 self.conn, values, search_text(values.get("name"), values.get("owner"))
             )
-            customer_q.record_changes(
-                self.conn,
-                [(customer_id, "(created)", None, values["name"], self.source, self.import_id)],
+            self.ids[values["code"]] = customer_id
+            self._known(values["code"])
+            self.created.append(
+                (customer_id, "(created)", None, values["name"], self.source, self.import_id)
             )
             self._sample(f"new {values['code']} {values['name']}")
             return "new"
@@ -347,10 +360,15 @@ class _CustomerImporter(_Importer):
         changes = cards.diff(current, values)
         if not changes:
             return "unchanged"
+        self.finish()  # a card's "(created)" stays before its changes in the history
         cards.apply_changes(self.conn, current, changes, self.source, self.import_id)
         for key, (old, new) in list(changes.items())[:2]:
             self._sample(f"{current['code']} {key}: {old if old is not None else ''} → {new}")
         return "updated"
+
+    def finish(self) -> None:
+        customer_q.record_changes(self.conn, self.created)
+        self.created = []
 
     def _sample(self, text: str) -> None:
         if len(self.result.samples) < 8:

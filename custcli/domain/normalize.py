@@ -301,6 +301,10 @@ def parse_date(value: object) -> str | None:
     if text is None:
         return None
     text = halfwidth(text)
+    try:  # ISO dates are most of what a system export holds: the C parser first
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
     match = _CN_DATE_RE.fullmatch(text)
     if match:
         text = "-".join(match.groups())

@@ -47,6 +47,7 @@ class Workbook:
     _book: object = None
     _csv_encoding: str | None = None
     _csv_dialect: type[csv.Dialect] | None = None
+    _loaded: dict = field(default_factory=dict)
 
     def rows(self, sheet: str) -> Iterator[list]:
         """The sheet's rows from row 1 (calamine yields leading empty rows): row numbers hold."""
@@ -54,7 +55,9 @@ class Workbook:
             yield from self._csv_rows()
             return
         try:
-            for row in self._book.get_sheet_by_name(sheet).iter_rows():
+            if sheet not in self._loaded:  # finding the header and importing read it once
+                self._loaded[sheet] = self._book.get_sheet_by_name(sheet)
+            for row in self._loaded[sheet].iter_rows():
                 yield [None if cell == "" else cell for cell in row]
         except Exception as error:  # calamine reports every broken part as its own error type
             raise UnreadableFile(_calamine_message(self.path, error)) from None
