@@ -58,7 +58,7 @@ def _load(name: str) -> Any:
     if isinstance(target, typer.Typer):
         command = typer.main.get_group(target)  # a group even when it holds one command
     else:
-        single = typer.Typer()
+        single = typer.Typer(add_completion=False)  # completion belongs to the root
         single.command(name)(target)
         command = typer.main.get_command(single)
     command.name = name

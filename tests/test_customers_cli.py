@@ -249,3 +249,12 @@ def test_on_a_terminal_the_card_is_a_rich_panel_and_markup_in_data_stays_text(
     assert "\x1b[" not in out  # NO_COLOR: no colour codes
     listed = cli.ok("list").stdout
     assert "[bold]张三[/bold]烟酒店" in listed
+
+
+def test_help_lists_every_command_and_completion_only_at_the_root(cli):
+    from custcli.cli import COMMANDS
+
+    root = cli.ok("--help").stdout
+    assert all(name in root for name in COMMANDS) and "--install-completion" in root
+    for command in ("list", "visit", "report", "show"):
+        assert "--install-completion" not in cli.ok(command, "--help").stdout

@@ -8,12 +8,19 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import (
+    District,
+    JsonOption,
+    Manager,
+    Ref,
+    Status,
+    Tier,
+    card_filters,
+)
 from custcli.commands.show import card_json
 from custcli.domain import customers as domain
 from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
 from custcli.session import Session
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _option_name(key: str) -> str:
@@ -52,7 +59,7 @@ add.__annotations__ = {}
 
 def edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    ref: Ref,
     assignments: Annotated[
         list[str],
         typer.Option(
@@ -75,28 +82,20 @@ def edit(
 
 def list_(
     ctx: typer.Context,
-    district: Annotated[str | None, typer.Option(help="Only this district (片区).")] = None,
-    tier: Annotated[str | None, typer.Option(help="Only this tier (档位).")] = None,
+    district: District = None,
+    tier: Tier = None,
     format_: Annotated[
         str | None, typer.Option("--format", help="Only this format (业态).")
     ] = None,
-    status: Annotated[
-        str | None, typer.Option(help="active, suspended or closed (default: all but closed).")
-    ] = None,
-    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    status: Status = None,
+    manager: Manager = None,
     sort: Annotated[str, typer.Option(help="A field key; -key sorts descending.")] = "code",
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List customers (the roster, 客户一览表)."""
     session: Session = ctx.obj
-    filters = {
-        "district": district,
-        "tier": tier,
-        "format": format_,
-        "status": status,
-        "account_manager": manager,
-    }
+    filters = card_filters(district, tier, format_, status, manager)
     rows = domain.listing(session.conn, filters, sort, limit)
     if as_json:
         render.emit_json([card_json(r) for r in rows])
@@ -138,7 +137,7 @@ def find(
 
 def rm(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    ref: Ref,
     purge: Annotated[
         bool,
         typer.Option(
@@ -164,7 +163,7 @@ def rm(
 
 def history(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    ref: Ref,
     as_json: JsonOption = False,
 ) -> None:
     """Every change made to a card: field, old, new, when, by what."""

@@ -17,7 +17,9 @@ from custcli.db.connection import default_db_path
 from custcli.session import Session
 
 app = typer.Typer(
-    help="The database file: path, status, backup, restore, check.", no_args_is_help=True
+    add_completion=False,
+    help="The database file: path, status, backup, restore, check.",
+    no_args_is_help=True,
 )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import AsOf, District, JsonOption, Manager
 from custcli.domain import brands as brand_domain
 from custcli.domain import brief as domain
 from custcli.domain.customers import parse_assignments
@@ -16,12 +17,17 @@ from custcli.domain.dates import parse_when
 from custcli.domain.fields import BRAND_FIELDS
 from custcli.session import Session
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 brand_app = typer.Typer(
-    help="The brand table: prices per 条, class, features, promotion.", no_args_is_help=True
+    add_completion=False,
+    help="The brand table: prices per 条, class, features, promotion.",
+    no_args_is_help=True,
 )
-plan_app = typer.Typer(help="The department's plan for the year.", no_args_is_help=True)
-policy_app = typer.Typer(help="This month's supply policy (货源政策).", no_args_is_help=True)
+plan_app = typer.Typer(
+    add_completion=False, help="The department's plan for the year.", no_args_is_help=True
+)
+policy_app = typer.Typer(
+    add_completion=False, help="This month's supply policy (货源政策).", no_args_is_help=True
+)
 
 BRAND_COLUMNS = [(f.key, f.zh) for f in BRAND_FIELDS]
 
@@ -32,9 +38,9 @@ def _this_month() -> str:
 
 def brief(
     ctx: typer.Context,
-    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
-    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    district: District = None,
+    manager: Manager = None,
+    as_of: AsOf = None,
     as_json: JsonOption = False,
 ) -> None:
     """The district in one breath: retailers and their spread, the plan against the year to

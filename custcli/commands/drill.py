@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import AsOf
 from custcli.domain import drill as domain
 from custcli.domain.dates import parse_when
 from custcli.errors import BadInput, NotFound
@@ -19,7 +20,7 @@ def drill(
     ctx: typer.Context,
     district: Annotated[str | None, typer.Option(help="Only shops of this district.")] = None,
     count: Annotated[int, typer.Option(min=1, max=50, help="How many shops.")] = 5,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    as_of: AsOf = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the questions and answers for another front end.")
     ] = False,

@@ -17,7 +17,9 @@ from custcli.session import Session
 if TYPE_CHECKING:  # the planner loads only when an import runs
     from custcli.domain import importing
 
-app = typer.Typer(help="Imports done so far; undo one.", invoke_without_command=True)
+app = typer.Typer(
+    add_completion=False, help="Imports done so far; undo one.", invoke_without_command=True
+)
 
 
 def import_file(

@@ -8,11 +8,9 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import AsOf, District, JsonOption, Manager
 from custcli.domain.dates import parse_when
 from custcli.session import Session
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")]
 
 
 def _as_of(text: str | None) -> dt.date:
@@ -22,8 +20,8 @@ def _as_of(text: str | None) -> dt.date:
 def pyramid(
     ctx: typer.Context,
     as_of: AsOf = None,
-    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
-    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    district: District = None,
+    manager: Manager = None,
     as_json: JsonOption = False,
 ) -> None:
     """The customer pyramid: active customers by 12 months' amount into top 1%, high 4%,

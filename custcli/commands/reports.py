@@ -8,9 +8,12 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import District, Manager, Status, Tier, card_filters
 from custcli.session import Session, chosen_lang
 
-report_app = typer.Typer(help="Reports for the department.", no_args_is_help=True)
+report_app = typer.Typer(
+    add_completion=False, help="Reports for the department.", no_args_is_help=True
+)
 
 
 def export(
@@ -20,11 +23,11 @@ def export(
     fmt: Annotated[
         str | None, typer.Option("--format", help="xlsx or csv (default: from the file's suffix).")
     ] = None,
-    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
-    tier: Annotated[str | None, typer.Option(help="Only this tier.")] = None,
+    district: District = None,
+    tier: Tier = None,
     format_: Annotated[str | None, typer.Option("--shop-format", help="Only this 业态.")] = None,
-    status: Annotated[str | None, typer.Option(help="active, suspended or closed.")] = None,
-    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    status: Status = None,
+    manager: Manager = None,
     month: Annotated[
         str | None, typer.Option(help="YYYY-MM: only this month's visits, orders or complaints.")
     ] = None,
@@ -39,13 +42,7 @@ def export(
     from custcli.domain.export import export as write
 
     session: Session = ctx.obj
-    filters = {
-        "district": district,
-        "tier": tier,
-        "format": format_,
-        "status": status,
-        "account_manager": manager,
-    }
+    filters = card_filters(district, tier, format_, status, manager)
     # Exports go to Chinese offices: Chinese headers unless English was asked for.
     lang = chosen_lang(ctx.find_root().params.get("lang")) or "zh"
     count = write(session.conn, kind, output, fmt, filters, month, redact, lang)
@@ -56,8 +53,8 @@ def export(
 def monthly(
     ctx: typer.Context,
     month: Annotated[str, typer.Option(help="YYYY-MM.")],
-    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
-    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
+    manager: Manager = None,
+    district: District = None,
     output: Annotated[
         Path | None,
         typer.Option(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import Ref
 from custcli.domain import customers as domain
 from custcli.domain.fields import CARD_SECTIONS, FIELDS_BY_KEY
 from custcli.domain.normalize import render_yearday
@@ -49,7 +50,7 @@ def card_sections(customer: dict, lang: str) -> list[render.Section]:
 
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")],
+    ref: Ref,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="See the shop as of this day (default: today).")
     ] = None,

@@ -8,24 +8,24 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import DateOption, District, JsonOption, Manager, Ref
 from custcli.domain import visits as domain
 from custcli.domain.dates import parse_when
 from custcli.session import Session
 
-Ref = Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-DateOption = Annotated[
-    str | None,
-    typer.Option("--date", help="today, yesterday, -3d, 11-20 or 2026-11-20 (default: today)."),
-]
-
-visit_app = typer.Typer(help="Log, list, edit and remove visits.", no_args_is_help=True)
-followup_app = typer.Typer(help="Promises made on visits.", no_args_is_help=True)
+visit_app = typer.Typer(
+    add_completion=False, help="Log, list, edit and remove visits.", no_args_is_help=True
+)
+followup_app = typer.Typer(
+    add_completion=False, help="Promises made on visits.", no_args_is_help=True
+)
 complaint_app = typer.Typer(
-    help="Complaints (投诉) and how they were settled.", no_args_is_help=True
+    add_completion=False, help="Complaints (投诉) and how they were settled.", no_args_is_help=True
 )
 date_app = typer.Typer(
-    help="Dates that matter: anniversaries, lunar birthdays.", no_args_is_help=True
+    add_completion=False,
+    help="Dates that matter: anniversaries, lunar birthdays.",
+    no_args_is_help=True,
 )
 
 
@@ -151,8 +151,8 @@ DUE_COLUMNS = [
 def due(
     ctx: typer.Context,
     date: DateOption = None,
-    district: Annotated[str | None, typer.Option(help="Only this district.")] = None,
-    manager: Annotated[str | None, typer.Option(help="Only this account manager.")] = None,
+    district: District = None,
+    manager: Manager = None,
     as_json: JsonOption = False,
 ) -> None:
     """Customers due or overdue for a field visit, most overdue first, then by tier."""

@@ -1,0 +1,38 @@
+"""Options and arguments that several commands share, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Ref = Annotated[str, typer.Argument(help="Customer code, #id, or text that finds one.")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="today, yesterday, -3d, 11-20 or 2026-11-20 (default: today)."),
+]
+District = Annotated[str | None, typer.Option(help="Only this district (片区).")]
+Manager = Annotated[str | None, typer.Option(help="Only this account manager.")]
+Tier = Annotated[str | None, typer.Option(help="Only this tier (档位).")]
+Status = Annotated[
+    str | None, typer.Option(help="active, suspended or closed (default: all but closed).")
+]
+
+
+def card_filters(
+    district: str | None,
+    tier: str | None,
+    shop_format: str | None,
+    status: str | None,
+    manager: str | None,
+) -> dict[str, str | None]:
+    """The card fields that list and export filter on, keyed as the registry names them."""
+    return {
+        "district": district,
+        "tier": tier,
+        "format": shop_format,
+        "status": status,
+        "account_manager": manager,
+    }
