@@ -79,6 +79,7 @@ class CustGroup(TyperGroup):
     def main(
         self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any
     ) -> Any:
+        # standalone_mode is click's; whatever a caller asks, failures are reported here.
         try:
             result = super().main(
                 args=args,

@@ -29,7 +29,6 @@ EXPORT_FIELDS: dict[str, tuple[Field, ...]] = {
     "complaints": COMPLAINT_FIELDS,
 }
 SHEET_NAMES = {"customers": "客户", "visits": "拜访", "orders": "订单", "complaints": "投诉"}
-REDACTED = ("phone", "license_no")
 
 
 def mask_phone(phone: str | None) -> str | None:

@@ -38,7 +38,6 @@ PHONE = FieldType(
     n.render_text,
     "an 11-digit mobile or a landline with area code (0871-12345678)",
 )
-INT = FieldType("int", "INTEGER", n.parse_int, n.render_int, "a whole number")
 NUMBER = FieldType("number", "REAL", n.parse_number, n.render_number, "a number, e.g. 1234.5")
 TIER = FieldType("tier", "INTEGER", n.parse_tier, n.render_int, "a tier from 1 to 30 (12, 12档)")
 CYCLE = FieldType(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 CARTONS_PER_CASE = 250  # 1 箱 = 250 条
-PACKS_PER_CARTON = 10  # 1 条 = 10 包
 
 # 价类 by the wholesale allocation price per carton (调拨价, 元/条): lower bounds, class 1 first.
 PRICE_CLASS_FLOORS = ((1, 100.0), (2, 70.0), (3, 30.0), (4, 16.5), (5, 0.0))
