@@ -154,6 +154,8 @@ def test_show_fits_one_screen_on_the_sample_data(sample_cli):
         "est_gross_profit",
         "trend",
     }
+    english = cli.ok("--lang", "en", "show", code).stdout
+    assert "Visit cycle (days): 14" in english and "14 days" not in english
     full = cli.ok("show", code, "--full").stdout
     assert "[Business process]" in full and "[Other]" in full
 

@@ -105,7 +105,7 @@ def _basics(customer: dict, visits: dict, lang: str) -> list[tuple[str, str]]:
         for k in BASICS
         if customer.get(k) is not None
     ]
-    cycle = f"{visits['cycle_days']}" + ("天" if lang == "zh" else " days")
+    cycle = f"{visits['cycle_days']}" + ("天" if lang == "zh" else "")  # en label says (days)
     if customer.get("order_cycle"):
         cycle += f" · {FIELDS_BY_KEY['order_cycle'].label(lang)} {customer['order_cycle']}"
     pairs.insert(3, (FIELDS_BY_KEY["visit_cycle_days"].label(lang), cycle))
