@@ -49,6 +49,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def said(item: dict, lang: str) -> str:
+    """A warning's words in the language asked for (the domain gives text and text_en)."""
+    return item["text"] if lang == "zh" else item.get("text_en", item["text"])
+
+
 def table(
     rows: Iterable[dict],
     columns: Sequence[Column],

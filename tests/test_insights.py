@@ -135,6 +135,8 @@ def test_a_customer_who_stopped_three_months_ago_is_warned_with_the_reason(cli, 
     assert warned[0]["last_order"] == "2026-07-10" and warned[0]["loss_per_month"] == 3000
     text = cli.ok("churn", "--as-of", AS_OF.isoformat()).stdout
     assert "老主顾" in text and "稳当店" not in text
+    assert "no orders in the last 3 months (9,000 yuan in the 3 months before)" in text  # en
+    assert "近3个月未订货" in cli.ok("--lang", "zh", "churn", "--as-of", AS_OF.isoformat()).stdout
     today = cli.json("today", "--date", AS_OF.isoformat())
     assert [w["code"] for w in today["churn"]] == ["0001"]
     alerts = cli.json("show", "0001", "--as-of", AS_OF.isoformat())["alerts"]

@@ -86,7 +86,10 @@ def churn(
     if as_json:
         render.emit_json(warned)
         return
-    rows = [{**w, "why": "；".join(r["text"] for r in w["reasons"])} for w in warned]
+    join = "；" if session.lang == "zh" else "; "
+    rows = [
+        {**w, "why": join.join(render.said(r, session.lang) for r in w["reasons"])} for w in warned
+    ]
     render.table(
         rows,
         [

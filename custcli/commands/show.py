@@ -197,7 +197,7 @@ def _profile_sections(profile: dict, customer: dict, lang: str) -> list[render.S
         dealings.append(
             ("满意度" if zh else "Satisfaction", f"{sat['satisfaction']}/5 ({sat['date']})")
         )
-    warnings = [("!", a["text"]) for a in profile["alerts"]]
+    warnings = [("!", render.said(a, lang)) for a in profile["alerts"]]
     months = biz["months"]
     return [
         (f"经营（近{months}个月）" if zh else f"Business (last {months} months)", business_lines),

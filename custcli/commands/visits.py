@@ -182,7 +182,11 @@ def today(ctx: typer.Context, date: DateOption = None, as_json: JsonOption = Fal
         title="dates coming",
     )
     render.table(brief["complaints"], COMPLAINT_COLUMNS, title="complaints waiting")
-    slipping = [{**w, "why": "；".join(r["text"] for r in w["reasons"])} for w in brief["churn"]]
+    join = "；" if session.lang == "zh" else "; "
+    slipping = [
+        {**w, "why": join.join(render.said(r, session.lang) for r in w["reasons"])}
+        for w in brief["churn"]
+    ]
     render.table(
         slipping, [("code", "code"), ("name", "store"), ("why", "why")], title="slipping away"
     )

@@ -124,12 +124,19 @@ def alerts(card: dict, visits: dict, churn_reasons: list[dict]) -> list[dict]:
                 "kind": "overdue",
                 "days": visits["days_overdue"],
                 "text": f"拜访已逾期{visits['days_overdue']}天",
+                "text_en": f"visit {visits['days_overdue']} days overdue",
             }
         )
     found += [{"kind": "churn", **reason} for reason in churn_reasons]
     compliance = (card.get("compliance") or "").strip()
     if compliance and not compliance.upper().startswith(COMPLIANCE_OK):
-        found.append({"kind": "compliance", "text": f"守法情况：{compliance}"})
+        found.append(
+            {
+                "kind": "compliance",
+                "text": f"守法情况：{compliance}",
+                "text_en": f"compliance: {compliance}",
+            }
+        )
     return found
 
 

@@ -42,23 +42,31 @@ def _year_from(as_of: dt.date) -> str:
 
 
 def reasons(row: dict, as_of: dt.date, rules: ChurnRules) -> list[dict]:
-    """The warnings one customer's figures raise, each with its words, figures and the
-    amount a month it stands to lose."""
+    """The warnings one customer's figures raise, each with its words (text in Chinese,
+    text_en in English), figures and the amount a month it stands to lose."""
     found = []
     months, now = rules.months, row["now"]
-    for window, words in (("before", f"前{months}个月"), ("year_ago", "去年同期")):
+    for window, words, words_en in (
+        ("before", f"前{months}个月", f"the {months} months before"),
+        ("year_ago", "去年同期", "a year before"),
+    ):
         then = row[window]
         if then > 0 and now <= then * (1 - rules.drop_pct / 100):
             fall = round((then - now) / then * 100)
-            text = (
-                f"近{months}个月未订货（{words}{_yuan(then)}元）"
-                if now == 0
-                else f"近{months}个月购进金额比{words}下降{fall}%（{_yuan(then)}→{_yuan(now)}元）"
-            )
+            amounts = f"{_yuan(then)}→{_yuan(now)}"
+            if now == 0:
+                text = f"近{months}个月未订货（{words}{_yuan(then)}元）"
+                text_en = (
+                    f"no orders in the last {months} months ({_yuan(then)} yuan in {words_en})"
+                )
+            else:
+                text = f"近{months}个月购进金额比{words}下降{fall}%（{amounts}元）"
+                text_en = f"orders down {fall}% on {words_en} ({amounts} yuan)"
             found.append(
                 {
                     "rule": f"fall_vs_{window}",
                     "text": text,
+                    "text_en": text_en,
                     "fall_pct": fall,
                     "loss_per_month": round((then - now) / months, 2),
                 }
@@ -76,6 +84,8 @@ def reasons(row: dict, as_of: dt.date, rules: ChurnRules) -> list[dict]:
                     "usual_days": round(usual, 1),
                     "text": f"已{silent}天未订货，平时约每{usual:.0f}天订一次"
                     f"（上次{row['last_order']}）",
+                    "text_en": f"no order for {silent} days, usually every {usual:.0f} "
+                    f"(last {row['last_order']})",
                     "loss_per_month": round(max(row["before"], row["year_ago"]) / months, 2),
                 }
             )
