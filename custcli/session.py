@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -43,6 +44,17 @@ class Session:
 
             self._conn = open_db(self.db_path)
         return self._conn
+
+    @property
+    def today(self) -> dt.date:
+        """The day the command runs on: the one place cust reads the wall clock."""
+        return dt.date.today()
+
+    def day(self, text: str | None) -> dt.date:
+        """A day as the user typed it (today, -3d, 2026-11-20…); today when not given."""
+        from custcli.domain.dates import parse_when
+
+        return parse_when(text, self.today)
 
     def close(self) -> None:
         if self._conn is not None:

@@ -1,24 +1,53 @@
 """Make the sample workbooks: a roster of 360 retailers in 3 districts, a year of orders and
-visits for them, and the brand table. Fixed seed: anyone gets the same files.
+visits for them, and the brand table. Fixed seed: anyone gets the same files on the same day.
 
-    python sample_data/make_sample.py [--out DIR] [--customers N]
+    python sample_data/make_sample.py [--out DIR] [--customers N] [--today YYYY-MM-DD]
 
-The roster looks like a company system's export: a title line and an export date above the
-headers, and a 合计 row at the bottom.
+The data is made relative to the day it is generated (default: today), so the demo looks
+alive on any day: visits run to yesterday, and orders to the end of last month, as when the
+ordering system's export arrives monthly. The roster looks like a company system's export:
+a title line and an export date above the headers, and a 合计 row at the bottom.
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
 
 SEED = 20261123
-FIRST_DAY = dt.date(2025, 11, 1)
-LAST_DAY = dt.date(2026, 10, 31)
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days the sample covers, worked out from the day it is made."""
+
+    today: dt.date
+
+    @property
+    def last_order(self) -> dt.date:  # the end of last month
+        return self.today.replace(day=1) - dt.timedelta(days=1)
+
+    @property
+    def last_visit(self) -> dt.date:
+        return self.today - dt.timedelta(days=1)
+
+    @property
+    def first_day(self) -> dt.date:  # the first of the month a year before last month
+        last = self.last_order
+        return dt.date(last.year - 1, last.month, 1) + dt.timedelta(
+            days=calendar.monthrange(last.year - 1, last.month)[1]
+        )
+
+    @property
+    def fading_from(self) -> dt.date:  # a few shops stop ordering four months before the end
+        return self.last_order - dt.timedelta(days=122)
+
 
 DISTRICTS = [
     # (name, number, market, manager, district of the city, roads)
@@ -141,22 +170,22 @@ def make_customers(rng: random.Random, count: int) -> list[dict]:
     return customers
 
 
-def weekly_dates(weekday: int):
-    day = FIRST_DAY + dt.timedelta(days=(weekday - FIRST_DAY.weekday()) % 7)
-    while day <= LAST_DAY:
+def weekly_dates(span: Span, weekday: int):
+    day = span.first_day + dt.timedelta(days=(weekday - span.first_day.weekday()) % 7)
+    while day <= span.last_order:
         yield day
         day += dt.timedelta(days=7)
 
 
-def make_orders(rng: random.Random, customers: list[dict]) -> list[list]:
+def make_orders(rng: random.Random, customers: list[dict], span: Span) -> list[list]:
     rows = []
     for customer in customers:
         tier = int(customer["档位"].removesuffix("档"))
         portfolio = rng.sample(BRANDS, k=min(len(BRANDS), 3 + tier // 3))
         weekday = WEEKDAYS.index(customer["订货日"])
         fading = rng.random() < 0.05  # a few shops slip away over the year
-        for day in weekly_dates(weekday):
-            if rng.random() < 0.25 or (fading and day > dt.date(2026, 7, 1)):
+        for day in weekly_dates(span, weekday):
+            if rng.random() < 0.25 or (fading and day > span.fading_from):
                 continue
             for brand, wholesale, *_ in rng.sample(portfolio, k=rng.randint(2, len(portfolio))):
                 qty = max(1, int(rng.gauss(1 + tier / 5, 1.5)))
@@ -165,14 +194,14 @@ def make_orders(rng: random.Random, customers: list[dict]) -> list[list]:
     return rows
 
 
-def make_visits(rng: random.Random, customers: list[dict]) -> list[list]:
+def make_visits(rng: random.Random, customers: list[dict], span: Span) -> list[list]:
     cycles = {"每周": 7, "双周": 14, "每月": 30}
     found = ["价签缺失，已补换", "陈列不规范，已调整", "新品红河(硬99)未上柜", "", "", ""]
     notes = ["维护店面形象", "补换价格标签", "优化卷烟陈列", "品牌知识宣讲", "经营知识辅导"]
     rows = []
     for customer in customers:
-        day = FIRST_DAY + dt.timedelta(days=rng.randint(0, 6))
-        while day <= LAST_DAY:
+        day = span.first_day + dt.timedelta(days=rng.randint(0, 6))
+        while day <= span.last_visit:
             kind = "实地" if rng.random() < 0.8 else rng.choice(["电话", "微信"])
             rows.append(
                 [
@@ -198,6 +227,7 @@ def write_sheet(
     rows: list[list],
     title: str | None = None,
     total: list | None = None,
+    exported_on: dt.date | None = None,
 ) -> None:
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
     ws = book.add_worksheet(sheet)
@@ -206,7 +236,7 @@ def write_sheet(
     row = 0
     if title:
         ws.write(row, 0, title)
-        ws.write(row + 1, 0, f"导出日期：{LAST_DAY + dt.timedelta(days=1):%Y年%m月%d日}")
+        ws.write(row + 1, 0, f"导出日期：{exported_on:%Y年%m月%d日}")
         row += 3  # a blank line under the export date, as the systems do
     ws.write_row(row, 0, headers)
     for values in rows:
@@ -227,7 +257,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent)
     parser.add_argument("--customers", type=int, default=360)
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=dt.date.today(),
+        help="the day the data is made for (default: today)",
+    )
     args = parser.parse_args()
+    span = Span(args.today)
     rng = random.Random(SEED)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -240,15 +277,16 @@ def main() -> None:
         [list(c.values()) for c in customers],
         title="零售客户信息一览表",
         total=["合计", f"{len(customers)}户"],
+        exported_on=span.today,
     )
-    orders = make_orders(rng, customers)
+    orders = make_orders(rng, customers, span)
     write_sheet(
         args.out / "orders.xlsx",
         "订单明细",
         ["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"],
         orders,
     )
-    visits = make_visits(rng, customers)
+    visits = make_visits(rng, customers, span)
     write_sheet(
         args.out / "visits.xlsx",
         "拜访记录",

@@ -1,13 +1,55 @@
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from typer.testing import CliRunner
 
 from custcli.cli import app
+
+# The day the suite runs on unless `--today` says otherwise. The suite must pass on any day:
+# try `pytest --today 2028-02-29` (or a month end, or 1 January).
+DEFAULT_TODAY = "2026-11-24"
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--today",
+        default=DEFAULT_TODAY,
+        help="the day the clock is pinned to in every test (YYYY-MM-DD)",
+    )
+
+
+@pytest.fixture(scope="session")
+def today(pytestconfig) -> dt.date:
+    """The pinned day: tests that need a date work from this one, never from the clock."""
+    return dt.date.fromisoformat(pytestconfig.getoption("--today"))
+
+
+@contextlib.contextmanager
+def pinned(day: dt.date) -> Iterator[None]:
+    """Nothing the developer's shell or calendar holds: no CUST_* variable, a plain C.UTF-8
+    locale, and the clock at 10:00 on `day` (it ticks, so timeouts still run out)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key in list(os.environ):
+            if key.startswith("CUST_") or key in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+                patch.delenv(key)
+        patch.setenv("LANG", "C.UTF-8")
+        with time_machine.travel(dt.datetime.combine(day, dt.time(10, 0)), tick=True):
+            yield
+
+
+@pytest.fixture(autouse=True)
+def hermetic(today) -> Iterator[None]:
+    """Every test runs pinned (see `pinned`)."""
+    with pinned(today):
+        yield
 
 
 class Cli:
@@ -64,15 +106,25 @@ def add_shop(cli: Cli) -> Callable[..., None]:
 
 
 @pytest.fixture(scope="session")
-def sample_files(tmp_path_factory) -> Path:
-    """The sample workbooks, made by the repository's own script (30 shops, to stay quick)."""
+def sample_files(tmp_path_factory, today) -> Path:
+    """The sample workbooks, made by the repository's own script (30 shops, to stay quick),
+    as they would be made on the pinned day."""
     import subprocess
     import sys
 
     out = tmp_path_factory.mktemp("sample")
     script = Path(__file__).resolve().parents[1] / "sample_data" / "make_sample.py"
     subprocess.run(
-        [sys.executable, str(script), "--out", str(out), "--customers", "30"],
+        [
+            sys.executable,
+            str(script),
+            "--out",
+            str(out),
+            "--customers",
+            "30",
+            "--today",
+            str(today),
+        ],
         check=True,
         capture_output=True,
     )
@@ -80,11 +132,12 @@ def sample_files(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_db(sample_files, tmp_path_factory) -> Path:
+def sample_db(sample_files, tmp_path_factory, today) -> Path:
     db = tmp_path_factory.mktemp("sampledb") / "sample.db"
     cli = Cli(db)
-    for name in ("roster", "brands", "orders", "visits"):
-        cli.ok("import", str(sample_files / f"{name}.xlsx"))
+    with pinned(today):  # session fixtures are made before the autouse one pins the test
+        for name in ("roster", "brands", "orders", "visits"):
+            cli.ok("import", str(sample_files / f"{name}.xlsx"))
     return db
 
 

@@ -6,7 +6,6 @@ import csv
 import os
 import sqlite3
 import stat
-import time
 import zipfile
 
 import openpyxl
@@ -228,6 +227,7 @@ def test_parts_a_killed_writer_left_behind_are_swept_after_an_hour(cli, add_shop
     stale, fresh = tmp_path / ".r.xlsx.abc.part", tmp_path / ".r.xlsx.def.part"
     stale.write_bytes(b"PK half")
     fresh.write_bytes(b"PK being written")
-    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    written = fresh.stat().st_mtime  # the file system's clock, not the pinned one
+    os.utime(stale, (written - 7200, written - 7200))
     cli.ok("export", "customers", "-o", str(target))
     assert not stale.exists() and fresh.exists() and target.exists()

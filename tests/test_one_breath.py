@@ -88,10 +88,7 @@ def test_sparkline():
 
 def _buying_and_fading(cli) -> tuple[str, str]:
     """A sample shop that bought in the window, and one that stopped after July."""
-    shops = {
-        c["code"]: cli.json("show", c["code"], "--as-of", AS_OF)["business"]
-        for c in cli.json("list")
-    }
+    shops = {c["code"]: cli.json("show", c["code"])["business"] for c in cli.json("list")}
     buying = next(code for code, biz in shops.items() if biz["monthly_avg_qty"])
     fading = next(
         code
@@ -103,7 +100,7 @@ def _buying_and_fading(cli) -> tuple[str, str]:
 
 def test_say_on_the_sample_data_is_one_sentence_with_no_empty_slots(sample_cli):
     code, fading = _buying_and_fading(sample_cli)
-    said = sample_cli.ok("--lang", "zh", "show", code, "--say", "--as-of", AS_OF).stdout.strip()
+    said = sample_cli.ok("--lang", "zh", "show", code, "--say").stdout.strip()
     assert "\n" not in said and said.endswith("。") and said.count("。") == 1
     for word in (
         "店主",
@@ -120,9 +117,9 @@ def test_say_on_the_sample_data_is_one_sentence_with_no_empty_slots(sample_cli):
     ):
         assert word in said, word
     assert "None" not in said and "，，" not in said
-    english = sample_cli.ok("--lang", "en", "show", code, "--say", "--as-of", AS_OF).stdout
+    english = sample_cli.ok("--lang", "en", "show", code, "--say").stdout
     assert "None" not in english and "owner" in english and "next visit" in english
-    quiet = sample_cli.ok("--lang", "zh", "show", fading, "--say", "--as-of", AS_OF).stdout
+    quiet = sample_cli.ok("--lang", "zh", "show", fading, "--say").stdout
     assert "近3个月无购进" in quiet and "月均购进" not in quiet
 
 
@@ -138,12 +135,12 @@ def test_show_fits_one_screen_on_the_sample_data(sample_cli):
     cli = sample_cli
     cli.ok("note", code, "喜欢喝普洱")
     cli.ok("complaint", "add", code, "--text", "送货晚")
-    out = cli.ok("--lang", "zh", "show", code, "--as-of", AS_OF).stdout.splitlines()
+    out = cli.ok("--lang", "zh", "show", code).stdout.splitlines()
     assert len(out) <= 40
     text = "\n".join(out)
     for section in ("[基本]", "[经营（近3个月）]", "[拜访]", "[往来]"):
         assert section in text
-    shown = cli.json("show", code, "--as-of", AS_OF)
+    shown = cli.json("show", code)
     assert set(shown) == {"card", "business", "visits", "relationship", "alerts"}
     assert set(shown["business"]) >= {
         "monthly_avg_qty",
@@ -160,11 +157,15 @@ def test_show_fits_one_screen_on_the_sample_data(sample_cli):
     assert "[Business process]" in full and "[Other]" in full
 
 
-def test_brief_on_the_sample_data_shows_six_kinds_of_facts_that_add_up(sample_cli):
+def test_brief_on_the_sample_data_shows_six_kinds_of_facts_that_add_up(sample_cli, today):
     cli = sample_cli
-    cli.ok("plan", "set", "--year", "2026", "--volume", "30", "--revenue", "1500000")
-    cli.ok("policy", "set", "--month", "2026-11", "--text", "一类烟26-30档每户5条")
-    facts = cli.json("brief", "--as-of", AS_OF)
+    # As of the day the sample's orders run to (last month's end), so that the year to date
+    # has orders on any day the suite runs, 1 January included.
+    as_of = today.replace(day=1) - dt.timedelta(days=1)
+    year, month, day = str(as_of.year), as_of.isoformat()[:7], as_of.isoformat()
+    cli.ok("plan", "set", "--year", year, "--volume", "30", "--revenue", "1500000")
+    cli.ok("policy", "set", "--month", month, "--text", "一类烟26-30档每户5条")
+    facts = cli.json("brief", "--as-of", day)
     assert facts["retailers"] == {"count": 30, "department": 30, "share_pct": 100.0}
     assert set(facts["spread"]) == {"format", "tier_band", "market"}
     assert sum(facts["spread"]["format"].values()) == 30
@@ -175,7 +176,7 @@ def test_brief_on_the_sample_data_shows_six_kinds_of_facts_that_add_up(sample_cl
     done = plan["department_to_date"]
     assert plan["progress_pct"]["volume"] == round(done["volume_cases"] / 30 * 100, 1)
     districts = [
-        cli.json("brief", "--as-of", AS_OF, "--district", d)
+        cli.json("brief", "--as-of", day, "--district", d)
         for d in ("城东片区", "城西片区", "北郊片区")
     ]
     assert sum(d["retailers"]["count"] for d in districts) == 30
@@ -186,8 +187,8 @@ def test_brief_on_the_sample_data_shows_six_kinds_of_facts_that_add_up(sample_cl
     assert sum(d["plan"]["scope_share_pct"]["volume"] for d in districts) == pytest.approx(
         100, abs=0.2
     )
-    text = cli.ok("brief", "--as-of", AS_OF, "--district", "城东片区").stdout
-    assert "supply policy 2026-11: 一类烟26-30档每户5条" in text and "plan 2026" in text
+    text = cli.ok("brief", "--as-of", day, "--district", "城东片区").stdout
+    assert f"supply policy {month}: 一类烟26-30档每户5条" in text and f"plan {year}" in text
 
 
 def test_plan_and_policy_commands(cli, tmp_path):

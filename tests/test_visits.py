@@ -184,11 +184,11 @@ def test_complaints_keep_the_time_to_resolve_and_wait_in_today(cli, add_shop):
 
 
 @pytest.mark.parametrize(
-    ("today", "solar"), [("2026-04-20", "2026-04-24"), ("2027-04-10", "2027-04-14")]
+    ("day", "solar"), [("2026-04-20", "2026-04-24"), ("2027-04-10", "2027-04-14")]
 )
-def test_a_lunar_birthday_shows_on_its_solar_day_in_today(cli, add_shop, today, solar):
+def test_a_lunar_birthday_shows_on_its_solar_day_in_today(cli, add_shop, day, solar):
     add_shop(birthday="农历三月初八")
-    dates = cli.json("today", "--date", today)["dates"]
+    dates = cli.json("today", "--date", day)["dates"]
     assert [(d["label"], d["date"], d["day"]) for d in dates] == [("生日", solar, "农历三月初八")]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,6 @@ from custcli.commands.options import AsOf, District, JsonOption, Manager
 from custcli.domain import brands as brand_domain
 from custcli.domain import brief as domain
 from custcli.domain.customers import parse_assignments
-from custcli.domain.dates import parse_when
 from custcli.domain.fields import BRAND_FIELDS
 from custcli.session import Session
 
@@ -32,10 +30,6 @@ policy_app = typer.Typer(
 BRAND_COLUMNS = [(f.key, f.zh) for f in BRAND_FIELDS]
 
 
-def _this_month() -> str:
-    return dt.date.today().isoformat()[:7]
-
-
 def brief(
     ctx: typer.Context,
     district: District = None,
@@ -46,7 +40,7 @@ def brief(
     """The district in one breath: retailers and their spread, the plan against the year to
     date, the brands, and this month's supply policy."""
     session: Session = ctx.obj
-    facts = domain.brief(session.conn, parse_when(as_of, dt.date.today()), district, manager)
+    facts = domain.brief(session.conn, session.day(as_of), district, manager)
     if as_json:
         render.emit_json(facts)
         return
@@ -122,7 +116,7 @@ def policy_show(
 ) -> None:
     """Show a month's supply policy."""
     session: Session = ctx.obj
-    policy = domain.policy(session.conn, month or _this_month())
+    policy = domain.policy(session.conn, month or session.today.isoformat()[:7])
     if as_json:
         render.emit_json(policy)
     else:

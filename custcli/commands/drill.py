@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Annotated
 
@@ -11,7 +10,6 @@ import typer
 from custcli import render
 from custcli.commands.options import AsOf
 from custcli.domain import drill as domain
-from custcli.domain.dates import parse_when
 from custcli.errors import BadInput, NotFound
 from custcli.session import Session
 
@@ -29,7 +27,7 @@ def drill(
     last month's volume. Spaces, full-width digits and pinyin names are forgiven; shops whose
     facts you missed come back first next time."""
     session: Session = ctx.obj
-    shops = domain.pick(session.conn, district, count, parse_when(as_of, dt.date.today()))
+    shops = domain.pick(session.conn, district, count, session.day(as_of))
     if as_json:
         render.emit_json(domain.public(shops))
         return

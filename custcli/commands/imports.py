@@ -64,7 +64,13 @@ def import_file(
     plan = importing.plan(book, kind, sheet, importing.parse_overrides(mapping or []))
     with _progress(file.name) as tick:
         result = importing.run(
-            session.conn, book, plan, dry_run=dry_run, strict=strict, progress=tick
+            session.conn,
+            book,
+            plan,
+            dry_run=dry_run,
+            strict=strict,
+            progress=tick,
+            today=session.today,
         )
     rejects_file = None
     if result.rejects and not dry_run:
@@ -185,6 +191,6 @@ def undo(
     from custcli.domain import importing
 
     session: Session = ctx.obj
-    counts = importing.undo(session.conn, import_id)
+    counts = importing.undo(session.conn, import_id, session.today)
     done = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing to reverse"
     render.line(f"undid import #{import_id}: {done}")

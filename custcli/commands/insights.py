@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
 
 from custcli import render
 from custcli.commands.options import AsOf, District, JsonOption, Manager
-from custcli.domain.dates import parse_when
 from custcli.session import Session
-
-
-def _as_of(text: str | None) -> dt.date:
-    return parse_when(text, dt.date.today())
 
 
 def pyramid(
@@ -30,7 +24,7 @@ def pyramid(
     from custcli.domain import pyramid as domain
 
     session: Session = ctx.obj
-    day = _as_of(as_of)
+    day = session.day(as_of)
     # Run for the whole file, it also stores the tiers `cust show` displays, with their date.
     result = domain.pyramid(
         session.conn, day, district, manager, store=not district and not manager
@@ -82,7 +76,7 @@ def churn(
 
     session: Session = ctx.obj
     rules = ChurnRules(months=months, drop_pct=drop, gap_factor=gap_factor)
-    warned = find(session.conn, _as_of(as_of), rules)
+    warned = find(session.conn, session.day(as_of), rules)
     if as_json:
         render.emit_json(warned)
         return
@@ -107,7 +101,7 @@ def loyal(ctx: typer.Context, as_of: AsOf = None, as_json: JsonOption = False) -
     from custcli.domain.churn import loyal as find
 
     session: Session = ctx.obj
-    found = find(session.conn, _as_of(as_of))
+    found = find(session.conn, session.day(as_of))
     render.rows(
         found,
         [
@@ -131,7 +125,7 @@ def managers(
     from custcli.domain.report import managers as evaluate
 
     session: Session = ctx.obj
-    month = month or add_months(month_start(dt.date.today()), -1).isoformat()[:7]
+    month = month or add_months(month_start(session.today), -1).isoformat()[:7]
     render.rows(
         evaluate(session.conn, month),
         [

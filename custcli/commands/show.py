@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -67,12 +66,11 @@ def show(
 ) -> None:
     """A shop in one breath: basics, business, visits, dealings and warnings."""
     from custcli.domain import business
-    from custcli.domain.dates import parse_when
     from custcli.domain.profile import one_breath
 
     session: Session = ctx.obj
     customer = domain.resolve(session.conn, ref)
-    profile = one_breath(session.conn, customer, parse_when(as_of, dt.date.today()), months)
+    profile = one_breath(session.conn, customer, session.day(as_of), months)
     if as_json:
         render.emit_json({"card": card_json(customer), **profile})
     elif say:

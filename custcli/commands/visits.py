@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -10,7 +9,6 @@ import typer
 from custcli import render
 from custcli.commands.options import DateOption, District, JsonOption, Manager, Ref
 from custcli.domain import visits as domain
-from custcli.domain.dates import parse_when
 from custcli.session import Session
 
 visit_app = typer.Typer(
@@ -27,14 +25,6 @@ date_app = typer.Typer(
     help="Dates that matter: anniversaries, lunar birthdays.",
     no_args_is_help=True,
 )
-
-
-def _today() -> dt.date:
-    return dt.date.today()
-
-
-def _when(text: str | None) -> dt.date:
-    return parse_when(text, _today())
 
 
 @visit_app.command("log")
@@ -57,12 +47,12 @@ def visit_log(
     visit = domain.log_visit(
         session.conn,
         ref,
-        date=_when(date),
+        date=session.day(date),
         kind=kind,
         note=note,
         found=found,
         follow_up=follow_up,
-        due=_when(due) if due else None,
+        due=session.day(due) if due else None,
         satisfaction=satisfaction,
         manager=manager,
     )
@@ -119,7 +109,7 @@ def visit_edit(
         "found": found,
         "satisfaction": satisfaction,
         "manager": manager,
-        "date": _when(date).isoformat() if date else None,
+        "date": session.day(date).isoformat() if date else None,
     }
     visit = domain.edit_visit(
         session.conn, visit_id, {k: v for k, v in values.items() if v is not None}
@@ -157,14 +147,14 @@ def due(
 ) -> None:
     """Customers due or overdue for a field visit, most overdue first, then by tier."""
     session: Session = ctx.obj
-    rows = domain.due(session.conn, _when(date), district, manager)
+    rows = domain.due(session.conn, session.day(date), district, manager)
     render.rows(rows, DUE_COLUMNS, as_json)
 
 
 def today(ctx: typer.Context, date: DateOption = None, as_json: JsonOption = False) -> None:
     """The morning briefing: visits due, follow-ups due, dates coming, complaints waiting."""
     session: Session = ctx.obj
-    brief = domain.today_briefing(session.conn, _when(date))
+    brief = domain.today_briefing(session.conn, session.day(date))
     if as_json:
         render.emit_json(brief)
         return
@@ -229,7 +219,7 @@ def followup_done(
 ) -> None:
     """Mark a follow-up as kept."""
     session: Session = ctx.obj
-    done = domain.followup_done(session.conn, followup_id, _when(date))
+    done = domain.followup_done(session.conn, followup_id, session.day(date))
     render.line(f"follow-up #{followup_id} done on {done['done_on']}")
 
 
@@ -255,7 +245,7 @@ def complaint_add(
 ) -> None:
     """Record a complaint."""
     session: Session = ctx.obj
-    added = domain.complaint_add(session.conn, ref, text, kind, _when(date))
+    added = domain.complaint_add(session.conn, ref, text, kind, session.day(date))
     render.line(f"complaint #{added['id']}: {added['code']} {added['name']}")
 
 
@@ -280,7 +270,7 @@ def complaint_resolve(
 ) -> None:
     """Mark a complaint resolved; the time it took is kept."""
     session: Session = ctx.obj
-    done = domain.complaint_resolve(session.conn, complaint_id, how, _when(date))
+    done = domain.complaint_resolve(session.conn, complaint_id, how, session.day(date))
     render.line(f"complaint #{complaint_id} resolved in {done['days_to_resolve']:.0f} days")
 
 
@@ -309,7 +299,7 @@ def date_list(
 ) -> None:
     """Birthdays and other dates coming round in the next days."""
     session: Session = ctx.obj
-    rows = domain.upcoming(session.conn, _when(date), days)
+    rows = domain.upcoming(session.conn, session.day(date), days)
     render.rows(rows, DATE_COLUMNS, as_json)
 
 
@@ -321,5 +311,5 @@ def note(
 ) -> None:
     """Add a dated note to a customer's card."""
     session: Session = ctx.obj
-    added = domain.add_note(session.conn, ref, text, _when(date))
+    added = domain.add_note(session.conn, ref, text, session.day(date))
     render.line(f"note #{added['id']} on {added['code']} {added['name']}")

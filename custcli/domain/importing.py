@@ -520,9 +520,12 @@ def run(
     dry_run: bool = False,
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
-    as_of: dt.date | None = None,
+    today: dt.date,
 ) -> ImportResult:
-    """Import the mapped sheet in one transaction; a dry run or a strict failure rolls back."""
+    """Import the mapped sheet in one transaction; a dry run or a strict failure rolls back.
+
+    `today` dates the pyramid tiers that an orders import refreshes.
+    """
     result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
     header_cells = mapping.headers
     if not dry_run:
@@ -555,7 +558,7 @@ def run(
             importer.finish()
             _refuse_hopeless(result)
             if mapping.kind == "orders" and not dry_run:
-                pyramid.refresh(conn, as_of or dt.date.today())
+                pyramid.refresh(conn, today)
             q.finish(conn, import_id, {**result.summary(), "skipped_why": dict(result.skipped)})
             if strict and result.rejects:
                 row_no, _values, reason = result.rejects[0]
@@ -592,7 +595,7 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
     return q.listing(conn)
 
 
-def undo(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
+def undo(conn: sqlite3.Connection, import_id: int, today: dt.date) -> dict[str, int]:
     """Reverse an import: remove what it added, put back the values it changed.
 
     Customers it created are removed unless something else has been recorded on them since;
@@ -626,7 +629,7 @@ def undo(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
             counts["values restored"] += 1
         q.mark_undone(conn, import_id)
         if record["kind"] == "orders":
-            pyramid.refresh(conn, dt.date.today())
+            pyramid.refresh(conn, today)
     return dict(counts)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import os
 import tempfile
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -22,10 +22,10 @@ MAX_CELL_CHARS = 32_767
 def atomic_path(target: Path) -> Iterator[Path]:
     """A 0600 temporary path beside target, renamed onto it only if the block succeeds."""
     target = Path(target)
-    _sweep_stale_parts(target)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     os.chmod(temp, 0o600)
+    _sweep_stale_parts(target, now=os.stat(temp).st_mtime)
     try:
         yield Path(temp)
         os.replace(temp, target)
@@ -38,9 +38,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
 STALE_PART_SECONDS = 3600
 
 
-def _sweep_stale_parts(target: Path) -> None:
-    """Remove what a killed writer of this file left (an hour old: no live writer's)."""
-    cutoff = time.time() - STALE_PART_SECONDS
+def _sweep_stale_parts(target: Path, now: float) -> None:
+    """Remove what a killed writer of this file left (an hour old: no live writer's).
+
+    `now` is the mtime of the part just made: the file system's clock, which stamped the
+    others too, so a skewed or shared drive compares like with like.
+    """
+    cutoff = now - STALE_PART_SECONDS
     for part in target.parent.glob(f".{target.name}.*.part"):
         with contextlib.suppress(FileNotFoundError):
             if part.stat().st_mtime < cutoff:
@@ -67,7 +71,10 @@ def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Seq
                 )
                 sheet.write_datetime(count, col, when, date)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                sheet.write_number(count, col, value)
+                if math.isfinite(value):
+                    sheet.write_number(count, col, value)
+                else:  # what a reader made of 1.8e308: a cell holds no infinity
+                    sheet.write_string(count, col, str(value))
             else:
                 text = str(value)
                 if len(text) > MAX_CELL_CHARS:  # what a cell holds; Excel refuses more
