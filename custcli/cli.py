@@ -89,28 +89,26 @@ class CustGroup(TyperGroup):
                 **extra,
             )
         except Exception as exc:  # translated into one line, or re-raised just below
-            code = _report(exc)
+            code = _report(exc, as_json="--json" in (sys.argv[1:] if args is None else args))
             if code is None or os.environ.get("CUST_DEBUG"):
                 raise
             sys.exit(code)
         sys.exit(result if isinstance(result, int) else 0)
 
 
-def _report(exc: BaseException) -> int | None:
-    """Print the one line for an expected failure and return its exit code; None for a bug."""
+def _report(exc: BaseException, as_json: bool = False) -> int | None:
+    """Print the one line for an expected failure and return its exit code; None for a bug.
+
+    A reference that matched several customers lists them first: as JSON on stdout under
+    --json, else as a table on stderr, so that stdout never holds what was not asked for.
+    """
     from custcli import render
 
     if isinstance(exc, Ambiguous):
-        render.table(
-            exc.matches,
-            [
-                ("code", "code"),
-                ("name", "name"),
-                ("owner", "owner"),
-                ("phone", "phone"),
-                ("district", "district"),
-            ],
-        )
+        if as_json:
+            render.emit_json({"error": "ambiguous", "candidates": exc.matches})
+        else:
+            render.table(exc.matches, CANDIDATE_COLUMNS, stream=sys.stderr)
     if isinstance(exc, CustError):
         render.error(str(exc))
         return exc.exit_code
@@ -133,6 +131,14 @@ def _report(exc: BaseException) -> int | None:
         return 2
     return None
 
+
+CANDIDATE_COLUMNS = [
+    ("code", "code"),
+    ("name", "name"),
+    ("owner", "owner"),
+    ("phone", "phone"),
+    ("address", "address"),
+]
 
 app = typer.Typer(
     cls=CustGroup,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 Column = tuple[str, str]  # (key in the row, header label)
 Section = tuple[str, Sequence[tuple[str, str]]]  # (title, [(label, value), …])
@@ -59,16 +59,18 @@ def table(
     columns: Sequence[Column],
     title: str | None = None,
     cell: Callable[[str, Any], str] | None = None,
+    stream: TextIO | None = None,
 ) -> None:
-    """Rows as a table; `cell(key, value)` may format a value for display."""
+    """Rows as a table on stdout (or `stream`); `cell(key, value)` may format a value."""
+    out = stream or sys.stdout
     fmt = cell or (lambda _key, value: _cell(value))
     rendered = [[fmt(key, row.get(key)) for key, _label in columns] for row in rows]
-    if not to_terminal():
+    if not out.isatty():
         if title:
-            line(f"# {title}")
-        line("\t".join(label for _key, label in columns))
+            out.write(f"# {title}\n")
+        out.write("\t".join(label for _key, label in columns) + "\n")
         for values in rendered:
-            line("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values))
+            out.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values) + "\n")
         return
     from rich.table import Table
     from rich.text import Text
@@ -78,7 +80,7 @@ def table(
         grid.add_column(label, overflow="fold")
     for values in rendered:
         grid.add_row(*(Text(v) for v in values))  # Text: a "[b]" in a shop name is not markup
-    console().print(grid)
+    console(stderr=out is sys.stderr).print(grid)
 
 
 def rows(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+
+import pytest
 
 from custcli.domain.fields import CUSTOMER_FIELDS
 
@@ -109,18 +112,82 @@ def test_missing_customer_exits_1_with_one_line(cli, add_shop):
     assert "nothing matches" in cli.fails(1, "find", "nobody")
 
 
-def test_ambiguous_reference_lists_the_matches_and_exits_1(cli, add_shop):
-    add_shop("000100000001", "东风烟酒店")
+def test_ambiguous_reference_lists_the_candidates_on_stderr_and_exits_1(cli, add_shop):
+    add_shop("000100000001", "东风烟酒店", owner="王五", address="北京路1号")
     add_shop("000100000002", "东风便利店")
     result = cli("show", "东风")
+    assert result.exit_code == 1 and result.stdout == ""  # never a table where data goes
+    lines = result.stderr.splitlines()
+    assert lines[0].split("\t") == ["code", "name", "owner", "phone", "address"]
+    assert lines[1].split("\t") == ["000100000001", "东风烟酒店", "王五", "", "北京路1号"]
+    assert lines[2].startswith("000100000002\t东风便利店")
+    assert lines[-1].startswith("cust: 2 customers match") and len(lines) == 4
+
+
+def test_ambiguous_reference_under_json_gives_the_candidates_as_json(cli, add_shop):
+    add_shop("000100000001", "东风烟酒店")
+    add_shop("000100000002", "东风便利店")
+    result = cli("show", "东风", "--json")
     assert result.exit_code == 1
-    assert "000100000001" in result.stdout and "000100000002" in result.stdout
-    assert "2 customers match" in result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["error"] == "ambiguous"
+    assert [c["code"] for c in answer["candidates"]] == ["000100000001", "000100000002"]
+    assert set(answer["candidates"][0]) == {"code", "name", "owner", "phone", "address"}
+    assert result.stderr.count("\n") == 1 and "2 customers match" in result.stderr
 
 
-def test_ref_by_internal_id(cli, add_shop):
+def test_ref_by_internal_id_is_written_with_a_hash(cli, add_shop):
     add_shop()
     assert cli.json("show", "#1")["card"]["code"] == "000100000001"
+    assert "no customer #9" in cli.fails(1, "show", "#9")
+    assert "#id" in cli.fails(2, "show", "#x")
+
+
+def test_bare_digits_are_never_the_internal_id(cli, add_shop):
+    # Shop #2's code is not 2; shop #1's phone ends in 0002: "0002" is that phone's tail.
+    add_shop("000100000001", "甲店", phone="13812340002")
+    add_shop("000100000005", "乙店")
+    assert cli.json("show", "0002")["card"]["code"] == "000100000001"
+    cli.ok("visit", "log", "0002", "--note", "补换价签")
+    visits = cli.json("visit", "list")
+    assert [(v["code"], v["note"]) for v in visits] == [("000100000001", "补换价签")]
+    assert [c["code"] for c in cli.json("find", "0002")] == ["000100000001"]
+    assert "no customer has that code" in cli.fails(1, "show", "2")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "53010200001",  # the code without its leading zero
+        "０５３０１０２００００１",  # full-width digits from a Chinese input method
+        "053010200001",
+        "5301 0200 001",
+        "138 1234 0002",  # the phone, spaced as people say it
+        "138-1234-0002",
+        "１３８１２３４０００２",
+        "530102999999",  # the licence number
+        "0002",  # the phone's tail
+    ],
+)
+def test_a_shop_is_found_however_its_number_is_typed(cli, add_shop, typed):
+    add_shop("053010200001", "兴隆烟酒店", phone="13812340002", license_no="530102999999")
+    add_shop("053010200077", "福满便利店", phone="13900001111")
+    assert cli.json("show", typed)["card"]["code"] == "053010200001"
+    cli.ok("visit", "log", typed, "--note", "x")
+    assert cli.json("visit", "list")[0]["code"] == "053010200001"
+    assert cli.json("find", typed)[0]["code"] == "053010200001"
+
+
+def test_a_phone_tail_shared_by_two_shops_lists_both(cli, add_shop):
+    add_shop("000100000001", "甲店", phone="13812340002")
+    add_shop("000100000002", "乙店", phone="0871-65430002/13900001111")
+    result = cli("visit", "log", "0002")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "000100000001" in result.stderr and "000100000002" in result.stderr
+    assert cli.json("visit", "list") == []
+    # The landline's own digits, with or without the dash, name one shop.
+    assert cli.json("show", "0871-65430002")["card"]["code"] == "000100000002"
+    assert cli.json("show", "087165430002")["card"]["code"] == "000100000002"
 
 
 def test_edit_keeps_history_and_explains_bad_keys_and_values(cli, add_shop):

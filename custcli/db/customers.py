@@ -106,6 +106,45 @@ def listing(
     return [_to_dict(r) for r in conn.execute(sql, params)]
 
 
+# A phone column holds one number or several joined by "/", landlines with a dash: compared
+# as "/digits/digits/" so that equality and tails are plain string tests.
+_PHONES = "'/' || replace(coalesce(phone, ''), '-', '') || '/'"
+
+
+def by_number(conn: sqlite3.Connection, digits: str) -> list[tuple[int, dict]]:
+    """Customers a string of digits may mean, each with how surely (lower is surer):
+
+    0 its code or licence number exactly; 1 its code or licence without their leading zeros,
+    or one of its phones; 2 the tail of one of its phones (4 digits or more).
+    """
+    exact = conn.execute(
+        f"{_SELECT} WHERE code = ? UNION SELECT {', '.join(_COLUMNS)} FROM customers"
+        " WHERE license_no = ?",
+        (digits, digits),
+    ).fetchall()
+    if exact:
+        return [(0, _to_dict(r)) for r in exact]
+    bare = digits.lstrip("0")
+    rows = conn.execute(
+        f"SELECT {', '.join(_COLUMNS)}, CASE WHEN (? != '' AND (ltrim(code, '0') = ?"
+        f" OR ltrim(coalesce(license_no, ''), '0') = ?)) OR instr({_PHONES}, ?) THEN 1"
+        f" ELSE 2 END AS sureness FROM customers WHERE (? != '' AND (ltrim(code, '0') = ?"
+        f" OR ltrim(coalesce(license_no, ''), '0') = ?)) OR instr({_PHONES}, ?)"
+        f" OR (? AND {_PHONES} LIKE ?)",
+        (
+            *(bare, bare, bare, f"/{digits}/"),
+            *(bare, bare, bare, f"/{digits}/"),
+            len(digits) >= 4,
+            f"%{digits}/%",
+        ),
+    ).fetchall()
+    found = []
+    for row in rows:
+        record = _to_dict(row)
+        found.append((record.pop("sureness"), record))
+    return found
+
+
 def search_candidates(
     conn: sqlite3.Connection, text: str, digits: str | None, limit: int = 500
 ) -> list[dict]:
@@ -117,15 +156,16 @@ def search_candidates(
     clauses = [
         "code = ?",
         "license_no = ?",
+        "ltrim(code, '0') = ltrim(?, '0')",
         "name LIKE ?",
         "owner LIKE ?",
         "address LIKE ?",
         "search_text LIKE ?",
         "phone LIKE ?",
     ]
-    params: list[Any] = [text, text, like, like, like, f"%{text.lower()}%", like]
+    params: list[Any] = [text, text, text, like, like, like, f"%{text.lower()}%", like]
     if digits:
-        clauses.append("phone LIKE ?")
-        params.append(f"%{digits}")
+        clauses.append(f"{_PHONES} LIKE ?")
+        params.append(f"%{digits}%")
     sql = f"{_SELECT.replace(' FROM', ', search_text FROM')} WHERE {' OR '.join(clauses)} LIMIT ?"
     return [_to_dict(r) for r in conn.execute(sql, [*params, limit])]

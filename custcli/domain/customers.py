@@ -9,6 +9,7 @@ from typing import Any
 from custcli.db import customers as q
 from custcli.db.connection import write_transaction
 from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY, customer_field
+from custcli.domain.normalize import halfwidth, typed_digits
 from custcli.domain.search import rank, search_text
 from custcli.errors import Ambiguous, BadInput, NotFound
 
@@ -158,14 +159,18 @@ def purge(conn: sqlite3.Connection, ref: str) -> dict:
 def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
     """Customers matching text by code, licence, name, owner, address, phone (or its tail), pinyin.
 
-    Best matches first; each result carries its rank under "match".
+    Digits typed with spaces, dashes or in full width are folded first. Best matches first;
+    each result carries its rank under "match".
     """
-    text = text.strip()
+    text = halfwidth(text).strip()
     if not text:
         raise BadInput("give some text to find: a code, name, pinyin, phone or its last 4 digits")
-    digits = text if text.isdigit() and len(text) >= 4 else None
+    digits = typed_digits(text)
+    text = digits or text
     ranked = []
-    for customer in q.search_candidates(conn, text, digits):
+    for customer in q.search_candidates(
+        conn, text, digits if digits and len(digits) >= 4 else None
+    ):
         score = rank(customer, text)
         if score is not None:
             customer.pop("search_text", None)
@@ -174,24 +179,60 @@ def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
     return [{**c, "match": score} for score, _closed, _code, c in ranked[:limit]]
 
 
+CANDIDATE_KEYS = ("code", "name", "owner", "phone", "address")
+
+
+def _ambiguous(ref: str, matches: list[dict]) -> Ambiguous:
+    candidates = [{k: m.get(k) for k in CANDIDATE_KEYS} for m in matches]
+    return Ambiguous(
+        f"{len(matches)} customers match that; give the code of one (see the list above)",
+        candidates,
+    )
+
+
 def resolve(conn: sqlite3.Connection, ref: str) -> dict:
-    """A customer code, an internal id (#12 or 12), or text that finds exactly one customer."""
-    ref = str(ref).strip()
+    """The one customer a reference names, as every command that names a shop reads it.
+
+    - `#12` is the internal id, and only that form is;
+    - digits (typed in full width, or with spaces and dashes, as you like) are a customer code
+      with or without its leading zeros, a licence number, or a phone number or its tail;
+    - anything else is text that must find exactly one customer (name, owner, pinyin…).
+
+    Several customers that match equally well raise Ambiguous with the candidates (exit 1).
+    """
+    ref = halfwidth(str(ref)).strip()
+    if not ref:
+        raise BadInput("name a customer: its code, phone, name or #id")
+    if ref.startswith("#"):
+        id_text = ref[1:].strip()
+        if not id_text.isdigit():
+            raise BadInput("#id takes the customer's number, e.g. #12")
+        found = q.by_id(conn, int(id_text))
+        if found is None:
+            raise NotFound(f"no customer #{id_text}; try `cust find` or `cust list`")
+        return found
     found = q.by_code(conn, ref)
     if found:
         return found
-    id_text = ref.removeprefix("#")
-    if id_text.isdigit():
-        found = q.by_id(conn, int(id_text))
-        if found:
-            return found
-    matches = find(conn, ref) if ref else []
+    digits = typed_digits(ref)
+    if digits:
+        matches = q.by_number(conn, digits)
+        if not matches:
+            raise NotFound(
+                "no customer has that code, licence or phone; try `cust find` or `cust list`"
+            )
+        surest = min(sureness for sureness, _ in matches)
+        best = [customer for sureness, customer in matches if sureness == surest]
+        if len(best) == 1:
+            return best[0]
+        raise _ambiguous(ref, sorted(best, key=lambda c: c["code"]))
+    matches = find(conn, ref)
     if not matches:
-        raise NotFound(f"no customer matches {ref!r}; try `cust find` or `cust list`")
+        raise NotFound("no customer matches that; try `cust find` or `cust list`")
     best = [m for m in matches if m["match"] == matches[0]["match"]]
     if len(matches) == 1 or (len(best) == 1 and best[0]["match"] <= 3):
         return q.by_id(conn, best[0]["id"])
-    raise Ambiguous(f"{len(matches)} customers match {ref!r}; give the code of one", matches)
+    raise _ambiguous(ref, matches)
 
 
 def history(conn: sqlite3.Connection, ref: str) -> tuple[dict, list[dict]]:

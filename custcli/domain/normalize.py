@@ -50,6 +50,16 @@ def halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_NUMBER_SEPARATORS_RE = re.compile(r"[\s\-‐‑–—]+")
+
+
+def typed_digits(text: str) -> str | None:
+    """The digits of what a person typed as a code, licence or phone: "０５３…", "138 1234 0002"
+    and "0871-6543 2100" give their digits; None when the text is not digits and separators."""
+    folded = _NUMBER_SEPARATORS_RE.sub("", halfwidth(text))
+    return folded if folded.isdigit() and folded.isascii() else None
+
+
 def parse_text(value: object) -> str | None:
     return clean_text(value)
 

@@ -61,6 +61,12 @@ def rank(customer: dict, query: str) -> int | None:
     keys = (customer.get("search_text") or "").split()
     if q in (customer.get("code"), customer.get("license_no")):
         return 0
+    bare = q.lstrip("0") if q.isdigit() else ""
+    if bare and bare in (
+        (customer.get("code") or "").lstrip("0"),
+        (customer.get("license_no") or "").lstrip("0"),
+    ):
+        return 0  # a code that lost its leading zeros (Excel, or a hurried thumb)
     if q in phones or q in plain_phones:
         return 1
     if q in (customer.get("name"), customer.get("owner")):
