@@ -173,7 +173,7 @@ def test_the_monthly_summary_figures(month_of_work):
     summary = month_of_work.json("report", "monthly", "--month", "2026-10")
     assert summary["customers"] == 3
     assert summary["due"] == 2 and summary["visited"] == 1 and summary["coverage_pct"] == 50.0
-    assert summary["visits"] == 4 and summary["visits_by_kind"] == {"实地": 3, "电话": 1}
+    assert summary["visits"] == 4 and summary["visits_by_kind"] == {"field": 3, "phone": 1}
     assert summary["followups_made"] == 1 and summary["followups_closed"] == 1
     assert summary["complaints_opened"] == 1 and summary["complaints_resolved"] == 1
     assert summary["avg_days_to_resolve"] == 4

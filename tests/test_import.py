@@ -189,7 +189,7 @@ def test_visits_by_code_or_exact_name_and_brands(cli, tmp_path, add_shop):
     result = cli.json("import", str(write_xlsx(tmp_path / "b.xlsx", brands)))
     assert result["kind"] == "brands" and result["counts"]["new"] == 2
     conn = sqlite3.connect(cli.db)
-    assert conn.execute("SELECT kind, manager FROM visits").fetchall() == [("实地", "李明")]
+    assert conn.execute("SELECT kind, manager FROM visits").fetchall() == [("field", "李明")]
     assert conn.execute("SELECT name, price_class FROM brands ORDER BY id").fetchall() == [
         ("玉溪(软)", 1),
         ("红河(软甲)", 3),

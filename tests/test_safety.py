@@ -270,6 +270,7 @@ def test_files_from_every_earlier_schema_upgrade_with_their_data(tmp_path, versi
     )
     if version >= 2:
         assert conn.execute("SELECT note FROM visits").fetchone()[0] == "补价签"
+        assert conn.execute("SELECT kind, kind_text FROM visits").fetchone()[:] == ("field", None)
     assert list((tmp_path / "backups").glob(f"old-*-before-migration-v{version}.db"))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from spreadsheets import write_xlsx
 
 from custcli.domain import schedule
 from custcli.domain.dates import next_occurrence, occurrence_in, parse_when
@@ -83,7 +85,7 @@ def test_bad_dates_and_unknown_customers_are_one_line(cli, add_shop):
     assert "not a date" in cli.fails(2, "visit", "log", "000100000001", "--date", "someday")
     assert "not a date" in cli.fails(2, "due", "--date", "13-45")
     assert "no customer matches" in cli.fails(1, "visit", "log", "nobody")
-    assert "--kind is one of" in cli.fails(2, "visit", "log", "000100000001", "--kind", "飞鸽")
+    assert "--kind: one of" in cli.fails(2, "visit", "log", "000100000001", "--kind", "飞鸽")
     assert "1 to 5" in cli.fails(2, "visit", "log", "000100000001", "--satisfaction", "9")
     assert "--due goes with" in cli.fails(2, "visit", "log", "000100000001", "--due", "+3d")
     assert "not a month" in cli.fails(2, "visit", "list", "--month", "November")
@@ -114,8 +116,8 @@ def test_visit_log_list_edit_rm(cli, add_shop):
     cli.ok("visit", "log", "000100000001", "--date", "2026-10-30", "--kind", "电话")
     visits = cli.json("visit", "list", "000100000001")
     assert [(v["date"], v["kind"], v["manager"]) for v in visits] == [
-        ("2026-11-02", "实地", "李明"),
-        ("2026-10-30", "电话", "李明"),
+        ("2026-11-02", "field", "李明"),
+        ("2026-10-30", "phone", "李明"),
     ]
     assert [v["date"] for v in cli.json("visit", "list", "--month", "2026-10")] == ["2026-10-30"]
     assert cli.json("visit", "list", "--manager", "王芳") == []
@@ -236,3 +238,115 @@ def test_notes_visits_and_complaints_appear_in_show(cli, add_shop):
     assert rel["last_satisfaction"] == {"date": "2026-11-13", "satisfaction": 5}
     plain = cli.ok("show", "000100000001", "--as-of", TODAY).stdout
     assert "Next visit: 2026-11-20 (3 days overdue)" in plain and "儿子读高三" in plain
+
+
+# --- visit kinds: one choice type in the registry, for the CLI and imports alike ----------
+
+
+def test_an_imported_field_visit_takes_the_shop_off_the_due_list(cli, add_shop, tmp_path, today):
+    add_shop(visit_cycle_days="14")
+    three_days_ago = (today - dt.timedelta(days=3)).isoformat()
+    rows = [
+        ["拜访日期", "客户编码", "拜访方式", "拜访内容"],
+        [(today - dt.timedelta(days=20)).isoformat(), "000100000001", "实地拜访", "补换价签"],
+    ]
+    cli.ok("import", str(write_xlsx(tmp_path / "old.xlsx", rows)))
+    assert [d["code"] for d in cli.json("due")] == ["000100000001"]  # 6 days overdue
+    rows[1][0] = three_days_ago
+    cli.ok("import", str(write_xlsx(tmp_path / "new.xlsx", rows)))
+    assert cli.json("due") == []
+    assert cli.json("show", "000100000001")["visits"]["last_field_visit"] == three_days_ago
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("实地", "field"),
+        ("上门", "field"),
+        ("走访", "field"),
+        ("field", "field"),
+        ("电话拜访", "phone"),
+        ("Phone", "phone"),
+        ("微信", "online"),
+        ("线上", "online"),
+    ],
+)
+def test_visit_kinds_are_understood_in_chinese_and_english(cli, add_shop, typed, code):
+    add_shop()
+    cli.ok("visit", "log", "000100000001", "--kind", typed)
+    assert cli.json("visit", "list")[0]["kind"] == code
+
+
+def test_an_unknown_kind_from_a_file_is_kept_as_other_with_its_text(cli, add_shop, tmp_path):
+    add_shop()
+    rows = [
+        ["拜访日期", "客户编码", "拜访方式", "拜访内容"],
+        ["2026-11-02", "000100000001", "巡查", "检查价签"],
+        ["2026-11-03", "000100000001", "电话", "问候"],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "v.xlsx", rows)))
+    assert result["counts"]["new"] == 2 and result["counts"]["rejected"] == 0
+    assert result["kept_as_other"] == {"kind": 1}
+    visits = cli.json("visit", "list")
+    assert [(v["kind"], v["kind_text"]) for v in visits] == [("phone", None), ("other", "巡查")]
+    assert "其他（巡查）" in cli.ok("--lang", "zh", "visit", "list").stdout
+    assert cli.json("import", str(tmp_path / "v.xlsx"))["counts"]["new"] == 0
+
+
+def test_a_visit_cannot_be_done_in_the_future(cli, add_shop, tmp_path, today):
+    add_shop()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert "after today" in cli.fails(2, "visit", "log", "000100000001", "--date", tomorrow)
+    assert "after today" in cli.fails(2, "visit", "log", "000100000001", "--date", "+1d")
+    cli.ok("visit", "log", "000100000001", "--follow-up", "带样品", "--due", "+3d")
+    visit_id = cli.json("visit", "list")[0]["id"]
+    assert "after today" in cli.fails(2, "visit", "edit", str(visit_id), "--date", tomorrow)
+    rows = [["拜访日期", "客户编码", "拜访方式"], [tomorrow, "000100000001", "实地"]]
+    result = cli.json("import", str(write_xlsx(tmp_path / "v.xlsx", rows)))
+    assert result["counts"]["new"] == 0
+    assert result["rejects"] == [
+        {"row": 2, "reason": "a visit dated after today has not happened yet"}
+    ]
+
+
+def test_old_files_keep_their_visits_with_kinds_as_codes_and_import_nothing_twice(
+    cli, add_shop, tmp_path
+):
+    import shutil
+    import sqlite3
+
+    from custcli.db.connection import open_db
+
+    rows = [
+        ["拜访日期", "客户编码", "拜访方式", "拜访内容"],
+        ["2026-02-01", "000100000001", "实地拜访", "补换价签"],
+        ["2026-02-02", "000100000001", "巡查", None],
+    ]
+    visits = write_xlsx(tmp_path / "v.xlsx", rows)
+    # Imported by this cust: the keys an import gives these lines today.
+    add_shop("000100000001", "老店")
+    cli.ok("import", str(visits))
+    fresh = sqlite3.connect(cli.db)
+    expected = fresh.execute("SELECT date, row_key FROM visits ORDER BY date").fetchall()
+    # Imported by the cust of schema 8, which stored the words as written, then upgraded.
+    db = tmp_path / "v8.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-v8.db", db)
+    old = sqlite3.connect(db, isolation_level=None)
+    old.execute(
+        "INSERT INTO imports (file_name, sha256, kind, imported_at) VALUES ('v', '', 'visits', '')"
+    )
+    old.executemany(
+        "INSERT INTO visits (customer_id, date, kind, note, import_id, row_key)"
+        " VALUES (1, ?, ?, ?, 1, ?)",
+        [("2026-02-01", "实地拜访", "补换价签", "old-a"), ("2026-02-02", "巡查", None, "old-b")],
+    )
+    old.close()
+    conn = open_db(db)
+    kinds = conn.execute("SELECT kind, kind_text FROM visits ORDER BY date").fetchall()
+    assert [tuple(k) for k in kinds] == [
+        ("field", None),  # the fixture's own 实地
+        ("field", None),
+        ("other", "巡查"),
+    ]
+    keys = conn.execute("SELECT date, row_key FROM visits WHERE row_key IS NOT NULL ORDER BY date")
+    assert [tuple(k) for k in keys] == [tuple(k) for k in expected]

@@ -90,6 +90,7 @@ def import_file(
                 "rejects": [{"row": r, "reason": why} for r, _v, why in result.rejects],
                 "rejects_file": str(rejects_file) if rejects_file else None,
                 "samples": result.samples,
+                "kept_as_other": dict(result.kept),
             }
         )
         return
@@ -108,6 +109,11 @@ def _print_result(
     counts = result.summary()
     why = ", ".join(f"{reason} {n}" for reason, n in result.skipped.items())
     render.line(" · ".join(f"{k} {v}" for k, v in counts.items()) + (f" ({why})" if why else ""))
+    from custcli.domain.fields import KINDS
+
+    for key, n in result.kept.items():
+        label = next(f.zh for f in KINDS[plan.kind] if f.key == key)
+        render.line(f"  {label}: {n} values not understood, kept as 其他 other with their text")
     for sample in result.samples if result.dry_run else []:
         render.line(f"  {sample}")
     for row_no, _values, reason in result.rejects[:5]:

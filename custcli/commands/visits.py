@@ -9,7 +9,10 @@ import typer
 from custcli import render
 from custcli.commands.options import DateOption, District, JsonOption, Manager, Ref
 from custcli.domain import visits as domain
+from custcli.domain.fields import VISIT_KIND
 from custcli.session import Session
+
+KIND_HELP = "实地 (field), 电话 (phone) or 线上 (online, 微信); a field visit when not given."
 
 visit_app = typer.Typer(
     add_completion=False, help="Log, list, edit and remove visits.", no_args_is_help=True
@@ -32,7 +35,7 @@ def visit_log(
     ctx: typer.Context,
     ref: Ref,
     date: DateOption = None,
-    kind: Annotated[str, typer.Option(help="实地, 电话 or 微信.")] = "实地",
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
     note: Annotated[str | None, typer.Option(help="What was done.")] = None,
     found: Annotated[str | None, typer.Option(help="Problems found.")] = None,
     follow_up: Annotated[str | None, typer.Option("--follow-up", help="A promise made.")] = None,
@@ -48,6 +51,7 @@ def visit_log(
         session.conn,
         ref,
         date=session.day(date),
+        today=session.today,
         kind=kind,
         note=note,
         found=found,
@@ -57,10 +61,22 @@ def visit_log(
         manager=manager,
     )
     extra = f"; follow-up #{visit['followup_id']}" if visit["followup_id"] else ""
+    kind = VISIT_KIND.render(visit["kind"], session.lang)
     render.line(
-        f"visit #{visit['id']}: {visit['code']} {visit['name']} {visit['date']} "
-        f"{visit['kind']}{extra}"
+        f"visit #{visit['id']}: {visit['code']} {visit['name']} {visit['date']} {kind}{extra}"
     )
+
+
+def _kind_words(rows: list[dict], lang: str) -> list[dict]:
+    """Visits for a table: the kind in words, an unknown one with the text it was written as."""
+    return [
+        {
+            **row,
+            "kind": VISIT_KIND.render(row["kind"], lang)
+            + (f"（{row['kind_text']}）" if row.get("kind_text") else ""),
+        }
+        for row in rows
+    ]
 
 
 VISIT_COLUMNS = [
@@ -87,7 +103,7 @@ def visit_list(
     """List visits, newest first."""
     session: Session = ctx.obj
     rows = domain.list_visits(session.conn, ref, month, manager)
-    render.rows(rows, VISIT_COLUMNS, as_json)
+    render.rows(rows if as_json else _kind_words(rows, session.lang), VISIT_COLUMNS, as_json)
 
 
 @visit_app.command("edit")
@@ -95,7 +111,7 @@ def visit_edit(
     ctx: typer.Context,
     visit_id: Annotated[int, typer.Argument(help="The visit's number.")],
     date: DateOption = None,
-    kind: Annotated[str | None, typer.Option(help="实地, 电话 or 微信.")] = None,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
     note: Annotated[str | None, typer.Option()] = None,
     found: Annotated[str | None, typer.Option()] = None,
     satisfaction: Annotated[int | None, typer.Option()] = None,
@@ -109,10 +125,10 @@ def visit_edit(
         "found": found,
         "satisfaction": satisfaction,
         "manager": manager,
-        "date": session.day(date).isoformat() if date else None,
+        "date": session.day(date) if date else None,
     }
     visit = domain.edit_visit(
-        session.conn, visit_id, {k: v for k, v in values.items() if v is not None}
+        session.conn, visit_id, {k: v for k, v in values.items() if v is not None}, session.today
     )
     render.line(f"visit #{visit['id']} changed")
 

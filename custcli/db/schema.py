@@ -7,6 +7,7 @@ Codes, phones and licence numbers are TEXT: type guessing would eat their leadin
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
 from sqlite_utils import Database
@@ -217,6 +218,43 @@ def m008_drop_code_without_zeros(db: Database) -> None:
     # Imports now keep the file's codes in a dictionary, zeros dropped or not; the index of
     # migration 6 only cost every insert.
     db.execute("DROP INDEX idx_customers_code_nozeros")
+
+
+# Visit kinds as migration 9 found them written, and the code each became. Frozen here: the
+# registry's aliases may grow, this table may not.
+_M009_KINDS = {
+    "field": ("实地", "实地拜访", "上门", "上门拜访", "走访", "现场", "到店", "巡店", "拜访"),
+    "phone": ("电话", "电话拜访", "电话回访", "电联"),
+    "online": ("微信", "微信拜访", "视频", "线上", "网络"),
+}
+
+
+@migrations()
+def m009_visit_kind_codes(db: Database) -> None:
+    # Kinds become stable codes (field, phone, online, other), so an imported 实地拜访 counts
+    # as a field visit; a kind no word of which is known is kept as "other" with its text.
+    db.execute("ALTER TABLE visits ADD COLUMN kind_text TEXT")
+    for code, words in _M009_KINDS.items():
+        marks = ", ".join("?" for _ in words)
+        db.execute(f"UPDATE visits SET kind = ? WHERE kind IN ({marks})", [code, *words])
+    db.execute(
+        "UPDATE visits SET kind_text = kind, kind = 'other'"
+        " WHERE kind NOT IN ('field', 'phone', 'online', 'other')"
+    )
+    # An imported line's key hashes its content, which now holds the code and kind_text:
+    # recompute the keys so that importing the same file again still adds nothing.
+    seen: dict[tuple, int] = {}
+    keys = []
+    for row in db.execute(
+        "SELECT id, customer_id, date, kind, kind_text, note, found, satisfaction, manager"
+        " FROM visits WHERE row_key IS NOT NULL ORDER BY id"
+    ).fetchall():
+        content = "|".join(map(str, row[2:]))
+        seen[(row[1], content)] = seen.get((row[1], content), 0) + 1
+        digest = hashlib.sha1(f"{row[1]}|{content}|{seen[(row[1], content)]}".encode())
+        keys.append((digest.hexdigest(), row[0]))
+    db.execute("UPDATE visits SET row_key = NULL WHERE row_key IS NOT NULL")
+    db.conn.executemany("UPDATE visits SET row_key = ? WHERE id = ?", keys)
 
 
 def migrate(conn: sqlite3.Connection) -> None:

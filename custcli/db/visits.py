@@ -6,7 +6,7 @@ import sqlite3
 
 from custcli.db.rows import dicts, where
 
-VISIT_COLUMNS = "v.id, v.date, v.kind, v.note, v.found, v.satisfaction, v.manager"
+VISIT_COLUMNS = "v.id, v.date, v.kind, v.kind_text, v.note, v.found, v.satisfaction, v.manager"
 
 
 def visits(
@@ -34,7 +34,7 @@ def visits(
 
 
 def last_field_visits(
-    conn: sqlite3.Connection, on_or_before: str, kind: str = "实地"
+    conn: sqlite3.Connection, on_or_before: str, kind: str = "field"
 ) -> dict[int, str]:
     return dict(
         conn.execute(
@@ -46,7 +46,7 @@ def last_field_visits(
 
 
 def last_field_visit(
-    conn: sqlite3.Connection, customer_id: int, on_or_before: str, kind: str = "实地"
+    conn: sqlite3.Connection, customer_id: int, on_or_before: str, kind: str = "field"
 ) -> str | None:
     """One customer's last field visit: an index seek, where last_field_visits scans all."""
     return conn.execute(

@@ -71,6 +71,61 @@ SATISFACTION = FieldType(
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One allowed value of a choice field: a stable code (stored, and in --json), its words
+    in Chinese and English, and what else people and files write for it."""
+
+    code: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+
+def _fold_choice(value: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).lower()
+
+
+def choice_type(name: str, choices: tuple[Choice, ...]) -> FieldType:
+    """A field type whose values are codes: parse takes any word for one, render says it."""
+    by_word = {
+        _fold_choice(word): c.code for c in choices for word in (c.code, c.zh, c.en, *c.aliases)
+    }
+    by_code = {c.code: c for c in choices}
+    hint = ", ".join(f"{c.zh} ({c.code})" for c in choices)
+
+    def parse(value: object) -> str | None:
+        text = n.clean_text(value)
+        if text is None:
+            return None
+        code = by_word.get(_fold_choice(text))
+        if code is None:
+            raise ValueError(f"one of {hint}")
+        return code
+
+    def render(value: str | None, lang: str = "en") -> str:
+        if value is None:
+            return ""
+        choice = by_code.get(value)
+        return value if choice is None else (choice.zh if lang == "zh" else choice.en)
+
+    return FieldType(name, "TEXT", parse, render, hint)
+
+
+VISIT_KINDS = (
+    Choice(
+        "field",
+        "实地",
+        "field visit",
+        ("实地拜访", "上门", "上门拜访", "走访", "现场", "到店", "巡店", "拜访", "field", "visit"),
+    ),
+    Choice("phone", "电话", "phone", ("电话拜访", "电话回访", "电联", "call", "telephone")),
+    Choice("online", "线上", "online", ("微信", "微信拜访", "视频", "网络", "qq", "wechat")),
+    Choice("other", "其他", "other", ("其它",)),
+)
+VISIT_KIND = choice_type("visit_kind", VISIT_KINDS)
+
+
+@dataclass(frozen=True)
 class Field:
     key: str
     zh: str
@@ -80,6 +135,9 @@ class Field:
     help: str = ""
     in_list: bool = False
     required: bool = False
+    # Where an import meets a value it cannot read: the code it keeps instead, the text
+    # written kept beside it as "<key>_text" (a visit of kind 巡查 is "other", 巡查).
+    other: str | None = None
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -312,7 +370,14 @@ VISIT_FIELDS: tuple[Field, ...] = (
     _f("date", "拜访日期", "Date", DATE, ("日期", "走访日期", "拜访时间"), required=True),
     _f("code", "客户编码", "Code", CODE, _CODE_ALIASES),
     _f("name", "店名", "Store", TEXT, _NAME_ALIASES),
-    _f("kind", "拜访方式", "Kind", TEXT, ("方式", "拜访类型", "走访方式")),
+    _f(
+        "kind",
+        "拜访方式",
+        "Kind",
+        VISIT_KIND,
+        ("方式", "拜访类型", "走访方式", "拜访形式"),
+        other="other",
+    ),
     _f("note", "拜访内容", "Note", TEXT, ("内容", "拜访记录", "记录", "工作内容", "备注")),
     _f("found", "发现问题", "Found", TEXT, ("问题", "存在问题")),
     _f("satisfaction", "满意度", "Satisfaction", SATISFACTION, ("客户满意度", "评分")),

@@ -24,6 +24,7 @@ from custcli.domain import customers as cards
 from custcli.domain import pyramid
 from custcli.domain.fields import FIELDS_BY_KEY, KINDS, alias_index, normalize_header
 from custcli.domain.normalize import clean_text
+from custcli.domain.schedule import FIELD_VISIT
 from custcli.domain.search import search_text
 from custcli.domain.trade import price_class_of
 from custcli.errors import BadInput, NotFound
@@ -31,15 +32,6 @@ from custcli.errors import BadInput, NotFound
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total")
 KIND_ORDER = ("customers", "orders", "visits", "brands")
-VISIT_KINDS = {
-    "实地": "实地",
-    "上门": "实地",
-    "走访": "实地",
-    "现场": "实地",
-    "电话": "电话",
-    "微信": "微信",
-    "视频": "微信",
-}
 IGNORE = "ignore"
 EXTRA = "extra"
 
@@ -82,6 +74,7 @@ class ImportResult:
     counts: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     rejects: list[tuple[int, list, str]] = field(default_factory=list)  # (row, values, reason)
+    kept: Counter = field(default_factory=Counter)  # field → values kept as written ("other")
     samples: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
@@ -281,10 +274,13 @@ def parse_row(row: Sequence, mapping: Mapping) -> tuple[dict[str, Any], dict[str
     values: dict[str, Any] = {}
     for col, key in mapping.columns.items():
         header = mapping.headers[col]
+        raw = _cell(row, col, header)
         try:
-            values[key] = fields[key].parse(_cell(row, col, header))
+            values[key] = fields[key].parse(raw)
         except ValueError as error:
-            raise RowRejected(f"{header}: {error}") from None
+            if fields[key].other is None:
+                raise RowRejected(f"{header}: {error}") from None
+            values[key], values[f"{key}_text"] = fields[key].other, clean_text(raw)
     extra = {}
     for col, header in mapping.extra.items():
         value = _extra_value(_cell(row, col, header))
@@ -307,7 +303,9 @@ class _CustomerImporter(_Importer):
     and no query; their "(created)" history rows are written in one batch at the end.
     """
 
-    def __init__(self, conn: sqlite3.Connection, import_id: int, result: ImportResult):
+    def __init__(
+        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
+    ):
         self.conn, self.import_id, self.result = conn, import_id, result
         self.source = f"import #{import_id}"
         self.ids = customer_q.all_codes(conn)
@@ -382,8 +380,11 @@ class _LineImporter(_Importer):
     the same file again adds nothing while two equal lines in one file both land.
     """
 
-    def __init__(self, conn: sqlite3.Connection, import_id: int, result: ImportResult):
+    def __init__(
+        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
+    ):
         self.conn, self.import_id, self.result = conn, import_id, result
+        self.today = today.isoformat()
         self.kind = result.mapping.kind
         self.codes = customer_q.all_codes(conn)
         self.codes_without_zeros = {c.lstrip("0"): i for c, i in self.codes.items()}
@@ -457,14 +458,17 @@ class _LineImporter(_Importer):
             "unit_price": price,
         }
 
-    @staticmethod
-    def _visit(values: dict) -> dict:
+    def _visit(self, values: dict) -> dict:
         if not values.get("date"):
             raise RowRejected("no date")
-        kind = values.get("kind") or "实地"
+        if values["date"] > self.today:
+            raise RowRejected("a visit dated after today has not happened yet")
+        if values.get("kind_text"):
+            self.result.kept["kind"] += 1
         return {
             "date": values["date"],
-            "kind": VISIT_KINDS.get(kind, kind),
+            "kind": values.get("kind") or FIELD_VISIT,
+            "kind_text": values.get("kind_text"),
             "note": values.get("note"),
             "found": values.get("found"),
             "satisfaction": values.get("satisfaction"),
@@ -473,7 +477,9 @@ class _LineImporter(_Importer):
 
 
 class _BrandImporter(_Importer):
-    def __init__(self, conn: sqlite3.Connection, import_id: int, result: ImportResult):
+    def __init__(
+        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
+    ):
         self.conn, self.import_id = conn, import_id
 
     def take(self, values: dict, _extra: dict) -> str:
@@ -536,7 +542,7 @@ def run(
                 conn, book.path.name, sha256_of(book.path), mapping.kind, mapping.sheet
             )
             result.import_id = import_id
-            importer = IMPORTERS[mapping.kind](conn, import_id, result)
+            importer = IMPORTERS[mapping.kind](conn, import_id, result, today)
             for row_no, row in enumerate(book.rows(mapping.sheet), 1):
                 if progress and row_no % 1000 == 0:
                     progress(row_no)

@@ -14,7 +14,7 @@ from custcli.db import visits as visit_q
 from custcli.domain import schedule
 from custcli.domain.business import add_months, line_class
 from custcli.domain.dates import parse_month
-from custcli.domain.fields import VISIT_FIELDS
+from custcli.domain.fields import VISIT_FIELDS, VISIT_KIND
 from custcli.domain.trade import PRICE_CLASS_NAMES
 
 
@@ -189,7 +189,10 @@ def summary_rows(summary: dict) -> list[list]:
     rows = [["月份", summary["month"]]]
     rows += [[f"{k}", v] for k, v in summary["scope"].items()]
     rows += [[label, summary[key]] for key, label in SUMMARY_LABELS.items()]
-    rows += [[f"拜访方式·{kind}", n] for kind, n in summary["visits_by_kind"].items()]
+    rows += [
+        [f"拜访方式·{VISIT_KIND.render(kind, 'zh')}", n]
+        for kind, n in summary["visits_by_kind"].items()
+    ]
     return rows
 
 

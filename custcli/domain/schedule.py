@@ -8,7 +8,7 @@ import functools
 # Where a card has no visit cycle, its tier sets one: larger shops are seen more often.
 DEFAULT_CYCLE_BY_TIER = ((20, 7), (8, 14), (1, 30))  # (lowest tier, days)
 DEFAULT_CYCLE_NO_TIER = 14
-FIELD_VISIT = "实地"
+FIELD_VISIT = "field"  # the visit kind (a code of fields.VISIT_KINDS) that resets the cycle
 WEEKDAYS = {
     "一": 0,
     "二": 1,

@@ -13,10 +13,10 @@ from custcli.domain import schedule
 from custcli.domain.churn import churn
 from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence, parse_month
+from custcli.domain.fields import VISIT_KIND
 from custcli.domain.normalize import parse_satisfaction, parse_yearday, render_yearday
 from custcli.errors import BadInput, NotFound
 
-VISIT_KINDS = ("实地", "电话", "微信")
 COMPLAINT_KINDS = ("货源", "送货", "价格", "服务", "其他")
 UPCOMING_DAYS = 7
 COMPLAINT_STALE_DAYS = 3
@@ -27,6 +27,22 @@ def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
     if value not in choices:
         raise BadInput(f"{option} is one of {', '.join(choices)}")
     return value
+
+
+def _visit_kind(value: str | None) -> str:
+    """A kind as typed (实地, 电话, 微信, field…) to its code; a field visit when not given."""
+    try:
+        return VISIT_KIND.parse(value) or schedule.FIELD_VISIT
+    except ValueError as error:
+        raise BadInput(f"--kind: {error}") from None
+
+
+def _visit_date(date: dt.date, today: dt.date) -> str:
+    if date > today:
+        raise BadInput(
+            "a visit cannot be dated after today; a promise for later is --follow-up TEXT --due DAY"
+        )
+    return date.isoformat()
 
 
 def _satisfaction(value: int | str | None) -> int | None:
@@ -49,7 +65,8 @@ def log_visit(
     ref: str,
     *,
     date: dt.date,
-    kind: str = "实地",
+    today: dt.date,
+    kind: str | None = None,
     note: str | None = None,
     found: str | None = None,
     follow_up: str | None = None,
@@ -57,7 +74,8 @@ def log_visit(
     satisfaction: int | str | None = None,
     manager: str | None = None,
 ) -> dict:
-    _check_choice(kind, VISIT_KINDS, "--kind")
+    kind = _visit_kind(kind)
+    day = _visit_date(date, today)
     if due is not None and not follow_up:
         raise BadInput("--due goes with --follow-up TEXT")
     score = _satisfaction(satisfaction)
@@ -68,7 +86,7 @@ def log_visit(
             "visits",
             {
                 "customer_id": customer["id"],
-                "date": date.isoformat(),
+                "date": day,
                 "kind": kind,
                 "note": note,
                 "found": found,
@@ -92,7 +110,7 @@ def log_visit(
         "id": visit_id,
         "code": customer["code"],
         "name": customer["name"],
-        "date": date.isoformat(),
+        "date": day,
         "kind": kind,
         "followup_id": followup_id,
     }
@@ -111,9 +129,15 @@ def list_visits(
     )
 
 
-def edit_visit(conn: sqlite3.Connection, visit_id: int, values: dict[str, Any]) -> dict:
+def edit_visit(
+    conn: sqlite3.Connection, visit_id: int, values: dict[str, Any], today: dt.date
+) -> dict:
+    """Change a visit; `values` as typed (kind in any of its words, date as a date)."""
     if "kind" in values:
-        _check_choice(values["kind"], VISIT_KINDS, "--kind")
+        values["kind"] = _visit_kind(values["kind"])
+        values["kind_text"] = None
+    if "date" in values:
+        values["date"] = _visit_date(values["date"], today)
     if "satisfaction" in values:
         values["satisfaction"] = _satisfaction(values["satisfaction"])
     if not values:
