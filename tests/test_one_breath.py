@@ -241,20 +241,24 @@ def test_drill_checks_answers_kindly_and_brings_missed_shops_back_first(cli, add
     answers = {
         "店主是谁？": "zhangsan",
         "电话多少？": "１３８ ００１３ ８０００",
-        "哪天去拜访（订货日前一天）？": "星期一",
+        "哪天订货？": "星期二",
         "几档？": "12档",
         "结算方式？": "电子",
         "上月购进多少条？": "0",
     }
     wrong_for = "李四便利店"
 
-    def ask(shop: str, question: str) -> str:
-        return "不知道" if shop == wrong_for else answers[question]
+    def ask(shop: dict, item: dict) -> str:
+        return "不知道" if shop["name"] == wrong_for else answers[item["question"]]
 
-    result = drill.run(conn, shops, ask)
+    told = []
+    result = drill.run(shops, ask, lambda shop, item, right: told.append((shop["name"], right)))
     assert result["right"] == 6  # every answer about 张三烟酒店, each in a forgiving form
     assert {m["name"] for m in result["missed"]} == {"李四便利店"}
+    assert {m["label"] for m in result["missed"]} == {"店主", "电话", "档位", "上月购进(条)"}
     assert result["score"] == round(6 / result["asked"] * 100)
+    assert told.count(("张三烟酒店", True)) == 6 and told.count(("李四便利店", False)) == 4
+    drill.record(conn, result)
     assert next(s["name"] for s in drill.pick(conn, None, 2, today)) == "李四便利店"
 
 

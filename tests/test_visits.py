@@ -45,11 +45,34 @@ def test_due_orders_most_overdue_first_then_larger_tiers_and_filters(cli, add_sh
     ]
 
 
-def test_the_visit_falls_due_the_day_before_the_order_day():
-    customer = {"visit_cycle_days": 7, "order_cycle": "每周二"}
-    last = dt.date(2026, 11, 18)  # a Wednesday; +7 is Wednesday the 25th
-    assert schedule.next_due(customer, last, last) == dt.date(2026, 11, 23)  # Monday, eve of 周二
-    assert schedule.order_weekday("星期五") == 4 and schedule.order_weekday("随时") is None
+@pytest.mark.parametrize(
+    ("cycle", "order_days", "last", "due"),
+    [
+        (7, "每周二", "2026-11-18", "2026-12-01"),  # Wed + 7 = Wed 25th → Tue 1 Dec
+        (14, "周二", "2026-11-10", "2026-11-24"),  # Tue + 14 is a Tuesday already
+        (
+            14,
+            "双周周一",
+            "2026-11-11",
+            "2026-11-30",
+        ),  # Wed + 14 = Wed 25th → Mon 30th, not the 23rd
+        (7, "周二、周五", "2026-11-16", "2026-11-24"),  # Mon + 7 = Mon 23rd → Tue 24th
+        (7, "周二、五", "2026-11-18", "2026-11-27"),  # Wed + 7 = Wed 25th → Fri 27th
+        (7, "随时", "2026-11-18", "2026-11-25"),  # no weekday named: the cycle alone
+        (7, None, "2026-11-18", "2026-11-25"),
+    ],
+)
+def test_the_due_day_moves_forward_to_the_order_day_never_earlier(cycle, order_days, last, due):
+    customer = {"visit_cycle_days": cycle, "order_cycle": order_days}
+    last_visit = dt.date.fromisoformat(last)
+    assert schedule.next_due(customer, last_visit, last_visit) == dt.date.fromisoformat(due)
+    assert schedule.next_due(customer, last_visit, last_visit) >= last_visit + dt.timedelta(cycle)
+
+
+def test_weekdays_named_in_chinese_and_english():
+    assert schedule.weekdays("星期五") == (4,) and schedule.weekdays("礼拜天") == (6,)
+    assert schedule.weekdays("单周周四") == (3,) and schedule.weekdays("Tue") == (1,)
+    assert schedule.weekdays("周二、周五") == (1, 4) and schedule.weekdays("随时") == ()
 
 
 def test_the_default_cycle_comes_from_the_tier_in_one_place():
@@ -350,3 +373,39 @@ def test_old_files_keep_their_visits_with_kinds_as_codes_and_import_nothing_twic
     ]
     keys = conn.execute("SELECT date, row_key FROM visits WHERE row_key IS NOT NULL ORDER BY date")
     assert [tuple(k) for k in keys] == [tuple(k) for k in expected]
+
+
+# --- today and due: every section, most urgent first, and how many more there are --------
+
+
+def test_today_has_sections_filters_and_says_how_many_more(cli, add_shop, today):
+    for n in range(1, 31):
+        district = "东片" if n % 2 else "西片"
+        add_shop(f"{n:04d}", f"店{n}", visit_cycle_days="7", district=district, tier=str(n))
+    ten_days_ago = (today - dt.timedelta(days=10)).isoformat()
+    cli.ok("visit", "log", "0001", "--date", ten_days_ago, "--follow-up", "带样品", "--due", "-1d")
+    cli.ok("visit", "log", "0002", "--date", ten_days_ago)
+    cli.ok("complaint", "add", "0002", "--text", "送货晚", "--date", "-5d")
+    brief = cli.json("today")
+    assert brief["counts"] | {"dates": 0, "churn": 0} == {
+        "overdue": 2,
+        "due": 28,
+        "followups": 1,
+        "complaints": 1,
+        "dates": 0,
+        "churn": 0,
+    }
+    assert [v["code"] for v in brief["overdue"]] == ["0002", "0001"]  # 3 days over; tier 2 first
+    assert len(brief["due"]) == 28  # --json gives all unless --limit says otherwise
+    east = cli.json("today", "--district", "东片")
+    assert east["counts"]["overdue"] == 1 and east["counts"]["due"] == 14
+    assert [f["code"] for f in east["followups"]] == ["0001"] and east["complaints"] == []
+    west = cli.json("today", "--district", "西片", "--limit", "3")
+    assert [c["code"] for c in west["complaints"]] == ["0002"] and len(west["due"]) == 3
+    text = cli.ok("today", "--limit", "5").stdout
+    assert "# visits due today" in text and "… and 23 more (--limit 0 shows all)" in text
+    assert "# overdue visits" in text and text.index("# overdue") < text.index("# visits due")
+    assert "more" not in cli.ok("today", "--limit", "0").stdout
+    assert "… and 10 more" in cli.ok("due", "--limit", "20").stdout
+    assert len(cli.json("due", "--manager", "nobody")) == 0
+    assert "never earlier" in cli.ok("due", "--help").stdout  # the due rule, stated once

@@ -23,7 +23,7 @@ def drill(
         bool, typer.Option("--json", help="Print the questions and answers for another front end.")
     ] = False,
 ) -> None:
-    """Practise 一口清: name a shop, answer its owner, phone, visit day, tier, settlement and
+    """Practise 一口清: name a shop, answer its owner, phone, order day, tier, settlement and
     last month's volume. Spaces, full-width digits and pinyin names are forgiven; shops whose
     facts you missed come back first next time."""
     session: Session = ctx.obj
@@ -36,10 +36,25 @@ def drill(
     if not sys.stdin.isatty():
         raise BadInput("cust drill asks questions: run it in a terminal, or use --json")
 
-    def ask(shop: str, question: str) -> str:
-        return typer.prompt(f"{shop} · {question}", default="", show_default=False)
+    def ask(shop: dict, item: dict) -> str:
+        return typer.prompt(f"{shop['label']} · {item['question']}", default="", show_default=False)
 
-    result = domain.run(session.conn, shops, ask)
-    render.line(f"score {result['score']}% ({result['right']}/{result['asked']})")
+    def tell(_shop: dict, item: dict, right: bool) -> None:
+        answer = _said(item["answer"])
+        if session.lang == "zh":
+            render.line(f"  ✓ 对：{answer}" if right else f"  ✗ 不对，应为：{answer}")
+        else:
+            render.line(f"  ✓ right: {answer}" if right else f"  ✗ wrong, it is: {answer}")
+
+    result = domain.run(shops, ask, tell)
+    domain.record(session.conn, result)
+    if session.lang == "zh":
+        render.line(f"得分 {result['score']}%（{result['right']}/{result['asked']}）")
+    else:
+        render.line(f"score {result['score']}% ({result['right']}/{result['asked']})")
     for miss in result["missed"]:
-        render.line(f"  {miss['name']} {miss['label']}: {miss['answer']}")
+        render.line(f"  {miss['name']}（{miss['code']}）{miss['label']}: {_said(miss['answer'])}")
+
+
+def _said(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

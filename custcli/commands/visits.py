@@ -10,6 +10,8 @@ from custcli import render
 from custcli.commands.options import DateOption, District, JsonOption, Manager, Ref
 from custcli.domain import visits as domain
 from custcli.domain.fields import VISIT_KIND
+from custcli.domain.schedule import DUE_RULE
+from custcli.domain.scope import Scope
 from custcli.session import Session
 
 KIND_HELP = "实地 (field), 电话 (phone) or 线上 (online, 微信); a field visit when not given."
@@ -154,48 +156,105 @@ DUE_COLUMNS = [
 ]
 
 
+SHOWN_BY_DEFAULT = 20  # rows of each section on a screen; --limit changes it, 0 shows all
+
+Limit = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        min=0,
+        help=f"At most N rows of each section (0: all; default {SHOWN_BY_DEFAULT}, all in --json).",
+    ),
+]
+
+
+def _shown(rows: list[dict], limit: int | None, as_json: bool) -> tuple[list[dict], int]:
+    """The rows to show and how many are left out."""
+    if limit is None:
+        limit = 0 if as_json else SHOWN_BY_DEFAULT
+    kept = rows[:limit] if limit else rows
+    return kept, len(rows) - len(kept)
+
+
+def _more(left_out: int) -> None:
+    if left_out:
+        render.line(f"… and {left_out} more (--limit 0 shows all)")
+
+
 def due(
     ctx: typer.Context,
     date: DateOption = None,
     district: District = None,
     manager: Manager = None,
+    limit: Limit = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Customers due or overdue for a field visit, most overdue first, then by tier."""
     session: Session = ctx.obj
-    rows = domain.due(session.conn, session.day(date), district, manager)
-    render.rows(rows, DUE_COLUMNS, as_json)
+    rows = domain.due(session.conn, session.day(date), Scope(district, manager))
+    shown, left_out = _shown(rows, limit, as_json)
+    render.rows(shown, DUE_COLUMNS, as_json)
+    if not as_json:
+        _more(left_out)
 
 
-def today(ctx: typer.Context, date: DateOption = None, as_json: JsonOption = False) -> None:
-    """The morning briefing: visits due, follow-ups due, dates coming, complaints waiting."""
+due.__doc__ = (
+    "Shops due or overdue for a field visit, most overdue first, then larger tiers.\n\n" + DUE_RULE
+)
+
+
+TODAY_TITLES = {
+    "overdue": "overdue visits",
+    "due": "visits due today",
+    "followups": "follow-ups due",
+    "complaints": f"complaints open over {domain.COMPLAINT_STALE_DAYS} days",
+    "dates": f"dates in the next {domain.UPCOMING_DAYS} days",
+    "churn": "slipping away",
+}
+
+
+def today(
+    ctx: typer.Context,
+    date: DateOption = None,
+    district: District = None,
+    manager: Manager = None,
+    limit: Limit = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Everything to do today, most urgent first: overdue visits, visits due, follow-ups due,
+    complaints waiting, dates coming, shops slipping away."""
     session: Session = ctx.obj
-    brief = domain.today_briefing(session.conn, session.day(date))
+    brief = domain.today_briefing(session.conn, session.day(date), Scope(district, manager))
+    counts = {name: len(brief[name]) for name in domain.TODAY_SECTIONS}
+    sections = {name: _shown(brief[name], limit, as_json) for name in domain.TODAY_SECTIONS}
     if as_json:
-        render.emit_json(brief)
+        render.emit_json(
+            {"date": brief["date"], "counts": counts, **{k: v[0] for k, v in sections.items()}}
+        )
         return
     render.line(
-        f"{brief['date']}: {len(brief['due'])} visits due, "
-        f"{len(brief['followups'])} follow-ups due, {len(brief['dates'])} dates coming, "
-        f"{len(brief['complaints'])} complaints open over "
-        f"{domain.COMPLAINT_STALE_DAYS} days"
+        f"{brief['date']}: "
+        + ", ".join(f"{counts[name]} {TODAY_TITLES[name]}" for name in domain.TODAY_SECTIONS)
     )
-    render.table(brief["due"][:15], DUE_COLUMNS, title="due")
-    render.table(brief["followups"], FOLLOWUP_COLUMNS, title="follow-ups due")
-    render.table(
-        brief["dates"],
-        [("date", "date"), ("code", "code"), ("name", "store"), ("label", "what"), ("day", "day")],
-        title="dates coming",
-    )
-    render.table(brief["complaints"], COMPLAINT_COLUMNS, title="complaints waiting")
     join = "；" if session.lang == "zh" else "; "
-    slipping = [
-        {**w, "why": join.join(render.said(r, session.lang) for r in w["reasons"])}
-        for w in brief["churn"]
-    ]
-    render.table(
-        slipping, [("code", "code"), ("name", "store"), ("why", "why")], title="slipping away"
-    )
+    columns = {
+        "overdue": DUE_COLUMNS,
+        "due": DUE_COLUMNS,
+        "followups": FOLLOWUP_COLUMNS,
+        "complaints": COMPLAINT_COLUMNS,
+        "dates": DATE_COLUMNS,
+        "churn": [("code", "code"), ("name", "store"), ("why", "why")],
+    }
+    for name in domain.TODAY_SECTIONS:
+        rows, left_out = sections[name]
+        if not rows:
+            continue
+        if name == "churn":
+            rows = [
+                {**w, "why": join.join(render.said(r, session.lang) for r in w["reasons"])}
+                for w in rows
+            ]
+        render.table(rows, columns[name], title=TODAY_TITLES[name])
+        _more(left_out)
 
 
 DATE_COLUMNS = [

@@ -23,6 +23,20 @@ def candidates(conn: sqlite3.Connection, district: str | None, limit: int) -> li
     )
 
 
+def shared_names(conn: sqlite3.Connection, names: list[str]) -> set[str]:
+    """Those of the names that more than one customer has."""
+    if not names:
+        return set()
+    marks = ", ".join("?" for _ in names)
+    return {
+        name
+        for (name,) in conn.execute(
+            f"SELECT name FROM customers WHERE name IN ({marks}) GROUP BY name HAVING count(*) > 1",
+            names,
+        )
+    }
+
+
 def month_volume(conn: sqlite3.Connection, customer_id: int, first: str, before: str) -> float:
     return conn.execute(
         "SELECT coalesce(sum(qty), 0) FROM orders WHERE customer_id = ? AND date >= ? AND date < ?",

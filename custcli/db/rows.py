@@ -6,7 +6,19 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from custcli.domain.scope import Scope
+
 Condition = tuple[str, tuple] | None | bool
+
+
+def scope_conditions(scope: Scope, alias: str = "c") -> tuple[Condition, ...]:
+    """The WHERE conditions of a scope on the customers table as `alias` ("" for none)."""
+    column = f"{alias}." if alias else ""
+    return (
+        (f"{column}status = 'active'", ()),
+        bool(scope.district) and (f"{column}district = ?", (scope.district,)),
+        bool(scope.manager) and (f"{column}account_manager = ?", (scope.manager,)),
+    )
 
 
 def where(*conditions: Condition) -> tuple[str, list]:

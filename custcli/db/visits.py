@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from custcli.db.rows import dicts, where
+from custcli.db.rows import dicts, scope_conditions, where
+from custcli.domain.scope import Scope
 
 VISIT_COLUMNS = "v.id, v.date, v.kind, v.kind_text, v.note, v.found, v.satisfaction, v.manager"
 
@@ -55,14 +56,8 @@ def last_field_visit(
     ).fetchone()[0]
 
 
-def active_customers(
-    conn: sqlite3.Connection, district: str | None = None, manager: str | None = None
-) -> list[dict]:
-    clause, params = where(
-        ("status = 'active'", ()),
-        bool(district) and ("district = ?", (district,)),
-        bool(manager) and ("account_manager = ?", (manager,)),
-    )
+def active_customers(conn: sqlite3.Connection, scope: Scope = Scope()) -> list[dict]:
+    clause, params = where(*scope_conditions(scope, alias=""))
     return dicts(
         conn.execute(
             "SELECT id, code, name, owner, tier, district, account_manager, visit_cycle_days,"
@@ -77,15 +72,18 @@ def followups(
     customer_id: int | None = None,
     open_only: bool = False,
     due_by: str | None = None,
+    scope: Scope | None = None,
 ) -> list[dict]:
     clause, params = where(
+        *(scope_conditions(scope) if scope else ()),
         customer_id is not None and ("f.customer_id = ?", (customer_id,)),
         open_only and ("f.done_on IS NULL", ()),
         bool(due_by) and ("f.due <= ?", (due_by,)),
     )
     return dicts(
         conn.execute(
-            "SELECT f.id, f.text, f.due, f.done_on, f.visit_id, c.code, c.name FROM followups f"
+            "SELECT f.id, f.text, f.due, f.done_on, f.visit_id, c.code, c.name, c.tier"
+            " FROM followups f"
             f" JOIN customers c ON c.id = f.customer_id WHERE {clause}"
             " ORDER BY f.done_on IS NOT NULL, f.due IS NULL, f.due, f.id",
             params,
@@ -98,8 +96,10 @@ def complaints(
     customer_id: int | None = None,
     open_only: bool = False,
     opened_by: str | None = None,
+    scope: Scope | None = None,
 ) -> list[dict]:
     clause, params = where(
+        *(scope_conditions(scope) if scope else ()),
         customer_id is not None and ("p.customer_id = ?", (customer_id,)),
         open_only and ("p.resolved_on IS NULL", ()),
         bool(opened_by) and ("p.opened_on <= ?", (opened_by,)),
@@ -108,7 +108,7 @@ def complaints(
         conn.execute(
             "SELECT p.id, p.kind, p.text, p.opened_on, p.resolved_on, p.resolution,"
             " julianday(p.resolved_on) - julianday(p.opened_on) AS days_to_resolve,"
-            " c.code, c.name FROM complaints p JOIN customers c ON c.id = p.customer_id"
+            " c.code, c.name, c.tier FROM complaints p JOIN customers c ON c.id = p.customer_id"
             f" WHERE {clause} ORDER BY p.opened_on, p.id",
             params,
         )

@@ -11,14 +11,14 @@ from custcli.db import drill as q
 from custcli.db.connection import write_transaction
 from custcli.domain.business import add_months, month_start
 from custcli.domain.normalize import halfwidth
-from custcli.domain.schedule import order_weekday
+from custcli.domain.schedule import weekdays
 from custcli.domain.search import pinyin_keys
 
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 LABELS = {
     "owner": "店主",
     "phone": "电话",
-    "visit_day": "拜访日",
+    "order_days": "订货日",
     "tier": "档位",
     "settlement": "结算方式",
     "last_month_qty": "上月购进(条)",
@@ -50,7 +50,7 @@ def _matches_text(answer: str, expected: str) -> bool:
 
 
 def _matches_weekday(answer: str, expected: str) -> bool:
-    return order_weekday(halfwidth(answer).replace("星期", "周")) == order_weekday(expected)
+    return bool(weekdays(expected)) and weekdays(halfwidth(answer)) == weekdays(expected)
 
 
 def questions(conn: sqlite3.Connection, shop: dict, as_of: dt.date) -> list[dict]:
@@ -63,15 +63,10 @@ def questions(conn: sqlite3.Connection, shop: dict, as_of: dt.date) -> list[dict
 
     ask("owner", "店主是谁？", shop["owner"], lambda a: _matches_name(a, shop["owner"]))
     ask("phone", "电话多少？", shop["phone"], lambda a: _plain(a) == _plain(shop["phone"] or ""))
-    weekday = order_weekday(shop["order_cycle"])
-    if weekday is not None:
-        visit_day = WEEKDAY_NAMES[(weekday - 1) % 7]
-        ask(
-            "visit_day",
-            "哪天去拜访（订货日前一天）？",
-            visit_day,
-            lambda a: _matches_weekday(a, visit_day),
-        )
+    days = weekdays(shop["order_cycle"])
+    if days:
+        order_days = "、".join(WEEKDAY_NAMES[d] for d in days)
+        ask("order_days", "哪天订货？", order_days, lambda a: _matches_weekday(a, order_days))
     ask("tier", "几档？", shop["tier"], lambda a: _matches_number(a, shop["tier"]))
     ask(
         "settlement",
@@ -93,44 +88,63 @@ def questions(conn: sqlite3.Connection, shop: dict, as_of: dt.date) -> list[dict
 
 
 def pick(conn: sqlite3.Connection, district: str | None, count: int, as_of: dt.date) -> list[dict]:
+    """The shops to ask about, with their questions; a shop whose name another shop shares
+    is labelled with its code as well."""
+    shops = q.candidates(conn, district, count)
+    shared = q.shared_names(conn, [s["name"] for s in shops])
     return [
         {
             "code": s["code"],
             "name": s["name"],
+            "label": f"{s['name']}（{s['code']}）" if s["name"] in shared else s["name"],
             "id": s["id"],
             "questions": questions(conn, s, as_of),
         }
-        for s in q.candidates(conn, district, count)
+        for s in shops
     ]
 
 
-def run(conn: sqlite3.Connection, shops: list[dict], ask: Callable[[str, str], str]) -> dict:
-    """Ask every question through `ask(shop name, question)`; record what was missed."""
-    right, missed = 0, []
-    with write_transaction(conn):
-        for shop in shops:
-            misses = 0
-            for item in shop["questions"]:
-                if item["check"](ask(shop["name"], item["question"])):
-                    right += 1
-                else:
-                    misses += 1
-                    missed.append(
-                        {
-                            "code": shop["code"],
-                            "name": shop["name"],
-                            "field": item["field"],
-                            "answer": item["answer"],
-                        }
-                    )
-            q.record(conn, shop["id"], misses)
+Ask = Callable[[dict, dict], str]  # (shop, question) → the answer typed
+Tell = Callable[[dict, dict, bool], None]  # (shop, question, right?) → feedback shown
+
+
+def run(shops: list[dict], ask: Ask, tell: Tell) -> dict:
+    """Ask every question, say after each whether it was right; touches no database, so
+    nothing waits on a person thinking. `record` writes the outcome afterwards."""
+    right, missed, misses_by_shop = 0, [], {}
+    for shop in shops:
+        misses_by_shop[shop["id"]] = 0
+        for item in shop["questions"]:
+            ok = bool(item["check"](ask(shop, item) or ""))
+            tell(shop, item, ok)
+            if ok:
+                right += 1
+                continue
+            misses_by_shop[shop["id"]] += 1
+            missed.append(
+                {
+                    "code": shop["code"],
+                    "name": shop["name"],
+                    "field": item["field"],
+                    "label": LABELS[item["field"]],
+                    "answer": item["answer"],
+                }
+            )
     total = right + len(missed)
     return {
         "right": right,
         "asked": total,
         "score": round(right / total * 100) if total else None,
         "missed": missed,
+        "misses_by_shop": misses_by_shop,
     }
+
+
+def record(conn: sqlite3.Connection, result: dict) -> None:
+    """Keep what was missed, in one short transaction, so those shops come back first."""
+    with write_transaction(conn):
+        for customer_id, misses in result["misses_by_shop"].items():
+            q.record(conn, customer_id, misses)
 
 
 def public(shops: list[dict]) -> list[dict]:

@@ -15,6 +15,7 @@ from custcli.domain import schedule
 from custcli.domain.business import add_months, line_class
 from custcli.domain.dates import parse_month
 from custcli.domain.fields import VISIT_FIELDS, VISIT_KIND
+from custcli.domain.scope import Scope
 from custcli.domain.trade import PRICE_CLASS_NAMES
 
 
@@ -32,7 +33,7 @@ def monthly(
 ) -> dict:
     """Every figure and row of the report, as plain data (the workbook and --json share it)."""
     first, last = parse_month(month)
-    customers = visit_q.active_customers(conn, district, manager)
+    customers = visit_q.active_customers(conn, Scope(district, manager))
     before = visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat())
     due = {c["id"]: schedule.next_due(c, _date(before.get(c["id"])), first) for c in customers}
     due_in_month = [c for c in customers if due[c["id"]] <= last]

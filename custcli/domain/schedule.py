@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 
 # Where a card has no visit cycle, its tier sets one: larger shops are seen more often.
 DEFAULT_CYCLE_BY_TIER = ((20, 7), (8, 14), (1, 30))  # (lowest tier, days)
 DEFAULT_CYCLE_NO_TIER = 14
 FIELD_VISIT = "field"  # the visit kind (a code of fields.VISIT_KINDS) that resets the cycle
-WEEKDAYS = {
-    "一": 0,
-    "二": 1,
-    "三": 2,
-    "四": 3,
-    "五": 4,
-    "六": 5,
-    "日": 6,
-    "天": 6,
-    "mon": 0,
-    "tue": 1,
-    "wed": 2,
-    "thu": 3,
-    "fri": 4,
-    "sat": 5,
-    "sun": 6,
-}
+_WEEKDAY_CHARS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# 周二、周五 · 每周二 · 星期四 · 礼拜天 · 单周周四 · 周二、五
+_WEEKDAYS_RE = re.compile(
+    r"(?:周|星期|礼拜)([一二三四五六日天](?:[、,，/和及]?[一二三四五六日天])*)"
+)
+
+# Stated once, here and in `cust due --help`.
+DUE_RULE = (
+    "A shop falls due on its last field visit plus its visit cycle (the card's, or its tier's:"
+    " tier 20+ weekly, 8+ every 14 days, else monthly; 14 days without a tier). Where the card"
+    " names its order weekday(s), the due day moves forward to the next of them, never earlier"
+    " than the cycle allows. A shop never visited is due today."
+)
 
 
 def cycle_days(customer: dict) -> int:
@@ -38,34 +36,30 @@ def cycle_days(customer: dict) -> int:
 
 
 @functools.cache
-def order_weekday(order_cycle: str | None) -> int | None:
-    """周二, 每周二, 星期二, Tue → 1; None when the text names no single weekday."""
-    if not order_cycle:
-        return None
-    text = order_cycle.strip().lower()
-    for prefix in ("每周", "周", "星期", "礼拜"):
-        if prefix in text:
-            rest = text.split(prefix, 1)[1][:1]
-            return WEEKDAYS.get(rest)
-    return WEEKDAYS.get(text[:3])
+def weekdays(text: str | None) -> tuple[int, ...]:
+    """The weekdays a text names, Monday 0: 周二 → (1,); 周二、周五 → (1, 4); 双周周一 → (0,);
+    Tue → (1,); nothing, or a text that names no weekday (随时), → ()."""
+    if not text:
+        return ()
+    found = [
+        _WEEKDAY_CHARS[char]
+        for run in _WEEKDAYS_RE.findall(text.strip())
+        for char in run
+        if char in _WEEKDAY_CHARS
+    ]
+    lowered = text.strip().lower()
+    found += [i for i, word in enumerate(_WEEKDAY_WORDS) if word in lowered]
+    return tuple(sorted(set(found)))
 
 
 def next_due(customer: dict, last_field_visit: dt.date | None, today: dt.date) -> dt.date:
-    """The day the next field visit falls due.
-
-    Cycle days after the last field visit; never visited means due today. Where the shop
-    orders on a fixed weekday, the visit moves to the day before the order day at or before
-    that date, so the manager can help shape the order (never to or before the last visit).
-    """
+    """The day the next field visit falls due (see DUE_RULE)."""
     if last_field_visit is None:
         return today
     due = last_field_visit + dt.timedelta(days=cycle_days(customer))
-    weekday = order_weekday(customer.get("order_cycle"))
-    if weekday is not None:
-        eve = (weekday - 1) % 7
-        shaped = due - dt.timedelta(days=(due.weekday() - eve) % 7)
-        if shaped > last_field_visit:
-            due = shaped
+    days = weekdays(customer.get("order_cycle"))
+    if days:
+        due += dt.timedelta(days=min((day - due.weekday()) % 7 for day in days))
     return due
 
 

@@ -15,12 +15,12 @@ from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence, parse_month
 from custcli.domain.fields import VISIT_KIND
 from custcli.domain.normalize import parse_satisfaction, parse_yearday, render_yearday
+from custcli.domain.scope import Scope
 from custcli.errors import BadInput, NotFound
 
 COMPLAINT_KINDS = ("货源", "送货", "价格", "服务", "其他")
 UPCOMING_DAYS = 7
 COMPLAINT_STALE_DAYS = 3
-TODAY_CHURN = 10  # the largest churn warnings the morning briefing shows
 
 
 def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
@@ -162,13 +162,9 @@ def remove_visit(conn: sqlite3.Connection, visit_id: int) -> None:
         )
 
 
-def due(
-    conn: sqlite3.Connection,
-    today: dt.date,
-    district: str | None = None,
-    manager: str | None = None,
-) -> list[dict]:
-    customers = q.active_customers(conn, district, manager)
+def due(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope()) -> list[dict]:
+    """Shops due or overdue for a field visit on a day (schedule.DUE_RULE), most urgent first."""
+    customers = q.active_customers(conn, scope)
     last = q.last_field_visits(conn, today.isoformat(), schedule.FIELD_VISIT)
     return schedule.due_list(customers, last, today)
 
@@ -258,6 +254,7 @@ def upcoming(
     today: dt.date,
     days: int = UPCOMING_DAYS,
     customer: dict | None = None,
+    scope: Scope = Scope(),
 ) -> list[dict]:
     """Birthdays and other dates that come round within `days` days, soonest first."""
     if customer is not None:
@@ -266,7 +263,7 @@ def upcoming(
         by_customer: dict[int, list[dict]] = {}
         for key_date in q.key_dates(conn):
             by_customer.setdefault(key_date["customer_id"], []).append(key_date)
-        people = [(c, by_customer.get(c["id"], [])) for c in q.active_customers(conn)]
+        people = [(c, by_customer.get(c["id"], [])) for c in q.active_customers(conn, scope)]
     horizon = today + dt.timedelta(days=days)
     found = []
     for person, key_dates in people:
@@ -286,21 +283,32 @@ def upcoming(
     return sorted(found, key=lambda d: (d["date"], d["code"]))
 
 
-def today_briefing(conn: sqlite3.Connection, today: dt.date) -> dict:
-    """The morning: visits due and overdue, follow-ups due, dates coming, stale complaints,
-    and the customers slipping away (largest loss first)."""
+# The sections of the morning's list, most urgent first: what `cust today` shows in order.
+TODAY_SECTIONS = ("overdue", "due", "followups", "complaints", "dates", "churn")
+
+
+def today_briefing(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope()) -> dict:
+    """Everything that needs doing on a day, in sections, each most urgent first:
+
+    overdue field visits (most days over, then larger tiers), visits due today, follow-ups
+    due (oldest promise first), complaints open over COMPLAINT_STALE_DAYS days (oldest
+    first), dates coming within UPCOMING_DAYS (soonest first), and the shops slipping away
+    (largest monthly loss first).
+    """
     stale_before = (today - dt.timedelta(days=COMPLAINT_STALE_DAYS)).isoformat()
+    visits = due(conn, today, scope)
     return {
         "date": today.isoformat(),
-        "due": due(conn, today),
-        "followups": q.followups(conn, open_only=True, due_by=today.isoformat()),
-        "dates": upcoming(conn, today),
+        "overdue": [v for v in visits if v["days_overdue"] > 0],
+        "due": [v for v in visits if v["days_overdue"] == 0],
+        "followups": q.followups(conn, open_only=True, due_by=today.isoformat(), scope=scope),
         "complaints": [
             dict(c, days_open=(today - dt.date.fromisoformat(c["opened_on"])).days)
-            for c in q.complaints(conn, open_only=True)
+            for c in q.complaints(conn, open_only=True, scope=scope)
             if c["opened_on"] < stale_before
         ],
-        "churn": churn(conn, today)[:TODAY_CHURN],
+        "dates": upcoming(conn, today, scope=scope),
+        "churn": churn(conn, today, district=scope.district, manager=scope.manager),
     }
 
 
