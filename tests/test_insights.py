@@ -8,6 +8,7 @@ import pytest
 from spreadsheets import write_xlsx
 
 from custcli.domain.churn import ChurnRules, reasons
+from custcli.domain.dates import shift_months
 from custcli.domain.pyramid import rank
 
 AS_OF = dt.date(2026, 11, 23)
@@ -118,6 +119,30 @@ def _monthly(
     return lines
 
 
+def test_a_steady_shop_whose_order_data_ends_last_month_raises_no_warning(
+    cli, add_shop, tmp_path, today
+):
+    add_shop("0001", "半月店")  # orders on the 1st and the 16th, data imported monthly
+    first_of_this_month = today.replace(day=1)
+    months = [shift_months(first_of_this_month, -n) for n in range(24, 0, -1)]
+    lines = [
+        (month.replace(day=day).isoformat(), "0001", 10, 1800.0, "玉溪(软)")
+        for month in months
+        for day in (1, 16)
+    ]
+    cli.ok("import", str(_orders(tmp_path, lines)))
+    last_line = lines[-1][0]  # the 16th of last month
+    assert cli.json("churn") == []
+    assert f"order data up to {last_line}" in cli.ok("churn").stdout
+    assert cli.json("today")["churn"] == []
+    assert [a for a in cli.json("show", "0001")["alerts"] if a["kind"] == "churn"] == []
+    # Measured from a day 40 days past the data, as --as-of asks, the same shop is silent.
+    later = (dt.date.fromisoformat(last_line) + dt.timedelta(days=40)).isoformat()
+    warned = cli.json("churn", "--as-of", later)
+    assert [r["rule"] for r in warned[0]["reasons"]] == ["silent"]
+    assert warned[0]["reasons"][0]["as_of"] == later
+
+
 def test_a_customer_who_stopped_three_months_ago_is_warned_with_the_reason(cli, add_shop, tmp_path):
     add_shop("0001", "老主顾")
     add_shop("0002", "稳当店")
@@ -130,7 +155,7 @@ def test_a_customer_who_stopped_three_months_ago_is_warned_with_the_reason(cli, 
     assert why == [
         "近3个月未订货（前3个月9,000元）",
         "近3个月未订货（去年同期9,000元）",
-        "已136天未订货，平时约每30天订一次（上次2026-07-10）",
+        "已136天未订货，平时约每30天订一次（上次2026-07-10，订单数据截至2026-11-23）",
     ]
     assert warned[0]["last_order"] == "2026-07-10" and warned[0]["loss_per_month"] == 3000
     text = cli.ok("churn", "--as-of", AS_OF.isoformat()).stdout

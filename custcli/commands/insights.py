@@ -70,16 +70,19 @@ def churn(
     as_json: JsonOption = False,
 ) -> None:
     """Churn early warning (客户流失预警): orders falling 30% against the months before or a
-    year before, or silent for over twice the usual interval; the largest loss first."""
-    from custcli.domain.churn import ChurnRules
+    year before, or silent for over twice the usual interval; the largest loss first.
+    Measured from the day the order data runs to (its latest line), or from --as-of."""
+    from custcli.domain.churn import ChurnRules, orders_day
     from custcli.domain.churn import churn as find
 
     session: Session = ctx.obj
     rules = ChurnRules(months=months, drop_pct=drop, gap_factor=gap_factor)
-    warned = find(session.conn, session.day(as_of), rules)
+    day = orders_day(session.conn, session.day(as_of) if as_of else None, session.today)
+    warned = find(session.conn, day, rules)
     if as_json:
         render.emit_json(warned)
         return
+    render.line(f"订单数据截至 {day}" if session.lang == "zh" else f"order data up to {day}")
     join = "；" if session.lang == "zh" else "; "
     rows = [
         {**w, "why": join.join(render.said(r, session.lang) for r in w["reasons"])} for w in warned

@@ -70,7 +70,8 @@ def show(
 
     session: Session = ctx.obj
     customer = domain.resolve(session.conn, ref)
-    profile = one_breath(session.conn, customer, session.day(as_of), months)
+    day = session.day(as_of) if as_of else None
+    profile = one_breath(session.conn, customer, session.today, months, as_of=day)
     if as_json:
         render.emit_json({"card": card_json(customer), **profile})
     elif say:

@@ -24,6 +24,13 @@ def _scope(district: str | None, manager: str | None) -> tuple[str, list]:
 DISTINCT = {"order_days_12m": "date", "months_12m": "substr(date, 1, 7)", "brands_12m": "brand"}
 
 
+def last_order_day(conn: sqlite3.Connection, on_or_before: str) -> str | None:
+    """The latest day any order line is dated, on or before a day: where the data runs to."""
+    return conn.execute("SELECT max(date) FROM orders WHERE date <= ?", (on_or_before,)).fetchone()[
+        0
+    ]
+
+
 def amounts(
     conn: sqlite3.Connection,
     windows: dict[str, tuple[str, str]],

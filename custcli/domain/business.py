@@ -21,6 +21,12 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def months_end(day: dt.date) -> dt.date:
+    """The day after the last complete month as of `day`: the 1st of its month, or of the
+    next month when `day` is a month's last day (orders up to 10-31 complete October)."""
+    return month_start(day + dt.timedelta(days=1))
+
+
 def add_months(first: dt.date, months: int) -> dt.date:
     index = first.year * 12 + first.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -66,8 +72,9 @@ def _window(lines: list[dict], months: list[str]) -> dict:
 
 def figures(conn: sqlite3.Connection, customer_id: int, as_of: dt.date, months: int = 3) -> dict:
     """monthly_avg_qty, monthly_avg_amount, brand_width, avg_price, structure (percent of
-    volume by price class), est_gross_profit (a month), changes and a 12-month trend."""
-    this_month = month_start(as_of)
+    volume by price class), est_gross_profit (a month), changes and a 12-month trend, over
+    the complete months up to `as_of`."""
+    this_month = months_end(as_of)
     window_first = add_months(this_month, -months)
     earliest = min(add_months(window_first, -12), add_months(this_month, -TREND_MONTHS))
     lines = q.monthly_lines(conn, customer_id, earliest.isoformat(), this_month.isoformat())

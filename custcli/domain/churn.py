@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from custcli.db import insights as q
-from custcli.domain.business import add_months, month_start
+from custcli.domain.business import add_months, months_end
 from custcli.domain.dates import shift_months
 
 
@@ -26,8 +26,18 @@ def _yuan(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def orders_day(conn: sqlite3.Connection, as_of: dt.date | None, today: dt.date) -> dt.date:
+    """The day order-based figures and warnings are measured from: the day asked for, else
+    the day the order data runs to (its latest line), so that a file whose orders arrive
+    monthly does not make every shop look silent for weeks; today when there are none."""
+    if as_of is not None:
+        return as_of
+    last = q.last_order_day(conn, today.isoformat())
+    return dt.date.fromisoformat(last) if last else today
+
+
 def _windows(as_of: dt.date, months: int) -> dict[str, tuple[str, str]]:
-    this_month = month_start(as_of)
+    this_month = months_end(as_of)
     now = add_months(this_month, -months)
     return {
         "now": (now.isoformat(), this_month.isoformat()),
@@ -82,10 +92,11 @@ def reasons(row: dict, as_of: dt.date, rules: ChurnRules) -> list[dict]:
                     "rule": "silent",
                     "silent_days": silent,
                     "usual_days": round(usual, 1),
+                    "as_of": as_of.isoformat(),
                     "text": f"已{silent}天未订货，平时约每{usual:.0f}天订一次"
-                    f"（上次{row['last_order']}）",
+                    f"（上次{row['last_order']}，订单数据截至{as_of.isoformat()}）",
                     "text_en": f"no order for {silent} days, usually every {usual:.0f} "
-                    f"(last {row['last_order']})",
+                    f"(last {row['last_order']}; order data up to {as_of.isoformat()})",
                     "loss_per_month": round(max(row["before"], row["year_ago"]) / months, 2),
                 }
             )
@@ -100,7 +111,7 @@ def churn(
     manager: str | None = None,
     customer_id: int | None = None,
 ) -> list[dict]:
-    """Customers slipping away, the largest monthly loss first."""
+    """Customers slipping away as of a day (see `orders_day`), the largest monthly loss first."""
     rows = q.amounts(
         conn,
         _windows(as_of, rules.months),
@@ -124,6 +135,7 @@ def churn(
                     "district": row["district"],
                     "account_manager": row["account_manager"],
                     "last_order": row["last_order"],
+                    "as_of": as_of.isoformat(),
                     "loss_per_month": max(r["loss_per_month"] for r in found),
                     "reasons": found,
                 }

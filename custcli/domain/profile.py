@@ -7,16 +7,27 @@ import sqlite3
 
 from custcli.db import insights
 from custcli.domain import business
-from custcli.domain.churn import ChurnRules, churn
+from custcli.domain.churn import ChurnRules, churn, orders_day
 from custcli.domain.visits import customer_sections
 
 
-def one_breath(conn: sqlite3.Connection, customer: dict, as_of: dt.date, months: int = 3) -> dict:
-    """The sections `cust show --json` prints: card, business, visits, relationship, alerts."""
-    sections = customer_sections(conn, customer, as_of)
-    figures = business.figures(conn, customer["id"], as_of, months)
+def one_breath(
+    conn: sqlite3.Connection,
+    customer: dict,
+    today: dt.date,
+    months: int = 3,
+    as_of: dt.date | None = None,
+) -> dict:
+    """The sections `cust show --json` prints: card, business, visits, relationship, alerts.
+
+    Visits and dates are seen from `as_of` (default today); the business figures and the
+    churn warnings from `as_of`, else from the day the order data runs to (churn.orders_day).
+    """
+    sections = customer_sections(conn, customer, as_of or today)
+    orders_as_of = orders_day(conn, as_of, today)
+    figures = business.figures(conn, customer["id"], orders_as_of, months)
     figures["pyramid"] = insights.pyramid_of(conn, customer["id"])
-    slipping = churn(conn, as_of, ChurnRules(), customer_id=customer["id"])
+    slipping = churn(conn, orders_as_of, ChurnRules(), customer_id=customer["id"])
     churn_reasons = slipping[0]["reasons"] if slipping else []
     return {
         "business": figures,

@@ -10,7 +10,7 @@ from custcli.db import rows
 from custcli.db import visits as q
 from custcli.db.connection import write_transaction
 from custcli.domain import schedule
-from custcli.domain.churn import churn
+from custcli.domain.churn import churn, orders_day
 from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence, parse_month
 from custcli.domain.fields import VISIT_KIND
@@ -293,7 +293,7 @@ def today_briefing(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scop
     overdue field visits (most days over, then larger tiers), visits due today, follow-ups
     due (oldest promise first), complaints open over COMPLAINT_STALE_DAYS days (oldest
     first), dates coming within UPCOMING_DAYS (soonest first), and the shops slipping away
-    (largest monthly loss first).
+    (largest monthly loss first, measured from the day the order data runs to).
     """
     stale_before = (today - dt.timedelta(days=COMPLAINT_STALE_DAYS)).isoformat()
     visits = due(conn, today, scope)
@@ -308,7 +308,9 @@ def today_briefing(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scop
             if c["opened_on"] < stale_before
         ],
         "dates": upcoming(conn, today, scope=scope),
-        "churn": churn(conn, today, district=scope.district, manager=scope.manager),
+        "churn": churn(
+            conn, orders_day(conn, None, today), district=scope.district, manager=scope.manager
+        ),
     }
 
 
