@@ -9,7 +9,7 @@ import typer
 from custcli import render
 from custcli.commands.options import Ref
 from custcli.domain import customers as domain
-from custcli.domain.fields import CARD_SECTIONS, FIELDS_BY_KEY
+from custcli.domain.fields import CARD_SECTIONS, FIELDS_BY_KEY, VISIT_KIND
 from custcli.domain.normalize import render_yearday
 from custcli.domain.pyramid import TIER_NAMES
 from custcli.session import Session
@@ -169,7 +169,15 @@ def _profile_sections(profile: dict, customer: dict, lang: str) -> list[render.S
     )
     visit_lines = [("下次拜访" if zh else "Next visit", due)]
     visit_lines += [
-        (v["date"], " ".join(filter(None, [v["kind"], v["note"], v["found"]])))
+        (
+            v["date"],
+            " ".join(
+                filter(
+                    None,
+                    [VISIT_KIND.render(v["kind"], lang), v["kind_text"], v["note"], v["found"]],
+                )
+            ),
+        )
         for v in visits["last"]
     ]
     visit_lines += [

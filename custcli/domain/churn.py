@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from custcli.db import insights as q
-from custcli.domain.business import add_months, months_end
+from custcli.domain.business import add_months, month_start, months_end
 from custcli.domain.dates import shift_months
 
 
@@ -28,12 +28,22 @@ def _yuan(value: float) -> str:
 
 def orders_day(conn: sqlite3.Connection, as_of: dt.date | None, today: dt.date) -> dt.date:
     """The day order-based figures and warnings are measured from: the day asked for, else
-    the day the order data runs to (its latest line), so that a file whose orders arrive
-    monthly does not make every shop look silent for weeks; today when there are none."""
+    the day the order data runs to, so that a file whose orders arrive monthly does not make
+    every shop look silent for weeks; today when there are none.
+
+    The data runs to its latest line; where that line is in a month already over, to that
+    month's last day (an export of October's orders covers October, though nobody ordered
+    on the 31st).
+    """
     if as_of is not None:
         return as_of
     last = q.last_order_day(conn, today.isoformat())
-    return dt.date.fromisoformat(last) if last else today
+    if last is None:
+        return today
+    day = dt.date.fromisoformat(last)
+    if month_start(day) < month_start(today):
+        return add_months(month_start(day), 1) - dt.timedelta(days=1)
+    return day
 
 
 def _windows(as_of: dt.date, months: int) -> dict[str, tuple[str, str]]:
