@@ -173,7 +173,7 @@ from custcli.domain.visits import log_visit
 conn = open_db(Path(sys.argv[1]))
 for i in range(int(sys.argv[3])):
     log_visit(conn, f"{i % 10 + 1:04d}", date=dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
-              note=f"{sys.argv[2]}-{i}")
+              today=dt.date(2027, 1, 1), note=f"{sys.argv[2]}-{i}")
 """
 
 
