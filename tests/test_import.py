@@ -42,7 +42,14 @@ def test_a_company_roster_imports_with_every_value_right(cli, tmp_path, fmt):
     path = roster_in(fmt, tmp_path)
     result = cli.json("import", str(path))
     assert result["kind"] == "customers" and result["header_row"] == 4
-    assert result["counts"] == {"new": 3, "updated": 0, "unchanged": 0, "rejected": 0, "skipped": 3}
+    assert result["counts"] == {
+        "new": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "skipped": 3,
+        "kept_as_written": 0,
+    }
     assert result["skipped"] == {"blank": 1, "repeated header": 1, "totals": 1}
     got = cards(cli)
     for code, expected in ROSTER_EXPECTED.items():
@@ -73,38 +80,75 @@ def test_a_later_row_updates_the_earlier_and_history_names_the_import(cli, tmp_p
 def test_codes_that_lost_their_leading_zeros_find_their_customer(cli, tmp_path, add_shop):
     add_shop("000100000001", "张三烟酒店")
     rows = [["客户编码", "店名", "档位"], [100000001.0, "张三烟酒店", "7档"]]
-    result = cli.json("import", str(write_xlsx(tmp_path / "r.xlsx", rows)))
-    assert result["counts"] == {"new": 0, "updated": 1, "unchanged": 0, "rejected": 0, "skipped": 0}
+    path = str(write_xlsx(tmp_path / "r.xlsx", rows))
+    result = cli.json("import", path, "--kind", "customers")
+    assert result["counts"] == {
+        "new": 0,
+        "updated": 1,
+        "unchanged": 0,
+        "rejected": 0,
+        "skipped": 0,
+        "kept_as_written": 0,
+    }
     assert cli.json("show", "000100000001")["card"]["tier"] == 7
 
 
-def test_rows_it_cannot_take_are_rejected_alone_into_a_rejects_workbook(cli, tmp_path):
+def test_a_row_is_refused_only_without_its_key_and_values_it_cannot_read_are_kept(cli, tmp_path):
     rows = [
-        ["客户编码", "店名", "联系电话", "开业日期"],
-        ["0001", "甲店", "13800138000", "2020-01-01"],
-        [None, None, "13800138001", "2020-01-01"],
-        ["0003", "丙店", "not a phone", "2020-01-01"],
-        ["5.3e+11", "丁店", None, None],
-        ["0005", "戊店", None, "2020-13-45"],
+        ["客户编码", "店名", "联系电话", "开业日期", "档位"],
+        ["0001", "甲店", "13800138000", "2020-01-01", "12"],
+        [None, None, "13800138001", "2020-01-01", None],
+        ["0003", "丙店", "not a phone", "2020-01-01", "九十九档"],
+        ["5.3e+11", "丁店", None, None, None],
+        ["0005", "戊店", None, "2020-13-45", None],
     ]
     path = write_xlsx(tmp_path / "r.xlsx", rows)
     result = cli.json("import", str(path))
-    assert result["counts"]["new"] == 1 and result["counts"]["rejected"] == 4
+    assert result["counts"]["new"] == 3 and result["counts"]["rejected"] == 2
     reasons = {r["row"]: r["reason"] for r in result["rejects"]}
-    assert sorted(reasons) == [3, 4, 5, 6]
-    assert reasons[3] == "no customer code and no licence number"
-    assert reasons[4].startswith("联系电话:") and reasons[5].startswith("客户编码: code was turned")
-    assert reasons[6].startswith("开业日期: not a date")
-    assert all("not a phone" not in why for why in reasons.values())  # no customer data
-    rejects = openpyxl.load_workbook(result["rejects_file"]).active
-    values = list(rejects.values)
-    assert values[0] == ("行号 row", "客户编码", "店名", "联系电话", "开业日期", "原因 reason")
-    assert [v[0] for v in values[1:]] == [3, 4, 5, 6]
-    assert values[2][1:4] == ("0003", "丙店", "not a phone")
+    assert reasons == {
+        3: "no customer code and no licence number",
+        5: "客户编码: code was turned into scientific notation by Excel and has lost digits;"
+        " format the column as text and export again",
+    }
+    kept = [(w["row"], w["column"]) for w in result["warnings"]]
+    assert kept == [(4, "联系电话"), (4, "档位"), (6, "开业日期")]
+    assert result["counts"]["kept_as_written"] == 3
+    card = cli.json("show", "0003")["card"]
+    assert card["phone"] is None and card["tier"] is None
+    assert card["extra"] == {"联系电话": "not a phone", "档位": "九十九档"}
+    assert cli.json("show", "0005")["card"]["extra"] == {"开业日期": "2020-13-45"}
+    everything = [r["reason"] for r in result["rejects"]] + [
+        w["reason"] for w in result["warnings"]
+    ]
+    assert all("not a phone" not in why for why in everything)  # no customer data
+    book = openpyxl.load_workbook(result["rejects_file"])
+    values = list(book["rejects"].values)
+    assert values[0] == (
+        "行号 row",
+        "客户编码",
+        "店名",
+        "联系电话",
+        "开业日期",
+        "档位",
+        "原因 reason",
+    )
+    assert [v[0] for v in values[1:]] == [3, 5]
+    assert list(book["kept as written"].values)[1][:2] == (4, "联系电话")
+
+
+def test_every_problem_of_a_refused_row_is_listed(cli, add_shop, tmp_path):
+    add_shop("0001", "甲店")
+    rows = [["订货日期", "客户编码", "卷烟名称", "订购量"], ["2026-13-01", "0001", "玉溪", "很多"]]
+    result = cli.json("import", str(write_xlsx(tmp_path / "o.xlsx", rows)))
+    assert (
+        result["rejects"][0]["reason"] == "订货日期: not a date (use 2024-03-05, 2024/3/5 or"
+        " 2024年3月5日); 订购量: not a number"
+    )
 
 
 def test_strict_turns_any_reject_into_an_abort_that_writes_nothing(cli, tmp_path):
-    rows = [["客户编码", "店名"], ["0001", "甲店"], ["0002", None]]
+    rows = [["客户编码", "店名"], ["0001", "甲店"], [None, "乙店"]]  # row 3: no key at all
     line = cli.fails(2, "import", str(write_xlsx(tmp_path / "r.xlsx", rows)), "--strict")
     assert "--strict: 1 rows rejected (first: row 3" in line
     assert cli.json("list") == [] and cli.json("imports") == []
@@ -158,7 +202,7 @@ def test_orders_are_added_once_and_unknown_customers_rejected(cli, tmp_path, add
     first = cli.json("import", str(path))
     assert first["kind"] == "orders" and first["counts"]["new"] == 3
     assert first["rejects"] == [
-        {"row": 5, "reason": "no customer has this code; import the roster first"}
+        {"row": 5, "reason": "no customer has this code or licence; import the roster first"}
     ]
     again = cli.json("import", str(path))
     assert again["counts"]["new"] == 0 and again["counts"]["unchanged"] == 3
@@ -203,7 +247,7 @@ def test_undo_removes_what_an_import_added_and_restores_what_it_changed(cli, tmp
         ["000100000001", "张三烟酒店", "14档", None, "有"],
         ["000100000002", "李四便利店", "3", "13912345678", None],
     ]
-    cli.json("import", str(write_xlsx(tmp_path / "r.xlsx", rows)))
+    cli.json("import", str(write_xlsx(tmp_path / "r.xlsx", rows)), "--kind", "customers")
     cli.json("import", str(sample_orders(tmp_path)))
     assert cli.ok("imports", "undo", "2").stdout.startswith("undid import #2")
     assert "customers removed 1" in cli.ok("imports", "undo", "1").stdout
@@ -220,18 +264,18 @@ def test_undo_removes_what_an_import_added_and_restores_what_it_changed(cli, tmp
 def test_an_interrupted_import_changes_nothing(cli, tmp_path, add_shop, monkeypatch):
     add_shop()
     path = roster_in("xlsx", tmp_path)
-    from custcli.domain import importing
+    from custcli.domain.importing import targets
 
     calls = []
 
-    def interrupted(self, values, extra):
-        calls.append(values)
+    def interrupted(self, row):
+        calls.append(row)
         if len(calls) == 2:
             raise KeyboardInterrupt  # Ctrl-C half-way through the file
-        return original(self, values, extra)
+        return original(self, row)
 
-    original = importing._CustomerImporter.take
-    monkeypatch.setattr(importing._CustomerImporter, "take", interrupted)
+    original = targets.Customers.take
+    monkeypatch.setattr(targets.Customers, "take", interrupted)
     result = cli("import", str(path))
     assert result.exit_code != 0
     monkeypatch.undo()

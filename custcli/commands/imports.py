@@ -46,13 +46,21 @@ def import_file(
             "--map", help='"表头=key" maps a column by hand (key may be extra or ignore).'
         ),
     ] = None,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", help="Let a file whose kind was told by its headers change existing cards."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Import a spreadsheet of customers, orders, visits or brands.
 
-    Finds the header row and the sheet itself, maps headers through the field registry,
-    normalises values, skips blank, totals and repeated header rows, and writes rows it
-    cannot take to FILE.rejects.xlsx. One transaction: all of it lands or none of it.
+    Finds the header row and the sheet itself, reads what each header means (--dry-run shows
+    each decision), normalises values, skips blank, totals and repeated header rows. A value
+    it cannot read is kept as written, with a warning; a row it cannot take goes, with every
+    reason, to FILE.rejects.xlsx. One transaction: all of it lands or none of it. A file whose
+    kind was guessed changes no existing card unless --kind customers or --yes says so.
     """
     from custcli.domain import importing
     from custcli.io.readers import open_workbook
@@ -67,45 +75,36 @@ def import_file(
             session.conn,
             book,
             plan,
+            today=session.today,
             dry_run=dry_run,
             strict=strict,
+            confirmed=yes,
             progress=tick,
-            today=session.today,
         )
-    rejects_file = None
-    if result.rejects and not dry_run:
-        rejects_file = _write_rejects(file, plan, result)
     if as_json:
-        render.emit_json(
-            {
-                "file": str(file),
-                "kind": plan.kind,
-                "sheet": plan.sheet,
-                "header_row": plan.header_row,
-                "dry_run": dry_run,
-                "import_id": result.import_id,
-                "mapping": plan.describe(),
-                "counts": result.summary(),
-                "skipped": dict(result.skipped),
-                "rejects": [{"row": r, "reason": why} for r, _v, why in result.rejects],
-                "rejects_file": str(rejects_file) if rejects_file else None,
-                "samples": result.samples,
-                "kept_as_other": dict(result.kept),
-            }
+        render.emit_json(result.to_json(file))
+    else:
+        _print_result(plan, result)
+    if result.held_back:
+        raise BadInput(
+            f"{file.name} was taken for a roster by its headers and would change "
+            f"{result.changed_cards} existing cards; nothing was written. If it is a "
+            "roster, run again with --kind customers (or --yes)"
         )
-        return
-    _print_result(plan, result, rejects_file)
 
 
-def _print_result(
-    plan: importing.Mapping, result: importing.ImportResult, rejects_file: Path | None
-) -> None:
-    head = "dry run: nothing written" if result.dry_run else f"import #{result.import_id}"
+def _print_result(plan: importing.Mapping, result: importing.ImportResult) -> None:
+    if result.dry_run or result.held_back:
+        head = "dry run: nothing written" if result.dry_run else "held back: nothing written"
+    else:
+        head = f"import #{result.import_id}"
+    guessed = " (told by the headers)" if plan.guessed else ""
     render.line(
-        f"{head} · {result.file} · sheet {plan.sheet} · header row {plan.header_row} · {plan.kind}"
+        f"{head} · {result.file} · sheet {plan.sheet} · header row {plan.header_row}"
+        f" · {plan.kind}{guessed}"
     )
-    if result.dry_run:
-        render.table(plan.describe(), [("column", "column"), ("field", "field")])
+    if result.dry_run or result.held_back:
+        render.table(plan.describe(), [("column", "column"), ("field", "field"), ("how", "how")])
     counts = result.summary()
     why = ", ".join(f"{reason} {n}" for reason, n in result.skipped.items())
     render.line(" · ".join(f"{k} {v}" for k, v in counts.items()) + (f" ({why})" if why else ""))
@@ -114,27 +113,20 @@ def _print_result(
     for key, n in result.kept.items():
         label = next(f.zh for f in KINDS[plan.kind] if f.key == key)
         render.line(f"  {label}: {n} values not understood, kept as 其他 other with their text")
-    for sample in result.samples if result.dry_run else []:
+    if result.unnamed:
+        render.line(f"  {result.unnamed} new cards have no store name (店名); `cust edit` adds one")
+    for sample in result.samples if result.dry_run or result.held_back else []:
         render.line(f"  {sample}")
+    for row_no, column, reason in result.warnings[:5]:
+        render.line(f"  row {row_no}, {column}: kept as written ({reason})")
+    if len(result.warnings) > 5:
+        render.line(f"  … and {len(result.warnings) - 5} more values kept as written")
     for row_no, _values, reason in result.rejects[:5]:
         render.line(f"  row {row_no}: {reason}")
     if len(result.rejects) > 5:
         render.line(f"  … and {len(result.rejects) - 5} more")
-    if rejects_file:
-        render.line(f"rejected rows are in {rejects_file}")
-
-
-def _write_rejects(file: Path, plan: importing.Mapping, result: importing.ImportResult) -> Path:
-    from custcli.io.writers import write_workbook
-
-    target = file.with_name(f"{file.name}.rejects.xlsx")
-    headers = ["行号 row", *[h or f"({i + 1})" for i, h in enumerate(plan.headers)], "原因 reason"]
-    width = len(plan.headers)
-    rows = (
-        [row_no, *(values + [None] * width)[:width], reason]
-        for row_no, values, reason in result.rejects
-    )
-    return write_workbook(target, [("rejects", headers, rows)])
+    if result.rejects_file:
+        render.line(f"rejected rows and values kept as written are in {result.rejects_file}")
 
 
 @contextlib.contextmanager

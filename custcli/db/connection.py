@@ -16,7 +16,7 @@ from pathlib import Path
 from custcli.errors import BadInput
 
 # The number of migrations in custcli.db.schema; a test keeps the two in step.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 BUSY_TIMEOUT_MS = 10_000
 
 

@@ -58,11 +58,17 @@ def changes_of(conn: sqlite3.Connection, import_id: int) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def delete_rows_of(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
-    """Delete the orders, visits and new brands an import added; returns counts per table."""
+LINE_TABLES = ("orders", "visits", "brands")
+
+
+def delete_rows_of(
+    conn: sqlite3.Connection, import_id: int, tables: tuple[str, ...] = LINE_TABLES
+) -> dict[str, int]:
+    """Delete the orders, visits or brands an import added; returns counts per table."""
     return {
         table: conn.execute(f"DELETE FROM {table} WHERE import_id = ?", (import_id,)).rowcount
-        for table in ("orders", "visits", "brands")
+        for table in tables
+        if table in LINE_TABLES
     }
 
 
@@ -112,8 +118,59 @@ def insert_brand(conn: sqlite3.Connection, values: Mapping[str, Any], import_id:
     )
 
 
-def update_brand(conn: sqlite3.Connection, brand_id: int, values: Mapping[str, Any]) -> None:
-    rows.update(conn, "brands", brand_id, values, stamp="updated_at")
+def update_brand(
+    conn: sqlite3.Connection,
+    current: Mapping[str, Any],
+    values: Mapping[str, Any],
+    import_id: int | None,
+) -> None:
+    """Change a brand's values, keeping each change (its old value) for undo."""
+    rows.update(conn, "brands", current["id"], values, stamp="updated_at")
+    conn.executemany(
+        "INSERT INTO brand_changes (brand_id, field, old, new, import_id) VALUES (?, ?, ?, ?, ?)",
+        [(current["id"], k, _text(current.get(k)), _text(v), import_id) for k, v in values.items()],
+    )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def brand_changes_of(conn: sqlite3.Connection, import_id: int) -> list[dict]:
+    """An import's changes to brands, newest first, old values as they were stored."""
+    found = conn.execute(
+        "SELECT brand_id, field, old FROM brand_changes WHERE import_id = ? ORDER BY id DESC",
+        (import_id,),
+    )
+    return [
+        {"brand_id": b, "field": f, "old": None if old is None else json.loads(old)}
+        for b, f, old in found
+    ]
+
+
+def restore_brand(conn: sqlite3.Connection, brand_id: int, key: str, value: Any) -> None:
+    if key not in BRAND_COLUMNS:
+        raise ValueError(f"not a brand column: {key}")
+    rows.update(conn, "brands", brand_id, {key: value}, stamp="updated_at")
+
+
+def customer_ids_by_licence(conn: sqlite3.Connection) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for cid, licence in conn.execute(
+        "SELECT id, license_no FROM customers WHERE license_no IS NOT NULL"
+    ):
+        found.setdefault(licence, []).append(cid)
+    return found
+
+
+def codes_of(conn: sqlite3.Connection, customer_ids: list[int]) -> list[str]:
+    marks = ", ".join("?" for _ in customer_ids)
+    return [
+        code
+        for (code,) in conn.execute(
+            f"SELECT code FROM customers WHERE id IN ({marks}) ORDER BY code", customer_ids
+        )
+    ]
 
 
 def customer_ids_by_name(conn: sqlite3.Connection) -> dict[str, list[int]]:

@@ -257,6 +257,24 @@ def m009_visit_kind_codes(db: Database) -> None:
     db.conn.executemany("UPDATE visits SET row_key = ? WHERE id = ?", keys)
 
 
+@migrations()
+def m010_brand_history_and_order_notes(db: Database) -> None:
+    # Undoing an import puts back the brand prices it changed: each change is kept, as the
+    # cards' are. An order line keeps, in its note, a value of its row that could not be read.
+    db.execute(f"""
+        CREATE TABLE brand_changes (
+            id INTEGER PRIMARY KEY,
+            brand_id INTEGER NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            changed_at TEXT NOT NULL DEFAULT {_NOW},
+            import_id INTEGER REFERENCES imports(id)
+        )""")
+    db.execute("CREATE INDEX idx_brand_changes_import ON brand_changes(import_id)")
+    db.execute("ALTER TABLE orders ADD COLUMN note TEXT")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

@@ -52,7 +52,7 @@ def edit(conn: sqlite3.Connection, name: str, raw: Mapping[str, object]) -> dict
     with write_transaction(conn):
         current = _existing(conn, name)
         if values:
-            q.update_brand(conn, current["id"], values)
+            q.update_brand(conn, current, values, None)
     return q.brand_by_name(conn, values.get("name") or name)
 
 

@@ -22,10 +22,19 @@ from custcli.domain.fields import (
 )
 from custcli.errors import BadInput
 
+
+def _only(fields: tuple[Field, ...], *keys: str) -> tuple[Field, ...]:
+    """The fields of these keys, in this order: the columns db.export selects."""
+    by_key = {f.key: f for f in fields}
+    return tuple(by_key[k] for k in keys)
+
+
 EXPORT_FIELDS: dict[str, tuple[Field, ...]] = {
     "customers": CUSTOMER_FIELDS,
-    "visits": VISIT_FIELDS,
-    "orders": ORDER_FIELDS,
+    "visits": _only(
+        VISIT_FIELDS, "date", "code", "name", "kind", "note", "found", "satisfaction", "manager"
+    ),
+    "orders": _only(ORDER_FIELDS, "date", "code", "brand", "qty", "amount", "unit_price"),
     "complaints": COMPLAINT_FIELDS,
 }
 SHEET_NAMES = {"customers": "客户", "visits": "拜访", "orders": "订单", "complaints": "投诉"}

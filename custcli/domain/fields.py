@@ -7,11 +7,10 @@ add/edit options, the card, list columns, import mapping and export headers all 
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from custcli.domain import normalize as n
@@ -126,6 +125,33 @@ VISIT_KIND = choice_type("visit_kind", VISIT_KINDS)
 
 
 @dataclass(frozen=True)
+class Rule:
+    """How a header that no alias names is still read as a field: it holds one of `roles`
+    (what the value is: 日期, 人, 价, 金额…), one of `qualifiers` when any are given (whose or
+    which: 拜访, 订货, 批发, 客户…), and none of `unless`. Words are matched in the header's
+    normalised form (half-width, lower case, no spaces, units or brackets)."""
+
+    roles: tuple[str, ...]
+    qualifiers: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    def score(self, header: str) -> int:
+        """How surely the header says this field; 0 for not at all. A Chinese compound names
+        its thing last (负责人电话 is a phone, 电话负责人 a person): the later a role word ends,
+        the surer; then the longer the words matched, the more specific."""
+        if any(word in header for word in self.unless):
+            return 0
+        roles = [(header.rfind(w) + len(w), len(w)) for w in self.roles if w in header]
+        if not roles:
+            return 0
+        end, role = max(roles)
+        qualifier = max((len(w) for w in self.qualifiers if w in header), default=0)
+        if self.qualifiers and not qualifier:
+            return 0
+        return end * 100 + role + qualifier
+
+
+@dataclass(frozen=True)
 class Field:
     key: str
     zh: str
@@ -138,6 +164,7 @@ class Field:
     # Where an import meets a value it cannot read: the code it keeps instead, the text
     # written kept beside it as "<key>_text" (a visit of kind 巡查 is "other", 巡查).
     other: str | None = None
+    rule: Rule | None = None  # how a header no alias names can still mean this field
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -153,16 +180,79 @@ def _f(key, zh, en, type_=TEXT, aliases=(), **kw) -> Field:
     return Field(key, zh, en, type_, (zh, en, key, *aliases), **kw)
 
 
+# Words the header rules share. A shop is named many ways; so is "the code of".
+_SHOP = (
+    "客户",
+    "零售户",
+    "顾客",
+    "商户",
+    "店铺",
+    "商铺",
+    "门店",
+    "终端",
+    "店",
+    "户",
+    "cust",
+    "customer",
+    "client",
+    "shop",
+    "store",
+    "retailer",
+)
+_CODE_ROLES = ("编码", "代码", "编号", "id", "号", "code")
+_NOT_A_SHOP_CODE = (
+    "许可",
+    "证",
+    "小组",
+    "线路",
+    "电话",
+    "手机",
+    "身份",
+    "银行",
+    "账",
+    "帐",
+    "商品",
+    "卷烟",
+    "订单",
+    "条码",
+    "产品",
+    "sku",
+    "phone",
+    "tel",
+    "地址",
+    "区",
+)
+_DATE_ROLES = ("日期", "时间", "date", "time")
+_PERSON_ROLES = ("人", "姓名", "员", "者")
+_NOT_DONE = ("计划", "预计", "下次", "完成", "录入", "创建", "填报", "plan", "next")
+_NAME_ROLES = ("名称", "店名", "名字", "字号", "name")
+_NOT_A_SHOP_NAME = ("小组", "线路", "品牌", "商品", "卷烟", "规格", "部门", "产品", "group")
+_BRAND_NAME_QUALIFIERS = ("卷烟", "商品", "产品", "规格", "品牌", "货品", "品种")
+
+_CODE = Rule(_CODE_ROLES, _SHOP, _NOT_A_SHOP_CODE)
+_LICENSE = Rule(
+    ("许可证", "证号", "执照", "license", "licence"), (), ("身份", "日期", "时间", "有效期", "发证")
+)
+_SHOP_NAME = Rule(_NAME_ROLES, _SHOP, _NOT_A_SHOP_NAME)
+_BRAND_NAME = Rule(
+    ("名称", "规格", "品规", "品名", "name", "spec"),
+    _BRAND_NAME_QUALIFIERS,
+    ("编码", "代码", "条码", "类型"),
+)
+
 _CODE_ALIASES = (
     "客户编码",
     "客户代码",
     "客户编号",
     "零售户编码",
     "客户号",
+    "客户id",
+    "顾客id",
     "编码",
-    "cust_code",
+    "cust_id",
     "customer_code",
     "customer code",
+    "customer id",
 )
 _NAME_ALIASES = (
     "客户名称",
@@ -171,7 +261,6 @@ _NAME_ALIASES = (
     "店铺名称",
     "门店名称",
     "店名",
-    "名称",
     "cust_name",
     "customer",
     "customer name",
@@ -183,8 +272,22 @@ _MANAGER_ALIASES = (
     "负责客户经理",
     "客户经理姓名",
     "业务员",
+    "领取客户的人",
+    "管户人",
     "manager",
     "account manager",
+)
+_LICENSE_ALIASES = (
+    "许可证编号",
+    "零售户许可证号",
+    "专卖许可证号",
+    "烟草专卖许可证号",
+    "证号",
+    "cust_code",  # Robin-Jason's tobacco system: CUST_CODE is the licence, CUST_ID the code
+    "license",
+    "licence",
+    "license no",
+    "licence no",
 )
 
 CUSTOMER_FIELDS: tuple[Field, ...] = (
@@ -197,24 +300,29 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         required=True,
         in_list=True,
         help="Customer code (kept as text: leading zeros stay).",
+        rule=_CODE,
     ),
     _f(
         "name",
         "店名",
         "Store",
         TEXT,
-        _NAME_ALIASES,
+        (*_NAME_ALIASES, "名称", "公司名称"),
         required=True,
         in_list=True,
         help="Store name.",
+        rule=_SHOP_NAME,
     ),
     _f(
         "owner",
         "经营者",
         "Owner",
         TEXT,
-        ("负责人", "店主", "经营人", "业主", "联系人", "老板"),
+        ("负责人", "店主", "经营人", "业主", "联系人", "老板", "零售户姓名", "经营者姓名"),
         in_list=True,
+        rule=Rule(
+            ("姓名", "人", "名字"), ("经营", "店主", "业主", "负责", "零售户", "老板", "户主")
+        ),
     ),
     _f(
         "phone",
@@ -234,25 +342,17 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
             "telephone",
         ),
         in_list=True,
+        rule=Rule(("电话", "手机", "联系方式", "tel", "phone", "mobile"), (), ("备用",)),
     ),
-    _f("address", "经营地址", "Address", TEXT, ("地址", "详细地址", "门店地址", "addr")),
     _f(
-        "license_no",
-        "许可证号",
-        "Licence no.",
-        LICENSE,
-        (
-            "许可证编号",
-            "零售户许可证号",
-            "专卖许可证号",
-            "烟草专卖许可证号",
-            "证号",
-            "license",
-            "licence",
-            "license no",
-            "licence no",
-        ),
+        "address",
+        "经营地址",
+        "Address",
+        TEXT,
+        ("地址", "详细地址", "门店地址", "商铺地址", "addr"),
+        rule=Rule(("地址", "住址", "address", "addr"), (), ("邮箱", "网址", "email", "ip")),
     ),
+    _f("license_no", "许可证号", "Licence no.", LICENSE, _LICENSE_ALIASES, rule=_LICENSE),
     _f(
         "district",
         "片区",
@@ -260,9 +360,24 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("区域", "所属片区", "所属区域", "辖区", "市场部", "market_department", "area"),
         in_list=True,
+        rule=Rule(("片区", "区域", "大区", "辖区", "市场部"), (), ("类型", "编码", "代码", "行政")),
     ),
-    _f("account_manager", "客户经理", "Account manager", TEXT, _MANAGER_ALIASES),
-    _f("tier", "档位", "Tier", TIER, ("客户档位", "档次", "grade", "tier")),
+    _f(
+        "account_manager",
+        "客户经理",
+        "Account manager",
+        TEXT,
+        _MANAGER_ALIASES,
+        rule=Rule(("经理", "业务员", "管户", "专员"), (), ("电话", "手机", "编码", "工号")),
+    ),
+    _f(
+        "tier",
+        "档位",
+        "Tier",
+        TIER,
+        ("客户档位", "档次", "新档位", "grade", "tier"),
+        rule=Rule(("档位", "档次", "档级"), (), ("信用", "诚信", "终端", "经销商", "原", "旧")),
+    ),
     _f(
         "category",
         "客户分类",
@@ -270,15 +385,30 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("标准分类", "分类", "客户类别", "客户类型", "classification", "classification_code"),
     ),
-    _f("format", "经营业态", "Format", TEXT, ("业态", "业态类型", "cust_format")),
-    _f("market", "市场类型", "Market", TEXT, ("城乡分类", "城乡类型", "城网农网", "market_type")),
+    _f(
+        "format",
+        "经营业态",
+        "Format",
+        TEXT,
+        ("业态", "业态类型", "客户格式", "cust_format"),
+        rule=Rule(("业态",), (), ("细分",)),
+    ),
+    _f(
+        "market",
+        "市场类型",
+        "Market",
+        TEXT,
+        ("城乡分类", "城乡类型", "城网农网", "market_type"),
+        rule=Rule(("市场类型", "城乡", "城网", "农网"), (), ("代码", "编码")),
+    ),
     _f(
         "visit_cycle_days",
         "拜访周期",
         "Visit cycle (days)",
         CYCLE,
-        ("拜访周期(天)", "拜访周期类型", "走访周期", "visit cycle", "visit_cycle"),
+        ("拜访周期(天)", "拜访周期类型", "走访周期", "拜访频次", "visit cycle", "visit_cycle"),
         help="Days between field visits; 每周, 双周, 每月 are understood.",
+        rule=Rule(("周期", "频次", "频率"), ("拜访", "走访", "巡店", "服务"), ("订货", "订单")),
     ),
     _f("order_method", "订货方式", "Order method", TEXT, ("订单采集方式", "订货方式")),
     _f(
@@ -287,7 +417,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         "Order day",
         TEXT,
         ("订货日", "订单周期", "订货时间", "order_cycle", "order day"),
-        help="The day the shop orders, e.g. 周二 (the visit falls due the day before).",
+        help="The day the shop orders, e.g. 周二 (the visit falls due on it).",
+        rule=Rule(("周期", "日", "时间"), ("订货", "订单"), ("日期", "返销", "方式")),
     ),
     _f(
         "delivery_day",
@@ -295,12 +426,29 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         "Delivery day",
         TEXT,
         ("送货时间", "配送日", "配送周期", "送货周期", "delivery_day"),
+        rule=Rule(
+            ("周期", "日", "时间"), ("送货", "配送"), ("地址", "线路", "电话", "收货", "日期")
+        ),
     ),
-    _f("settlement", "结算方式", "Settlement", TEXT, ("结算类型", "付款方式")),
+    _f(
+        "settlement",
+        "结算方式",
+        "Settlement",
+        TEXT,
+        ("结算类型", "付款方式"),
+        rule=Rule(("结算", "付款", "支付"), (), ("账", "帐", "银行", "金额", "日期")),
+    ),
     _f("business_hours", "营业时间", "Business hours", TEXT, ("营业时段",)),
     _f("facility", "经营设施类型", "Facilities", TEXT, ("设施类型", "经营设施")),
     _f("signage", "门头标识", "Shop sign", TEXT, ("门头", "招牌")),
-    _f("legal_rep", "法人代表", "Legal representative", TEXT, ("法人", "法定代表人")),
+    _f(
+        "legal_rep",
+        "法人代表",
+        "Legal representative",
+        TEXT,
+        ("法人", "法定代表人", "法人姓名"),
+        rule=Rule(("法人", "法定代表"), (), ("身份", "证件", "电话", "手机")),
+    ),
     _f("store_manager", "管理者", "Store manager", TEXT, ("店长",)),
     _f(
         "compliance",
@@ -308,6 +456,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         "Compliance",
         TEXT,
         ("守法经营", "违规记录", "合规情况", "信用等级", "诚信等级", "credit_level"),
+        rule=Rule(("信用", "诚信", "守法", "违规", "合规"), (), ("代码", "编码", "小组", "互助")),
     ),
     _f(
         "status",
@@ -316,8 +465,16 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         STATUS,
         ("经营状态", "客户状态", "business_status"),
         in_list=True,
+        rule=Rule(("状态",), ("经营", "营业", "客户", "门店", "店铺")),
     ),
-    _f("opened_on", "开业日期", "Opened on", DATE, ("开业时间", "建档日期")),
+    _f(
+        "opened_on",
+        "开业日期",
+        "Opened on",
+        DATE,
+        ("开业时间", "建档日期", "入网日期"),
+        rule=Rule(_DATE_ROLES, ("开业", "入网", "建档", "开户", "注册")),
+    ),
     _f(
         "birthday",
         "店主生日",
@@ -325,9 +482,16 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         YEARDAY,
         ("生日", "经营者生日", "出生日期"),
         help="Owner's birthday: 1975-04-12, 04-12 or 农历三月初八.",
+        rule=Rule(("生日", "出生")),
     ),
     _f("preferences", "喜好", "Preferences", TEXT, ("偏好", "爱好", "兴趣")),
     _f("notes", "备注", "Notes", TEXT, ("说明", "remark", "remarks")),
+)
+
+# A line (an order, a visit) finds its shop by code, then licence, then its exact name.
+_LINE_SHOP_FIELDS = (
+    _f("code", "客户编码", "Code", CODE, _CODE_ALIASES, rule=_CODE),
+    _f("license_no", "许可证号", "Licence no.", LICENSE, _LICENSE_ALIASES, rule=_LICENSE),
 )
 
 ORDER_FIELDS: tuple[Field, ...] = (
@@ -336,17 +500,54 @@ ORDER_FIELDS: tuple[Field, ...] = (
         "订货日期",
         "Date",
         DATE,
-        ("日期", "订单日期", "购进日期", "下单日期", "订购日期"),
+        ("日期", "订单日期", "购进日期", "下单日期", "订购日期", "订单时间", "购买日期"),
         required=True,
+        rule=Rule(
+            _DATE_ROLES,
+            (
+                "订单",
+                "订货",
+                "订购",
+                "购买",
+                "下单",
+                "结账",
+                "销售",
+                "购进",
+                "交易",
+                "采购",
+                "order",
+            ),
+            (*_NOT_DONE, "送货", "配送", "到货", "付款"),
+        ),
     ),
-    _f("code", "客户编码", "Code", CODE, _CODE_ALIASES, required=True),
+    *_LINE_SHOP_FIELDS,
+    _f(
+        "name",
+        "店名",
+        "Store",
+        TEXT,
+        (*_NAME_ALIASES, "零售户", "商户"),
+        rule=Rule(_NAME_ROLES, _SHOP, _NOT_A_SHOP_NAME),
+    ),
     _f(
         "brand",
         "卷烟名称",
         "Brand",
         TEXT,
-        ("品牌", "品规", "规格", "卷烟品规", "品名", "商品名称", "卷烟规格", "商品"),
+        (
+            "规格名称",
+            "卷烟规格",
+            "卷烟品规",
+            "品规",
+            "品名",
+            "商品名称",
+            "商品",
+            "规格",
+            "名称",
+            "品牌",
+        ),
         required=True,
+        rule=_BRAND_NAME,
     ),
     _f(
         "qty",
@@ -355,6 +556,11 @@ ORDER_FIELDS: tuple[Field, ...] = (
         NUMBER,
         ("数量", "订货量", "购进量", "条数", "销量", "订购数量", "qty", "quantity"),
         required=True,
+        rule=Rule(
+            ("量", "数量", "条数", "qty", "quantity"),
+            (),
+            (*_NOT_DONE, "入库", "库存", "包装", "件", "箱", "重量"),
+        ),
     ),
     _f(
         "amount",
@@ -362,14 +568,34 @@ ORDER_FIELDS: tuple[Field, ...] = (
         "Amount (元)",
         NUMBER,
         ("订货金额", "购进金额", "销售金额", "订购金额", "amount"),
+        rule=Rule(("金额", "总价", "总额", "货款", "小计", "amount", "total"), (), ("单价",)),
     ),
-    _f("unit_price", "单价", "Unit price (元/条)", NUMBER, ("批发价", "价格", "price")),
+    _f(
+        "unit_price",
+        "单价",
+        "Unit price (元/条)",
+        NUMBER,
+        ("批发价", "价格", "price"),
+        rule=Rule(("单价", "价格", "批发价", "price"), (), ("零售", "建议", "指导")),
+    ),
 )
 
 VISIT_FIELDS: tuple[Field, ...] = (
-    _f("date", "拜访日期", "Date", DATE, ("日期", "走访日期", "拜访时间"), required=True),
-    _f("code", "客户编码", "Code", CODE, _CODE_ALIASES),
-    _f("name", "店名", "Store", TEXT, _NAME_ALIASES),
+    _f(
+        "date",
+        "拜访日期",
+        "Date",
+        DATE,
+        ("日期", "走访日期", "拜访时间", "本次拜访日期", "实际巡店时间"),
+        required=True,
+        rule=Rule(
+            _DATE_ROLES,
+            ("拜访", "巡店", "走访", "检查", "稽查", "巡查", "服务", "访问", "visit"),
+            _NOT_DONE,
+        ),
+    ),
+    *_LINE_SHOP_FIELDS,
+    _f("name", "店名", "Store", TEXT, _NAME_ALIASES, rule=_SHOP_NAME),
     _f(
         "kind",
         "拜访方式",
@@ -377,11 +603,60 @@ VISIT_FIELDS: tuple[Field, ...] = (
         VISIT_KIND,
         ("方式", "拜访类型", "走访方式", "拜访形式"),
         other="other",
+        rule=Rule(("方式", "类型", "形式"), ("拜访", "走访", "巡店")),
     ),
-    _f("note", "拜访内容", "Note", TEXT, ("内容", "拜访记录", "记录", "工作内容", "备注")),
-    _f("found", "发现问题", "Found", TEXT, ("问题", "存在问题")),
-    _f("satisfaction", "满意度", "Satisfaction", SATISFACTION, ("客户满意度", "评分")),
-    _f("manager", "客户经理", "Manager", TEXT, ("拜访人", *_MANAGER_ALIASES)),
+    _f(
+        "note",
+        "拜访内容",
+        "Note",
+        TEXT,
+        ("内容", "拜访记录", "记录", "工作内容", "备注"),
+        rule=Rule(
+            ("内容", "记录", "情况", "工作", "note"),
+            ("拜访", "巡店", "走访", "检查", "visit"),
+            ("人", "时间", "日期", "位置"),
+        ),
+    ),
+    _f(
+        "found",
+        "发现问题",
+        "Found",
+        TEXT,
+        ("问题", "存在问题"),
+        rule=Rule(("问题",), (), ("类型",)),
+    ),
+    _f(
+        "satisfaction",
+        "满意度",
+        "Satisfaction",
+        SATISFACTION,
+        ("客户满意度", "评分"),
+        rule=Rule(("满意",)),
+    ),
+    _f(
+        "manager",
+        "客户经理",
+        "Manager",
+        TEXT,
+        ("拜访人", "巡店人", "评估人姓名", "销售", *_MANAGER_ALIASES),
+        rule=Rule(
+            (*_PERSON_ROLES, "经理"),
+            (
+                "拜访",
+                "巡店",
+                "走访",
+                "评估",
+                "检查",
+                "稽查",
+                "巡查",
+                "记录",
+                "督导",
+                "业务",
+                "客户经理",
+            ),
+            ("电话", "手机", "编码", "工号"),
+        ),
+    ),
 )
 
 BRAND_FIELDS: tuple[Field, ...] = (
@@ -390,26 +665,50 @@ BRAND_FIELDS: tuple[Field, ...] = (
         "卷烟名称",
         "Brand",
         TEXT,
-        ("品牌", "品规", "规格", "卷烟品规", "品名", "商品名称", "卷烟规格"),
+        ("规格名称", "卷烟规格", "卷烟品规", "品规", "商品名称", "品名", "规格", "品牌"),
         required=True,
+        rule=_BRAND_NAME,
     ),
     _f(
         "wholesale_price",
         "批发价",
         "Wholesale (元/条)",
         NUMBER,
-        ("调拨价", "批发价格", "进货价", "wholesale", "wholesale price"),
+        ("调拨价", "批发价格", "进货价", "采购价", "单价", "wholesale", "wholesale price"),
+        rule=Rule(("价",), ("批发", "进", "采购", "调拨", "出厂", "供货", "成本", "单")),
     ),
     _f(
         "retail_price",
         "零售价",
         "Retail (元/条)",
         NUMBER,
-        ("建议零售价", "零售指导价", "零售价格", "retail", "retail price"),
+        ("建议零售价", "零售指导价", "零售价格", "售价", "retail", "retail price"),
+        rule=Rule(("价",), ("零售", "售", "建议", "指导", "终端")),
     ),
-    _f("price_class", "价类", "Price class", PRICE_CLASS, ("类别", "价格类别", "价位段")),
-    _f("features", "特点", "Features", TEXT, ("卖点", "产品特点", "特色")),
-    _f("promotion", "促销", "Promotion", TEXT, ("促销政策", "促销活动", "活动")),
+    _f(
+        "price_class",
+        "价类",
+        "Price class",
+        PRICE_CLASS,
+        ("类别", "价格类别", "价位段"),
+        rule=Rule(("价类", "价位", "价格类")),
+    ),
+    _f(
+        "features",
+        "特点",
+        "Features",
+        TEXT,
+        ("卖点", "产品特点", "特色"),
+        rule=Rule(("特点", "卖点", "特色", "口感")),
+    ),
+    _f(
+        "promotion",
+        "促销",
+        "Promotion",
+        TEXT,
+        ("促销政策", "促销活动", "活动"),
+        rule=Rule(("促销", "活动")),
+    ),
 )
 
 # Complaints are exported, not imported: their fields give the export its headers.
@@ -441,38 +740,6 @@ def customer_field(key: str) -> Field:
         return FIELDS_BY_KEY[key]
     except KeyError:
         raise ValueError(f"unknown field {key!r}; fields are: {', '.join(CUSTOMER_KEYS)}") from None
-
-
-_BRACKETED_RE = re.compile(r"[(\[【（].*?[)\]】）]")
-
-
-def normalize_header(header: object) -> str:
-    """A header as the alias index knows it: half-width, lower-case, no spaces, no "(条)" units."""
-    text = unicodedata.normalize("NFKC", str(header or "")).strip().lower()
-    text = _BRACKETED_RE.sub("", text)
-    return re.sub(r"[\s*:：_]+", "", text.replace("-", ""))
-
-
-@dataclass
-class AliasIndex:
-    """Header → field key for one record kind."""
-
-    fields: tuple[Field, ...]
-    by_header: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for f in self.fields:
-            for alias in f.aliases:
-                self.by_header.setdefault(normalize_header(alias), f.key)
-
-    def key_for(self, header: object) -> str | None:
-        return self.by_header.get(normalize_header(header))
-
-
-@functools.cache
-def alias_index(kind: str) -> AliasIndex:
-    """Header → field key for one kind; built on first use (only imports need it)."""
-    return AliasIndex(KINDS[kind])
 
 
 # How the card groups its fields: (zh title, en title, keys).

@@ -1,0 +1,123 @@
+"""A sheet's rows: which are not data (blank, totals, the header again), and what one row
+says, field by field.
+
+No row is lost over one value: a value that cannot be read is kept as it was written (the
+targets put it in the card's extra, or in a line's note) with a warning naming the column.
+A row is refused only when what it must have (its shop, a line's date, brand or quantity)
+cannot be read, and then with every problem of the row, not the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from custcli.domain.importing.mapping import Mapping
+from custcli.domain.normalize import clean_text
+from custcli.errors import BadInput
+
+TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total")
+MAX_CELL_CHARS = 32_767  # what one Excel cell can hold
+HOSTILE_CELL_CHARS = 1_000_000  # no roster has such a cell: the file is refused whole
+# Fields a line cannot do without: an unreadable one refuses the row.
+ESSENTIAL = {
+    "customers": {"code", "license_no"},
+    "orders": {"date", "brand", "qty", "code", "license_no"},
+    "visits": {"date", "code", "license_no"},
+    "brands": {"name"},
+}
+
+
+class RowRejected(Exception):
+    """A row the import cannot take; str() is the reason, without the row's values."""
+
+
+class CellTooLarge(BadInput):
+    """A cell no spreadsheet made by hand could hold."""
+
+
+@dataclass
+class Row:
+    """What one row says: parsed values, the roster's extra columns, and the columns whose
+    values could not be read (kept as written, each with its reason)."""
+
+    values: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # (header, reason)
+
+
+def _text(cell: object) -> str | None:
+    if isinstance(cell, str):
+        return cell.strip() or None
+    return None if cell is None else str(cell)
+
+
+def skip_reason(row: Sequence, header_cells: Sequence[str]) -> str | None:
+    """Why a row is not data (blank, a totals row, the header again), or None. Called for
+    every row: it looks at as few cells as it can."""
+    filled = [cell for cell in row if cell is not None and _text(cell)]
+    if not filled:
+        return "blank"
+    for cell in filled[:3]:
+        if isinstance(cell, str) and cell.replace(" ", "").lower().startswith(TOTAL_WORDS):
+            return "totals"
+    same = sum(
+        1
+        for cell, header in zip(row, header_cells, strict=False)
+        if header and isinstance(cell, str) and cell.strip() == header
+    )
+    if same >= max(2, len(filled) // 2):
+        return "repeated header"
+    return None
+
+
+def extra_value(value: Any) -> Any:
+    """A cell as the card's extra keeps it: dates as ISO text, numbers and text as read."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return clean_text(value)
+
+
+def cell(row: Sequence, col: int, header: str) -> Any:
+    raw = row[col] if col < len(row) else None
+    if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
+        if len(raw) > HOSTILE_CELL_CHARS:
+            raise CellTooLarge(
+                f"column {header} holds {len(raw):,} characters in one cell; refusing the file"
+            )
+        raise RowRejected(
+            f"{header}: longer than the {MAX_CELL_CHARS:,} characters a cell can hold"
+        )
+    return raw
+
+
+def parse_row(row: Sequence, mapping: Mapping) -> Row:
+    """Every mapped value parsed by its field; see the module's doc for what is kept."""
+    parsed = Row({})
+    problems = []
+    essential = ESSENTIAL[mapping.kind]
+    for col, key in mapping.columns.items():
+        header = mapping.headers[col]
+        raw = cell(row, col, header)
+        target = mapping.field_of(key)
+        try:
+            parsed.values[key] = target.parse(raw)
+        except ValueError as error:
+            if target.other is not None:
+                parsed.values[key], parsed.values[f"{key}_text"] = target.other, clean_text(raw)
+            elif key in essential:
+                problems.append(f"{header}: {error}")
+            else:
+                parsed.kept.append((header, str(error)))
+                parsed.extra[header] = extra_value(raw)
+    if problems:
+        raise RowRejected("; ".join(problems))
+    for col, header in mapping.extra.items():
+        value = extra_value(cell(row, col, header))
+        if value is not None:
+            parsed.extra[header] = value
+    return parsed

@@ -1,0 +1,222 @@
+"""An import run: one transaction, a dry run as the same import rolled back, the result.
+
+It all lands or none of it does (Ctrl-C and kill -9 included). A dry run is the same import
+rolled back, so its counts are exactly what a real run would do. The run writes the rejects
+file and gives the result its JSON; the command only prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from custcli.db import imports as q
+from custcli.db.connection import write_transaction
+from custcli.db.safety import auto_backup
+from custcli.domain import pyramid
+from custcli.domain.importing.mapping import Mapping
+from custcli.domain.importing.rows import CellTooLarge, RowRejected, parse_row, skip_reason
+from custcli.domain.importing.targets import TARGETS
+from custcli.errors import BadInput, NotFound
+
+
+@dataclass
+class ImportResult:
+    file: str
+    mapping: Mapping
+    dry_run: bool
+    import_id: int | None = None
+    counts: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    rejects: list[tuple[int, list, str]] = field(default_factory=list)  # (row, values, reason)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
+    kept: Counter = field(default_factory=Counter)  # field → values kept as "other"
+    unnamed: int = 0  # new cards without a store name
+    changed_cards: int = 0  # cards that were there before the import, changed by it
+    samples: list[str] = field(default_factory=list)
+    rejects_file: Path | None = None
+    # A guessed kind would have changed existing cards: nothing was written, --kind is asked.
+    held_back: bool = False
+
+    def summary(self) -> dict:
+        counts = {k: self.counts.get(k, 0) for k in ("new", "updated", "unchanged")}
+        counts["rejected"] = len(self.rejects)
+        counts["skipped"] = sum(self.skipped.values())
+        counts["kept_as_written"] = len(self.warnings)
+        return counts
+
+    def to_json(self, path: Path) -> dict:
+        mapping = self.mapping
+        return {
+            "file": str(path),
+            "kind": mapping.kind,
+            "kind_guessed": mapping.guessed,
+            "sheet": mapping.sheet,
+            "header_row": mapping.header_row,
+            "dry_run": self.dry_run,
+            "import_id": self.import_id,
+            "mapping": mapping.describe(),
+            "counts": self.summary(),
+            "skipped": dict(self.skipped),
+            "rejects": [{"row": r, "reason": why} for r, _v, why in self.rejects],
+            "warnings": [{"row": r, "column": c, "reason": why} for r, c, why in self.warnings],
+            "rejects_file": str(self.rejects_file) if self.rejects_file else None,
+            "samples": self.samples,
+            "kept_as_other": dict(self.kept),
+            "without_name": self.unnamed,
+            "held_back": self.held_back,
+        }
+
+
+class _RollBack(Exception):
+    """Raised inside the transaction to undo a dry run, a --strict import with rejects, or
+    a guessed kind that would change cards."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run(
+    conn: sqlite3.Connection,
+    book,
+    mapping: Mapping,
+    *,
+    today: dt.date,
+    dry_run: bool = False,
+    strict: bool = False,
+    confirmed: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import the mapped sheet in one transaction; a dry run or a strict failure rolls back.
+
+    Where the kind was guessed (no --kind) and the file would change existing cards, nothing
+    is written unless `confirmed` (--yes): the result says so (held_back), with its counts.
+    `today` dates the pyramid tiers an orders import refreshes and bounds visit dates.
+    """
+    result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
+    if not dry_run:
+        auto_backup(conn, "before-import")
+    try:
+        with write_transaction(conn):
+            import_id = q.create(
+                conn, book.path.name, sha256_of(book.path), mapping.kind, mapping.sheet
+            )
+            result.import_id = import_id
+            _take_rows(conn, book, mapping, result, today, progress)
+            _refuse_hopeless(result)
+            if strict and result.rejects:
+                row_no, _values, reason = result.rejects[0]
+                raise BadInput(
+                    f"--strict: {len(result.rejects)} rows rejected (first: row "
+                    f"{row_no}, {reason}); nothing was imported"
+                )
+            if mapping.guessed and result.changed_cards:
+                result.held_back = not confirmed and not dry_run
+            if dry_run or result.held_back:
+                raise _RollBack
+            if mapping.kind == "orders":
+                pyramid.refresh(conn, today)
+            q.finish(conn, import_id, {**result.summary(), "skipped_why": dict(result.skipped)})
+    except _RollBack:
+        result.import_id = None
+    if result.import_id is not None and (result.rejects or result.warnings):
+        result.rejects_file = write_rejects(book.path, result)
+    return result
+
+
+def _take_rows(conn, book, mapping: Mapping, result: ImportResult, today, progress) -> None:
+    target = TARGETS[mapping.kind](conn, result.import_id, result, today)
+    for row_no, row in enumerate(book.rows(mapping.sheet), 1):
+        if progress and row_no % 1000 == 0:
+            progress(row_no)
+        if row_no <= mapping.header_row:
+            continue
+        reason = skip_reason(row, mapping.headers)
+        if reason:
+            result.skipped[reason] += 1
+            continue
+        try:
+            parsed = parse_row(row, mapping)
+            outcome = target.take(parsed)
+            if outcome:
+                result.counts[outcome] += 1
+            result.warnings += [(row_no, header, why) for header, why in parsed.kept]
+        except RowRejected as rejected:
+            result.rejects.append((row_no, list(row), str(rejected)))
+        except CellTooLarge as error:
+            raise CellTooLarge(f"{book.path.name}, row {row_no}: {error}") from None
+    target.finish()
+
+
+def _refuse_hopeless(result: ImportResult) -> None:
+    """A roster none of whose rows could be taken, for want of a key, can only fail."""
+    mapping = result.mapping
+    if mapping.kind == "customers" and result.rejects and not sum(result.counts.values()):
+        raise BadInput(
+            f"none of the {len(result.rejects)} rows of {result.file} could be taken"
+            f" (first: row {result.rejects[0][0]}, {result.rejects[0][2]}); "
+            'check the columns with --dry-run, or name them with --map "表头=key"'
+        )
+
+
+def write_rejects(file: Path, result: ImportResult) -> Path:
+    """FILE.rejects.xlsx beside the file: the rows refused (row number, the row as it was,
+    the reason), and the values kept as written (row, column, reason)."""
+    from custcli.io.writers import write_workbook
+
+    target = file.with_name(f"{file.name}.rejects.xlsx")
+    headers = result.mapping.headers
+    width = len(headers)
+    sheets = [
+        (
+            "rejects",
+            ["行号 row", *[h or f"({i + 1})" for i, h in enumerate(headers)], "原因 reason"],
+            (
+                [row_no, *(values + [None] * width)[:width], reason]
+                for row_no, values, reason in result.rejects
+            ),
+        )
+    ]
+    if result.warnings:
+        sheets.append(
+            (
+                "kept as written",
+                ["行号 row", "列 column", "原因 reason"],
+                ([row_no, column, why] for row_no, column, why in result.warnings),
+            )
+        )
+    return write_workbook(target, sheets)
+
+
+# --- listing and undoing imports -----------------------------------------------------------
+
+
+def listing(conn: sqlite3.Connection) -> list[dict]:
+    return q.listing(conn)
+
+
+def undo(conn: sqlite3.Connection, import_id: int, today: dt.date) -> dict[str, int]:
+    """Reverse an import: its kind's target removes what it added and puts back what it
+    changed (card values, brand prices)."""
+    with write_transaction(conn):
+        record = q.get(conn, import_id)
+        if record is None:
+            raise NotFound(f"no import #{import_id}; `cust imports` lists them")
+        if record["undone_at"]:
+            raise BadInput(f"import #{import_id} was undone already on {record['undone_at']}")
+        counts: Counter = Counter()
+        TARGETS[record["kind"]].undo(conn, import_id, counts)
+        q.mark_undone(conn, import_id)
+        if record["kind"] == "orders":
+            pyramid.refresh(conn, today)
+    return {k: v for k, v in counts.items() if v}

@@ -1,0 +1,339 @@
+"""Where rows go: one target per record kind, each finding what a row is about, taking it,
+and undoing an import of its kind (each keeps the history its undo needs).
+
+    target = TARGETS[kind](conn, import_id, result, today)
+    outcome = target.take(row)        # "new", "updated", "unchanged", or None (batched)
+    target.finish()                   # writes what it batched
+    TARGETS[kind].undo(conn, import_id, counts)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from custcli.db import customers as customer_q
+from custcli.db import imports as q
+from custcli.domain import customers as cards
+from custcli.domain.fields import FIELDS_BY_KEY
+from custcli.domain.importing.rows import Row, RowRejected
+from custcli.domain.schedule import FIELD_VISIT
+from custcli.domain.search import search_text
+from custcli.domain.trade import price_class_of
+
+if TYPE_CHECKING:
+    from custcli.domain.importing.run import ImportResult
+
+
+class Target:
+    """Takes parsed rows one at a time; finish() writes whatever it batched."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
+    ):
+        self.conn, self.import_id, self.result = conn, import_id, result
+        self.today = today
+
+    def take(self, row: Row) -> str | None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        return None
+
+    @staticmethod
+    def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
+        raise NotImplementedError
+
+    def _sample(self, text: str) -> None:
+        if len(self.result.samples) < 8:
+            self.result.samples.append(text)
+
+
+class Customers(Target):
+    """Cards, found by code (with or without its leading zeros), else by licence number.
+
+    A roster keyed by licence alone creates cards by licence: a card needs a code, and
+    takes its licence number as one until a file with the real code comes (found by licence,
+    the card then takes that code). The file's keys are looked up in dictionaries loaded
+    once; "(created)" history rows are written in one batch at the end.
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
+    ):
+        super().__init__(conn, import_id, result, today)
+        self.source = f"import #{import_id}"
+        self.ids = customer_q.all_codes(conn)
+        self.without_zeros: dict[str, list[str]] = {}
+        for code in self.ids:
+            self._known(code)
+        self.licences = q.customer_ids_by_licence(conn)
+        self.created: list[tuple] = []
+        self.created_ids: set[int] = set()
+
+    def _known(self, code: str) -> None:
+        self.without_zeros.setdefault(code.lstrip("0"), []).append(code)
+
+    def _by_licence(self, licence: str | None) -> dict | None:
+        found = self.licences.get(licence, []) if licence else []
+        if len(found) > 1:
+            raise RowRejected("several customers hold this licence number; add a code column")
+        return customer_q.by_id(self.conn, found[0]) if found else None
+
+    def find(self, values: dict) -> dict | None:
+        code, licence = values.get("code"), values.get("license_no")
+        if code:
+            if code in self.ids:
+                return customer_q.by_id(self.conn, self.ids[code])
+            near = self.without_zeros.get(code.lstrip("0"), []) if code.isdigit() else []
+            if len(near) == 1:  # Excel dropped the leading zeros of a code stored as a number
+                values["code"] = near[0]
+                return customer_q.by_id(self.conn, self.ids[near[0]])
+            return self._by_licence(licence)
+        if licence:
+            return self._by_licence(licence)
+        raise RowRejected("no customer code and no licence number")
+
+    def take(self, row: Row) -> str:
+        values = {k: v for k, v in row.values.items() if v is not None}
+        current = self.find(values)
+        if current is None:
+            return self._create(values, row.extra)
+        if row.extra:
+            values["extra"] = row.extra
+        changes = cards.diff(current, values)
+        if "name" in changes and not values.get("name"):
+            del changes["name"]
+        if not changes:
+            return "unchanged"
+        if "code" in changes and changes["code"][1] in self.ids:
+            raise RowRejected("this code belongs to another customer already")
+        self.finish()  # a card's "(created)" stays before its changes in the history
+        cards.apply_changes(self.conn, current, changes, self.source, self.import_id)
+        if current["id"] not in self.created_ids:
+            self.result.changed_cards += 1
+        if "code" in changes:
+            self.ids[changes["code"][1]] = current["id"]
+            self._known(changes["code"][1])
+        for key, (old, new) in list(changes.items())[:2]:
+            self._sample(f"{current['code']} {key}: {old if old is not None else ''} → {new}")
+        return "updated"
+
+    def _create(self, values: dict, extra: dict) -> str:
+        values.setdefault("code", values.get("license_no"))
+        values.setdefault("name", "")
+        if not values["name"]:
+            self.result.unnamed += 1
+        values["extra"] = extra
+        customer_id = customer_q.insert(
+            self.conn, values, search_text(values.get("name"), values.get("owner"))
+        )
+        self.ids[values["code"]] = customer_id
+        self.created_ids.add(customer_id)
+        self._known(values["code"])
+        if values.get("license_no"):
+            self.licences.setdefault(values["license_no"], []).append(customer_id)
+        self.created.append(
+            (customer_id, "(created)", None, values["name"], self.source, self.import_id)
+        )
+        self._sample(f"new {values['code']} {values['name']}")
+        return "new"
+
+    def finish(self) -> None:
+        customer_q.record_changes(self.conn, self.created)
+        self.created = []
+
+    @staticmethod
+    def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
+        """Put back the values it changed; remove the cards it created unless something
+        else has been recorded on them since (those are kept, and counted "kept")."""
+        for change in q.changes_of(conn, import_id):
+            current = customer_q.by_id(conn, change["customer_id"])
+            if current is None:
+                continue
+            if change["field"] == "(created)":
+                if q.has_other_records(conn, current["id"], import_id):
+                    counts["kept"] += 1
+                else:
+                    customer_q.delete(conn, current["id"])
+                    counts["customers removed"] += 1
+                continue
+            old = _stored_value(change["field"], change["old"])
+            cards.apply_changes(
+                conn,
+                current,
+                {change["field"]: (current.get(change["field"]), old)},
+                f"undo import #{import_id}",
+            )
+            counts["values restored"] += 1
+
+
+def _stored_value(key: str, text: str | None) -> Any:
+    """History keeps rendered text; parse(render(x)) == x gives the stored value back."""
+    if text is None or key.startswith("extra."):
+        return text
+    return FIELDS_BY_KEY[key].parse(text)
+
+
+class Lines(Target):
+    """Orders and visits: lines that attach to a shop and are never imported twice.
+
+    A line finds its shop by code (with or without leading zeros), then licence number,
+    then its exact store name where one shop has it. Its key is its content plus how many
+    identical lines came before it in the file, so the same file again adds nothing while
+    two equal lines in one file both land.
+    """
+
+    BATCH = 2000
+
+    def __init__(
+        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
+    ):
+        super().__init__(conn, import_id, result, today)
+        self.kind = result.mapping.kind
+        self.codes = customer_q.all_codes(conn)
+        self.codes_without_zeros = {c.lstrip("0"): i for c, i in self.codes.items()}
+        self.licences = q.customer_ids_by_licence(conn)
+        self.names = q.customer_ids_by_name(conn)
+        self.seen: Counter = Counter()
+        self.pending: list[dict] = []
+
+    def find(self, values: dict) -> int:
+        code, licence, name = values.get("code"), values.get("license_no"), values.get("name")
+        if code:
+            found = self.codes.get(code) or (
+                self.codes_without_zeros.get(code.lstrip("0")) if code.isdigit() else None
+            )
+            if found is not None:
+                return found
+        if licence and len(self.licences.get(licence, [])) == 1:
+            return self.licences[licence][0]
+        ids = self.names.get(name or "", []) if name else []
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            codes = ", ".join(q.codes_of(self.conn, ids)[:5])
+            raise RowRejected(f"several customers have this name ({codes}); add a code column")
+        if code or licence:
+            raise RowRejected("no customer has this code or licence; import the roster first")
+        if name:
+            raise RowRejected("no customer has exactly this name")
+        raise RowRejected("no customer code, licence or store name")
+
+    def take(self, row: Row) -> None:
+        customer_id = self.find(row.values)
+        line = self._order(row) if self.kind == "orders" else self._visit(row)
+        content = "|".join(map(str, line.values()))
+        self.seen[content] += 1
+        line.update(
+            customer_id=customer_id,
+            import_id=self.import_id,
+            row_key=hashlib.sha1(
+                f"{customer_id}|{content}|{self.seen[content]}".encode()
+            ).hexdigest(),
+        )
+        self.pending.append(line)
+        if len(self.pending) >= self.BATCH:
+            self.finish()
+        return None  # counted when the batch is written
+
+    def finish(self) -> None:
+        """Write the lines waiting in the batch and count the new and the known ones."""
+        if self.pending:
+            inserted = q.insert_lines(self.conn, self.kind, self.pending)
+            self.result.counts["new"] += inserted
+            self.result.counts["unchanged"] += len(self.pending) - inserted
+            self.pending = []
+
+    @staticmethod
+    def _kept_note(note: str | None, row: Row) -> str | None:
+        """The line's note, with the values of its row that could not be read after it."""
+        kept = [f"{header}: {row.extra[header]}" for header, _why in row.kept]
+        return "；".join(filter(None, [note, *kept])) or None
+
+    def _order(self, row: Row) -> dict:
+        values = row.values
+        qty, amount, price = values.get("qty"), values.get("amount"), values.get("unit_price")
+        missing = [
+            label
+            for key, label in (("date", "no date"), ("brand", "no brand"), ("qty", "no quantity"))
+            if values.get(key) is None
+        ]
+        if missing:
+            raise RowRejected("; ".join(missing))
+        if amount is None and price is not None:
+            amount = round(qty * price, 2)
+        if price is None and amount is not None and qty:
+            price = round(amount / qty, 2)
+        line = {
+            "date": values["date"],
+            "brand": values["brand"],
+            "qty": qty,
+            "amount": amount,
+            "unit_price": price,
+        }
+        note = self._kept_note(None, row)
+        if note:  # only then: the keys of lines imported before notes existed stay the same
+            line["note"] = note
+        return line
+
+    def _visit(self, row: Row) -> dict:
+        values = row.values
+        if not values.get("date"):
+            raise RowRejected("no date")
+        if values["date"] > self.today.isoformat():
+            raise RowRejected("a visit dated after today has not happened yet")
+        if values.get("kind_text"):
+            self.result.kept["kind"] += 1
+        return {
+            "date": values["date"],
+            "kind": values.get("kind") or FIELD_VISIT,
+            "kind_text": values.get("kind_text"),
+            "note": self._kept_note(values.get("note"), row),
+            "found": values.get("found"),
+            "satisfaction": values.get("satisfaction"),
+            "manager": values.get("manager"),
+        }
+
+    @staticmethod
+    def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
+        counts.update(q.delete_rows_of(conn, import_id, ("orders", "visits")))
+
+
+class Brands(Target):
+    """The brand table, found by name; every price it changes is kept for undo."""
+
+    def take(self, row: Row) -> str:
+        values = row.values
+        if not values.get("name"):
+            raise RowRejected("no brand name")
+        if values.get("price_class") is None and values.get("wholesale_price"):
+            values["price_class"] = price_class_of(values["wholesale_price"])
+        current = q.brand_by_name(self.conn, values["name"])
+        if current is None:
+            q.insert_brand(self.conn, values, self.import_id)
+            return "new"
+        changed = {k: v for k, v in values.items() if v is not None and current.get(k) != v}
+        if not changed:
+            return "unchanged"
+        q.update_brand(self.conn, current, changed, self.import_id)
+        return "updated"
+
+    @staticmethod
+    def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
+        """Put back the prices it changed, then remove the brands it added."""
+        for change in q.brand_changes_of(conn, import_id):
+            q.restore_brand(conn, change["brand_id"], change["field"], change["old"])
+            counts["values restored"] += 1
+        counts.update(q.delete_rows_of(conn, import_id, ("brands",)))
+
+
+TARGETS: dict[str, type[Target]] = {
+    "customers": Customers,
+    "orders": Lines,
+    "visits": Lines,
+    "brands": Brands,
+}
