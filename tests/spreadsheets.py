@@ -160,3 +160,37 @@ def write_csv(
     with open(path, "w", encoding=encoding, newline="") as handle:
         csv.writer(handle, delimiter=delimiter).writerows([[text(v) for v in r] for r in rows])
     return path
+
+
+def spreadsheetml(sheet: str, rows: Sequence[Sequence]) -> str:
+    """An Excel 2003 XML Spreadsheet as company systems write it; a None cell is skipped and
+    the next one carries ss:Index, as Excel does."""
+    from xml.sax.saxutils import escape
+
+    def cell(value: object, index: int, skipped: bool) -> str:
+        at = f' ss:Index="{index}"' if skipped else ""
+        if isinstance(value, dt.datetime):
+            kind, text = "DateTime", value.strftime("%Y-%m-%dT%H:%M:%S.000")
+        elif isinstance(value, (int, float)):
+            kind, text = "Number", repr(value)
+        else:
+            kind, text = "String", escape(str(value))
+        return f'<Cell{at}><Data ss:Type="{kind}">{text}</Data></Cell>'
+
+    lines = []
+    for row in rows:
+        cells, skipped = [], False
+        for index, value in enumerate(row, 1):
+            if value is None:
+                skipped = True
+                continue
+            cells.append(cell(value, index, skipped))
+            skipped = False
+        lines.append(f"<Row>{''.join(cells)}</Row>")
+    body = "\n".join(lines)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"'
+        ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+        f'<Worksheet ss:Name="{escape(sheet)}"><Table>\n{body}\n</Table></Worksheet></Workbook>'
+    )

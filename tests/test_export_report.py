@@ -10,6 +10,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from spreadsheets import write_xlsx
 from test_customers_cli import EVERY_FIELD
 
 
@@ -68,6 +69,34 @@ def test_redact_masks_phones_and_licence_numbers(cli, add_shop, tmp_path):
     content = target.read_text(encoding="utf-8-sig")
     assert "138****5678/0871-****5678" in content and "5301******01" in content
     assert "13812345678" not in content and "530102100001" not in content
+
+
+def test_redact_masks_ids_accounts_and_every_phone_in_the_columns_a_roster_brought(cli, tmp_path):
+    rows = [
+        ["客户编码", "店名", "身份证号", "银行帐号", "备用收货电话", "其他", "冰柜"],
+        [
+            "000100000001",
+            "甲店",
+            "53010219800101123X",
+            "6222021234567890123",
+            "13900001111",
+            "0871-65432100",
+            "有",
+        ],
+    ]
+    cli.ok("import", str(write_xlsx(tmp_path / "r.xlsx", rows)))
+    target = tmp_path / "out.csv"
+    cli.ok("--lang", "zh", "export", "customers", "-o", str(target), "--redact")
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        header, row = list(csv.reader(handle))[:2]
+    shown = dict(zip(header, row, strict=True))
+    assert shown["身份证号"] == "**************123X"
+    assert shown["银行帐号"] == "***************0123"
+    assert shown["备用收货电话"] == "139****1111" and shown["其他"] == "0871-****2100"
+    assert shown["冰柜"] == "有" and shown["客户编码"] == "000100000001"
+    text = target.read_text(encoding="utf-8-sig")
+    for secret in ("19800101", "62220212345", "13900001111", "65432100"):
+        assert secret not in text
 
 
 def test_visit_order_and_complaint_exports_follow_filters(cli, add_shop, tmp_path):

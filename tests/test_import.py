@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import sqlite3
 import zipfile
@@ -14,6 +15,7 @@ from spreadsheets import (
     ROSTER_HEADERS,
     ROSTER_ROWS,
     export_rows,
+    spreadsheetml,
     write_csv,
     write_xls,
     write_xlsx,
@@ -301,8 +303,76 @@ def test_unreadable_files_get_one_line(cli, tmp_path):
     binary.write_bytes(bytes(range(256)) * 10)
     assert "neither a workbook nor CSV" in cli.fails(2, "import", str(binary))
     html = tmp_path / "export.xls"
-    html.write_text("<html><table><tr><td>客户编码</td></tr></table></html>", encoding="utf-8")
-    assert "web page" in cli.fails(2, "import", str(html))
+    html.write_text("<html><body><p>系统维护中</p></body></html>", encoding="utf-8")
+    assert "web page with no table" in cli.fails(2, "import", str(html))
+    xml = tmp_path / "other.xls"
+    xml.write_text('<?xml version="1.0"?><rss><item/></rss>', encoding="utf-8")
+    assert "XML but not a spreadsheet" in cli.fails(2, "import", str(xml))
+
+
+# --- what company systems save as ".xls": HTML tables, SpreadsheetML 2003, UTF-16 text -------
+
+
+def _html_roster(encoding: str) -> bytes:
+    charset = "gbk" if encoding == "gb18030" else "utf-8"
+    page = f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">
+    </head><body><table border="1">
+    <tr><td colspan="4">零售客户信息一览表</td></tr>
+    <tr><th>客户编码</th><th>客户名称</th><th>联系电话</th><th>档位</th></tr>
+    <tr><td>000100000001</td><td>张三烟酒店</td><td>138 0013 8000</td><td>12档</td></tr>
+    <tr><td>000100000002</td><td>李四&amp;便利店</td><td>13912345678</td><td>九档</td></tr>
+    </table></body></html>"""
+    return page.encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_an_html_table_saved_as_xls_imports(cli, tmp_path, encoding):
+    path = tmp_path / "客户.xls"
+    path.write_bytes(_html_roster(encoding))
+    result = cli.json("import", str(path))
+    assert result["kind"] == "customers" and result["header_row"] == 2
+    assert result["counts"]["new"] == 2
+    card = cli.json("show", "000100000002")["card"]
+    assert card["name"] == "李四&便利店" and card["tier"] == 9 and card["phone"] == "13912345678"
+    assert cli.json("show", "000100000001")["card"]["code"] == "000100000001"  # zeros kept
+
+
+def test_spreadsheetml_2003_imports(cli, add_shop, tmp_path):
+    add_shop("000100000001", "张三烟酒店")
+    rows = [
+        ["订单日期", "客户编码", "卷烟名称", "数量", "金额"],
+        [dt.datetime(2026, 10, 5), "000100000001", "玉溪(软)", 5.0, 900.0],
+        [dt.datetime(2026, 10, 12), "000100000001", "红河(软甲)", None, 450.0],  # ss:Index skips
+    ]
+    xml = spreadsheetml("订单明细", rows)
+    path = tmp_path / "orders.xls"
+    path.write_text(xml, encoding="utf-8")
+    result = cli.json("import", str(path))
+    assert result["kind"] == "orders" and result["sheet"] == "订单明细"
+    assert result["counts"]["new"] == 1 and result["rejects"] == [
+        {"row": 3, "reason": "no quantity"}
+    ]
+    conn = sqlite3.connect(cli.db)
+    assert conn.execute("SELECT date, brand, qty, amount FROM orders").fetchall() == [
+        ("2026-10-05", "玉溪(软)", 5.0, 900.0)
+    ]
+
+
+def test_spreadsheetml_with_an_entity_is_refused(cli, tmp_path):
+    xml = """<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>"""
+    path = tmp_path / "bomb.xls"
+    path.write_text(xml, encoding="utf-8")
+    assert "entity" in cli.fails(2, "import", str(path))
+
+
+def test_excel_unicode_text_in_utf16_imports(cli, tmp_path):
+    text = "客户编码\t客户名称\t联系电话\r\n000100000001\t张三烟酒店\t13800138000\r\n"
+    path = tmp_path / "roster.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    result = cli.json("import", str(path))
+    assert result["counts"]["new"] == 1
+    assert cli.json("show", "000100000001")["card"]["name"] == "张三烟酒店"
 
 
 def test_an_xml_entity_bomb_is_refused(cli, tmp_path):
@@ -365,3 +435,126 @@ def test_corpus_file_imports_or_is_refused_with_one_line(cli, name):
         assert result.exit_code == 2, (name, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("cust: "), (name, result.stderr)
+
+
+# --- what real company systems export -------------------------------------------------------
+
+
+def test_an_inspection_log_or_a_delivery_list_changes_no_card_unasked(cli, add_shop, tmp_path):
+    add_shop("000100000001", "张三烟酒店", owner="张三")
+    before = cli.json("show", "000100000001")["card"]
+    inspection = [
+        ["检查日期", "客户编码", "店名", "稽查员姓名", "发现问题", "备注"],
+        ["2026-11-02", "000100000001", "张三烟酒店", "王五", "价签缺失", "补换价签"],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "稽查记录.xlsx", inspection)))
+    assert result["kind"] == "visits" and result["kind_guessed"]  # a log of visits, not cards
+    delivery = [
+        ["配送日期", "客户编码", "客户名称", "异常原因", "送货员", "备注"],
+        ["2026-11-03", "000100000001", "张三烟酒店", "店门未开", "赵六", "改天再送"],
+    ]
+    path = write_xlsx(tmp_path / "配送异常.xlsx", delivery)
+    held = cli("import", str(path))
+    assert held.exit_code == 2 and "--kind customers" in held.stderr
+    assert "held back: nothing written" in held.stdout and "备注\tnotes" in held.stdout
+    assert cli.json("show", "000100000001")["card"] == before
+    assert [i["kind"] for i in cli.json("imports")] == ["visits"]
+    cli.ok("import", str(path), "--yes")  # asked for: the cards change
+    assert cli.json("show", "000100000001")["card"]["notes"] == "改天再送"
+
+
+def test_a_roster_keyed_by_licence_creates_and_then_finds_its_cards(cli, tmp_path):
+    by_licence = [
+        ["许可证号", "零售户名称", "经营状态", "拜访周期"],
+        ["530102100001", "张三烟酒店", "正常营业", "单周周四"],
+        ["530102100002", "李四便利店", "暂停营业", "周二、周五"],
+        ["530102100003", "王五商店", "营业中", "每月2次"],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "a.xlsx", by_licence)))
+    assert result["counts"]["new"] == 3 and result["counts"]["rejected"] == 0
+    card = cli.json("show", "530102100001")["card"]
+    assert card["license_no"] == card["code"] == "530102100001"
+    assert (card["status"], card["visit_cycle_days"], card["order_cycle"]) == (
+        "active",
+        14,
+        "单周周四",
+    )
+    second = cli.json("show", "530102100002")["card"]
+    assert (second["status"], second["visit_cycle_days"], second["order_cycle"]) == (
+        "suspended",
+        7,
+        "周二、周五",
+    )
+    assert cli.json("show", "530102100003")["card"]["visit_cycle_days"] == 15
+    # The company's codes arrive later: found by licence, the cards take them.
+    with_codes = [
+        ["客户编码", "许可证号", "零售户名称"],
+        ["000100000001", "530102100001", "张三烟酒店"],
+    ]
+    path = write_xlsx(tmp_path / "b.xlsx", with_codes)
+    assert cli.json("import", str(path), "--kind", "customers")["counts"]["updated"] == 1
+    assert cli.json("show", "000100000001")["card"]["license_no"] == "530102100001"
+
+
+def test_lines_find_their_shop_by_code_licence_or_unique_exact_name(cli, add_shop, tmp_path):
+    add_shop("000100000001", "张三烟酒店", license_no="530102100001")
+    add_shop("000100000002", "兴隆超市")
+    add_shop("000100000003", "兴隆超市")
+    orders = [
+        ["订单时间", "专卖许可证号", "零售户", "品名", "数量", "小计金额（元）"],
+        ["2026-10-05", "530102100001", None, "玉溪(软)", 2, 360],
+        ["2026-10-06", None, "张三烟酒店", "红河(软甲)", 3, 135],
+        ["2026-10-07", None, "兴隆超市", "红河(软甲)", 3, 135],
+        ["2026-10-08", None, "无名店", "红河(软甲)", 3, 135],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "o.xlsx", orders)))
+    assert result["kind"] == "orders" and result["counts"]["new"] == 2
+    assert {r["row"]: r["reason"] for r in result["rejects"]} == {
+        4: "several customers have this name (000100000002, 000100000003); add a code column",
+        5: "no customer has exactly this name",
+    }
+    visits = [
+        ["本次拜访日期", "许可证号", "巡店人", "拜访记录"],
+        ["2026-11-02", "530102100001", "李明", "x"],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "v.xlsx", visits)))
+    assert result["kind"] == "visits" and result["counts"]["new"] == 1
+    assert cli.json("visit", "list")[0]["manager"] == "李明"
+
+
+def test_undoing_a_price_list_puts_the_old_prices_back(cli, tmp_path):
+    first = [["规格名称", "批发价", "零售价"], ["玉溪(软)", 180, 230]]
+    cli.ok("import", str(write_xlsx(tmp_path / "a.xlsx", first)))
+    second = [
+        ["品牌", "规格名称", "采购价", "售价"],
+        ["玉溪", "玉溪(软)", 190, 240],
+        ["云烟", "云烟(紫)", 80, 100],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "b.xlsx", second)))
+    assert result["counts"] == result["counts"] | {"new": 1, "updated": 1}  # 规格名称 over 品牌
+    assert [b["name"] for b in cli.json("brand", "list")] == ["玉溪(软)", "云烟(紫)"]
+    out = cli.ok("imports", "undo", "2").stdout
+    assert "values restored 2" in out and "brands 1" in out
+    (brand,) = cli.json("brand", "list")
+    assert (brand["name"], brand["wholesale_price"], brand["retail_price"]) == (
+        "玉溪(软)",
+        180,
+        230,
+    )
+
+
+CORPUS_ROSTER = (
+    Path(__file__).resolve().parents[2]
+    / "shared/corpus/external/Robin-Jason__CigaretteDistributionSystem/base_customer_info.xlsx"
+)
+
+
+@pytest.mark.skipif(not CORPUS_ROSTER.exists(), reason="shared corpus not present")
+def test_a_real_15020_row_roster_imports_with_licences_as_licences(cli):
+    result = cli.json("import", str(CORPUS_ROSTER))
+    assert result["counts"]["new"] == 15_020 and result["counts"]["rejected"] == 0
+    fields = {m["column"]: m["field"] for m in result["mapping"]}
+    assert fields["CUST_CODE"] == "license_no" and fields["CUST_ID"] == "code"
+    card = cli.json("show", "104203100001")["card"]
+    assert card["license_no"] == "104203100001" and card["tier"] == 9
+    assert card["order_cycle"] == "周四" and card["district"] == "张湾市场部"

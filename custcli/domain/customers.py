@@ -29,6 +29,9 @@ def parse_values(raw: Mapping[str, object]) -> dict[str, Any]:
             values[key] = field.parse(value)
         except ValueError as error:
             raise BadInput(f"{key}: {error}") from None
+        for other, derived in field.derived(value).items():
+            if other not in raw:
+                values[other] = derived
     return values
 
 

@@ -20,6 +20,7 @@ from custcli.domain.fields import (
     VISIT_FIELDS,
     Field,
 )
+from custcli.domain.privacy import redact_extra
 from custcli.errors import BadInput
 
 
@@ -38,25 +39,6 @@ EXPORT_FIELDS: dict[str, tuple[Field, ...]] = {
     "complaints": COMPLAINT_FIELDS,
 }
 SHEET_NAMES = {"customers": "客户", "visits": "拜访", "orders": "订单", "complaints": "投诉"}
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """138****5678; a landline keeps its area code: 0871-****5678."""
-
-    def one(number: str) -> str:
-        if "-" in number:
-            area, local = number.split("-", 1)
-            return f"{area}-****{local[-4:]}"
-        return (number[:3] if len(number) == 11 else "") + "****" + number[-4:]
-
-    return "/".join(one(p) for p in phone.split("/")) if phone else phone
-
-
-def mask_license(number: str | None) -> str | None:
-    """530102100001 → 5301******01."""
-    if not number or len(number) < 7:
-        return number
-    return number[:4] + "*" * (len(number) - 6) + number[-2:]
 
 
 def cell(field: Field, value: Any, lang: str) -> Any:
@@ -92,8 +74,8 @@ def export_rows(
         extra_keys = list(dict.fromkeys(k for c in customers for k in c["extra"]))
         return [*headers, *extra_keys], (
             [
-                *(cell(f, _shown(c, f.key, redact), lang) for f in fields),
-                *(c["extra"].get(k) for k in extra_keys),
+                *(cell(f, _shown(c, f, redact), lang) for f in fields),
+                *(_extra(k, c["extra"].get(k), redact) for k in extra_keys),
             ]
             for c in customers
         )
@@ -102,13 +84,13 @@ def export_rows(
     return headers, ([cell(f, line.get(f.key), lang) for f in fields] for line in lines)
 
 
-def _shown(customer: dict, key: str, redact: bool) -> Any:
-    value = customer.get(key)
-    if redact and key == "phone":
-        return mask_phone(value)
-    if redact and key == "license_no":
-        return mask_license(value)
-    return value
+def _shown(customer: dict, field: Field, redact: bool) -> Any:
+    value = customer.get(field.key)
+    return field.redact(value) if redact and field.redact and value is not None else value
+
+
+def _extra(header: str, value: Any, redact: bool) -> Any:
+    return redact_extra(header, value) if redact else value
 
 
 def export(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from custcli.domain import normalize as n
+from custcli.domain.privacy import mask_license, mask_phone
+from custcli.domain.schedule import weekday_text
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,10 @@ class Field:
     # written kept beside it as "<key>_text" (a visit of kind 巡查 is "other", 巡查).
     other: str | None = None
     rule: Rule | None = None  # how a header no alias names can still mean this field
+    # The field that takes the weekdays this one's text names: a visit cycle written 单周周四
+    # is every 14 days, on the order day 单周周四.
+    weekdays_to: str | None = None
+    redact: Callable[[Any], Any] | None = None  # how `--redact` masks it (privacy)
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -174,6 +180,14 @@ class Field:
 
     def render(self, value: Any, lang: str = "en") -> str:
         return self.type.render(value, lang)
+
+    def derived(self, raw: object) -> dict[str, Any]:
+        """Values of other fields that this field's text also gives (see weekdays_to)."""
+        if self.weekdays_to and isinstance(raw, str):
+            days = weekday_text(n.halfwidth(raw))
+            if days:
+                return {self.weekdays_to: days}
+        return {}
 
 
 def _f(key, zh, en, type_=TEXT, aliases=(), **kw) -> Field:
@@ -343,6 +357,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ),
         in_list=True,
         rule=Rule(("电话", "手机", "联系方式", "tel", "phone", "mobile"), (), ("备用",)),
+        redact=mask_phone,
     ),
     _f(
         "address",
@@ -352,7 +367,15 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("地址", "详细地址", "门店地址", "商铺地址", "addr"),
         rule=Rule(("地址", "住址", "address", "addr"), (), ("邮箱", "网址", "email", "ip")),
     ),
-    _f("license_no", "许可证号", "Licence no.", LICENSE, _LICENSE_ALIASES, rule=_LICENSE),
+    _f(
+        "license_no",
+        "许可证号",
+        "Licence no.",
+        LICENSE,
+        _LICENSE_ALIASES,
+        rule=_LICENSE,
+        redact=mask_license,
+    ),
     _f(
         "district",
         "片区",
@@ -407,8 +430,9 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         "Visit cycle (days)",
         CYCLE,
         ("拜访周期(天)", "拜访周期类型", "走访周期", "拜访频次", "visit cycle", "visit_cycle"),
-        help="Days between field visits; 每周, 双周, 每月 are understood.",
+        help="Days between field visits; 每周, 双周, 每月, 单周周四 are understood.",
         rule=Rule(("周期", "频次", "频率"), ("拜访", "走访", "巡店", "服务"), ("订货", "订单")),
+        weekdays_to="order_cycle",
     ),
     _f("order_method", "订货方式", "Order method", TEXT, ("订单采集方式", "订货方式")),
     _f(

@@ -234,7 +234,7 @@ _CYCLE_WORDS = {
     "周": 7,
     "一周": 7,
     "每星期": 7,
-    "单周": 7,
+    "单周": 14,  # odd weeks: every other week, as 双周 (even weeks) is
     "双周": 14,
     "两周": 14,
     "每两周": 14,
@@ -247,15 +247,35 @@ _CYCLE_WORDS = {
     "月": 30,
     "一月一次": 30,
     "每月一次": 30,
+    "每周一次": 7,
+    "每星期一次": 7,
 }
+# 周二, 每周二, 星期四, 周二、周五, 周二、五, but not 每周一次 (once a week) or 周三次.
+_WEEKDAY_MENTION_RE = re.compile(
+    r"(?:每)?(?:周|星期|礼拜)[一二三四五六日天]"
+    r"(?:[、,，/和及]?(?:周|星期)?[一二三四五六日天])*(?!次)"
+)
+_TIMES_PER_RE = re.compile(r"(?:每|一)?(月|周|星期)(\d+|[一二两三四五六七八九十]+)次")
 
 
 def parse_cycle(value: object) -> int | None:
-    """Visit cycle in days: 7, "7天", "每周", "一周一次", "双周", "每月", "10天"."""
+    """Visit cycle in days: 7, "7天", "每周", "一周一次", "双周", "每月", "10天", and as rosters
+    write it with its day: "周四" and "每周二" (7), "周二、周五" (7), "单周周四" and "双周周一"
+    (14: every other week), "每月2次" (15), "每周3次" (2). The weekdays themselves are the
+    order day's, which the registry fills from the same text."""
     text = clean_text(value)
     if text is None:
         return None
     text = halfwidth(text).replace(" ", "")
+    if _WEEKDAY_MENTION_RE.search(text):
+        rest = _WEEKDAY_MENTION_RE.sub("", text).strip("、,，/和及每")
+        return _CYCLE_WORDS.get(rest, 7) if rest in ("", *_CYCLE_WORDS) else parse_cycle(rest)
+    times = _TIMES_PER_RE.fullmatch(text)
+    if times:
+        count = int(times.group(2)) if times.group(2).isdigit() else cn_number(times.group(2))
+        if not count:
+            raise ValueError("a visit cycle is days (7, 10天) or 每周, 双周, 每月")
+        return max(1, round((30 if times.group(1) == "月" else 7) / count))
     if text in _CYCLE_WORDS:
         return _CYCLE_WORDS[text]
     match = re.fullmatch(r"(?:每)?(\d+|[一二两三四五六七八九十]+)(天|日|周|月)(?:一次)?", text)
@@ -412,6 +432,22 @@ def render_yearday(value: str | None, lang: str = "zh") -> str:
 # --- status --------------------------------------------------------------------------------
 
 STATUSES = {"active": "在营", "suspended": "暂停", "closed": "关闭"}
+# Words that settle a status wherever they stand in the text, checked in this order:
+# 暂停营业 is suspended though it says 营业; 取消暂停 is not a case rosters have.
+_STATUS_PARTS = (
+    ("注销", "closed"),
+    ("关闭", "closed"),
+    ("关停", "closed"),
+    ("吊销", "closed"),
+    ("暂停", "suspended"),
+    ("停业", "suspended"),
+    ("歇业", "suspended"),
+    ("休业", "suspended"),
+    ("正常", "active"),
+    ("营业", "active"),
+    ("在营", "active"),
+    ("有效", "active"),
+)
 _STATUS_WORDS = {
     "active": "active",
     "正常": "active",
@@ -443,6 +479,8 @@ def parse_status(value: object) -> str | None:
     if text is None:
         return None
     status = _STATUS_WORDS.get(text.lower())
+    if status is None:
+        status = next((code for word, code in _STATUS_PARTS if word in text), None)
     if status is None:
         raise ValueError("status is one of active (在营), suspended (暂停), closed (关闭)")
     return status

@@ -52,6 +52,19 @@ def weekdays(text: str | None) -> tuple[int, ...]:
     return tuple(sorted(set(found)))
 
 
+WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def weekday_text(text: str | None) -> str | None:
+    """The weekdays a text names, written as the order day keeps them: 每周二 → 周二;
+    周二、五 → 周二、周五; 单周周四 → 单周周四; None when it names none."""
+    days = weekdays(text)
+    if not days:
+        return None
+    every_other = next((w for w in ("单周", "双周", "隔周") if w in (text or "")), "")
+    return every_other + "、".join(WEEKDAY_NAMES[d] for d in days)
+
+
 def next_due(customer: dict, last_field_visit: dt.date | None, today: dt.date) -> dt.date:
     """The day the next field visit falls due (see DUE_RULE)."""
     if last_field_visit is None:

@@ -7,7 +7,9 @@
 The kind of file is told by its first bytes, not its name. Workbooks (xlsx, xlsm, xlsb, xls,
 ods) are read by python-calamine (Rust; 9.5× faster than openpyxl's read-only mode here, and
 it reads the old binary .xls too); CSV and TSV by the standard library, in UTF-8 (with or
-without BOM) or GB18030, which covers GBK.
+without BOM), GB18030 (which covers GBK) or UTF-16 with its BOM (Excel's "Unicode text").
+The ".xls" files company systems write as an HTML table or as SpreadsheetML 2003 are read
+by custcli.io.markup.
 """
 
 from __future__ import annotations
@@ -48,9 +50,13 @@ class Workbook:
     _csv_encoding: str | None = None
     _csv_dialect: type[csv.Dialect] | None = None
     _loaded: dict = field(default_factory=dict)
+    _tables: dict[str, list[list]] | None = None  # sheets read whole (HTML, SpreadsheetML)
 
     def rows(self, sheet: str) -> Iterator[list]:
         """The sheet's rows from row 1 (calamine yields leading empty rows): row numbers hold."""
+        if self._tables is not None:
+            yield from self._tables.get(sheet, [])
+            return
         if self._book is None:
             yield from self._csv_rows()
             return
@@ -207,6 +213,8 @@ def _open_calamine(path: Path) -> Workbook:
 def _detect_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8"
@@ -219,19 +227,23 @@ def _detect_encoding(head: bytes) -> str:
         return ""
 
 
+MAX_MARKUP_BYTES = 200 << 20  # an HTML or XML "workbook" is read whole
+
+
 def _open_text(path: Path, head: bytes) -> Workbook:
-    looks_binary = b"\x00" in head[:4096]
-    encoding = "" if looks_binary else _detect_encoding(head)
+    encoding = _detect_encoding(head)
+    if encoding != "utf-16" and b"\x00" in head[:4096]:
+        encoding = ""
     if not encoding:
-        raise UnreadableFile(f"{path.name} is neither a workbook nor CSV text in UTF-8 or GBK")
-    text = head.decode(encoding, errors="ignore")
-    if text.lstrip()[:15].lower().startswith(("<html", "<!doctype", "<table", "<?xml")):
         raise UnreadableFile(
-            f"{path.name} is a web page or XML saved under a spreadsheet name;"
-            " open it in Excel or WPS and save as .xlsx"
+            f"{path.name} is neither a workbook nor CSV text in UTF-8, GBK or UTF-16"
         )
+    text = head.decode(encoding, errors="ignore")
+    start = text.lstrip().lstrip("\ufeff")[:200].lower()
+    if start.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta", "<head", "<body")):
+        return _open_markup(path, start)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"):
+    if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):  # systems do save text as ".xls"
         raise UnreadableFile(
             f"{path.name} is plain text (CSV), not an Excel workbook; rename it"
             " to .csv to import it"
@@ -242,3 +254,55 @@ def _open_text(path: Path, head: bytes) -> Workbook:
     except csv.Error:
         dialect = csv.excel_tab if suffix == ".tsv" else csv.excel
     return Workbook(path, sheets=[path.stem], _csv_encoding=encoding, _csv_dialect=dialect)
+
+
+def _open_markup(path: Path, start: str) -> Workbook:
+    """An HTML table or SpreadsheetML 2003 under a spreadsheet's name; other XML is refused."""
+    from custcli.io import markup
+
+    if path.stat().st_size > MAX_MARKUP_BYTES:
+        raise UnreadableFile(f"{path.name} is a web page of over 200 MB; save it as .xlsx")
+    data = path.read_bytes()
+    if start.startswith("<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+        from defusedxml import DefusedXmlException
+
+        try:
+            tables = markup.spreadsheetml_sheets(data)
+        except DefusedXmlException:
+            raise UnreadableFile(
+                f"{path.name} declares XML entities (a possible entity bomb); refusing it"
+            ) from None
+        except Exception:  # ParseError, or a cell index past Excel's last
+            raise UnreadableFile(
+                f"{path.name} is a damaged XML spreadsheet; open it in Excel or WPS and save"
+                " as .xlsx"
+            ) from None
+    elif start.startswith("<?xml") and b"<html" not in data[:4096].lower():
+        raise UnreadableFile(
+            f"{path.name} is XML but not a spreadsheet; open it in Excel or WPS and save as .xlsx"
+        )
+    else:
+        found = markup.html_tables(_decode_html(data))
+        tables = {f"table{i}" if i > 1 else path.stem: rows for i, rows in enumerate(found, 1)}
+    if not tables:
+        raise UnreadableFile(f"{path.name} is a web page with no table in it")
+    return Workbook(path, sheets=list(tables), _tables=tables)
+
+
+def _decode_html(data: bytes) -> str:
+    """A page's text: its BOM, else its declared charset, else UTF-8, else GB18030."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    declared = re.search(rb"charset\s*=\s*[\"']?([\w-]+)", data[:4096], re.IGNORECASE)
+    name = declared.group(1).decode().lower() if declared else ""
+    if name in ("gbk", "gb2312", "gb18030", "x-gbk"):
+        return data.decode("gb18030", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")

@@ -106,6 +106,9 @@ def parse_row(row: Sequence, mapping: Mapping) -> Row:
         target = mapping.field_of(key)
         try:
             parsed.values[key] = target.parse(raw)
+            for other, value in target.derived(raw).items():
+                if other not in mapping.columns.values():
+                    parsed.values[other] = value
         except ValueError as error:
             if target.other is not None:
                 parsed.values[key], parsed.values[f"{key}_text"] = target.other, clean_text(raw)
