@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import os
 import sqlite3
 import sys
@@ -13,8 +14,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from custcli import i18n
 from custcli.errors import Ambiguous, CustError
-from custcli.session import Session, detect_lang
+from custcli.i18n import _, _noop, tr
+from custcli.session import Session
 
 # The command tree: name → (module under custcli.commands, attribute). A function becomes a
 # command, a Typer app a group. Only the module of the command being run is imported, so
@@ -52,7 +55,7 @@ COMMANDS = {
 
 
 @functools.cache
-def _load(name: str) -> Any:
+def _load(name: str, lang: str) -> Any:
     module, attribute = COMMANDS[name]
     target = getattr(importlib.import_module(f"custcli.commands.{module}"), attribute)
     if isinstance(target, typer.Typer):
@@ -62,7 +65,32 @@ def _load(name: str) -> Any:
         single.command(name)(target)
         command = typer.main.get_command(single)
     command.name = name
+    translate_help(command)
     return command
+
+
+def translate_help(command: Any) -> None:
+    """A command's help, its options' and its subcommands', in the language in use: the
+    docstrings and help= texts are the English message ids."""
+    if command.help:
+        command.help = _(inspect.cleandoc(command.help))
+    if getattr(command, "short_help", None):
+        command.short_help = _(command.short_help)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub)
+
+
+def _prescan_lang(args: list[str]) -> str | None:
+    """--lang's value, read before Click parses anything, so usage errors speak it too."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 class CustGroup(TyperGroup):
@@ -74,12 +102,15 @@ class CustGroup(TyperGroup):
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        return _load(name) if name in COMMANDS else None
+        return _load(name, i18n.lang()) if name in COMMANDS else None
 
     def main(
         self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any
     ) -> Any:
         # standalone_mode is click's; whatever a caller asks, failures are reported here.
+        argv = sys.argv[1:] if args is None else list(args)
+        i18n.use(i18n.choose(_prescan_lang(argv)))
+        self.help = _(ROOT_HELP)
         try:
             result = super().main(
                 args=args,
@@ -89,7 +120,7 @@ class CustGroup(TyperGroup):
                 **extra,
             )
         except Exception as exc:  # translated into one line, or re-raised just below
-            code = _report(exc, as_json="--json" in (sys.argv[1:] if args is None else args))
+            code = _report(exc, as_json="--json" in argv)
             if code is None or os.environ.get("CUST_DEBUG"):
                 raise
             sys.exit(code)
@@ -110,34 +141,39 @@ def _report(exc: BaseException, as_json: bool = False) -> int | None:
         else:
             render.table(exc.matches, CANDIDATE_COLUMNS, stream=sys.stderr)
     if isinstance(exc, CustError):
-        render.error(str(exc))
+        render.error(exc.said())
         return exc.exit_code
     if isinstance(exc, typer.Abort):
-        render.error("aborted")
+        render.error(_("aborted"))
         return 1
     if isinstance(exc, typer.TyperException):  # click's usage errors and bad parameters
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
             sys.stdout.write(ctx.get_help() + "\n")
             return 0
-        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        hint = tr(" (see `{command} --help`)", command=ctx.command_path) if ctx is not None else ""
         render.error(exc.format_message().replace("\n", " ") + hint)
         return getattr(exc, "exit_code", 2)
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        render.error("the database is busy in another cust; try again in a moment")
+        render.error(_("the database is busy in another cust; try again in a moment"))
         return 2
     if isinstance(exc, OSError) and exc.filename:
-        render.error(f"{exc.filename}: {exc.strerror or exc}")
+        render.error(f"{exc.filename}: {_(exc.strerror or str(exc))}")
         return 2
     return None
 
 
+ROOT_HELP = (
+    "A customer file for field account managers: cards, visits, orders, complaints and the"
+    " one-breath summary before a visit."
+)
+
 CANDIDATE_COLUMNS = [
-    ("code", "code"),
-    ("name", "name"),
-    ("owner", "owner"),
-    ("phone", "phone"),
-    ("address", "address"),
+    ("code", _noop("code")),
+    ("name", _noop("name")),
+    ("owner", _noop("owner")),
+    ("phone", _noop("phone")),
+    ("address", _noop("address")),
 ]
 
 app = typer.Typer(
@@ -145,8 +181,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="A customer file for field account managers (客户经理): cards, visits, orders, "
-    "complaints and the one-breath summary (一口清) before a visit.",
+    help=ROOT_HELP,
 )
 
 
@@ -168,8 +203,8 @@ def root(
     ] = None,
 ) -> None:
     if lang not in (None, "zh", "en"):
-        raise typer.BadParameter("--lang is zh or en")
-    session = Session(db_path=db, lang=detect_lang(lang))
+        raise typer.BadParameter(_("--lang is zh or en"))
+    session = Session(db_path=db, lang=i18n.lang())
     ctx.obj = session
     ctx.call_on_close(session.close)
 

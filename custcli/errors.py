@@ -1,13 +1,58 @@
 """The failures a user can cause and fix: each carries one line for stderr and an exit code.
 
-Anything else that escapes is a bug and keeps its traceback.
+A message is an English template (the catalogue's message id) and its values, so that the
+edge says it in the language in use: `error.said()`. `str(error)` is the English. Anything
+else that escapes is a bug and keeps its traceback.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def words(value: Any) -> Any:
+    """A reason in the language in use: a Said or an error of ours by its template, another
+    error (a parser's ValueError) by its message; anything else as it is."""
+    from custcli.i18n import _
+
+    if hasattr(value, "said"):
+        return value.said()
+    return _(str(value)) if isinstance(value, Exception) else value
+
+
+def say(template: str, params: dict[str, Any]) -> str:
+    """A template in the language in use, its values filled in (reasons said too)."""
+    from custcli.i18n import _
+
+    if not params:  # a sentence without values: never formatted, braces and all
+        return _(template)
+    return _(template).format(**{k: words(v) for k, v in params.items()})
+
+
+class Said:
+    """A sentence kept as its English template and values until someone reads it."""
+
+    def __init__(self, template: str, **params: Any):
+        self.template, self.params = template, params
+
+    def __str__(self) -> str:
+        return self.template.format(**self.params) if self.params else self.template
+
+    def said(self) -> str:
+        return say(self.template, self.params)
 
 
 class CustError(Exception):
-    """An expected failure: `str(error)` is the whole message shown to the user."""
+    """An expected failure: the whole message shown to the user, and its exit code."""
 
     exit_code = 2
+
+    def __init__(self, message: str, **params: Any):
+        self.message = Said(message, **params)
+        super().__init__(str(self.message))
+
+    def said(self) -> str:
+        return self.message.said()
 
 
 class NotFound(CustError):
@@ -27,6 +72,6 @@ class Ambiguous(CustError):
 
     exit_code = 1
 
-    def __init__(self, message: str, matches: list[dict]):
-        super().__init__(message)
+    def __init__(self, message: str, matches: list[dict], **params: Any):
+        super().__init__(message, **params)
         self.matches = matches

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
+from custcli.i18n import _
+
 Column = tuple[str, str]  # (key in the row, header label)
 Section = tuple[str, Sequence[tuple[str, str]]]  # (title, [(label, value), …])
 
@@ -34,7 +36,7 @@ def line(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def error(text: str) -> None:
+def error(text: str) -> None:  # already in the language in use
     """One line on stderr, as every expected failure is reported."""
     sys.stderr.write(f"cust: {text}\n")
 
@@ -49,11 +51,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def said(item: dict, lang: str) -> str:
-    """A warning's words in the language asked for (the domain gives text and text_en)."""
-    return item["text"] if lang == "zh" else item.get("text_en", item["text"])
-
-
 def table(
     rows: Iterable[dict],
     columns: Sequence[Column],
@@ -61,8 +58,11 @@ def table(
     cell: Callable[[str, Any], str] | None = None,
     stream: TextIO | None = None,
 ) -> None:
-    """Rows as a table on stdout (or `stream`); `cell(key, value)` may format a value."""
+    """Rows as a table on stdout (or `stream`); `cell(key, value)` may format a value.
+    Column labels and the title are message ids, said in the language in use."""
     out = stream or sys.stdout
+    columns = [(key, _(label)) for key, label in columns]
+    title = _(title) if title else title
     fmt = cell or (lambda _key, value: _cell(value))
     rendered = [[fmt(key, row.get(key)) for key, _label in columns] for row in rows]
     if not out.isatty():
@@ -94,8 +94,13 @@ def rows(
 
 
 def card(title: str, sections: Sequence[Section]) -> None:
-    """Labelled values in titled sections; empty sections are left out."""
-    sections = [(name, pairs) for name, pairs in sections if pairs]
+    """Labelled values in titled sections; empty sections are left out. Section titles and
+    labels are message ids, said in the language in use."""
+    sections = [
+        (_(name), [(_(label), value) for label, value in pairs])
+        for name, pairs in sections
+        if pairs
+    ]
     if not to_terminal():
         line(title)
         for name, pairs in sections:

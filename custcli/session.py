@@ -3,31 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-
-
-def chosen_lang(option: str | None) -> str | None:
-    """The language the user asked for (--lang or $CUST_LANG), or None."""
-    if option:
-        return option
-    if os.environ.get("CUST_LANG"):
-        return "zh" if os.environ["CUST_LANG"].lower().startswith("zh") else "en"
-    return None
-
-
-def detect_lang(option: str | None) -> str:
-    """--lang, else $CUST_LANG, else a zh locale, else English."""
-    chosen = chosen_lang(option)
-    if chosen:
-        return chosen
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 @dataclass

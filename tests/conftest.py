@@ -47,7 +47,11 @@ def pinned(day: dt.date) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def hermetic(today) -> Iterator[None]:
-    """Every test runs pinned (see `pinned`)."""
+    """Every test runs pinned (see `pinned`), and starts speaking the message ids (English)
+    until a command or the test itself chooses a language."""
+    from custcli import i18n
+
+    i18n.use("en")
     with pinned(today):
         yield
 

@@ -24,7 +24,7 @@ def _env() -> dict[str, str]:
 
 
 def test_the_drill_runs_to_its_score_on_wrong_answers_and_blocks_no_one(cli, add_shop):
-    add_shop("0001", "兴隆烟酒店", owner="张三", phone="13800138000", tier="12", order_cycle="周二")
+    add_shop("0001", "兴隆烟酒店", owner="张三", phone="13800138000", tier="12", order_day="周二")
     add_shop("0002", "兴隆烟酒店", owner="李四", phone="13912345678", tier="5")
     master, slave = pty.openpty()
     drill = subprocess.Popen(

@@ -119,7 +119,7 @@ def test_visit_order_and_complaint_exports_follow_filters(cli, add_shop, tmp_pat
         "--month",
         "2026-10",
     ).stdout
-    assert out.startswith("wrote 1 visits")
+    assert out.startswith("已导出 1 行到")
     rows = list(openpyxl.load_workbook(target)["拜访"].values)
     assert rows[0][:3] == ("拜访日期", "客户编码", "店名") and rows[1][1:5] == (
         "0001",
@@ -217,13 +217,13 @@ def test_the_monthly_summary_figures(month_of_work):
 def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
     cli = month_of_work
     target = tmp_path / "月报.xlsx"
-    cli.ok("report", "monthly", "--month", "2026-10", "-o", str(target))
+    cli.ok("--lang", "zh", "report", "monthly", "--month", "2026-10", "-o", str(target))
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["汇总", "拜访明细", "未拜访", "客户", "图表"]
     summary = dict(book["汇总"].iter_rows(min_row=2, values_only=True))
     assert summary["本月应访"] == 2 and summary["覆盖率%"] == 50
-    assert summary["本月购进量(条)"] == 30 and summary["平均解决天数"] == 4
+    assert summary["本月购进量（条）"] == 30 and summary["平均解决天数"] == 4
     conn = sqlite3.connect(cli.db)
     month_visits = conn.execute("SELECT count(*) FROM visits WHERE date LIKE '2026-10%'")
     visits = list(book["拜访明细"].iter_rows(min_row=2, values_only=True))
@@ -246,8 +246,10 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
 
 
 def test_the_report_prints_its_summary_without_o(month_of_work):
-    out = month_of_work.ok("report", "monthly", "--month", "2026-10").stdout
+    out = month_of_work.ok("--lang", "zh", "report", "monthly", "--month", "2026-10").stdout
     assert "覆盖率%\t50" in out and "本月应访\t2" in out
+    english = month_of_work.ok("report", "monthly", "--month", "2026-10").stdout
+    assert "coverage %\t50" in english and "due this month\t2" in english
     assert "not a month" in month_of_work.fails(2, "report", "monthly", "--month", "10月")
 
 

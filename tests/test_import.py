@@ -166,7 +166,7 @@ def test_dry_run_shows_the_mapping_and_counts_and_writes_nothing(cli, tmp_path):
     assert result["samples"][0] == "new 000100000001 张三烟酒店"
     assert cli.json("list") == [] and cli.json("imports") == []
     plain = cli.ok("import", str(path), "--dry-run").stdout
-    assert "dry run: nothing written" in plain and "客户代码\tcode" in plain
+    assert "dry run: nothing written" in plain and "客户代码\tCode (code)\talias" in plain
 
 
 def test_map_overrides_a_column_and_ignore_drops_one(cli, tmp_path):
@@ -456,7 +456,9 @@ def test_an_inspection_log_or_a_delivery_list_changes_no_card_unasked(cli, add_s
     path = write_xlsx(tmp_path / "配送异常.xlsx", delivery)
     held = cli("import", str(path))
     assert held.exit_code == 2 and "--kind customers" in held.stderr
-    assert "held back: nothing written" in held.stdout and "备注\tnotes" in held.stdout
+    assert (
+        "held back: nothing written" in held.stdout and "备注\tNotes (notes)\talias" in held.stdout
+    )
     assert cli.json("show", "000100000001")["card"] == before
     assert [i["kind"] for i in cli.json("imports")] == ["visits"]
     cli.ok("import", str(path), "--yes")  # asked for: the cards change
@@ -474,13 +476,13 @@ def test_a_roster_keyed_by_licence_creates_and_then_finds_its_cards(cli, tmp_pat
     assert result["counts"]["new"] == 3 and result["counts"]["rejected"] == 0
     card = cli.json("show", "530102100001")["card"]
     assert card["license_no"] == card["code"] == "530102100001"
-    assert (card["status"], card["visit_cycle_days"], card["order_cycle"]) == (
+    assert (card["status"], card["visit_cycle_days"], card["order_day"]) == (
         "active",
         14,
         "单周周四",
     )
     second = cli.json("show", "530102100002")["card"]
-    assert (second["status"], second["visit_cycle_days"], second["order_cycle"]) == (
+    assert (second["status"], second["visit_cycle_days"], second["order_day"]) == (
         "suspended",
         7,
         "周二、周五",
@@ -557,4 +559,5 @@ def test_a_real_15020_row_roster_imports_with_licences_as_licences(cli):
     assert fields["CUST_CODE"] == "license_no" and fields["CUST_ID"] == "code"
     card = cli.json("show", "104203100001")["card"]
     assert card["license_no"] == "104203100001" and card["tier"] == 9
-    assert card["order_cycle"] == "周四" and card["district"] == "张湾市场部"
+    assert (card["order_cycle"], card["order_day"]) == (7, "周四")
+    assert card["district"] == "张湾市场部" and card["credit_grade"] == "AA"

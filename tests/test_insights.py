@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from spreadsheets import write_xlsx
 
+from custcli import i18n, words
 from custcli.domain.churn import ChurnRules, reasons
 from custcli.domain.dates import shift_months
 from custcli.domain.pyramid import rank
@@ -66,7 +67,8 @@ def test_each_churn_rule_alone():
     recent = {"order_days": 40, "first": "2025-12-01", "last": "2026-11-20"}
     falling = reasons(_row(now=6000, before=10000, year_ago=6500, **recent), AS_OF, rules)
     assert [r["rule"] for r in falling] == ["fall_vs_before"]
-    assert falling[0]["text"] == "近3个月购进金额比前3个月下降40%（10,000→6,000元）"
+    i18n.use("zh")
+    assert words.reason(falling[0]) == "近3个月购进金额比前3个月下降40%（10,000→6,000元）"
     yearly = reasons(_row(now=6000, before=6500, year_ago=9000, **recent), AS_OF, rules)
     assert [r["rule"] for r in yearly] == ["fall_vs_year_ago"]
     silent = reasons(
@@ -82,7 +84,9 @@ def test_each_churn_rule_alone():
         rules,
     )
     assert [r["rule"] for r in silent] == ["silent"]  # 34 days against a usual 7.5
-    assert silent[0]["text"].startswith("已34天未订货，平时约每7天订一次")
+    assert words.reason(silent[0]).startswith("已34天未订货，平时约每7天订一次")
+    i18n.use("en")
+    assert words.reason(silent[0]).startswith("no order for 34 days, usually every 7")
 
 
 def test_a_steady_customer_raises_no_warning():
@@ -153,7 +157,8 @@ def test_a_customer_who_stopped_three_months_ago_is_warned_with_the_reason(cli, 
     cli.ok("import", str(_orders(tmp_path, lines)))
     warned = cli.json("churn", "--as-of", AS_OF.isoformat())
     assert [w["code"] for w in warned] == ["0001"]
-    why = [r["text"] for r in warned[0]["reasons"]]
+    i18n.use("zh")
+    why = [words.reason(r) for r in warned[0]["reasons"]]
     assert why == [
         "近3个月未订货（前3个月9,000元）",
         "近3个月未订货（去年同期9,000元）",

@@ -15,6 +15,9 @@ from custcli.domain.importing.mapping import map_headers, match
 
 VOCABULARY = Path(__file__).resolve().parents[2] / "shared" / "vocabulary" / "real-headers.tsv"
 NO_FIELD = {"extra", "ignore"}
+# The vocabulary predates 诚信等级 having a field of its own (credit_grade, beside 守法情况):
+# where it says compliance for a credit grade, credit_grade is the right answer.
+SPLIT = {"compliance": {"compliance", "credit_grade"}}
 
 
 def _vocabulary() -> list[tuple[str, str, set[str | None]]]:
@@ -27,6 +30,7 @@ def _vocabulary() -> list[tuple[str, str, set[str | None]]]:
         wanted = {
             None if f in NO_FIELD else f.removesuffix("(customer)") for f in row["field"].split("|")
         }
+        wanted |= {f for key in list(wanted) for f in SPLIT.get(key, ())}
         table.append((row["kind"], row["header"], wanted))
     return table
 
@@ -75,9 +79,11 @@ def test_the_whole_vocabulary_maps_right():
         ("customers", "许可证号码", "license_no"),
         ("customers", "走访频次", "visit_cycle_days"),
         ("customers", "订货周期（天）", "order_cycle"),
+        ("customers", "订货日期（周几）", None),
+        ("customers", "诚信等级（2024）", "credit_grade"),
+        ("customers", "违规情况", "compliance"),
         ("customers", "客户经营状态", "status"),
         ("customers", "开户日期", "opened_on"),
-        ("customers", "诚信等级（2024）", "compliance"),
         ("customers", "所属片区名称", "district"),
         ("customers", "法定代表人姓名", "legal_rep"),
         ("customers", "是否有冰柜", None),

@@ -40,7 +40,7 @@ def test_business_figures_from_the_order_lines(cli, add_shop, tmp_path):
     )
     biz = cli.json("show", "000100000001", "--as-of", AS_OF)["business"]
     assert biz["monthly_avg_qty"] == 50 and biz["brand_width"] == 2
-    assert biz["structure"] == {"一类": 60.0, "三类": 40.0}
+    assert biz["structure"] == {"class_1": 60.0, "class_3": 40.0}  # codes: 一类, 三类
     assert biz["monthly_avg_amount"] == 6300 and biz["avg_price"] == 126.0  # 6300 元 / 50 条
     assert biz["est_gross_profit"] == 1700  # 2 × (15 × 50 + 10 × 10) a month
     assert biz["from"] == "2026-08-01" and biz["to"] == "2026-10-31"
@@ -75,7 +75,7 @@ def test_falling_orders_and_compliance_raise_warnings(cli, add_shop, tmp_path):
 
 
 def test_a_steady_compliant_visited_shop_raises_no_warning(cli, add_shop, tmp_path):
-    add_shop(compliance="AA", visit_cycle_days="30")
+    add_shop(credit_grade="AA", compliance="无违规", visit_cycle_days="30")
     cli.ok("import", str(_brands(tmp_path)))
     cli.ok("import", str(_orders(tmp_path, {f"2026-{m:02d}": 15 for m in range(5, 12)})))
     cli.ok("visit", "log", "000100000001", "--date", "2026-11-20")
@@ -102,13 +102,14 @@ def test_say_on_the_sample_data_is_one_sentence_with_no_empty_slots(sample_cli):
     code, fading = _buying_and_fading(sample_cli)
     said = sample_cli.ok("--lang", "zh", "show", code, "--say").stdout.strip()
     assert "\n" not in said and said.endswith("。") and said.count("。") == 1
+    assert "，店主" in said and "、" not in said.split("结构")[0]  # a sentence, not a list
     for word in (
         "店主",
         "电话",
         "地址",
         "天拜访一次",
         "档",
-        "守法情况",
+        "诚信等级",
         "月均购进",
         "品规",
         "条均价",
@@ -152,7 +153,7 @@ def test_show_fits_one_screen_on_the_sample_data(sample_cli):
         "trend",
     }
     english = cli.ok("--lang", "en", "show", code).stdout
-    assert "Visit cycle (days): 14" in english and "14 days" not in english
+    assert "Visits: every 14 days" in english and "天" not in english.split("[Business")[0]
     full = cli.ok("show", code, "--full").stdout
     assert "[Business process]" in full and "[Other]" in full
 
@@ -230,7 +231,7 @@ def test_drill_checks_answers_kindly_and_brings_missed_shops_back_first(cli, add
         phone="13800138000",
         tier="12",
         settlement="电子结算",
-        order_cycle="周二",
+        order_day="周二",
     )
     add_shop("0002", "李四便利店", owner="李四", phone="13912345678", tier="5")
     from custcli.db.connection import open_db
@@ -239,12 +240,12 @@ def test_drill_checks_answers_kindly_and_brings_missed_shops_back_first(cli, add
     today = dt.date(2026, 11, 23)
     shops = drill.pick(conn, None, 2, today)
     answers = {
-        "店主是谁？": "zhangsan",
-        "电话多少？": "１３８ ００１３ ８０００",
-        "哪天订货？": "星期二",
-        "几档？": "12档",
-        "结算方式？": "电子",
-        "上月购进多少条？": "0",
+        "Who owns it?": "zhangsan",
+        "Its phone?": "１３８ ００１３ ８０００",
+        "Which day does it order?": "星期二",
+        "Which tier?": "12档",
+        "How does it settle?": "电子",
+        "Cartons bought last month?": "0",
     }
     wrong_for = "李四便利店"
 
@@ -255,7 +256,12 @@ def test_drill_checks_answers_kindly_and_brings_missed_shops_back_first(cli, add
     result = drill.run(shops, ask, lambda shop, item, right: told.append((shop["name"], right)))
     assert result["right"] == 6  # every answer about 张三烟酒店, each in a forgiving form
     assert {m["name"] for m in result["missed"]} == {"李四便利店"}
-    assert {m["label"] for m in result["missed"]} == {"店主", "电话", "档位", "上月购进(条)"}
+    assert {m["label"] for m in result["missed"]} == {
+        "owner",
+        "phone",
+        "tier",
+        "cartons last month",
+    }
     assert result["score"] == round(6 / result["asked"] * 100)
     assert told.count(("张三烟酒店", True)) == 6 and told.count(("李四便利店", False)) == 4
     drill.record(conn, result)

@@ -160,7 +160,7 @@ def test_a_killed_report_leaves_no_half_written_workbook(tmp_path, sample_db):
         process.send_signal(signal.SIGKILL)
         process.wait()
         if target.exists():  # only a complete workbook ever has the name
-            assert openpyxl.load_workbook(target).sheetnames[0] == "汇总"
+            assert openpyxl.load_workbook(target).sheetnames[0] == "Summary"  # CUST_LANG=en
 
 
 # --- two writers at once ---------------------------------------------------------------------

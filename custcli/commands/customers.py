@@ -20,6 +20,7 @@ from custcli.commands.options import (
 from custcli.commands.show import card_json
 from custcli.domain import customers as domain
 from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
+from custcli.i18n import _noop, tr
 from custcli.session import Session
 
 
@@ -31,7 +32,7 @@ def add(ctx: typer.Context, **values: str | None) -> None:
     """Add a customer card: --code and --name are required, every other field is optional."""
     session: Session = ctx.obj
     customer = domain.add(session.conn, values)
-    render.line(f"added {customer['code']} {customer['name']}")
+    render.line(tr("added {code} {name}", code=customer["code"], name=customer["name"]))
 
 
 # Every registry field becomes an option of `cust add`, with the registry's help.
@@ -47,7 +48,7 @@ add.__signature__ = inspect.Signature(
                     None,
                     _option_name(f.key),
                     show_default=False,
-                    help=f.help or f"{f.en} ({f.zh}): {f.type.hint}.",
+                    help=f.help or f"{f.en}: {f.type.hint}.",
                 ),
             )
             for f in CUSTOMER_FIELDS
@@ -71,7 +72,9 @@ def edit(
     session: Session = ctx.obj
     customer, changes = domain.edit(session.conn, ref, domain.parse_assignments(assignments))
     if not changes:
-        render.line(f"{customer['code']} {customer['name']}: nothing changed")
+        render.line(
+            tr("{code} {name}: nothing changed", code=customer["code"], name=customer["name"])
+        )
         return
     for key, (old, new) in changes.items():
         render.line(
@@ -131,7 +134,7 @@ def find(
         render.emit_json([{**card_json(r), "match": r["match"]} for r in rows])
         return
     if not rows:
-        raise domain.NotFound(f"nothing matches {text!r}")
+        raise domain.NotFound("nothing matches {text!r}", text=text)
     _customer_table(rows, session.lang)
 
 
@@ -155,10 +158,10 @@ def rm(
                 "history; add --yes to confirm"
             )
         customer = domain.purge(session.conn, ref)
-        render.line(f"deleted {customer['code']} {customer['name']}")
+        render.line(tr("deleted {code} {name}", code=customer["code"], name=customer["name"]))
         return
     customer = domain.close(session.conn, ref)
-    render.line(f"closed {customer['code']} {customer['name']}")
+    render.line(tr("closed {code} {name}", code=customer["code"], name=customer["name"]))
 
 
 def history(
@@ -175,11 +178,11 @@ def history(
     render.table(
         changes,
         [
-            ("changed_at", "when"),
-            ("field", "field"),
-            ("old", "old"),
-            ("new", "new"),
-            ("source", "by"),
+            ("changed_at", _noop("when")),
+            ("field", _noop("field")),
+            ("old", _noop("old")),
+            ("new", _noop("new")),
+            ("source", _noop("by")),
         ],
         title=f"{customer['code']} {customer['name']}",
     )

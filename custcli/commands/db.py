@@ -14,6 +14,7 @@ from custcli import render
 from custcli.db import maintenance, safety
 from custcli.db.connection import backup as backup_db
 from custcli.db.connection import default_db_path
+from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
 app = typer.Typer(
@@ -52,11 +53,20 @@ def status(
         return
     for key, value in info.items():
         if key != "tables":
-            render.line(f"{key}: {value}")
+            render.line(f"{_(STATUS_WORDS[key])}: {value}")
     render.table(
         [{"table": k, "rows": v} for k, v in info["tables"].items()],
-        [("table", "table"), ("rows", "rows")],
+        [("table", _noop("table")), ("rows", _noop("rows"))],
     )
+
+
+STATUS_WORDS = {
+    "path": _noop("path"),
+    "size_bytes": _noop("size (bytes)"),
+    "mode": _noop("permissions"),
+    "schema_version": _noop("schema version"),
+    "journal_mode": _noop("journal mode"),
+}
 
 
 @app.command()
@@ -79,7 +89,7 @@ def backup(
         f"{db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.backup.db"
     )
     written = backup_db(session.conn, target)
-    render.line(f"backed up to {written}")
+    render.line(tr("backed up to {file}", file=written))
 
 
 @app.command()
@@ -91,8 +101,35 @@ def restore(
     the current database in the backups folder."""
     session: Session = ctx.obj
     done = safety.restore(session.conn, source)
-    kept = f"; the previous one is kept as {done['previous_copy']}" if done["previous_copy"] else ""
-    render.line(f"restored {done['restored']}{kept}")
+    kept = (
+        tr("; the previous one is kept as {file}", file=done["previous_copy"])
+        if done["previous_copy"]
+        else ""
+    )
+    render.line(tr("restored {file}", file=done["restored"]) + kept)
+
+
+def _problem(problem: dict) -> str:
+    kind = problem["problem"]
+    if kind == "integrity":
+        return tr("integrity: {detail}", detail="; ".join(problem["detail"]))
+    if kind == "orphans":
+        return tr(
+            "{count} orphan rows in {tables}",
+            count=problem["count"],
+            tables=", ".join(problem["tables"]),
+        )
+    if kind == "schema":
+        return tr(
+            "schema version {version}, expected {expected}",
+            version=problem["version"],
+            expected=problem["expected"],
+        )
+    return tr(
+        "{file} is readable by others ({mode}); chmod 600 it",
+        file=problem["file"],
+        mode=problem["mode"],
+    )
 
 
 @app.command()
@@ -106,12 +143,20 @@ def check(
     if as_json:
         render.emit_json(report)
     else:
-        render.line("ok: the database is sound" if report["ok"] else "problems found:")
+        render.line(_("ok: the database is sound") if report["ok"] else _("problems found:"))
         for problem in report["problems"]:
-            render.line(f"  {problem}")
+            render.line(f"  {_problem(problem)}")
         render.line(
-            f"schema {report['schema_version']}, {report['backups']} backups"
-            + (f", latest {report['latest_backup']}" if report["latest_backup"] else "")
+            tr(
+                "schema {version}, {count} backups",
+                version=report["schema_version"],
+                count=report["backups"],
+            )
+            + (
+                tr(", latest {file}", file=report["latest_backup"])
+                if report["latest_backup"]
+                else ""
+            )
         )
     if not report["ok"]:
         raise typer.Exit(1)

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from custcli import render
+from custcli import render, words
 from custcli.commands.options import AsOf, District, JsonOption, Manager
 from custcli.domain import brands as brand_domain
 from custcli.domain import brief as domain
 from custcli.domain.customers import parse_assignments
 from custcli.domain.fields import BRAND_FIELDS
+from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
 brand_app = typer.Typer(
@@ -27,7 +28,9 @@ policy_app = typer.Typer(
     add_completion=False, help="This month's supply policy (货源政策).", no_args_is_help=True
 )
 
-BRAND_COLUMNS = [(f.key, f.zh) for f in BRAND_FIELDS]
+
+def _brand_columns() -> list[tuple[str, str]]:
+    return [(f.key, f.label()) for f in BRAND_FIELDS]
 
 
 def brief(
@@ -45,34 +48,81 @@ def brief(
         render.emit_json(facts)
         return
     retailers, plan = facts["retailers"], facts["plan"]
-    scope = " · ".join(filter(None, [district, manager])) or "全部 all"
+    scope = " · ".join(filter(None, [district, manager])) or _("the whole department")
     render.line(
-        f"{scope}: {retailers['count']} 户 of {retailers['department']} in the "
-        f"department ({retailers['share_pct'] or 0:g}%)"
+        tr(
+            "{scope}: {count} retailers of the department's {total} ({share}%)",
+            scope=scope,
+            count=retailers["count"],
+            total=retailers["department"],
+            share=f"{retailers['share_pct'] or 0:g}",
+        )
     )
     for name, counts in facts["spread"].items():
-        render.line(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        said = {"format": words.filled, "market": words.filled, "tier_band": words.band}[name]
+        render.line(
+            f"  {_(SPREAD_WORDS[name])}: "
+            + _(", ").join(f"{said(k)} {v}" for k, v in counts.items())
+        )
     year_plan, done, mine = plan["year_plan"], plan["department_to_date"], plan["scope_to_date"]
+    year = facts["as_of"][:4]
     if year_plan:
         progress = plan["progress_pct"]
         render.line(
-            f"plan {facts['as_of'][:4]}: {year_plan['volume_cases']:,.0f} 箱, "
-            f"{year_plan['revenue']:,.0f} 元, 条均价 {year_plan['avg_price']:,.2f}; "
-            f"to date {done['volume_cases']:,.1f} 箱 ({progress['volume'] or 0:g}%), "
-            f"{done['revenue']:,.0f} 元 ({progress['revenue'] or 0:g}%), "
-            f"条均价 {done['avg_price'] or 0:,.2f}"
+            tr(
+                "plan {year}: {cases} cases, {revenue} yuan, {price} yuan a carton; to date"
+                " {done_cases} cases ({volume_pct}%), {done_revenue} yuan ({revenue_pct}%),"
+                " {done_price} yuan a carton",
+                year=year,
+                cases=f"{year_plan['volume_cases']:,.0f}",
+                revenue=f"{year_plan['revenue']:,.0f}",
+                price=f"{year_plan['avg_price']:,.2f}",
+                done_cases=f"{done['volume_cases']:,.1f}",
+                volume_pct=f"{progress['volume'] or 0:g}",
+                done_revenue=f"{done['revenue']:,.0f}",
+                revenue_pct=f"{progress['revenue'] or 0:g}",
+                done_price=f"{done['avg_price'] or 0:,.2f}",
+            )
         )
     else:
-        render.line(f"no plan for {facts['as_of'][:4]}; `cust plan set --year …` records it")
+        render.line(tr("no plan for {year}; `cust plan set --year …` records it", year=year))
     share = plan["scope_share_pct"]
     render.line(
-        f"this scope to date: {mine['volume_cases']:,.1f} 箱 ({share['volume'] or 0:g}%"
-        f" of the department), {mine['revenue']:,.0f} 元 ({share['revenue'] or 0:g}%), "
-        f"条均价 {mine['avg_price'] or 0:,.2f}"
+        tr(
+            "this scope to date: {cases} cases ({volume_pct}% of the department), {revenue}"
+            " yuan ({revenue_pct}%), {price} yuan a carton",
+            cases=f"{mine['volume_cases']:,.1f}",
+            volume_pct=f"{share['volume'] or 0:g}",
+            revenue=f"{mine['revenue']:,.0f}",
+            revenue_pct=f"{share['revenue'] or 0:g}",
+            price=f"{mine['avg_price'] or 0:,.2f}",
+        )
     )
-    render.table(facts["brands"], BRAND_COLUMNS, title="brands")
+    render.table(_brand_rows(facts["brands"]), _brand_columns(), title=_noop("brands"))
     policy = facts["policy"]
-    render.line(f"supply policy {policy['month']}: {policy['text'] or '(none recorded)'}")
+    render.line(
+        tr(
+            "supply policy {month}: {text}",
+            month=policy["month"],
+            text=policy["text"] or _("(none recorded)"),
+        )
+    )
+
+
+SPREAD_WORDS = {"format": _noop("format"), "tier_band": _noop("tiers"), "market": _noop("market")}
+
+
+def _brand_rows(brands: list[dict]) -> list[dict]:
+    """Brands for a table: the price class in words (一类 / class 1)."""
+    return [
+        {
+            **b,
+            "price_class": words.price_class(f"class_{b['price_class']}")
+            if b.get("price_class")
+            else "",
+        }
+        for b in brands
+    ]
 
 
 @plan_app.command("set")
@@ -90,8 +140,13 @@ def plan_set(
     session: Session = ctx.obj
     plan = domain.set_plan(session.conn, year, volume, revenue, avg_price)
     render.line(
-        f"plan {year}: {plan['volume_cases']:,.0f} 箱, {plan['revenue']:,.0f} 元, "
-        f"条均价 {plan['avg_price']:,.2f}"
+        tr(
+            "plan {year}: {cases} cases, {revenue} yuan, {price} yuan a carton",
+            year=year,
+            cases=f"{plan['volume_cases']:,.0f}",
+            revenue=f"{plan['revenue']:,.0f}",
+            price=f"{plan['avg_price']:,.2f}",
+        )
     )
 
 
@@ -105,7 +160,7 @@ def policy_set(
     """Record a month's supply policy (货源分配政策)."""
     session: Session = ctx.obj
     domain.set_policy(session.conn, month, text, file)
-    render.line(f"supply policy for {month} recorded")
+    render.line(tr("supply policy for {month} recorded", month=month))
 
 
 @policy_app.command("show")
@@ -148,7 +203,13 @@ def brand_add(
             "promotion": promotion,
         },
     )
-    render.line(f"added brand {brand['name']} (价类 {brand['price_class'] or '?'})")
+    render.line(
+        tr(
+            "added brand {name} ({cls})",
+            name=brand["name"],
+            cls=words.price_class(f"class_{brand['price_class']}") if brand["price_class"] else "?",
+        )
+    )
 
 
 @brand_app.command("edit")
@@ -167,14 +228,15 @@ def brand_edit(
     """Change a brand's prices, class, features or promotion."""
     session: Session = ctx.obj
     brand = brand_domain.edit(session.conn, name, parse_assignments(assignments))
-    render.line(f"brand {brand['name']} changed")
+    render.line(tr("brand {name} changed", name=brand["name"]))
 
 
 @brand_app.command("list")
 def brand_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """The brand table, by price class."""
     session: Session = ctx.obj
-    render.rows(brand_domain.listing(session.conn), BRAND_COLUMNS, as_json)
+    found = brand_domain.listing(session.conn)
+    render.rows(found if as_json else _brand_rows(found), _brand_columns(), as_json)
 
 
 @brand_app.command("rm")
@@ -184,4 +246,4 @@ def brand_rm(
     """Remove a brand from the table (its order lines stay)."""
     session: Session = ctx.obj
     brand_domain.remove(session.conn, name)
-    render.line(f"removed brand {name}")
+    render.line(tr("removed brand {name}", name=name))

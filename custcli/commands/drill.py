@@ -11,6 +11,7 @@ from custcli import render
 from custcli.commands.options import AsOf
 from custcli.domain import drill as domain
 from custcli.errors import BadInput, NotFound
+from custcli.i18n import _, tr
 from custcli.session import Session
 
 
@@ -37,23 +38,31 @@ def drill(
         raise BadInput("cust drill asks questions: run it in a terminal, or use --json")
 
     def ask(shop: dict, item: dict) -> str:
-        return typer.prompt(f"{shop['label']} · {item['question']}", default="", show_default=False)
+        return typer.prompt(
+            f"{shop['label']} · {_(item['question'])}", default="", show_default=False
+        )
 
     def tell(_shop: dict, item: dict, right: bool) -> None:
         answer = _said(item["answer"])
-        if session.lang == "zh":
-            render.line(f"  ✓ 对：{answer}" if right else f"  ✗ 不对，应为：{answer}")
+        if right:
+            render.line(tr("  ✓ right: {answer}", answer=answer))
         else:
-            render.line(f"  ✓ right: {answer}" if right else f"  ✗ wrong, it is: {answer}")
+            render.line(tr("  ✗ wrong, it is: {answer}", answer=answer))
 
     result = domain.run(shops, ask, tell)
     domain.record(session.conn, result)
-    if session.lang == "zh":
-        render.line(f"得分 {result['score']}%（{result['right']}/{result['asked']}）")
-    else:
-        render.line(f"score {result['score']}% ({result['right']}/{result['asked']})")
+    render.line(
+        tr(
+            "score {score}% ({right}/{asked})",
+            score=result["score"],
+            right=result["right"],
+            asked=result["asked"],
+        )
+    )
     for miss in result["missed"]:
-        render.line(f"  {miss['name']}（{miss['code']}）{miss['label']}: {_said(miss['answer'])}")
+        render.line(
+            f"  {miss['name']} ({miss['code']}) {_(miss['label'])}: {_said(miss['answer'])}"
+        )
 
 
 def _said(value: object) -> str:

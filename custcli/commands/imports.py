@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from custcli import render
-from custcli.errors import BadInput
+from custcli.errors import BadInput, words
+from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
 if TYPE_CHECKING:  # the planner loads only when an import runs
@@ -67,7 +68,7 @@ def import_file(
 
     session: Session = ctx.obj
     if kind not in (None, *importing.KIND_ORDER):
-        raise BadInput(f"--kind is one of {', '.join(importing.KIND_ORDER)}")
+        raise BadInput("--kind is one of {value}", value=", ".join(importing.KIND_ORDER))
     book = open_workbook(file)
     plan = importing.plan(book, kind, sheet, importing.parse_overrides(mapping or []))
     with _progress(file.name) as tick:
@@ -87,46 +88,117 @@ def import_file(
         _print_result(plan, result)
     if result.held_back:
         raise BadInput(
-            f"{file.name} was taken for a roster by its headers and would change "
-            f"{result.changed_cards} existing cards; nothing was written. If it is a "
-            "roster, run again with --kind customers (or --yes)"
+            "{file_name} was taken for a roster by its headers and would change {changed_cards} "
+            "existing cards; nothing was written. If it is a roster, run again with --kind "
+            "customers (or --yes)",
+            file_name=file.name,
+            changed_cards=result.changed_cards,
         )
 
 
+SKIP_REASONS = {
+    "blank": _noop("blank"),
+    "totals": _noop("totals"),
+    "repeated header": _noop("repeated header"),
+}
+COUNT_WORDS = {
+    "new": _noop("new"),
+    "updated": _noop("updated"),
+    "unchanged": _noop("unchanged"),
+    "rejected": _noop("rejected"),
+    "skipped": _noop("skipped"),
+    "kept_as_written": _noop("kept as written"),
+}
+HOW_WORDS = {"alias": _noop("alias"), "rule": _noop("rule"), "map": _noop("--map"), "extra": ""}
+
+
 def _print_result(plan: importing.Mapping, result: importing.ImportResult) -> None:
-    if result.dry_run or result.held_back:
-        head = "dry run: nothing written" if result.dry_run else "held back: nothing written"
-    else:
-        head = f"import #{result.import_id}"
-    guessed = " (told by the headers)" if plan.guessed else ""
-    render.line(
-        f"{head} · {result.file} · sheet {plan.sheet} · header row {plan.header_row}"
-        f" · {plan.kind}{guessed}"
-    )
-    if result.dry_run or result.held_back:
-        render.table(plan.describe(), [("column", "column"), ("field", "field"), ("how", "how")])
-    counts = result.summary()
-    why = ", ".join(f"{reason} {n}" for reason, n in result.skipped.items())
-    render.line(" · ".join(f"{k} {v}" for k, v in counts.items()) + (f" ({why})" if why else ""))
     from custcli.domain.fields import KINDS
 
+    if result.dry_run:
+        head = _("dry run: nothing written")
+    elif result.held_back:
+        head = _("held back: nothing written")
+    else:
+        head = tr("import #{id}", id=result.import_id)
+    kind = _(KIND_WORDS[plan.kind]) + (_(" (told by the headers)") if plan.guessed else "")
+    render.line(
+        tr(
+            "{head} · {file} · sheet {sheet} · header row {row} · {kind}",
+            head=head,
+            file=result.file,
+            sheet=plan.sheet,
+            row=plan.header_row,
+            kind=kind,
+        )
+    )
+    if result.dry_run or result.held_back:
+        fields = {f.key: f for f in KINDS[plan.kind]}
+        described = [
+            {
+                "column": d["column"],
+                "field": _field_words(d["field"], fields),
+                "how": _(HOW_WORDS[d["how"]]) if d["how"] in HOW_WORDS else d["how"],
+            }
+            for d in plan.describe()
+        ]
+        render.table(described, [("column", _("column")), ("field", _("field")), ("how", _("how"))])
+    counts = result.summary()
+    why = _(", ").join(f"{_(SKIP_REASONS[r])} {n}" for r, n in result.skipped.items())
+    line = " · ".join(f"{_(COUNT_WORDS[k])} {v}" for k, v in counts.items())
+    render.line(line + (tr(" ({why})", why=why) if why else ""))
     for key, n in result.kept.items():
-        label = next(f.zh for f in KINDS[plan.kind] if f.key == key)
-        render.line(f"  {label}: {n} values not understood, kept as 其他 other with their text")
+        label = next(f for f in KINDS[plan.kind] if f.key == key).label()
+        render.line(
+            tr(
+                "  {field}: {count} values not understood, kept as other with their text",
+                field=label,
+                count=n,
+            )
+        )
     if result.unnamed:
-        render.line(f"  {result.unnamed} new cards have no store name (店名); `cust edit` adds one")
+        render.line(
+            tr("  {count} new cards have no store name; `cust edit` adds one", count=result.unnamed)
+        )
     for sample in result.samples if result.dry_run or result.held_back else []:
         render.line(f"  {sample}")
     for row_no, column, reason in result.warnings[:5]:
-        render.line(f"  row {row_no}, {column}: kept as written ({reason})")
+        render.line(
+            tr(
+                "  row {row}, {column}: kept as written ({reason})",
+                row=row_no,
+                column=column,
+                reason=words(reason),
+            )
+        )
     if len(result.warnings) > 5:
-        render.line(f"  … and {len(result.warnings) - 5} more values kept as written")
+        render.line(
+            tr("  … and {count} more values kept as written", count=len(result.warnings) - 5)
+        )
     for row_no, _values, reason in result.rejects[:5]:
-        render.line(f"  row {row_no}: {reason}")
+        render.line(tr("  row {row}: {reason}", row=row_no, reason=words(reason)))
     if len(result.rejects) > 5:
-        render.line(f"  … and {len(result.rejects) - 5} more")
+        render.line(tr("  … and {count} more", count=len(result.rejects) - 5))
     if result.rejects_file:
-        render.line(f"rejected rows and values kept as written are in {result.rejects_file}")
+        render.line(
+            tr("rejected rows and values kept as written are in {file}", file=result.rejects_file)
+        )
+
+
+KIND_WORDS = {
+    "customers": _noop("customers"),
+    "orders": _noop("orders"),
+    "visits": _noop("visits"),
+    "brands": _noop("brands"),
+}
+
+
+def _field_words(target: str | None, fields: dict) -> str:
+    if target is None:
+        return _("(not imported)")
+    if target.startswith("extra."):
+        return tr("extra: {name}", name=target[6:])
+    return f"{fields[target].label()} ({target})" if target in fields else target
 
 
 @contextlib.contextmanager
@@ -170,12 +242,12 @@ def imports(
     render.table(
         rows,
         [
-            ("id", "#"),
-            ("imported_at", "when"),
-            ("file_name", "file"),
-            ("kind", "kind"),
-            ("result", "result"),
-            ("undone_at", "undone"),
+            ("id", _noop("#")),
+            ("imported_at", _noop("when")),
+            ("file_name", _noop("file")),
+            ("kind", _noop("kind")),
+            ("result", _noop("result")),
+            ("undone_at", _noop("undone")),
         ],
     )
 

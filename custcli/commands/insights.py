@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from custcli import render
+from custcli import render, words
 from custcli.commands.options import AsOf, District, JsonOption, Manager
+from custcli.i18n import _noop, tr
 from custcli.session import Session
 
 
@@ -33,29 +34,44 @@ def pyramid(
         render.emit_json({k: result[k] for k in ("as_of", "tiers", "customers", "top20_share")})
         return
     rows = [
-        {"tier": f"{tier} {domain.TIER_NAMES[tier]}", **figures}
-        for tier, figures in result["tiers"].items()
+        {"tier": words.pyramid_tier(tier), **figures} for tier, figures in result["tiers"].items()
     ]
     render.table(
         rows,
-        [("tier", "tier"), ("count", "customers"), ("amount", "amount 12m"), ("share", "share %")],
-        title=f"pyramid as of {result['as_of']}",
+        [
+            ("tier", _noop("tier")),
+            ("count", _noop("customers")),
+            ("amount", _noop("amount 12m")),
+            ("share", _noop("share %")),
+        ],
+        title=tr("pyramid as of {day}", day=result["as_of"]),
     )
     if result["top20_share"] is not None:
         render.line(
-            f"the top 20% of active customers bring {result['top20_share']:g}% of the "
-            "revenue (the 80/20 rule says 80%)"
+            tr(
+                "the top 20% of active customers bring {share}% of the revenue"
+                " (the 80/20 rule says 80%)",
+                share=f"{result['top20_share']:g}",
+            )
         )
+    moved = [
+        {
+            **m,
+            "previous_tier": words.pyramid_tier(m["previous_tier"]),
+            "tier": words.pyramid_tier(m["tier"]),
+        }
+        for m in result["moved"][:20]
+    ]
     render.table(
-        result["moved"][:20],
+        moved,
         [
-            ("code", "code"),
-            ("name", "store"),
-            ("previous_tier", "a quarter ago"),
-            ("tier", "now"),
-            ("amount_12m", "amount 12m"),
+            ("code", _noop("code")),
+            ("name", _noop("store")),
+            ("previous_tier", _noop("a quarter ago")),
+            ("tier", _noop("now")),
+            ("amount_12m", _noop("amount 12m")),
         ],
-        title=f"moved tier since a quarter ago ({len(result['moved'])})",
+        title=tr("moved tier since a quarter ago ({count})", count=len(result["moved"])),
     )
 
 
@@ -82,19 +98,16 @@ def churn(
     if as_json:
         render.emit_json(warned)
         return
-    render.line(f"订单数据截至 {day}" if session.lang == "zh" else f"order data up to {day}")
-    join = "；" if session.lang == "zh" else "; "
-    rows = [
-        {**w, "why": join.join(render.said(r, session.lang) for r in w["reasons"])} for w in warned
-    ]
+    render.line(tr("order data up to {day}", day=day))
+    rows = [{**w, "why": words.reasons(w["reasons"])} for w in warned]
     render.table(
         rows,
         [
-            ("code", "code"),
-            ("name", "store"),
-            ("district", "district"),
-            ("loss_per_month", "loss/month"),
-            ("why", "why"),
+            ("code", _noop("code")),
+            ("name", _noop("store")),
+            ("district", _noop("district")),
+            ("loss_per_month", _noop("loss/month")),
+            ("why", _noop("why")),
         ],
     )
 
@@ -108,11 +121,11 @@ def loyal(ctx: typer.Context, as_of: AsOf = None, as_json: JsonOption = False) -
     render.rows(
         found,
         [
-            ("code", "code"),
-            ("name", "store"),
-            ("amount_12m", "amount 12m"),
-            ("growth_pct", "growth %"),
-            ("brands", "brands"),
+            ("code", _noop("code")),
+            ("name", _noop("store")),
+            ("amount_12m", _noop("amount 12m")),
+            ("growth_pct", _noop("growth %")),
+            ("brands", _noop("brands")),
         ],
         as_json,
     )
@@ -132,14 +145,14 @@ def managers(
     render.rows(
         evaluate(session.conn, month),
         [
-            ("manager", "manager"),
-            ("customers", "customers"),
-            ("coverage_pct", "coverage %"),
-            ("followups_on_time_pct", "follow-ups on time %"),
-            ("complaints", "complaints"),
-            ("avg_days_to_resolve", "days to resolve"),
-            ("volume_change_pct", "volume vs last month %"),
-            ("avg_satisfaction", "satisfaction"),
+            ("manager", _noop("manager")),
+            ("customers", _noop("customers")),
+            ("coverage_pct", _noop("coverage %")),
+            ("followups_on_time_pct", _noop("follow-ups on time %")),
+            ("complaints", _noop("complaints")),
+            ("avg_days_to_resolve", _noop("days to resolve")),
+            ("volume_change_pct", _noop("volume vs last month %")),
+            ("avg_satisfaction", _noop("satisfaction")),
         ],
         as_json,
     )

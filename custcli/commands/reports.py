@@ -9,7 +9,8 @@ import typer
 
 from custcli import render
 from custcli.commands.options import District, Manager, Status, Tier, card_filters
-from custcli.session import Session, chosen_lang
+from custcli.i18n import _noop, tr
+from custcli.session import Session
 
 report_app = typer.Typer(
     add_completion=False, help="Reports for the department.", no_args_is_help=True
@@ -43,10 +44,8 @@ def export(
 
     session: Session = ctx.obj
     filters = card_filters(district, tier, format_, status, manager)
-    # Exports go to Chinese offices: Chinese headers unless English was asked for.
-    lang = chosen_lang(ctx.find_root().params.get("lang")) or "zh"
-    count = write(session.conn, kind, output, fmt, filters, month, redact, lang)
-    render.line(f"wrote {count} {kind} to {output}")
+    count = write(session.conn, kind, output, fmt, filters, month, redact, session.lang)
+    render.line(tr("wrote {count} rows to {file}", count=count, file=output))
 
 
 @report_app.command("monthly")
@@ -72,12 +71,12 @@ def monthly(
         from custcli.io.writers import write_workbook
 
         write_workbook(output, report.workbook_sheets(data), report.charts(data))
-        render.line(f"wrote the {month} report to {output}")
+        render.line(tr("wrote the {month} report to {file}", month=month, file=output))
     elif as_json:
         render.emit_json(data["summary"])
     else:
         render.table(
             [{"k": k, "v": v} for k, v in report.summary_rows(data["summary"])],
-            [("k", "指标"), ("v", "数值")],
-            title=f"{month} 拜访月报",
+            [("k", _noop("item")), ("v", _noop("figure"))],
+            title=tr("visit report {month}", month=month),
         )

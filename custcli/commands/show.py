@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from custcli import render
+from custcli import i18n, render, words
 from custcli.commands.options import Ref
 from custcli.domain import customers as domain
 from custcli.domain.fields import CARD_SECTIONS, FIELDS_BY_KEY, VISIT_KIND
 from custcli.domain.normalize import render_yearday
-from custcli.domain.pyramid import TIER_NAMES
+from custcli.i18n import _noop, tr
 from custcli.session import Session
 
 # The basics a manager recites first, in order (零售客户基本资料).
@@ -23,6 +23,7 @@ BASICS = (
     "settlement",
     "category",
     "format",
+    "credit_grade",
     "compliance",
     "status",
 )
@@ -32,18 +33,19 @@ def card_json(customer: dict) -> dict:
     return {k: customer.get(k) for k in ("id", *FIELDS_BY_KEY, "extra")}
 
 
-def card_sections(customer: dict, lang: str) -> list[render.Section]:
-    """Every card field, labelled in lang, grouped as the registry says; empty ones left out."""
+def card_sections(customer: dict) -> list[render.Section]:
+    """Every card field, labelled as the registry says, grouped as it says; empty ones left
+    out; the roster's own columns last."""
     sections = []
     for zh, en, keys in CARD_SECTIONS:
         pairs = [
-            (FIELDS_BY_KEY[k].label(lang), FIELDS_BY_KEY[k].render(customer.get(k), lang))
+            (FIELDS_BY_KEY[k].label(), FIELDS_BY_KEY[k].render(customer.get(k)))
             for k in keys
             if customer.get(k) is not None
         ]
-        sections.append((zh if lang == "zh" else en, pairs))
+        sections.append((i18n.pick(zh, en), pairs))
     extra = customer.get("extra") or {}
-    sections.append(("其他" if lang == "zh" else "Other", [(k, str(v)) for k, v in extra.items()]))
+    sections.append((_noop("Other"), [(k, str(v)) for k, v in extra.items()]))
     return sections
 
 
@@ -65,7 +67,6 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """A shop in one breath: basics, business, visits, dealings and warnings."""
-    from custcli.domain import business
     from custcli.domain.profile import one_breath
 
     session: Session = ctx.obj
@@ -75,107 +76,103 @@ def show(
     if as_json:
         render.emit_json({"card": card_json(customer), **profile})
     elif say:
-        render.line(business.say(customer, profile["business"], profile["visits"], session.lang))
+        render.line(words.say(customer, profile["business"], profile["visits"]))
     else:
-        lang = session.lang
-        zh = lang == "zh"
         title = " · ".join(
             filter(
                 None,
                 [
                     customer["name"],
                     customer["code"],
-                    f"{customer['tier']}档" if customer.get("tier") else None,
+                    tr("tier {tier}", tier=customer["tier"]) if customer.get("tier") else None,
                     customer.get("district"),
                 ],
             )
         )
-        head = (
-            card_sections(customer, lang)
-            if full
-            else [("基本" if zh else "Basics", _basics(customer, profile["visits"], lang))]
-        )
-        render.card(title, [*head, *_profile_sections(profile, customer, lang)])
+        head = card_sections(customer) if full else [(_noop("Basics"), _basics(customer, profile))]
+        render.card(title, [*head, *_profile_sections(profile)])
 
 
-def _basics(customer: dict, visits: dict, lang: str) -> list[tuple[str, str]]:
+def _basics(customer: dict, profile: dict) -> list[tuple[str, str]]:
+    visits = profile["visits"]
     pairs = [
-        (FIELDS_BY_KEY[k].label(lang), FIELDS_BY_KEY[k].render(customer[k], lang))
+        (FIELDS_BY_KEY[k].label(), FIELDS_BY_KEY[k].render(customer[k]))
         for k in BASICS
         if customer.get(k) is not None
     ]
-    cycle = f"{visits['cycle_days']}" + ("天" if lang == "zh" else "")  # en label says (days)
-    if customer.get("order_cycle"):
-        cycle += f" · {FIELDS_BY_KEY['order_cycle'].label(lang)} {customer['order_cycle']}"
-    pairs.insert(3, (FIELDS_BY_KEY["visit_cycle_days"].label(lang), cycle))
+    cycle = tr("every {days} days", days=visits["cycle_days"])
+    if customer.get("order_day"):
+        cycle += f" · {FIELDS_BY_KEY['order_day'].label()} {customer['order_day']}"
+    pairs.insert(3, (_noop("Visits"), cycle))
     return pairs
 
 
-def _money(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}"
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.0f}%"
-
-
-def _profile_sections(profile: dict, customer: dict, lang: str) -> list[render.Section]:
-    zh = lang == "zh"
+def _profile_sections(profile: dict) -> list[render.Section]:
     biz, visits, rel = profile["business"], profile["visits"], profile["relationship"]
     business_lines = []
     if biz["monthly_avg_qty"] or biz["trend"]["sparkline"].strip("▁"):
-        unit, yuan = ("条", "元") if zh else (" cartons", " yuan")
         business_lines = [
             (
-                "月均购进" if zh else "A month",
-                f"{biz['monthly_avg_qty']:g}{unit} · {_money(biz['monthly_avg_amount'])}{yuan}",
+                _noop("A month"),
+                tr(
+                    "{qty} cartons · {amount} yuan",
+                    qty=f"{biz['monthly_avg_qty']:g}",
+                    amount=words.money(biz["monthly_avg_amount"]),
+                ),
             ),
             (
-                "品规 · 条均价" if zh else "Brands · per carton",
-                f"{biz['brand_width']} · {_money(biz['avg_price'])}{yuan}",
+                _noop("Brands · per carton"),
+                tr(
+                    "{count} · {price} yuan",
+                    count=biz["brand_width"],
+                    price=words.money(biz["avg_price"]),
+                ),
             ),
             (
-                "结构" if zh else "Mix",
-                " ".join(f"{k} {v:.0f}%" for k, v in biz["structure"].items()) or "—",
+                _noop("Mix"),
+                " ".join(f"{words.price_class(k)} {v:.0f}%" for k, v in biz["structure"].items())
+                or "—",
             ),
             (
-                "环比 · 同比" if zh else "vs before · year ago",
-                f"{_pct(biz['change_vs_previous_pct'])} · {_pct(biz['change_vs_year_ago_pct'])}",
+                tr(
+                    "vs {before} · vs {year_ago}",
+                    before=_period(biz["previous"]),
+                    year_ago=_period(biz["year_ago"]),
+                ),
+                f"{words.pct_change(biz['change_vs_previous_pct'])} · "
+                f"{words.pct_change(biz['change_vs_year_ago_pct'])}",
             ),
-            ("趋势" if zh else "12 months", biz["trend"]["sparkline"]),
+            (_noop("12 months"), biz["trend"]["sparkline"]),
         ]
         if biz["pyramid"]:
-            tier = biz["pyramid"]["tier"]
             business_lines.insert(
                 0,
                 (
-                    "金字塔" if zh else "Pyramid",
-                    f"{TIER_NAMES[tier] if zh else tier} · "
-                    f"{_money(biz['pyramid']['amount_12m'])}{yuan}/12"
-                    f"{'个月' if zh else ' months'} ({biz['pyramid']['as_of']})",
+                    _noop("Pyramid"),
+                    tr(
+                        "{tier} · {amount} yuan in 12 months ({as_of})",
+                        tier=words.pyramid_tier(biz["pyramid"]["tier"]),
+                        amount=words.money(biz["pyramid"]["amount_12m"]),
+                        as_of=biz["pyramid"]["as_of"],
+                    ),
                 ),
             )
         if biz["est_gross_profit"] is not None:
             business_lines.insert(
                 3,
                 (
-                    "毛利(估)/月" if zh else "Est. margin/month",
-                    f"{_money(biz['est_gross_profit'])}{yuan}",
+                    _noop("Est. margin a month"),
+                    tr("{amount} yuan", amount=words.money(biz["est_gross_profit"])),
                 ),
             )
     overdue = visits["days_overdue"]
-    due = visits["next_due"] + (
-        (f"（逾期{overdue}天）" if zh else f" ({overdue} days overdue)") if overdue else ""
-    )
-    visit_lines = [("下次拜访" if zh else "Next visit", due)]
+    due = visits["next_due"] + (tr(" ({days} days overdue)", days=overdue) if overdue else "")
+    visit_lines = [(_noop("Next visit"), due)]
     visit_lines += [
         (
             v["date"],
             " ".join(
-                filter(
-                    None,
-                    [VISIT_KIND.render(v["kind"], lang), v["kind_text"], v["note"], v["found"]],
-                )
+                filter(None, [VISIT_KIND.render(v["kind"]), v["kind_text"], v["note"], v["found"]])
             ),
         )
         for v in visits["last"]
@@ -184,31 +181,38 @@ def _profile_sections(profile: dict, customer: dict, lang: str) -> list[render.S
         (f"#{f['id']} {f['due'] or ''}".strip(), f["text"]) for f in visits["open_followups"]
     ]
     dealings = (
-        [(FIELDS_BY_KEY["preferences"].label(lang), rel["preferences"])]
-        if rel["preferences"]
-        else []
+        [(FIELDS_BY_KEY["preferences"].label(), rel["preferences"])] if rel["preferences"] else []
     )
     dealings += [(n["noted_on"], n["text"]) for n in rel["notes"][:3]]
     for d in rel["dates"]:
-        label = FIELDS_BY_KEY["birthday"].label(lang) if d["field"] == "birthday" else d["label"]
-        dealings.append((label, f"{render_yearday(d['stored'], lang)} → {d['next']}"))
+        label = FIELDS_BY_KEY["birthday"].label() if d["field"] == "birthday" else d["label"]
+        dealings.append((label, f"{render_yearday(d['day'], i18n.lang())} → {d['next']}"))
     dealings += [
         (
-            (f"投诉 #{c['id']}" if zh else f"Complaint #{c['id']}"),
+            tr("Complaint #{id}", id=c["id"]),
             f"{c['opened_on']} {c['kind']} {c['text']}",
         )
         for c in rel["open_complaints"]
     ]
     if rel["last_satisfaction"]:
         sat = rel["last_satisfaction"]
-        dealings.append(
-            ("满意度" if zh else "Satisfaction", f"{sat['satisfaction']}/5 ({sat['date']})")
-        )
-    warnings = [("!", render.said(a, lang)) for a in profile["alerts"]]
-    months = biz["months"]
+        dealings.append((_noop("Satisfaction"), f"{sat['satisfaction']}/5 ({sat['date']})"))
+    warnings = [("!", words.alert(a)) for a in profile["alerts"]]
     return [
-        (f"经营（近{months}个月）" if zh else f"Business (last {months} months)", business_lines),
-        ("拜访" if zh else "Visits", visit_lines),
-        ("往来" if zh else "Dealings", dealings),
-        ("提醒" if zh else "Warnings", warnings),
+        (tr("Business (last {months} months)", months=biz["months"]), business_lines),
+        (_noop("Visits"), visit_lines),
+        (_noop("Dealings"), dealings),
+        (_noop("Warnings"), warnings),
     ]
+
+
+def _period(window: dict) -> str:
+    """A window of months as a label: 2026-08–10 (or 2026-08 for one month)."""
+    first, last = window["from"][:7], window["to"][:7]
+    return (
+        first
+        if first == last
+        else f"{first}–{last[5:]}"
+        if first[:4] == last[:4]
+        else (f"{first}–{last}")
+    )

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import typer
 
-from custcli import render
+from custcli import i18n, render, words
 from custcli.commands.options import DateOption, District, JsonOption, Manager, Ref
 from custcli.domain import visits as domain
-from custcli.domain.fields import VISIT_KIND
+from custcli.domain.fields import FIELDS_BY_KEY, VISIT_KIND
+from custcli.domain.normalize import render_yearday
 from custcli.domain.schedule import DUE_RULE
 from custcli.domain.scope import Scope
+from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
 KIND_HELP = "实地 (field), 电话 (phone) or 线上 (online, 微信); a field visit when not given."
@@ -62,10 +64,11 @@ def visit_log(
         satisfaction=satisfaction,
         manager=manager,
     )
-    extra = f"; follow-up #{visit['followup_id']}" if visit["followup_id"] else ""
+    extra = tr("; follow-up #{id}", id=visit["followup_id"]) if visit["followup_id"] else ""
     kind = VISIT_KIND.render(visit["kind"], session.lang)
     render.line(
-        f"visit #{visit['id']}: {visit['code']} {visit['name']} {visit['date']} {kind}{extra}"
+        tr("visit #{id}: ", id=visit["id"])
+        + f"{visit['code']} {visit['name']} {visit['date']} {kind}{extra}"
     )
 
 
@@ -82,15 +85,15 @@ def _kind_words(rows: list[dict], lang: str) -> list[dict]:
 
 
 VISIT_COLUMNS = [
-    ("id", "#"),
-    ("date", "date"),
-    ("code", "code"),
-    ("name", "store"),
-    ("kind", "kind"),
-    ("note", "note"),
-    ("found", "found"),
-    ("satisfaction", "sat."),
-    ("manager", "manager"),
+    ("id", _noop("#")),
+    ("date", _noop("date")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("kind", _noop("kind")),
+    ("note", _noop("note")),
+    ("found", _noop("found")),
+    ("satisfaction", _noop("sat.")),
+    ("manager", _noop("manager")),
 ]
 
 
@@ -132,7 +135,7 @@ def visit_edit(
     visit = domain.edit_visit(
         session.conn, visit_id, {k: v for k, v in values.items() if v is not None}, session.today
     )
-    render.line(f"visit #{visit['id']} changed")
+    render.line(tr("visit #{id} changed", id=visit["id"]))
 
 
 @visit_app.command("rm")
@@ -142,17 +145,17 @@ def visit_rm(
     """Remove a logged visit."""
     session: Session = ctx.obj
     domain.remove_visit(session.conn, visit_id)
-    render.line(f"visit #{visit_id} removed")
+    render.line(tr("visit #{id} removed", id=visit_id))
 
 
 DUE_COLUMNS = [
-    ("code", "code"),
-    ("name", "store"),
-    ("tier", "tier"),
-    ("district", "district"),
-    ("last_visit", "last visit"),
-    ("due", "due"),
-    ("days_overdue", "overdue"),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("tier", _noop("tier")),
+    ("district", _noop("district")),
+    ("last_visit", _noop("last visit")),
+    ("due", _noop("due")),
+    ("days_overdue", _noop("overdue")),
 ]
 
 
@@ -163,7 +166,7 @@ Limit = Annotated[
     typer.Option(
         "--limit",
         min=0,
-        help=f"At most N rows of each section (0: all; default {SHOWN_BY_DEFAULT}, all in --json).",
+        help="At most N rows of each section (0: all; default 20, all in --json).",
     ),
 ]
 
@@ -178,7 +181,7 @@ def _shown(rows: list[dict], limit: int | None, as_json: bool) -> tuple[list[dic
 
 def _more(left_out: int) -> None:
     if left_out:
-        render.line(f"… and {left_out} more (--limit 0 shows all)")
+        render.line(tr("… and {count} more (--limit 0 shows all)", count=left_out))
 
 
 def due(
@@ -206,8 +209,8 @@ TODAY_TITLES = {
     "overdue": "overdue visits",
     "due": "visits due today",
     "followups": "follow-ups due",
-    "complaints": f"complaints open over {domain.COMPLAINT_STALE_DAYS} days",
-    "dates": f"dates in the next {domain.UPCOMING_DAYS} days",
+    "complaints": _noop("complaints open over 3 days"),  # domain.COMPLAINT_STALE_DAYS
+    "dates": _noop("dates in the next 7 days"),  # domain.UPCOMING_DAYS
     "churn": "slipping away",
 }
 
@@ -233,44 +236,42 @@ def today(
         return
     render.line(
         f"{brief['date']}: "
-        + ", ".join(f"{counts[name]} {TODAY_TITLES[name]}" for name in domain.TODAY_SECTIONS)
+        + _(", ").join(f"{counts[name]} {_(TODAY_TITLES[name])}" for name in domain.TODAY_SECTIONS)
     )
-    join = "；" if session.lang == "zh" else "; "
     columns = {
         "overdue": DUE_COLUMNS,
         "due": DUE_COLUMNS,
         "followups": FOLLOWUP_COLUMNS,
         "complaints": COMPLAINT_COLUMNS,
         "dates": DATE_COLUMNS,
-        "churn": [("code", "code"), ("name", "store"), ("why", "why")],
+        "churn": [("code", _noop("code")), ("name", _noop("store")), ("why", _noop("why"))],
     }
     for name in domain.TODAY_SECTIONS:
         rows, left_out = sections[name]
         if not rows:
             continue
         if name == "churn":
-            rows = [
-                {**w, "why": join.join(render.said(r, session.lang) for r in w["reasons"])}
-                for w in rows
-            ]
+            rows = [{**w, "why": words.reasons(w["reasons"])} for w in rows]
+        if name == "dates":
+            rows = _date_words(rows)
         render.table(rows, columns[name], title=TODAY_TITLES[name])
         _more(left_out)
 
 
 DATE_COLUMNS = [
-    ("date", "date"),
-    ("code", "code"),
-    ("name", "store"),
-    ("label", "what"),
-    ("day", "day"),
+    ("date", _noop("date")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("label", _noop("what")),
+    ("day", _noop("day")),
 ]
 FOLLOWUP_COLUMNS = [
-    ("id", "#"),
-    ("due", "due"),
-    ("code", "code"),
-    ("name", "store"),
-    ("text", "promise"),
-    ("done_on", "done"),
+    ("id", _noop("#")),
+    ("due", _noop("due")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("text", _noop("promise")),
+    ("done_on", _noop("done")),
 ]
 
 
@@ -295,18 +296,18 @@ def followup_done(
     """Mark a follow-up as kept."""
     session: Session = ctx.obj
     done = domain.followup_done(session.conn, followup_id, session.day(date))
-    render.line(f"follow-up #{followup_id} done on {done['done_on']}")
+    render.line(tr("follow-up #{id} done on {day}", id=followup_id, day=done["done_on"]))
 
 
 COMPLAINT_COLUMNS = [
-    ("id", "#"),
-    ("opened_on", "opened"),
-    ("code", "code"),
-    ("name", "store"),
-    ("kind", "kind"),
-    ("text", "complaint"),
-    ("resolved_on", "resolved"),
-    ("resolution", "how"),
+    ("id", _noop("#")),
+    ("opened_on", _noop("opened")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("kind", _noop("kind")),
+    ("text", _noop("complaint")),
+    ("resolved_on", _noop("resolved")),
+    ("resolution", _noop("how")),
 ]
 
 
@@ -321,7 +322,7 @@ def complaint_add(
     """Record a complaint."""
     session: Session = ctx.obj
     added = domain.complaint_add(session.conn, ref, text, kind, session.day(date))
-    render.line(f"complaint #{added['id']}: {added['code']} {added['name']}")
+    render.line(tr("complaint #{id}: ", id=added["id"]) + f"{added['code']} {added['name']}")
 
 
 @complaint_app.command("list")
@@ -346,7 +347,13 @@ def complaint_resolve(
     """Mark a complaint resolved; the time it took is kept."""
     session: Session = ctx.obj
     done = domain.complaint_resolve(session.conn, complaint_id, how, session.day(date))
-    render.line(f"complaint #{complaint_id} resolved in {done['days_to_resolve']:.0f} days")
+    render.line(
+        tr(
+            "complaint #{id} resolved in {days} days",
+            id=complaint_id,
+            days=f"{done['days_to_resolve']:.0f}",
+        )
+    )
 
 
 @date_app.command("add")
@@ -362,7 +369,7 @@ def date_add(
     """Add a date that matters to a customer; lunar days come round on their solar day."""
     session: Session = ctx.obj
     added = domain.add_key_date(session.conn, ref, label, day, lunar)
-    render.line(f"date #{added['id']}: {added['code']} {label} {added['day']}")
+    render.line(tr("date #{id}: ", id=added["id"]) + f"{added['code']} {label} {added['day']}")
 
 
 @date_app.command("list")
@@ -375,7 +382,19 @@ def date_list(
     """Birthdays and other dates coming round in the next days."""
     session: Session = ctx.obj
     rows = domain.upcoming(session.conn, session.day(date), days)
-    render.rows(rows, DATE_COLUMNS, as_json)
+    render.rows(rows if as_json else _date_words(rows), DATE_COLUMNS, as_json)
+
+
+def _date_words(rows: list[dict]) -> list[dict]:
+    """Dates for a table: the birthday named by the registry, the day as written (农历三月初八)."""
+    return [
+        {
+            **row,
+            "label": row["label"] or FIELDS_BY_KEY[row["field"]].label(),
+            "day": render_yearday(row["day"], i18n.lang()),
+        }
+        for row in rows
+    ]
 
 
 def note(
@@ -387,4 +406,4 @@ def note(
     """Add a dated note to a customer's card."""
     session: Session = ctx.obj
     added = domain.add_note(session.conn, ref, text, session.day(date))
-    render.line(f"note #{added['id']} on {added['code']} {added['name']}")
+    render.line(tr("note #{id} on ", id=added["id"]) + f"{added['code']} {added['name']}")

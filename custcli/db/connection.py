@@ -16,7 +16,7 @@ from pathlib import Path
 from custcli.errors import BadInput
 
 # The number of migrations in custcli.db.schema; a test keeps the two in step.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -56,12 +56,15 @@ def open_db(path: Path | None = None) -> sqlite3.Connection:
         conn = connect(path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise BadInput(f"{path} is not a cust database ({error})") from None
+        raise BadInput("{path} is not a cust database ({error})", path=path, error=error) from None
     if version > SCHEMA_VERSION:
         conn.close()
         raise BadInput(
-            f"{path} was written by a newer cust (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); upgrade cust to open it"
+            "{path} was written by a newer cust (schema {version}, this one knows "
+            "{SCHEMA_VERSION}); upgrade cust to open it",
+            path=path,
+            version=version,
+            SCHEMA_VERSION=SCHEMA_VERSION,
         )
     if version < SCHEMA_VERSION:
         if is_new:
@@ -80,7 +83,7 @@ def backup(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy the live database to target (0600) with SQLite's online backup API."""
     target = Path(target)
     if target.exists():
-        raise BadInput(f"{target} exists already; choose another name")
+        raise BadInput("{target} exists already; choose another name", target=target)
     _create_private_file(target)
     dest = sqlite3.connect(target)
     try:

@@ -14,7 +14,7 @@ def candidates(conn: sqlite3.Connection, district: str | None, limit: int) -> li
     )
     return dicts(
         conn.execute(
-            "SELECT c.id, c.code, c.name, c.owner, c.phone, c.tier, c.settlement, c.order_cycle"
+            "SELECT c.id, c.code, c.name, c.owner, c.phone, c.tier, c.settlement, c.order_day"
             " FROM customers c LEFT JOIN drill_misses d ON d.customer_id = c.id"
             f" WHERE {clause} ORDER BY coalesce(d.missed, 0) DESC, coalesce(d.asked, 0), random()"
             " LIMIT ?",

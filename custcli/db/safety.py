@@ -46,7 +46,7 @@ def list_backups(db_path: Path) -> list[Path]:
 def _check_candidate(source: Path) -> int:
     """The schema version of a file that is safe to restore; BadInput says why one is not."""
     if not source.is_file():
-        raise BadInput(f"{source}: no such file")
+        raise BadInput("{source}: no such file", source=source)
     try:
         candidate = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
@@ -58,13 +58,23 @@ def _check_candidate(source: Path) -> int:
         finally:
             candidate.close()
     except sqlite3.DatabaseError as error:
-        raise BadInput(f"{source} is not a database cust can restore ({error})") from None
+        raise BadInput(
+            "{source} is not a database cust can restore ({error})", source=source, error=error
+        ) from None
     if verdict != "ok":
-        raise BadInput(f"{source} is damaged (integrity check: {verdict}); not restored")
+        raise BadInput(
+            "{source} is damaged (integrity check: {verdict}); not restored",
+            source=source,
+            verdict=verdict,
+        )
     if not has_customers:
-        raise BadInput(f"{source} is not a cust database (it has no customers table)")
+        raise BadInput("{source} is not a cust database (it has no customers table)", source=source)
     if version > SCHEMA_VERSION:
-        raise BadInput(f"{source} was written by a newer cust (schema {version}); upgrade cust")
+        raise BadInput(
+            "{source} was written by a newer cust (schema {version}); upgrade cust",
+            source=source,
+            version=version,
+        )
     return version
 
 
@@ -94,20 +104,20 @@ def check(conn: sqlite3.Connection) -> dict:
     problems = []
     integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
-        problems.append(f"integrity: {'; '.join(integrity[:3])}")
+        problems.append({"problem": "integrity", "detail": integrity[:3]})
     orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
     if orphans:
         tables = sorted({row[0] for row in orphans})
-        problems.append(f"{len(orphans)} orphan rows in {', '.join(tables)}")
+        problems.append({"problem": "orphans", "count": len(orphans), "tables": tables})
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:
-        problems.append(f"schema version {version}, expected {SCHEMA_VERSION}")
+        problems.append({"problem": "schema", "version": version, "expected": SCHEMA_VERSION})
     files = {
         str(p): _mode(p) for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()
     }
     for name, mode in files.items():
         if mode is not None and int(mode, 8) & 0o077:
-            problems.append(f"{name} is readable by others ({mode}); chmod 600 it")
+            problems.append({"problem": "permissions", "file": name, "mode": mode})
     backups = list_backups(path)
     return {
         "ok": not problems,

@@ -275,6 +275,21 @@ def m010_brand_history_and_order_notes(db: Database) -> None:
     db.execute("ALTER TABLE orders ADD COLUMN note TEXT")
 
 
+@migrations()
+def m011_order_day_and_credit_grade(db: Database) -> None:
+    # 订货周期 (a cycle, in days) and 订货日 (weekdays) are different things, and so are 诚信等级
+    # (the company's credit grade) and 守法情况 (the compliance record). The old order_cycle
+    # column always held the weekday text: it becomes order_day, and the cycle a new column.
+    db.execute("ALTER TABLE customers RENAME COLUMN order_cycle TO order_day")
+    db.execute("ALTER TABLE customers ADD COLUMN order_cycle INTEGER")
+    db.execute("ALTER TABLE customers ADD COLUMN credit_grade TEXT")
+    # Credit grades (AAA … D) that rosters had put under 守法情况 move to their own field.
+    db.execute(
+        "UPDATE customers SET credit_grade = upper(trim(compliance)), compliance = NULL"
+        " WHERE upper(trim(compliance)) IN ('AAA', 'AA', 'A', 'B', 'C', 'D')"
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

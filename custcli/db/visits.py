@@ -61,7 +61,7 @@ def active_customers(conn: sqlite3.Connection, scope: Scope = Scope()) -> list[d
     return dicts(
         conn.execute(
             "SELECT id, code, name, owner, tier, district, account_manager, visit_cycle_days,"
-            f" order_cycle, birthday FROM customers WHERE {clause}",
+            f" order_day, birthday FROM customers WHERE {clause}",
             params,
         )
     )

@@ -19,11 +19,15 @@ def parse(raw: Mapping[str, object]) -> dict:
     values = {}
     for key, value in raw.items():
         if key not in _FIELDS:
-            raise BadInput(f"unknown brand field {key!r}; fields are: {', '.join(_FIELDS)}")
+            raise BadInput(
+                "unknown brand field {key!r}; fields are: {value}",
+                key=key,
+                value=", ".join(_FIELDS),
+            )
         try:
             values[key] = _FIELDS[key].parse(value)
         except ValueError as error:
-            raise BadInput(f"{key}: {error}") from None
+            raise BadInput("{key}: {error}", key=key, error=error) from None
     if values.get("price_class") is None and values.get("wholesale_price"):
         values["price_class"] = price_class_of(values["wholesale_price"])
     return values
@@ -32,7 +36,7 @@ def parse(raw: Mapping[str, object]) -> dict:
 def _existing(conn: sqlite3.Connection, name: str) -> dict:
     found = q.brand_by_name(conn, name)
     if found is None:
-        raise NotFound(f"no brand {name!r}; `cust brand list` shows them")
+        raise NotFound("no brand {name!r}; `cust brand list` shows them", name=name)
     return found
 
 
@@ -42,7 +46,9 @@ def add(conn: sqlite3.Connection, raw: Mapping[str, object]) -> dict:
         raise BadInput("a brand needs a name")
     with write_transaction(conn):
         if q.brand_by_name(conn, values["name"]):
-            raise BadInput(f"brand {values['name']!r} exists already; use `cust brand edit`")
+            raise BadInput(
+                "brand {name!r} exists already; use `cust brand edit`", name=values["name"]
+            )
         q.insert_brand(conn, values, None)
     return q.brand_by_name(conn, values["name"])
 

@@ -13,13 +13,15 @@ from custcli.domain.dates import parse_month
 from custcli.domain.trade import CARTONS_PER_CASE
 from custcli.errors import BadInput, NotFound
 
-TIER_BANDS = ((21, "21-30档"), (11, "11-20档"), (1, "1-10档"))
-BAND_ORDER = ("1-10档", "11-20档", "21-30档", "未定档")
+# Tier bands and "not filled in" as --json names them; custcli.words says them.
+TIER_BANDS = ((21, "21-30"), (11, "11-20"), (1, "1-10"))
+UNKNOWN = "unknown"
+BAND_ORDER = ("1-10", "11-20", "21-30", UNKNOWN)
 
 
 def tier_band(tier: int | None) -> str:
     if tier is None:
-        return "未定档"
+        return UNKNOWN
     return next(name for lowest, name in TIER_BANDS if tier >= lowest)
 
 
@@ -55,9 +57,9 @@ def brief(
             "share_pct": _share(len(scoped), len(everyone)),
         },
         "spread": {
-            "format": dict(Counter(c["format"] or "未填" for c in scoped).most_common()),
+            "format": dict(Counter(c["format"] or UNKNOWN for c in scoped).most_common()),
             "tier_band": {name: bands[name] for name in BAND_ORDER if bands[name]},
-            "market": dict(Counter(c["market"] or "未填" for c in scoped).most_common()),
+            "market": dict(Counter(c["market"] or UNKNOWN for c in scoped).most_common()),
         },
         "plan": _plan_figures(plan, mine, department),
         "brands": q.brands(conn),
@@ -134,6 +136,7 @@ def policy(conn: sqlite3.Connection, month: str) -> dict:
     found = q.policy(conn, month)
     if found is None:
         raise NotFound(
-            f"no supply policy for {month}; `cust policy set --month {month} --text …` records one"
+            "no supply policy for {month}; `cust policy set --month {month} --text …` records one",
+            month=month,
         )
     return found

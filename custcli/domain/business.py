@@ -11,7 +11,7 @@ import sqlite3
 from collections import defaultdict
 
 from custcli.db import business as q
-from custcli.domain.trade import PRICE_CLASS_NAMES, price_class_of
+from custcli.domain.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS, price_class_of
 
 SPARK = "▁▂▃▄▅▆▇█"
 TREND_MONTHS = 12
@@ -63,6 +63,13 @@ def _pct_change(now: float, before: float) -> float | None:
     return round((now - before) / before * 100, 1) if before else None
 
 
+def _span(first: dt.date, months: int) -> dict[str, str]:
+    return {
+        "from": first.isoformat(),
+        "to": (add_months(first, months) - dt.timedelta(days=1)).isoformat(),
+    }
+
+
 def _window(lines: list[dict], months: list[str]) -> dict:
     picked = [line for line in lines if line["month"] in months]
     qty = sum(line["qty"] for line in picked)
@@ -87,12 +94,12 @@ def figures(conn: sqlite3.Connection, customer_id: int, as_of: dt.date, months: 
     profit, profit_known = 0.0, False
     for line in now["lines"]:
         price_class = line_class(line)
-        by_class[PRICE_CLASS_NAMES.get(price_class, "未知")] += line["qty"]
+        by_class[PRICE_CLASS_CODES.get(price_class, UNKNOWN_CLASS)] += line["qty"]
         wholesale = _wholesale(line)
         if line["retail_price"] and wholesale:
             profit += line["qty"] * (line["retail_price"] - wholesale)
             profit_known = True
-    order = [*PRICE_CLASS_NAMES.values(), "未知"]
+    order = [*PRICE_CLASS_CODES.values(), UNKNOWN_CLASS]
     structure = {
         name: round(by_class[name] / now["qty"] * 100, 1) for name in order if by_class.get(name)
     }
@@ -107,6 +114,9 @@ def figures(conn: sqlite3.Connection, customer_id: int, as_of: dt.date, months: 
         "months": months,
         "from": window_first.isoformat(),
         "to": (this_month - dt.timedelta(days=1)).isoformat(),
+        # 环比 compares with the months just before, 同比 with the same months a year before.
+        "previous": _span(add_months(window_first, -months), months),
+        "year_ago": _span(add_months(window_first, -12), months),
         "monthly_avg_qty": round(now["qty"] / months, 2),
         "monthly_avg_amount": round(now["amount"] / months, 2),
         "brand_width": len({line["brand"] for line in now["lines"]}),
@@ -119,125 +129,21 @@ def figures(conn: sqlite3.Connection, customer_id: int, as_of: dt.date, months: 
     }
 
 
-COMPLIANCE_OK = ("AAA", "AA", "A", "守法", "良好", "正常", "无违规")
+COMPLIANCE_OK = ("守法", "良好", "正常", "无违规", "无")
+LOW_CREDIT = ("B", "C", "D")
 
 
 def alerts(card: dict, visits: dict, churn_reasons: list[dict]) -> list[dict]:
-    """Warnings for the door: overdue, slipping away (the churn rules), compliance problems."""
+    """Warnings for the door, as codes and figures: overdue, slipping away (the churn
+    rules), a compliance record that is not clean (custcli.words says them)."""
     found = []
     if visits["days_overdue"] > 0:
-        found.append(
-            {
-                "kind": "overdue",
-                "days": visits["days_overdue"],
-                "text": f"拜访已逾期{visits['days_overdue']}天",
-                "text_en": f"visit {visits['days_overdue']} days overdue",
-            }
-        )
+        found.append({"kind": "overdue", "days": visits["days_overdue"]})
     found += [{"kind": "churn", **reason} for reason in churn_reasons]
     compliance = (card.get("compliance") or "").strip()
     if compliance and not compliance.upper().startswith(COMPLIANCE_OK):
-        found.append(
-            {
-                "kind": "compliance",
-                "text": f"守法情况：{compliance}",
-                "text_en": f"compliance: {compliance}",
-            }
-        )
+        found.append({"kind": "compliance", "record": compliance})
+    grade = (card.get("credit_grade") or "").strip().upper()
+    if grade in LOW_CREDIT:
+        found.append({"kind": "credit", "grade": grade})
     return found
-
-
-def _num(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:.1f}"
-
-
-# How --say words each fact, per language; a fact the card lacks is left out.
-SAY = {
-    "zh": {
-        "owner": "店主{}",
-        "phone": "电话{}",
-        "address": "地址{}",
-        "cycle": "每{}天拜访一次",
-        "settlement": "{}",
-        "tier": "{}档",
-        "compliance": "守法情况{}",
-        "buying": "近{months}个月月均购进{qty}条",
-        "width": "品规{}个",
-        "price": "条均价{}元",
-        "mix": "结构{}",
-        "mix_item": "{}{:.0f}%",
-        "mix_sep": "、",
-        "quiet": "近{}个月无购进",
-        "due": "下次拜访{}",
-        "overdue": "（已逾期{}天）",
-        "sep": "，",
-        "clause": "；",
-        "end": "。",
-    },
-    "en": {
-        "owner": "owner {}",
-        "phone": "phone {}",
-        "address": "at {}",
-        "cycle": "visited every {} days",
-        "settlement": "settles by {}",
-        "tier": "tier {}",
-        "compliance": "compliance {}",
-        "buying": "buys {qty} cartons a month",
-        "width": "over {} brands",
-        "price": "at {} yuan a carton",
-        "mix": "mix {}",
-        "mix_item": "{} {:.0f}%",
-        "mix_sep": ", ",
-        "quiet": "bought nothing in the last {} months",
-        "due": "next visit {}",
-        "overdue": ", {} days overdue",
-        "sep": ", ",
-        "clause": "; ",
-        "end": ".",
-    },
-}
-
-
-def _due_day(iso: str, lang: str) -> str:
-    return f"{int(iso[5:7])}月{int(iso[8:])}日" if lang == "zh" else iso
-
-
-def say(card: dict, business: dict, visits: dict, lang: str = "zh") -> str:
-    """The card as one sentence a manager could read aloud (clauses joined by semicolons, as
-    said in one breath); facts the card lacks are left out, not read as None."""
-    words = SAY["zh" if lang == "zh" else "en"]
-
-    def facts(*keys: str) -> list[str]:
-        return [words[k].format(card[k]) for k in keys if card.get(k)]
-
-    clauses = [
-        words["sep"].join([card["name"], *facts("owner", "phone", "address")]),
-        words["sep"].join(
-            [
-                words["cycle"].format(visits["cycle_days"]),
-                *facts("settlement", "tier", "compliance"),
-            ]
-        ),
-    ]
-    if business["monthly_avg_qty"]:
-        buying = [
-            words["buying"].format(
-                months=business["months"], qty=_num(business["monthly_avg_qty"])
-            ),
-            words["width"].format(business["brand_width"]),
-            words["price"].format(_num(business["avg_price"])),
-        ]
-        if business["structure"]:
-            mix = words["mix_sep"].join(
-                words["mix_item"].format(name, share)
-                for name, share in business["structure"].items()
-            )
-            buying.append(words["mix"].format(mix))
-        clauses.append(words["sep"].join(buying))
-    elif any(business["trend"]["qty"]):
-        clauses.append(words["quiet"].format(business["months"]))
-    due = words["due"].format(_due_day(visits["next_due"], lang))
-    if visits["days_overdue"]:
-        due += words["overdue"].format(visits["days_overdue"])
-    clauses.append(due)
-    return words["clause"].join(clauses) + words["end"]

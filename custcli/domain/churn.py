@@ -22,10 +22,6 @@ class ChurnRules:
     min_order_days: int = 3  # order days in 12 months needed to know a usual interval
 
 
-def _yuan(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 def orders_day(conn: sqlite3.Connection, as_of: dt.date | None, today: dt.date) -> dt.date:
     """The day order-based figures and warnings are measured from: the day asked for, else
     the day the order data runs to, so that a file whose orders arrive monthly does not make
@@ -62,32 +58,20 @@ def _year_from(as_of: dt.date) -> str:
 
 
 def reasons(row: dict, as_of: dt.date, rules: ChurnRules) -> list[dict]:
-    """The warnings one customer's figures raise, each with its words (text in Chinese,
-    text_en in English), figures and the amount a month it stands to lose."""
+    """The warnings one customer's figures raise: a rule code with its figures and the amount
+    a month it stands to lose (custcli.words says them)."""
     found = []
     months, now = rules.months, row["now"]
-    for window, words, words_en in (
-        ("before", f"前{months}个月", f"the {months} months before"),
-        ("year_ago", "去年同期", "a year before"),
-    ):
+    for window in ("before", "year_ago"):
         then = row[window]
         if then > 0 and now <= then * (1 - rules.drop_pct / 100):
-            fall = round((then - now) / then * 100)
-            amounts = f"{_yuan(then)}→{_yuan(now)}"
-            if now == 0:
-                text = f"近{months}个月未订货（{words}{_yuan(then)}元）"
-                text_en = (
-                    f"no orders in the last {months} months ({_yuan(then)} yuan in {words_en})"
-                )
-            else:
-                text = f"近{months}个月购进金额比{words}下降{fall}%（{amounts}元）"
-                text_en = f"orders down {fall}% on {words_en} ({amounts} yuan)"
             found.append(
                 {
                     "rule": f"fall_vs_{window}",
-                    "text": text,
-                    "text_en": text_en,
-                    "fall_pct": fall,
+                    "months": months,
+                    "then": round(then, 2),
+                    "now": round(now, 2),
+                    "fall_pct": round((then - now) / then * 100),
                     "loss_per_month": round((then - now) / months, 2),
                 }
             )
@@ -102,11 +86,8 @@ def reasons(row: dict, as_of: dt.date, rules: ChurnRules) -> list[dict]:
                     "rule": "silent",
                     "silent_days": silent,
                     "usual_days": round(usual, 1),
+                    "last_order": row["last_order"],
                     "as_of": as_of.isoformat(),
-                    "text": f"已{silent}天未订货，平时约每{usual:.0f}天订一次"
-                    f"（上次{row['last_order']}，订单数据截至{as_of.isoformat()}）",
-                    "text_en": f"no order for {silent} days, usually every {usual:.0f} "
-                    f"(last {row['last_order']}; order data up to {as_of.isoformat()})",
                     "loss_per_month": round(max(row["before"], row["year_ago"]) / months, 2),
                 }
             )

@@ -28,7 +28,7 @@ def parse_values(raw: Mapping[str, object]) -> dict[str, Any]:
         try:
             values[key] = field.parse(value)
         except ValueError as error:
-            raise BadInput(f"{key}: {error}") from None
+            raise BadInput("{key}: {error}", key=key, error=error) from None
         for other, derived in field.derived(value).items():
             if other not in raw:
                 values[other] = derived
@@ -41,7 +41,7 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, object]:
     for item in assignments:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise BadInput(f"--set takes key=value, got {item!r}")
+            raise BadInput("--set takes key=value, got {item!r}", item=item)
         raw[key.strip()] = value
     return raw
 
@@ -50,10 +50,10 @@ def add(conn: sqlite3.Connection, raw: Mapping[str, object], source: str = "add"
     values = parse_values({k: v for k, v in raw.items() if v is not None})
     for field in CUSTOMER_FIELDS:
         if field.required and not values.get(field.key):
-            raise BadInput(f"--{field.key.replace('_', '-')} is required")
+            raise BadInput("--{value} is required", value=field.key.replace("_", "-"))
     with write_transaction(conn):
         if q.by_code(conn, values["code"]):
-            raise BadInput(f"customer {values['code']} exists already; use `cust edit`")
+            raise BadInput("customer {code} exists already; use `cust edit`", code=values["code"])
         customer_id = q.insert(conn, values, search_text(values.get("name"), values.get("owner")))
         q.record_changes(conn, [(customer_id, "(created)", None, values["name"], source, None)])
     return q.by_id(conn, customer_id)
@@ -136,7 +136,7 @@ def edit(conn: sqlite3.Connection, ref: str, raw: Mapping[str, object]) -> tuple
             and values["code"] != current["code"]
             and q.by_code(conn, values["code"])
         ):
-            raise BadInput(f"customer {values['code']} exists already")
+            raise BadInput("customer {code} exists already", code=values["code"])
         changes = diff(current, values)
         if changes:
             apply_changes(conn, current, changes, "edit")
@@ -188,8 +188,9 @@ CANDIDATE_KEYS = ("code", "name", "owner", "phone", "address")
 def _ambiguous(ref: str, matches: list[dict]) -> Ambiguous:
     candidates = [{k: m.get(k) for k in CANDIDATE_KEYS} for m in matches]
     return Ambiguous(
-        f"{len(matches)} customers match that; give the code of one (see the list above)",
+        "{count} customers match that; give the code of one (see the list above)",
         candidates,
+        count=len(matches),
     )
 
 
@@ -212,7 +213,9 @@ def resolve(conn: sqlite3.Connection, ref: str) -> dict:
             raise BadInput("#id takes the customer's number, e.g. #12")
         found = q.by_id(conn, int(id_text))
         if found is None:
-            raise NotFound(f"no customer #{id_text}; try `cust find` or `cust list`")
+            raise NotFound(
+                "no customer #{id_text}; try `cust find` or `cust list`", id_text=id_text
+            )
         return found
     found = q.by_code(conn, ref)
     if found:

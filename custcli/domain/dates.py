@@ -31,7 +31,7 @@ def parse_when(text: str | None, today: dt.date) -> dt.date:
         return dt.date.fromisoformat(parse_date(value) or "")
     except ValueError:
         raise BadInput(
-            f"{text!r} is not a date; use today, yesterday, -3d, 11-20 or 2026-11-20"
+            "{text!r} is not a date; use today, yesterday, -3d, 11-20 or 2026-11-20", text=text
         ) from None
 
 
@@ -40,7 +40,7 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
     try:
         first = dt.date.fromisoformat(f"{text.strip()}-01")
     except ValueError:
-        raise BadInput(f"{text!r} is not a month; use YYYY-MM, e.g. 2026-11") from None
+        raise BadInput("{text!r} is not a month; use YYYY-MM, e.g. 2026-11", text=text) from None
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return first, following - dt.timedelta(days=1)
 

@@ -13,15 +13,17 @@ from custcli.domain.business import add_months, month_start
 from custcli.domain.normalize import halfwidth
 from custcli.domain.schedule import weekdays
 from custcli.domain.search import pinyin_keys
+from custcli.i18n import _noop
 
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+# What each question asks about, as message ids (the edge says them).
 LABELS = {
-    "owner": "店主",
-    "phone": "电话",
-    "order_days": "订货日",
-    "tier": "档位",
-    "settlement": "结算方式",
-    "last_month_qty": "上月购进(条)",
+    "owner": _noop("owner"),
+    "phone": _noop("phone"),
+    "order_days": _noop("order day"),
+    "tier": _noop("tier"),
+    "settlement": _noop("settlement"),
+    "last_month_qty": _noop("cartons last month"),
 }
 VOLUME_TOLERANCE = 0.1  # last month's volume within 10% counts as right
 
@@ -61,16 +63,26 @@ def questions(conn: sqlite3.Connection, shop: dict, as_of: dt.date) -> list[dict
         if answer not in (None, ""):
             asked.append({"field": field, "question": question, "answer": answer, "check": check})
 
-    ask("owner", "店主是谁？", shop["owner"], lambda a: _matches_name(a, shop["owner"]))
-    ask("phone", "电话多少？", shop["phone"], lambda a: _plain(a) == _plain(shop["phone"] or ""))
-    days = weekdays(shop["order_cycle"])
+    ask("owner", _noop("Who owns it?"), shop["owner"], lambda a: _matches_name(a, shop["owner"]))
+    ask(
+        "phone",
+        _noop("Its phone?"),
+        shop["phone"],
+        lambda a: _plain(a) == _plain(shop["phone"] or ""),
+    )
+    days = weekdays(shop["order_day"])
     if days:
         order_days = "、".join(WEEKDAY_NAMES[d] for d in days)
-        ask("order_days", "哪天订货？", order_days, lambda a: _matches_weekday(a, order_days))
-    ask("tier", "几档？", shop["tier"], lambda a: _matches_number(a, shop["tier"]))
+        ask(
+            "order_days",
+            _noop("Which day does it order?"),
+            order_days,
+            lambda a: _matches_weekday(a, order_days),
+        )
+    ask("tier", _noop("Which tier?"), shop["tier"], lambda a: _matches_number(a, shop["tier"]))
     ask(
         "settlement",
-        "结算方式？",
+        _noop("How does it settle?"),
         shop["settlement"],
         lambda a: _matches_text(a, shop["settlement"]),
     )
@@ -80,7 +92,7 @@ def questions(conn: sqlite3.Connection, shop: dict, as_of: dt.date) -> list[dict
     )
     ask(
         "last_month_qty",
-        "上月购进多少条？",
+        _noop("Cartons bought last month?"),
         volume,
         lambda a: _matches_number(a, volume, VOLUME_TOLERANCE),
     )

@@ -63,7 +63,7 @@ def export_rows(
 ) -> tuple[list[str], Iterator[list]]:
     """Headers and rows of an export; rows are streamed except for the roster."""
     if kind not in EXPORT_FIELDS:
-        raise BadInput(f"export one of: {', '.join(EXPORT_FIELDS)}")
+        raise BadInput("export one of: {value}", value=", ".join(EXPORT_FIELDS))
     card_filters = parse_values({k: v for k, v in filters.items() if v is not None})
     fields = EXPORT_FIELDS[kind]
     headers = [f.label(lang) for f in fields]

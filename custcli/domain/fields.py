@@ -16,6 +16,8 @@ from typing import Any
 from custcli.domain import normalize as n
 from custcli.domain.privacy import mask_license, mask_phone
 from custcli.domain.schedule import weekday_text
+from custcli.i18n import lang as language
+from custcli.i18n import pick
 
 
 @dataclass(frozen=True)
@@ -172,14 +174,16 @@ class Field:
     weekdays_to: str | None = None
     redact: Callable[[Any], Any] | None = None  # how `--redact` masks it (privacy)
 
-    def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+    def label(self, lang: str | None = None) -> str:
+        """The field's name in a language (default: the one in use)."""
+        return pick(self.zh, self.en) if lang is None else (self.zh if lang == "zh" else self.en)
 
     def parse(self, value: object) -> Any:
         return self.type.parse(value)
 
-    def render(self, value: Any, lang: str = "en") -> str:
-        return self.type.render(value, lang)
+    def render(self, value: Any, lang: str | None = None) -> str:
+        """A stored value as the language in use (or `lang`) writes it."""
+        return self.type.render(value, lang or language())
 
     def derived(self, raw: object) -> dict[str, Any]:
         """Values of other fields that this field's text also gives (see weekdays_to)."""
@@ -432,17 +436,27 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("拜访周期(天)", "拜访周期类型", "走访周期", "拜访频次", "visit cycle", "visit_cycle"),
         help="Days between field visits; 每周, 双周, 每月, 单周周四 are understood.",
         rule=Rule(("周期", "频次", "频率"), ("拜访", "走访", "巡店", "服务"), ("订货", "订单")),
-        weekdays_to="order_cycle",
+        weekdays_to="order_day",
     ),
     _f("order_method", "订货方式", "Order method", TEXT, ("订单采集方式", "订货方式")),
     _f(
         "order_cycle",
         "订货周期",
+        "Order cycle (days)",
+        CYCLE,
+        ("订单周期", "order_cycle", "order cycle"),
+        help="Days between the shop's orders: 7, 每周, 双周; 周四 is weekly on Thursday.",
+        rule=Rule(("周期", "频次"), ("订货", "订单")),
+        weekdays_to="order_day",
+    ),
+    _f(
+        "order_day",
+        "订货日",
         "Order day",
         TEXT,
-        ("订货日", "订单周期", "订货时间", "order_cycle", "order day"),
-        help="The day the shop orders, e.g. 周二 (the visit falls due on it).",
-        rule=Rule(("周期", "日", "时间"), ("订货", "订单"), ("日期", "返销", "方式")),
+        ("订货时间", "订单日", "order day", "order_day"),
+        help="The weekday(s) the shop orders: 周二, 周二、周五, 单周周四 (visits fall due on it).",
+        rule=Rule(("日", "时间"), ("订货", "订单"), ("日期", "返销", "方式", "周期")),
     ),
     _f(
         "delivery_day",
@@ -475,12 +489,22 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f("store_manager", "管理者", "Store manager", TEXT, ("店长",)),
     _f(
+        "credit_grade",
+        "诚信等级",
+        "Credit grade",
+        TEXT,
+        ("信用等级", "诚信等级", "信用级别", "credit_level", "credit grade"),
+        help="The company's credit grade: AAA, AA, A, B, C or D.",
+        rule=Rule(("信用", "诚信"), (), ("代码", "编码", "小组", "互助", "指标")),
+    ),
+    _f(
         "compliance",
         "守法情况",
         "Compliance",
         TEXT,
-        ("守法经营", "违规记录", "合规情况", "信用等级", "诚信等级", "credit_level"),
-        rule=Rule(("信用", "诚信", "守法", "违规", "合规"), (), ("代码", "编码", "小组", "互助")),
+        ("守法经营", "违规记录", "合规情况", "违规情况"),
+        help="The compliance record with the monopoly rules, e.g. 无违规, 有违规记录.",
+        rule=Rule(("守法", "违规", "合规"), (), ("代码", "编码")),
     ),
     _f(
         "status",
@@ -799,8 +823,10 @@ CARD_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "visit_cycle_days",
             "order_method",
             "order_cycle",
+            "order_day",
             "delivery_day",
             "settlement",
+            "credit_grade",
             "compliance",
             "status",
         ),

@@ -14,14 +14,6 @@ from custcli.domain.dates import shift_months, year_to
 TIERS = ("top", "high", "mid", "low", "inactive", "potential")
 # Cumulative share of the ranked active customers at which each tier ends.
 BOUNDARIES = (("top", 0.01), ("high", 0.05), ("mid", 0.20), ("low", 1.0))
-TIER_NAMES = {
-    "top": "顶端",
-    "high": "高端",
-    "mid": "中端",
-    "low": "低端",
-    "inactive": "不活跃",
-    "potential": "潜在",
-}
 
 
 def rank(amounts: dict[int, float]) -> dict[int, str]:

@@ -16,7 +16,9 @@ from custcli.domain.business import add_months, line_class
 from custcli.domain.dates import parse_month
 from custcli.domain.fields import VISIT_FIELDS, VISIT_KIND
 from custcli.domain.scope import Scope
-from custcli.domain.trade import PRICE_CLASS_NAMES
+from custcli.domain.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS
+from custcli.i18n import _, _noop, tr
+from custcli.words import price_class, pyramid_tier
 
 
 def _pct(part: float, whole: float) -> float | None:
@@ -105,7 +107,6 @@ def _change(now: float, before: float) -> float | None:
 
 def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -> Iterator[dict]:
     from custcli.db.insights import pyramid_tiers
-    from custcli.domain.pyramid import TIER_NAMES
 
     orders = q.orders_by_customer(conn, first.isoformat(), last.isoformat())
     tiers = pyramid_tiers(conn)
@@ -123,12 +124,12 @@ def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -
             "qty": bought["qty"],
             "amount": bought["amount"],
             "avg_price": round(bought["amount"] / bought["qty"], 2) if bought["qty"] else None,
-            "pyramid": TIER_NAMES.get(tiers.get(customer["id"])),
+            "pyramid": pyramid_tier(tiers.get(customer["id"])),
         }
 
 
 def _by_week(visits: list[dict]) -> dict[str, int]:
-    weeks = Counter(f"第{(int(v['date'][8:]) - 1) // 7 + 1}周" for v in visits)
+    weeks = Counter((int(v["date"][8:]) - 1) // 7 + 1 for v in visits)
     return dict(sorted(weeks.items()))
 
 
@@ -136,86 +137,98 @@ def _by_class(conn, first, last, district, manager) -> dict[str, float]:
     volume: dict[str, float] = defaultdict(float)
     for line in q.orders_by_brand(conn, first.isoformat(), last.isoformat(), district, manager):
         line.setdefault("retail_price", None)
-        volume[PRICE_CLASS_NAMES.get(line_class(line), "未知")] += line["qty"]
-    order = [*PRICE_CLASS_NAMES.values(), "未知"]
+        volume[PRICE_CLASS_CODES.get(line_class(line), UNKNOWN_CLASS)] += line["qty"]
+    order = [*PRICE_CLASS_CODES.values(), UNKNOWN_CLASS]
     return {name: volume[name] for name in order if volume.get(name)}
 
 
 SUMMARY_LABELS = {
-    "customers": "服务客户数",
-    "due": "本月应访",
-    "visited": "应访已访",
-    "coverage_pct": "覆盖率%",
-    "visits": "拜访次数",
-    "overdue_at_month_end": "月末逾期户数",
-    "followups_made": "新增跟进",
-    "followups_closed": "完成跟进",
-    "complaints_opened": "新增投诉",
-    "complaints_resolved": "解决投诉",
-    "avg_days_to_resolve": "平均解决天数",
-    "order_qty": "本月购进量(条)",
-    "order_amount": "本月金额(元)",
-    "order_qty_prev_month": "上月购进量(条)",
-    "order_amount_prev_month": "上月金额(元)",
-    "order_qty_year_ago": "去年同月购进量(条)",
-    "order_amount_year_ago": "去年同月金额(元)",
-    "order_qty_change_pct": "环比%",
-    "order_qty_yoy_pct": "同比%",
+    "customers": _noop("customers served"),
+    "due": _noop("due this month"),
+    "visited": _noop("due and visited"),
+    "coverage_pct": _noop("coverage %"),
+    "visits": _noop("visits"),
+    "overdue_at_month_end": _noop("overdue at month end"),
+    "followups_made": _noop("follow-ups made"),
+    "followups_closed": _noop("follow-ups kept"),
+    "complaints_opened": _noop("complaints opened"),
+    "complaints_resolved": _noop("complaints resolved"),
+    "avg_days_to_resolve": _noop("average days to resolve"),
+    "order_qty": _noop("cartons this month"),
+    "order_amount": _noop("amount this month (yuan)"),
+    "order_qty_prev_month": _noop("cartons last month"),
+    "order_amount_prev_month": _noop("amount last month (yuan)"),
+    "order_qty_year_ago": _noop("cartons a year before"),
+    "order_amount_year_ago": _noop("amount a year before (yuan)"),
+    "order_qty_change_pct": _noop("vs last month %"),
+    "order_qty_yoy_pct": _noop("vs a year before %"),
 }
 NOT_VISITED_COLUMNS = [
-    ("code", "客户编码"),
-    ("name", "店名"),
-    ("district", "片区"),
-    ("tier", "档位"),
-    ("last_visit", "上次拜访"),
-    ("due", "应访日期"),
-    ("days_overdue", "月末逾期天数"),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("district", _noop("district")),
+    ("tier", _noop("tier")),
+    ("last_visit", _noop("last visit")),
+    ("due", _noop("due")),
+    ("days_overdue", _noop("days overdue at month end")),
 ]
 CUSTOMER_COLUMNS = [
-    ("code", "客户编码"),
-    ("name", "店名"),
-    ("district", "片区"),
-    ("tier", "档位"),
-    ("visits", "本月拜访"),
-    ("last_visit", "最近拜访"),
-    ("qty", "购进量(条)"),
-    ("amount", "金额(元)"),
-    ("avg_price", "条均价"),
-    ("pyramid", "金字塔层级"),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("district", _noop("district")),
+    ("tier", _noop("tier")),
+    ("visits", _noop("visits this month")),
+    ("last_visit", _noop("last visit")),
+    ("qty", _noop("cartons")),
+    ("amount", _noop("amount (yuan)")),
+    ("avg_price", _noop("yuan per carton")),
+    ("pyramid", _noop("pyramid tier")),
 ]
-VISIT_COLUMNS = [(f.key, f.zh) for f in VISIT_FIELDS]
+VISIT_KEYS = ("date", "code", "name", "kind", "note", "found", "satisfaction", "manager")
+
+
+def _visit_columns() -> list[tuple[str, str]]:
+    fields = {f.key: f for f in VISIT_FIELDS}
+    return [(key, fields[key].label()) for key in VISIT_KEYS]
+
+
+def _visit_rows(visits: list[dict]) -> list[dict]:
+    return [{**v, "kind": VISIT_KIND.render(v["kind"])} for v in visits]
 
 
 def summary_rows(summary: dict) -> list[list]:
-    rows = [["月份", summary["month"]]]
-    rows += [[f"{k}", v] for k, v in summary["scope"].items()]
-    rows += [[label, summary[key]] for key, label in SUMMARY_LABELS.items()]
+    rows = [[_("month"), summary["month"]]]
+    rows += [[_(SCOPE_WORDS[k]), v] for k, v in summary["scope"].items()]
+    rows += [[_(label), summary[key]] for key, label in SUMMARY_LABELS.items()]
     rows += [
-        [f"拜访方式·{VISIT_KIND.render(kind, 'zh')}", n]
+        [tr("visits · {kind}", kind=VISIT_KIND.render(kind)), n]
         for kind, n in summary["visits_by_kind"].items()
     ]
     return rows
 
 
+SCOPE_WORDS = {"district": _noop("district"), "account_manager": _noop("manager")}
+
+
 def workbook_sheets(report: dict) -> list[tuple[str, list[str], Iterator[list]]]:
     def table(rows: list[dict], columns: list[tuple[str, str]]):
         return (
-            [label for _k, label in columns],
+            [_(label) for _k, label in columns],
             ([_value(key, row.get(key)) for key, _l in columns] for row in rows),
         )
 
     return [
-        ("汇总", ["指标", "数值"], iter(summary_rows(report["summary"]))),
-        ("拜访明细", *table(report["visits"], VISIT_COLUMNS)),
-        ("未拜访", *table(report["not_visited"], NOT_VISITED_COLUMNS)),
-        ("客户", *table(report["customers"], CUSTOMER_COLUMNS)),
+        (_("Summary"), [_("item"), _("figure")], iter(summary_rows(report["summary"]))),
+        (_("Visit details"), *table(_visit_rows(report["visits"]), _visit_columns())),
+        (_("Not visited"), *table(report["not_visited"], NOT_VISITED_COLUMNS)),
+        (_("Customers"), *table(report["customers"], CUSTOMER_COLUMNS)),
         (
-            "图表",
-            ["周/价类", "拜访次数/购进量(条)"],
+            _("Charts"),
+            [_("week / price class"), _("visits / cartons")],
             iter(
                 [
-                    *([k, v] for k, v in report["visits_by_week"].items()),
-                    *([k, v] for k, v in report["volume_by_class"].items()),
+                    *([tr("week {n}", n=k), v] for k, v in report["visits_by_week"].items()),
+                    *([price_class(k), v] for k, v in report["volume_by_class"].items()),
                 ]
             ),
         ),
@@ -231,21 +244,21 @@ def _value(key: str, value):
 
 
 def charts(report: dict) -> list[dict]:
-    """Two charts on the 图表 sheet, over the rows workbook_sheets put there."""
+    """Two charts on the charts sheet, over the rows workbook_sheets put there."""
     weeks, classes = len(report["visits_by_week"]), len(report["volume_by_class"])
     return [
         {
-            "sheet": "图表",
+            "sheet": _("Charts"),
             "type": "column",
-            "title": "每周拜访次数",
+            "title": _("visits a week"),
             "first_row": 1,
             "rows": weeks,
             "at": "D2",
         },
         {
-            "sheet": "图表",
+            "sheet": _("Charts"),
             "type": "pie",
-            "title": "各价类购进量(条)",
+            "title": _("cartons by price class"),
             "first_row": 1 + weeks,
             "rows": classes,
             "at": "D20",

@@ -70,7 +70,7 @@ def next_due(customer: dict, last_field_visit: dt.date | None, today: dt.date) -
     if last_field_visit is None:
         return today
     due = last_field_visit + dt.timedelta(days=cycle_days(customer))
-    days = weekdays(customer.get("order_cycle"))
+    days = weekdays(customer.get("order_day"))
     if days:
         due += dt.timedelta(days=min((day - due.weekday()) % 7 for day in days))
     return due

@@ -14,7 +14,7 @@ from custcli.domain.churn import churn, orders_day
 from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence, parse_month
 from custcli.domain.fields import VISIT_KIND
-from custcli.domain.normalize import parse_satisfaction, parse_yearday, render_yearday
+from custcli.domain.normalize import parse_satisfaction, parse_yearday
 from custcli.domain.scope import Scope
 from custcli.errors import BadInput, NotFound
 
@@ -25,7 +25,7 @@ COMPLAINT_STALE_DAYS = 3
 
 def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
     if value not in choices:
-        raise BadInput(f"{option} is one of {', '.join(choices)}")
+        raise BadInput("{option} is one of {value}", option=option, value=", ".join(choices))
     return value
 
 
@@ -34,7 +34,7 @@ def _visit_kind(value: str | None) -> str:
     try:
         return VISIT_KIND.parse(value) or schedule.FIELD_VISIT
     except ValueError as error:
-        raise BadInput(f"--kind: {error}") from None
+        raise BadInput("--kind: {error}", error=error) from None
 
 
 def _visit_date(date: dt.date, today: dt.date) -> str:
@@ -49,7 +49,7 @@ def _satisfaction(value: int | str | None) -> int | None:
     try:
         return parse_satisfaction(value)
     except ValueError as error:
-        raise BadInput(f"--satisfaction: {error}") from None
+        raise BadInput("--satisfaction: {error}", error=error) from None
 
 
 def _attach(conn: sqlite3.Connection, ref: str, table: str, values: dict[str, Any]) -> dict:
@@ -146,13 +146,13 @@ def edit_visit(
         )
     with write_transaction(conn):
         if not rows.update(conn, "visits", visit_id, values):
-            raise NotFound(f"no visit #{visit_id}; `cust visit list` shows them")
+            raise NotFound("no visit #{visit_id}; `cust visit list` shows them", visit_id=visit_id)
     return rows.get(conn, "visits", visit_id)
 
 
 def _must(changed: int, what: str, row_id: int, hint: str) -> None:
     if not changed:
-        raise NotFound(f"no {what} #{row_id}; {hint}")
+        raise NotFound("no {what} #{row_id}; {hint}", what=what, row_id=row_id, hint=hint)
 
 
 def remove_visit(conn: sqlite3.Connection, visit_id: int) -> None:
@@ -178,7 +178,11 @@ def followup_done(conn: sqlite3.Connection, followup_id: int, today: dt.date) ->
         current = rows.get(conn, "followups", followup_id)
         _must(current is not None, "follow-up", followup_id, "`cust followup list` shows them")
         if current["done_on"]:
-            raise BadInput(f"follow-up #{followup_id} was done on {current['done_on']}")
+            raise BadInput(
+                "follow-up #{followup_id} was done on {done_on}",
+                followup_id=followup_id,
+                done_on=current["done_on"],
+            )
         rows.update(conn, "followups", followup_id, {"done_on": today.isoformat()})
     return rows.get(conn, "followups", followup_id)
 
@@ -204,7 +208,11 @@ def complaint_resolve(
         current = rows.get(conn, "complaints", complaint_id)
         _must(current is not None, "complaint", complaint_id, "`cust complaint list` shows them")
         if current["resolved_on"]:
-            raise BadInput(f"complaint #{complaint_id} was resolved on {current['resolved_on']}")
+            raise BadInput(
+                "complaint #{complaint_id} was resolved on {resolved_on}",
+                complaint_id=complaint_id,
+                resolved_on=current["resolved_on"],
+            )
         if resolved_on.isoformat() < current["opened_on"]:
             raise BadInput("a complaint cannot be resolved before it was opened")
         rows.update(
@@ -227,7 +235,7 @@ def add_key_date(
     try:
         stored = parse_yearday(text)
     except ValueError as error:
-        raise BadInput(f"{day!r}: {error}") from None
+        raise BadInput("{day!r}: {error}", day=day, error=error) from None
     if not stored:
         raise BadInput("give the date, e.g. 2015-06-18, 06-18 or 农历三月初八")
     return {
@@ -243,9 +251,10 @@ def add_note(conn: sqlite3.Connection, ref: str, text: str, today: dt.date) -> d
     return _attach(conn, ref, "notes", {"text": text.strip(), "noted_on": today.isoformat()})
 
 
-def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str, str, str | None]]:
-    """(label, stored day, card field or None) of a customer's birthday and other dates."""
-    dates = [("生日", customer["birthday"], "birthday")] if customer.get("birthday") else []
+def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str | None, str, str | None]]:
+    """(label, stored day, card field) of a customer's dates: the card's birthday (labelled by
+    the registry at the edge, so label None), then the dates added with their own labels."""
+    dates = [(None, customer["birthday"], "birthday")] if customer.get("birthday") else []
     return dates + [(k["label"], k["day"], None) for k in key_dates]
 
 
@@ -267,7 +276,7 @@ def upcoming(
     horizon = today + dt.timedelta(days=days)
     found = []
     for person, key_dates in people:
-        for label, stored, _field in _dates_of(person, key_dates):
+        for label, stored, field in _dates_of(person, key_dates):
             when = next_occurrence(stored, today)
             if when is not None and when <= horizon:
                 found.append(
@@ -275,7 +284,8 @@ def upcoming(
                         "code": person["code"],
                         "name": person["name"],
                         "label": label,
-                        "day": render_yearday(stored, "zh"),
+                        "field": field,
+                        "day": stored,
                         "date": when.isoformat(),
                         "in_days": (when - today).days,
                     }
@@ -336,8 +346,7 @@ def customer_sections(conn: sqlite3.Connection, customer: dict, today: dt.date) 
                 {
                     "label": label,
                     "field": field,
-                    "day": render_yearday(day, "zh"),
-                    "stored": day,
+                    "day": day,
                     "next": (next_occurrence(day, today) or today).isoformat(),
                 }
                 for label, day, field in _dates_of(customer, q.key_dates(conn, customer["id"]))

@@ -75,11 +75,13 @@ class Workbook:
                     yield [cell if cell.strip() else None for cell in row]
         except UnicodeDecodeError:
             raise UnreadableFile(
-                f"{self.path.name}: the text changes encoding part-way through;"
-                " save it again as UTF-8"
+                "{path_name}: the text changes encoding part-way through; save it again as UTF-8",
+                path_name=self.path.name,
             ) from None
         except csv.Error as error:
-            raise UnreadableFile(f"{self.path.name}: not a readable CSV ({error})") from None
+            raise UnreadableFile(
+                "{path_name}: not a readable CSV ({error})", path_name=self.path.name, error=error
+            ) from None
 
 
 def open_workbook(path: Path) -> Workbook:
@@ -88,11 +90,11 @@ def open_workbook(path: Path) -> Workbook:
         with open(path, "rb") as handle:
             head = handle.read(TEXT_SAMPLE)
     except IsADirectoryError:
-        raise UnreadableFile(f"{path} is a folder, not a spreadsheet") from None
+        raise UnreadableFile("{path} is a folder, not a spreadsheet", path=path) from None
     except FileNotFoundError:
-        raise UnreadableFile(f"{path}: no such file") from None
+        raise UnreadableFile("{path}: no such file", path=path) from None
     if not head:
-        raise UnreadableFile(f"{path.name} is empty")
+        raise UnreadableFile("{path_name} is empty", path_name=path.name)
     if head.startswith(b"PK\x03\x04"):
         _check_zip(path)
         return _open_calamine(path)
@@ -110,13 +112,18 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
-                raise UnreadableFile(f"{path.name} holds {len(members)} parts; not a workbook")
+                raise UnreadableFile(
+                    "{path_name} holds {count} parts; not a workbook",
+                    path_name=path.name,
+                    count=len(members),
+                )
             total = sum(m.file_size for m in members)
             packed = sum(m.compress_size for m in members) or 1
             if total > MAX_UNZIPPED_BYTES or (total > 50 << 20 and total / packed > MAX_ZIP_RATIO):
                 raise UnreadableFile(
-                    f"{path.name} would expand to {total >> 20} MB; refusing "
-                    "it as a possible zip bomb"
+                    "{path_name} would expand to {value} MB; refusing it as a possible zip bomb",
+                    path_name=path.name,
+                    value=total >> 20,
                 )
             for member in members:
                 if member.filename.endswith((".xml", ".rels")) and member.file_size:
@@ -127,11 +134,13 @@ def _check_zip(path: Path) -> None:
                     _check_extent(path, archive, member)
     except DefusedXmlException:
         raise UnreadableFile(
-            f"{path.name} declares XML entities (a possible entity bomb); refusing it"
+            "{path_name} declares XML entities (a possible entity bomb); refusing it",
+            path_name=path.name,
         ) from None
     except (zipfile.BadZipFile, EOFError, SafeET.ParseError, StopIteration):
         raise UnreadableFile(
-            f"{path.name} is damaged or truncated (not a complete workbook); ask for the file again"
+            "{path_name} is damaged or truncated (not a complete workbook); ask for the file again",
+            path_name=path.name,
         ) from None
 
 
@@ -172,8 +181,11 @@ def _check_extent(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo)
         return
     if last_column > 16_384 or last_row * last_column > MAX_SHEET_CELLS:
         raise UnreadableFile(
-            f"{path.name} declares a sheet of {last_row:,} rows by "
-            f"{last_column:,} columns; refusing it (not a real roster)"
+            "{path_name} declares a sheet of {last_row:,} rows by {last_column:,} columns; "
+            "refusing it (not a real roster)",
+            path_name=path.name,
+            last_row=last_row,
+            last_column=last_column,
         )
 
 
@@ -236,7 +248,8 @@ def _open_text(path: Path, head: bytes) -> Workbook:
         encoding = ""
     if not encoding:
         raise UnreadableFile(
-            f"{path.name} is neither a workbook nor CSV text in UTF-8, GBK or UTF-16"
+            "{path_name} is neither a workbook nor CSV text in UTF-8, GBK or UTF-16",
+            path_name=path.name,
         )
     text = head.decode(encoding, errors="ignore")
     start = text.lstrip().lstrip("\ufeff")[:200].lower()
@@ -245,8 +258,9 @@ def _open_text(path: Path, head: bytes) -> Workbook:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):  # systems do save text as ".xls"
         raise UnreadableFile(
-            f"{path.name} is plain text (CSV), not an Excel workbook; rename it"
-            " to .csv to import it"
+            "{path_name} is plain text (CSV), not an Excel workbook; rename it to .csv to import "
+            "it",
+            path_name=path.name,
         )
     sample = "\n".join(text.splitlines()[:50])
     try:
@@ -261,7 +275,9 @@ def _open_markup(path: Path, start: str) -> Workbook:
     from custcli.io import markup
 
     if path.stat().st_size > MAX_MARKUP_BYTES:
-        raise UnreadableFile(f"{path.name} is a web page of over 200 MB; save it as .xlsx")
+        raise UnreadableFile(
+            "{path_name} is a web page of over 200 MB; save it as .xlsx", path_name=path.name
+        )
     data = path.read_bytes()
     if start.startswith("<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
         from defusedxml import DefusedXmlException
@@ -270,22 +286,25 @@ def _open_markup(path: Path, start: str) -> Workbook:
             tables = markup.spreadsheetml_sheets(data)
         except DefusedXmlException:
             raise UnreadableFile(
-                f"{path.name} declares XML entities (a possible entity bomb); refusing it"
+                "{path_name} declares XML entities (a possible entity bomb); refusing it",
+                path_name=path.name,
             ) from None
         except Exception:  # ParseError, or a cell index past Excel's last
             raise UnreadableFile(
-                f"{path.name} is a damaged XML spreadsheet; open it in Excel or WPS and save"
-                " as .xlsx"
+                "{path_name} is a damaged XML spreadsheet; open it in Excel or WPS and save as "
+                ".xlsx",
+                path_name=path.name,
             ) from None
     elif start.startswith("<?xml") and b"<html" not in data[:4096].lower():
         raise UnreadableFile(
-            f"{path.name} is XML but not a spreadsheet; open it in Excel or WPS and save as .xlsx"
+            "{path_name} is XML but not a spreadsheet; open it in Excel or WPS and save as .xlsx",
+            path_name=path.name,
         )
     else:
         found = markup.html_tables(_decode_html(data))
         tables = {f"table{i}" if i > 1 else path.stem: rows for i, rows in enumerate(found, 1)}
     if not tables:
-        raise UnreadableFile(f"{path.name} is a web page with no table in it")
+        raise UnreadableFile("{path_name} is a web page with no table in it", path_name=path.name)
     return Workbook(path, sheets=list(tables), _tables=tables)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from custcli.domain.fields import KINDS, Field
 from custcli.domain.normalize import clean_text
-from custcli.errors import BadInput
+from custcli.errors import BadInput, Said
 
 KIND_ORDER = ("customers", "orders", "visits", "brands")
 HEADER_SCAN_ROWS = 30
@@ -121,7 +121,7 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         header, sep, key = item.rpartition("=")
         if not sep or not header.strip() or not key.strip():
-            raise BadInput(f'--map takes "表头=key", got {item!r}')
+            raise BadInput('--map takes "表头=key", got {item!r}', item=item)
         overrides[normalize_header(header)] = key.strip()
     return overrides
 
@@ -199,7 +199,11 @@ def _validate_overrides(overrides: dict[str, str], kind: str | None) -> None:
     valid = {IGNORE, EXTRA} | {f.key for k in ([kind] if kind else KINDS) for f in KINDS[k]}
     for key in overrides.values():
         if key not in valid:
-            raise BadInput(f"--map: unknown field {key!r}; fields are: {', '.join(sorted(valid))}")
+            raise BadInput(
+                "--map: unknown field {key!r}; fields are: {value}",
+                key=key,
+                value=", ".join(sorted(valid)),
+            )
 
 
 def plan(
@@ -214,7 +218,11 @@ def plan(
     overrides = overrides or {}
     _validate_overrides(overrides, kind)
     if sheet is not None and sheet not in book.sheets + book.hidden_sheets:
-        raise BadInput(f"no sheet named {sheet!r}; sheets are: {', '.join(book.sheets)}")
+        raise BadInput(
+            "no sheet named {sheet!r}; sheets are: {value}",
+            sheet=sheet,
+            value=", ".join(book.sheets),
+        )
     kinds = [kind] if kind else list(KIND_ORDER)
     best: tuple | None = None
     nearest: tuple | None = None  # the most promising row that fell short, to explain why
@@ -225,7 +233,7 @@ def plan(
                 keys = set(mapping.columns.values())
                 if not meets_needs(kind_name, keys):
                     if keys and (nearest is None or len(keys) > nearest[0]):
-                        nearest = (len(keys), kind_name, mapping, f"lacks {NEEDS[kind_name]}")
+                        nearest = (len(keys), kind_name, mapping, NEEDS[kind_name])
                     continue
                 score = (evidence(kind_name, mapping), len(keys), -KIND_ORDER.index(kind_name))
                 if best is None or score > best[0]:
@@ -233,21 +241,42 @@ def plan(
                     mapping.guessed = kind is None
                     best = (score, mapping)
     if best is None:
-        raise BadInput(_no_header_message(book, sheet, kind, nearest))
+        raise _no_header_message(book, sheet, kind, nearest)
     return best[1]
 
 
-def _no_header_message(book, sheet: str | None, kind: str | None, nearest: tuple | None) -> str:
-    where = f"sheet {sheet!r}" if sheet else f"sheets {', '.join(book.sheets[:6]) or '(none)'}"
-    hint = 'name columns with --map "表头=key"'
+def _no_header_message(book, sheet: str | None, kind: str | None, nearest: tuple | None):
+    """Why no header row was found, as the error that says so."""
     if nearest is not None and nearest[0] >= 2:
-        _count, kind_name, mapping, why = nearest
+        _count, kind_name, mapping, _needs = nearest
         known = ", ".join(h for i, h in enumerate(mapping.headers) if i in mapping.columns)
-        return (
-            f"{book.path.name} looks like {kind_name} ({known}) but {why}; {hint}, or give --kind"
+        return BadInput(
+            "{file} looks like {kind} ({known}) but lacks {needs};"
+            ' name columns with --map "表头=key", or give --kind',
+            file=book.path.name,
+            kind=Said(kind_name),
+            known=known,
+            needs=Said(NEEDS[kind_name]),
         )
-    what = f"{kind} headers" if kind else "header row cust knows"
-    return f"found no {what} in {where} of {book.path.name}; {hint}, or give --kind"
+    where = (
+        Said("sheet {sheet!r}", sheet=sheet)
+        if sheet
+        else Said("sheets {sheets}", sheets=", ".join(book.sheets[:6]) or "-")
+    )
+    if kind:
+        return BadInput(
+            "found no {kind} headers in {where} of {file};"
+            ' name columns with --map "表头=key", or give --kind',
+            kind=Said(kind),
+            where=where,
+            file=book.path.name,
+        )
+    return BadInput(
+        "found no header row cust knows in {where} of {file};"
+        ' name columns with --map "表头=key", or give --kind',
+        where=where,
+        file=book.path.name,
+    )
 
 
 def _head(rows: Iterable[list]) -> list[list]:

@@ -16,7 +16,8 @@ from typing import Any
 
 from custcli.domain.importing.mapping import Mapping
 from custcli.domain.normalize import clean_text
-from custcli.errors import BadInput
+from custcli.errors import BadInput, Said
+from custcli.i18n import _
 
 TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total")
 MAX_CELL_CHARS = 32_767  # what one Excel cell can hold
@@ -31,7 +32,15 @@ ESSENTIAL = {
 
 
 class RowRejected(Exception):
-    """A row the import cannot take; str() is the reason, without the row's values."""
+    """A row the import cannot take, with every reason (none quotes the row's values);
+    str() is the English, said() the language in use."""
+
+    def __init__(self, message: str | list[Said], **params: Any):
+        self.reasons = message if isinstance(message, list) else [Said(message, **params)]
+        super().__init__("; ".join(map(str, self.reasons)))
+
+    def said(self) -> str:
+        return _("; ").join(reason.said() for reason in self.reasons)
 
 
 class CellTooLarge(BadInput):
@@ -45,7 +54,7 @@ class Row:
 
     values: dict[str, Any]
     extra: dict[str, Any] = field(default_factory=dict)
-    kept: list[tuple[str, str]] = field(default_factory=list)  # (header, reason)
+    kept: list[tuple[str, Exception]] = field(default_factory=list)  # (header, reason)
 
 
 def _text(cell: object) -> str | None:
@@ -87,10 +96,14 @@ def cell(row: Sequence, col: int, header: str) -> Any:
     if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
         if len(raw) > HOSTILE_CELL_CHARS:
             raise CellTooLarge(
-                f"column {header} holds {len(raw):,} characters in one cell; refusing the file"
+                "column {header} holds {count:,} characters in one cell; refusing the file",
+                header=header,
+                count=len(raw),
             )
         raise RowRejected(
-            f"{header}: longer than the {MAX_CELL_CHARS:,} characters a cell can hold"
+            "{header}: longer than the {MAX_CELL_CHARS:,} characters a cell can hold",
+            header=header,
+            MAX_CELL_CHARS=MAX_CELL_CHARS,
         )
     return raw
 
@@ -113,12 +126,12 @@ def parse_row(row: Sequence, mapping: Mapping) -> Row:
             if target.other is not None:
                 parsed.values[key], parsed.values[f"{key}_text"] = target.other, clean_text(raw)
             elif key in essential:
-                problems.append(f"{header}: {error}")
+                problems.append(Said("{header}: {error}", header=header, error=error))
             else:
-                parsed.kept.append((header, str(error)))
+                parsed.kept.append((header, error))
                 parsed.extra[header] = extra_value(raw)
     if problems:
-        raise RowRejected("; ".join(problems))
+        raise RowRejected(problems)
     for col, header in mapping.extra.items():
         value = extra_value(cell(row, col, header))
         if value is not None:

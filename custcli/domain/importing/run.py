@@ -22,7 +22,7 @@ from custcli.domain import pyramid
 from custcli.domain.importing.mapping import Mapping
 from custcli.domain.importing.rows import CellTooLarge, RowRejected, parse_row, skip_reason
 from custcli.domain.importing.targets import TARGETS
-from custcli.errors import BadInput, NotFound
+from custcli.errors import BadInput, NotFound, words
 
 
 @dataclass
@@ -63,8 +63,10 @@ class ImportResult:
             "mapping": mapping.describe(),
             "counts": self.summary(),
             "skipped": dict(self.skipped),
-            "rejects": [{"row": r, "reason": why} for r, _v, why in self.rejects],
-            "warnings": [{"row": r, "column": c, "reason": why} for r, c, why in self.warnings],
+            "rejects": [{"row": r, "reason": words(why)} for r, _v, why in self.rejects],
+            "warnings": [
+                {"row": r, "column": c, "reason": words(why)} for r, c, why in self.warnings
+            ],
             "rejects_file": str(self.rejects_file) if self.rejects_file else None,
             "samples": self.samples,
             "kept_as_other": dict(self.kept),
@@ -117,8 +119,11 @@ def run(
             if strict and result.rejects:
                 row_no, _values, reason = result.rejects[0]
                 raise BadInput(
-                    f"--strict: {len(result.rejects)} rows rejected (first: row "
-                    f"{row_no}, {reason}); nothing was imported"
+                    "--strict: {count} rows rejected (first: row {row_no}, {reason});"
+                    " nothing was imported",
+                    count=len(result.rejects),
+                    row_no=row_no,
+                    reason=reason,
                 )
             if mapping.guessed and result.changed_cards:
                 result.held_back = not confirmed and not dry_run
@@ -152,9 +157,14 @@ def _take_rows(conn, book, mapping: Mapping, result: ImportResult, today, progre
                 result.counts[outcome] += 1
             result.warnings += [(row_no, header, why) for header, why in parsed.kept]
         except RowRejected as rejected:
-            result.rejects.append((row_no, list(row), str(rejected)))
+            result.rejects.append((row_no, list(row), rejected))
         except CellTooLarge as error:
-            raise CellTooLarge(f"{book.path.name}, row {row_no}: {error}") from None
+            raise CellTooLarge(
+                "{path_name}, row {row_no}: {error}",
+                path_name=book.path.name,
+                row_no=row_no,
+                error=error,
+            ) from None
     target.finish()
 
 
@@ -162,10 +172,14 @@ def _refuse_hopeless(result: ImportResult) -> None:
     """A roster none of whose rows could be taken, for want of a key, can only fail."""
     mapping = result.mapping
     if mapping.kind == "customers" and result.rejects and not sum(result.counts.values()):
+        row_no, _values, reason = result.rejects[0]
         raise BadInput(
-            f"none of the {len(result.rejects)} rows of {result.file} could be taken"
-            f" (first: row {result.rejects[0][0]}, {result.rejects[0][2]}); "
-            'check the columns with --dry-run, or name them with --map "表头=key"'
+            "none of the {count} rows of {file} could be taken (first: row {row_no}, {reason});"
+            ' check the columns with --dry-run, or name them with --map "表头=key"',
+            count=len(result.rejects),
+            file=result.file,
+            row_no=row_no,
+            reason=reason,
         )
 
 
@@ -182,7 +196,7 @@ def write_rejects(file: Path, result: ImportResult) -> Path:
             "rejects",
             ["行号 row", *[h or f"({i + 1})" for i, h in enumerate(headers)], "原因 reason"],
             (
-                [row_no, *(values + [None] * width)[:width], reason]
+                [row_no, *(values + [None] * width)[:width], words(reason)]
                 for row_no, values, reason in result.rejects
             ),
         )
@@ -192,7 +206,7 @@ def write_rejects(file: Path, result: ImportResult) -> Path:
             (
                 "kept as written",
                 ["行号 row", "列 column", "原因 reason"],
-                ([row_no, column, why] for row_no, column, why in result.warnings),
+                ([row_no, column, words(why)] for row_no, column, why in result.warnings),
             )
         )
     return write_workbook(target, sheets)
@@ -211,9 +225,13 @@ def undo(conn: sqlite3.Connection, import_id: int, today: dt.date) -> dict[str, 
     with write_transaction(conn):
         record = q.get(conn, import_id)
         if record is None:
-            raise NotFound(f"no import #{import_id}; `cust imports` lists them")
+            raise NotFound("no import #{import_id}; `cust imports` lists them", import_id=import_id)
         if record["undone_at"]:
-            raise BadInput(f"import #{import_id} was undone already on {record['undone_at']}")
+            raise BadInput(
+                "import #{import_id} was undone already on {undone_at}",
+                import_id=import_id,
+                undone_at=record["undone_at"],
+            )
         counts: Counter = Counter()
         TARGETS[record["kind"]].undo(conn, import_id, counts)
         q.mark_undone(conn, import_id)

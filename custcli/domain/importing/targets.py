@@ -216,7 +216,9 @@ class Lines(Target):
             return ids[0]
         if len(ids) > 1:
             codes = ", ".join(q.codes_of(self.conn, ids)[:5])
-            raise RowRejected(f"several customers have this name ({codes}); add a code column")
+            raise RowRejected(
+                "several customers have this name ({codes}); add a code column", codes=codes
+            )
         if code or licence:
             raise RowRejected("no customer has this code or licence; import the roster first")
         if name:
