@@ -111,10 +111,14 @@ class CustGroup(TyperGroup):
         argv = sys.argv[1:] if args is None else list(args)
         i18n.use(i18n.choose(_prescan_lang(argv)))
         self.help = _(ROOT_HELP)
+        for param in self.params:  # the root's own options, from their English help
+            english = param.__dict__.setdefault("english_help", getattr(param, "help", None))
+            if english:
+                param.help = _(english)
         try:
             result = super().main(
                 args=args,
-                prog_name=prog_name or "cust",
+                prog_name="cust",  # whatever runs it (a test runner says "root")
                 complete_var=complete_var,
                 standalone_mode=False,
                 **extra,
@@ -125,6 +129,71 @@ class CustGroup(TyperGroup):
                 raise
             sys.exit(code)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+# What the command-line parser (Typer's own Click, and pydantic behind it) says in English,
+# each shape with the message id that says it in the language in use. Read in order; a
+# message inside another ("Invalid value for …: <message>") is said the same way.
+USAGE_MESSAGES = (
+    (r"Missing argument '(?P<name>[^']+)'\.", _noop("Missing argument '{name}'.")),
+    (r"Missing option '(?P<name>[^']+)'\.", _noop("Missing option '{name}'.")),
+    (r"Missing parameter: (?P<name>.+)", _noop("Missing parameter: {name}")),
+    (r"No such command '(?P<name>[^']+)'\.", _noop("No such command '{name}'.")),
+    (
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<options>[^)]+)\)",
+        _noop("No such option: {name} (possible options: {options})"),
+    ),
+    (r"No such option: (?P<name>\S+)", _noop("No such option: {name}")),
+    (
+        r"Got unexpected extra arguments? ?\(s?\)? ?\((?P<args>.*)\)",
+        _noop("Got unexpected extra arguments ({args})"),
+    ),
+    (
+        r"Option '(?P<name>[^']+)' requires an argument\.",
+        _noop("Option '{name}' requires a value."),
+    ),
+    (
+        r"Option '(?P<name>[^']+)' requires (?P<n>\d+) arguments\.",
+        _noop("Option '{name}' requires {n} values."),
+    ),
+    (
+        r"Option '(?P<name>[^']+)' does not take a value\.",
+        _noop("Option '{name}' does not take a value."),
+    ),
+    (
+        r"Invalid value for (?P<name>[^:]+): (?P<message>.+)",
+        _noop("Invalid value for {name}: {message}"),
+    ),
+    (r"Invalid value: (?P<message>.+)", _noop("Invalid value: {message}")),
+    (r"Input should be less than or equal to (?P<n>\S+)", _noop("it should be at most {n}")),
+    (r"Input should be greater than or equal to (?P<n>\S+)", _noop("it should be at least {n}")),
+    (r"Input should be a valid integer.*", _noop("it should be a whole number")),
+    (r"Input should be a valid number.*", _noop("it should be a number")),
+    (r"Input should be a valid date.*", _noop("it should be a date")),
+    (r"Input should be a valid boolean.*", _noop("it should be yes or no")),
+    (
+        r"'(?P<value>[^']*)' is not one of (?P<choices>.+)\.",
+        _noop("'{value}' is not one of {choices}."),
+    ),
+    (
+        r"(?P<value>\S+) is not in the range (?P<range>.+)\.",
+        _noop("{value} is not in the range {range}."),
+    ),
+)
+
+
+def usage_said(message: str) -> str:
+    """A parser's English message in the language in use (as it is, if its shape is new)."""
+    import re
+
+    for pattern, template in USAGE_MESSAGES:
+        match = re.fullmatch(pattern, message.strip())
+        if match:
+            values = {
+                k: usage_said(v) if k == "message" else v for k, v in match.groupdict().items()
+            }
+            return tr(template, **values)
+    return message
 
 
 def _report(exc: BaseException, as_json: bool = False) -> int | None:
@@ -152,7 +221,7 @@ def _report(exc: BaseException, as_json: bool = False) -> int | None:
             sys.stdout.write(ctx.get_help() + "\n")
             return 0
         hint = tr(" (see `{command} --help`)", command=ctx.command_path) if ctx is not None else ""
-        render.error(exc.format_message().replace("\n", " ") + hint)
+        render.error(usage_said(exc.format_message().replace("\n", " ")) + hint)
         return getattr(exc, "exit_code", 2)
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         render.error(_("the database is busy in another cust; try again in a moment"))

@@ -17,6 +17,8 @@ def words(value: Any) -> Any:
 
     if hasattr(value, "said"):
         return value.said()
+    if isinstance(value, Exception) and value.args and hasattr(value.args[0], "said"):
+        return value.args[0].said()  # a parser's ValueError(Said(…))
     return _(str(value)) if isinstance(value, Exception) else value
 
 

@@ -84,10 +84,38 @@ def use(lang: str) -> None:
         module = sys.modules.get(name)
         if module is not None and hasattr(module, "_"):
             module._ = _
+    _usage_prefix()
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         for constant, english in _TYPER_CONSTANTS.items():
             setattr(rich_utils, constant, _(english))
+
+
+def _usage_prefix() -> None:
+    """Typer's own Click writes a literal "Usage: " before every usage line and a literal
+    help for --help: say them."""
+    core = sys.modules.get("typer._click.core")
+    if core is not None and not getattr(core.Command.get_help_option, "said", False):
+        original_option = core.Command.get_help_option
+
+        def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+            option = original_option(self, ctx)
+            if option is not None:
+                option.help = _("Show this message and exit.")
+            return option
+
+        get_help_option.said = True
+        core.Command.get_help_option = get_help_option
+    formatting = sys.modules.get("typer._click.formatting")
+    if formatting is None or getattr(formatting.HelpFormatter.write_usage, "said", False):
+        return
+    original = formatting.HelpFormatter.write_usage
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original(self, prog, args, f"{_('Usage:')} " if prefix is None else prefix)
+
+    write_usage.said = True
+    formatting.HelpFormatter.write_usage = write_usage
 
 
 def lang() -> str:

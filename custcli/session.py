@@ -34,6 +34,12 @@ class Session:
 
         return parse_when(text, self.today)
 
+    def month(self, text: str | None) -> str | None:
+        """A month as the user typed it (本月, 上月, 10月, 2026年10月, 2026-10) as YYYY-MM."""
+        from custcli.domain.dates import month_typed
+
+        return month_typed(text, self.today)
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

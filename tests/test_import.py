@@ -252,7 +252,7 @@ def test_undo_removes_what_an_import_added_and_restores_what_it_changed(cli, tmp
     cli.json("import", str(write_xlsx(tmp_path / "r.xlsx", rows)), "--kind", "customers")
     cli.json("import", str(sample_orders(tmp_path)))
     assert cli.ok("imports", "undo", "2").stdout.startswith("undid import #2")
-    assert "customers removed 1" in cli.ok("imports", "undo", "1").stdout
+    assert "cards removed 1" in cli.ok("imports", "undo", "1").stdout
     card = cli.json("show", "000100000001")["card"]
     assert card["tier"] == 12 and card["phone"] == "13800138000" and card["extra"] == {}
     cli.fails(1, "show", "000100000002")
@@ -536,7 +536,7 @@ def test_undoing_a_price_list_puts_the_old_prices_back(cli, tmp_path):
     assert result["counts"] == result["counts"] | {"new": 1, "updated": 1}  # 规格名称 over 品牌
     assert [b["name"] for b in cli.json("brand", "list")] == ["玉溪(软)", "云烟(紫)"]
     out = cli.ok("imports", "undo", "2").stdout
-    assert "values restored 2" in out and "brands 1" in out
+    assert "values restored 2" in out and "brands removed 1" in out
     (brand,) = cli.json("brand", "list")
     assert (brand["name"], brand["wholesale_price"], brand["retail_price"]) == (
         "玉溪(软)",

@@ -9,7 +9,7 @@ from spreadsheets import write_xlsx
 
 from custcli import i18n, words
 from custcli.domain.churn import ChurnRules, reasons
-from custcli.domain.dates import shift_months
+from custcli.domain.months import shift_months
 from custcli.domain.pyramid import rank
 
 AS_OF = dt.date(2026, 11, 23)

@@ -45,7 +45,8 @@ KEYWORDS = {
     )
 }
 KEYWORDS["pgettext"] = ((1, "c"), 2)
-# What Click and Typer print themselves, through the catalogue (custcli.i18n routes them).
+# What Typer prints itself, through the catalogue (custcli.i18n and the error translator in
+# custcli.cli route it): its rich help's words, and the "Usage:" before every usage line.
 LIBRARY = [
     "Usage:",
     "Options",
@@ -59,30 +60,6 @@ LIBRARY = [
     "(deprecated) ",
     "Try [blue]'{command_path} {help_option}'[/] for help.",
     "Show this message and exit.",
-    "Missing argument",
-    "Missing option",
-    "Missing parameter",
-    "Missing argument '{param_name}'.",
-    "Missing option '{param_name}'.",
-    "Missing parameter: {param_name}",
-    "No such option: {name}",
-    "No such command {name!r}.",
-    "Got unexpected extra argument ({args})",
-    "Got unexpected extra arguments ({args})",
-    "Invalid value: {message}",
-    "Invalid value for {param_hint}: {message}",
-    "Option {name!r} requires an argument.",
-    "Option {name!r} requires {nargs} arguments.",
-    "{value!r} is not a valid {number_type}.",
-    "{value!r} is not a valid integer.",
-    "{value!r} is not a valid float.",
-    "{value!r} is not one of {choices}.",
-    "{value!r} is not {choice}.",
-    "{value} is not in the range {range}.",
-    "{value!r} is not a valid boolean.",
-    "Did you mean {possibility}?",
-    "(Possible options: {possibilities})",
-    "Usage: {command} [OPTIONS] COMMAND [ARGS]...",
 ]
 
 

@@ -20,7 +20,7 @@ from custcli.commands.options import (
 from custcli.commands.show import card_json
 from custcli.domain import customers as domain
 from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
-from custcli.i18n import _noop, tr
+from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
 
@@ -88,7 +88,7 @@ def list_(
     district: District = None,
     tier: Tier = None,
     format_: Annotated[
-        str | None, typer.Option("--format", help="Only this format (业态).")
+        str | None, typer.Option("--format", help="Only this format (convenience store, grocery…).")
     ] = None,
     status: Status = None,
     manager: Manager = None,
@@ -96,7 +96,7 @@ def list_(
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List customers (the roster, 客户一览表)."""
+    """List customers (the roster)."""
     session: Session = ctx.obj
     filters = card_filters(district, tier, format_, status, manager)
     rows = domain.listing(session.conn, filters, sort, limit)
@@ -176,7 +176,10 @@ def history(
         render.emit_json({"code": customer["code"], "changes": changes})
         return
     render.table(
-        changes,
+        [
+            {**c, "field": _field_words(c["field"]), "source": _source_words(c["source"])}
+            for c in changes
+        ],
         [
             ("changed_at", _noop("when")),
             ("field", _noop("field")),
@@ -186,3 +189,27 @@ def history(
         ],
         title=f"{customer['code']} {customer['name']}",
     )
+
+
+def _field_words(key: str) -> str:
+    """A history row's field: its label, an extra column's name, or the card's creation."""
+    if key == "(created)":
+        return _("(created)")
+    if key.startswith("extra."):
+        return tr("extra: {name}", name=key[6:])
+    return FIELDS_BY_KEY[key].label() if key in FIELDS_BY_KEY else key
+
+
+def _source_words(source: str) -> str:
+    """Who made a change: add, edit, rm, import #3, undo import #3."""
+    import re
+
+    match = re.fullmatch(r"(undo )?import #(\d+)", source)
+    if match:
+        template = UNDO_OF_IMPORT if match.group(1) else IMPORT_NO
+        return tr(template, id=match.group(2))
+    return _(SOURCE_WORDS.get(source, source))
+
+
+UNDO_OF_IMPORT, IMPORT_NO = _noop("undo of import #{id}"), _noop("import #{id}")
+SOURCE_WORDS = {"add": _noop("cust add"), "edit": _noop("cust edit"), "rm": _noop("cust rm")}

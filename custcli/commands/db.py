@@ -55,11 +55,28 @@ def status(
         if key != "tables":
             render.line(f"{_(STATUS_WORDS[key])}: {value}")
     render.table(
-        [{"table": k, "rows": v} for k, v in info["tables"].items()],
+        [{"table": _(TABLE_WORDS.get(k, k)), "rows": v} for k, v in info["tables"].items()],
         [("table", _noop("table")), ("rows", _noop("rows"))],
     )
 
 
+TABLE_WORDS = {
+    "customers": _noop("customers"),
+    "changes": _noop("card history"),
+    "imports": _noop("imports"),
+    "orders": _noop("order lines"),
+    "visits": _noop("visits"),
+    "brands": _noop("brands"),
+    "brand_changes": _noop("brand history"),
+    "followups": _noop("follow-ups"),
+    "complaints": _noop("complaints"),
+    "notes": _noop("notes"),
+    "key_dates": _noop("dates"),
+    "plans": _noop("plans"),
+    "policies": _noop("supply policies"),
+    "drill_misses": _noop("drill misses"),
+    "pyramid": _noop("pyramid tiers"),
+}
 STATUS_WORDS = {
     "path": _noop("path"),
     "size_bytes": _noop("size (bytes)"),

@@ -18,14 +18,14 @@ from custcli.session import Session
 
 brand_app = typer.Typer(
     add_completion=False,
-    help="The brand table: prices per 条, class, features, promotion.",
+    help="The brand table: prices per carton, class, features, promotion.",
     no_args_is_help=True,
 )
 plan_app = typer.Typer(
     add_completion=False, help="The department's plan for the year.", no_args_is_help=True
 )
 policy_app = typer.Typer(
-    add_completion=False, help="This month's supply policy (货源政策).", no_args_is_help=True
+    add_completion=False, help="This month's supply policy.", no_args_is_help=True
 )
 
 
@@ -129,11 +129,11 @@ def _brand_rows(brands: list[dict]) -> list[dict]:
 def plan_set(
     ctx: typer.Context,
     year: Annotated[int, typer.Option(help="The year, e.g. 2026.")],
-    volume: Annotated[float, typer.Option(help="Planned sales volume in 箱 (cases).")],
-    revenue: Annotated[float, typer.Option(help="Planned revenue in 元.")],
+    volume: Annotated[float, typer.Option(help="Planned sales volume in cases (of 250 cartons).")],
+    revenue: Annotated[float, typer.Option(help="Planned revenue in yuan.")],
     avg_price: Annotated[
         float | None,
-        typer.Option("--avg-price", help="Planned 条均价 (default: revenue ÷ cartons)."),
+        typer.Option("--avg-price", help="Planned price per carton (default: revenue ÷ cartons)."),
     ] = None,
 ) -> None:
     """Record the department's plan for a year."""
@@ -153,12 +153,13 @@ def plan_set(
 @policy_app.command("set")
 def policy_set(
     ctx: typer.Context,
-    month: Annotated[str, typer.Option(help="YYYY-MM.")],
+    month: Annotated[str, typer.Option(help="A month: 2026-10, 10月, 2026年10月, 本月 or 上月.")],
     text: Annotated[str | None, typer.Option(help="The policy text.")] = None,
     file: Annotated[Path | None, typer.Option(help="A text file holding the policy.")] = None,
 ) -> None:
-    """Record a month's supply policy (货源分配政策)."""
+    """Record a month's supply policy."""
     session: Session = ctx.obj
+    month = session.month(month)
     domain.set_policy(session.conn, month, text, file)
     render.line(tr("supply policy for {month} recorded", month=month))
 
@@ -166,12 +167,14 @@ def policy_set(
 @policy_app.command("show")
 def policy_show(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option(help="YYYY-MM (default: this month).")] = None,
+    month: Annotated[
+        str | None, typer.Option(help="A month: 2026-10, 10月, 本月… (default: this month).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show a month's supply policy."""
     session: Session = ctx.obj
-    policy = domain.policy(session.conn, month or session.today.isoformat()[:7])
+    policy = domain.policy(session.conn, session.month(month or "本月"))
     if as_json:
         render.emit_json(policy)
     else:
@@ -182,8 +185,8 @@ def policy_show(
 def brand_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Brand and spec, e.g. 玉溪(软).")],
-    wholesale: Annotated[str | None, typer.Option(help="Wholesale price, 元/条.")] = None,
-    retail: Annotated[str | None, typer.Option(help="Retail price, 元/条.")] = None,
+    wholesale: Annotated[str | None, typer.Option(help="Wholesale price, yuan a carton.")] = None,
+    retail: Annotated[str | None, typer.Option(help="Retail price, yuan a carton.")] = None,
     price_class: Annotated[
         str | None, typer.Option("--class", help="一类 … 五类 (default: from the wholesale price).")
     ] = None,

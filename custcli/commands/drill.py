@@ -24,9 +24,9 @@ def drill(
         bool, typer.Option("--json", help="Print the questions and answers for another front end.")
     ] = False,
 ) -> None:
-    """Practise 一口清: name a shop, answer its owner, phone, order day, tier, settlement and
-    last month's volume. Spaces, full-width digits and pinyin names are forgiven; shops whose
-    facts you missed come back first next time."""
+    """Practise the one-breath drill: name a shop, answer its owner, phone, order day, tier,
+    settlement and last month's volume. Spaces, full-width digits and pinyin names are
+    forgiven; shops whose facts you missed come back first next time."""
     session: Session = ctx.obj
     shops = domain.pick(session.conn, district, count, session.day(as_of))
     if as_json:

@@ -109,6 +109,14 @@ COUNT_WORDS = {
     "skipped": _noop("skipped"),
     "kept_as_written": _noop("kept as written"),
 }
+UNDO_WORDS = {
+    "orders": _noop("order lines removed"),
+    "visits": _noop("visits removed"),
+    "brands": _noop("brands removed"),
+    "kept": _noop("cards kept"),
+    "customers removed": _noop("cards removed"),
+    "values restored": _noop("values restored"),
+}
 HOW_WORDS = {"alias": _noop("alias"), "rule": _noop("rule"), "map": _noop("--map"), "extra": ""}
 
 
@@ -237,8 +245,11 @@ def imports(
         return
     for row in rows:
         row["result"] = " ".join(
-            f"{k} {v}" for k, v in row["counts"].items() if k != "skipped_why" and v
+            f"{_(COUNT_WORDS.get(k, k))} {v}"
+            for k, v in row["counts"].items()
+            if k != "skipped_why" and v
         )
+        row["kind"] = _(KIND_WORDS.get(row["kind"], row["kind"]))
     render.table(
         rows,
         [
@@ -262,5 +273,6 @@ def undo(
 
     session: Session = ctx.obj
     counts = importing.undo(session.conn, import_id, session.today)
-    done = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing to reverse"
-    render.line(f"undid import #{import_id}: {done}")
+    counts = {_(UNDO_WORDS.get(k, k)): v for k, v in counts.items()}
+    done = _(", ").join(f"{k} {v}" for k, v in counts.items() if v) or _("nothing to reverse")
+    render.line(tr("undid import #{id}: {done}", id=import_id, done=done))

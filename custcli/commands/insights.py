@@ -85,7 +85,7 @@ def churn(
     months: Annotated[int, typer.Option(min=1, max=12, help="Months compared.")] = 3,
     as_json: JsonOption = False,
 ) -> None:
-    """Churn early warning (客户流失预警): orders falling 30% against the months before or a
+    """Churn early warning: orders falling 30% against the months before or a
     year before, or silent for over twice the usual interval; the largest loss first.
     Measured from the day the order data runs to (its latest line), or from --as-of."""
     from custcli.domain.churn import ChurnRules, orders_day
@@ -133,15 +133,16 @@ def loyal(ctx: typer.Context, as_of: AsOf = None, as_json: JsonOption = False) -
 
 def managers(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option(help="YYYY-MM (default: last month).")] = None,
+    month: Annotated[
+        str | None, typer.Option(help="A month: 2026-10, 10月, 上月… (default: last month).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """How each account manager is doing, from the data alone."""
-    from custcli.domain.business import add_months, month_start
     from custcli.domain.report import managers as evaluate
 
     session: Session = ctx.obj
-    month = month or add_months(month_start(session.today), -1).isoformat()[:7]
+    month = session.month(month or "上月")
     render.rows(
         evaluate(session.conn, month),
         [

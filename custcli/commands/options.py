@@ -11,11 +11,14 @@ Ref = Annotated[str, typer.Argument(help="Customer code, #id, or text that finds
 AsOf = Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")]
 DateOption = Annotated[
     str | None,
-    typer.Option("--date", help="today, yesterday, -3d, 11-20 or 2026-11-20 (default: today)."),
+    typer.Option(
+        "--date",
+        help="The day: 今天, 昨天, 3天前, 下周一, 12月1日, 2026-12-01, -3d… (default: today).",
+    ),
 ]
-District = Annotated[str | None, typer.Option(help="Only this district (片区).")]
+District = Annotated[str | None, typer.Option(help="Only this district.")]
 Manager = Annotated[str | None, typer.Option(help="Only this account manager.")]
-Tier = Annotated[str | None, typer.Option(help="Only this tier (档位).")]
+Tier = Annotated[str | None, typer.Option(help="Only this tier.")]
 Status = Annotated[
     str | None, typer.Option(help="active, suspended or closed (default: all but closed).")
 ]

@@ -26,11 +26,15 @@ def export(
     ] = None,
     district: District = None,
     tier: Tier = None,
-    format_: Annotated[str | None, typer.Option("--shop-format", help="Only this 业态.")] = None,
+    format_: Annotated[
+        str | None,
+        typer.Option("--shop-format", help="Only this format (convenience store, grocery…)."),
+    ] = None,
     status: Status = None,
     manager: Manager = None,
     month: Annotated[
-        str | None, typer.Option(help="YYYY-MM: only this month's visits, orders or complaints.")
+        str | None,
+        typer.Option(help="Only this month's visits, orders or complaints: 2026-10, 10月, 上月…"),
     ] = None,
     redact: Annotated[
         bool, typer.Option("--redact", help="Mask phones (138****5678) and licence numbers.")
@@ -44,14 +48,16 @@ def export(
 
     session: Session = ctx.obj
     filters = card_filters(district, tier, format_, status, manager)
-    count = write(session.conn, kind, output, fmt, filters, month, redact, session.lang)
+    count = write(
+        session.conn, kind, output, fmt, filters, session.month(month), redact, session.lang
+    )
     render.line(tr("wrote {count} rows to {file}", count=count, file=output))
 
 
 @report_app.command("monthly")
 def monthly(
     ctx: typer.Context,
-    month: Annotated[str, typer.Option(help="YYYY-MM.")],
+    month: Annotated[str, typer.Option(help="A month: 2026-10, 10月, 2026年10月, 本月 or 上月.")],
     manager: Manager = None,
     district: District = None,
     output: Annotated[
@@ -62,10 +68,11 @@ def monthly(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """The monthly visit report: 汇总, 拜访明细, 未拜访, 客户 and charts."""
+    """The monthly visit report: summary, visit details, not visited, customers and charts."""
     from custcli.domain import report
 
     session: Session = ctx.obj
+    month = session.month(month)
     data = report.monthly(session.conn, month, district, manager)
     if output is not None:
         from custcli.io.writers import write_workbook

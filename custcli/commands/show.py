@@ -135,7 +135,8 @@ def _profile_sections(profile: dict) -> list[render.Section]:
             ),
             (
                 tr(
-                    "vs {before} · vs {year_ago}",
+                    "{now} vs {before} · vs {year_ago}",
+                    now=_period(biz),
                     before=_period(biz["previous"]),
                     year_ago=_period(biz["year_ago"]),
                 ),

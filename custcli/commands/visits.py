@@ -25,7 +25,7 @@ followup_app = typer.Typer(
     add_completion=False, help="Promises made on visits.", no_args_is_help=True
 )
 complaint_app = typer.Typer(
-    add_completion=False, help="Complaints (投诉) and how they were settled.", no_args_is_help=True
+    add_completion=False, help="Complaints and how they were settled.", no_args_is_help=True
 )
 date_app = typer.Typer(
     add_completion=False,
@@ -101,13 +101,15 @@ VISIT_COLUMNS = [
 def visit_list(
     ctx: typer.Context,
     ref: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
-    month: Annotated[str | None, typer.Option(help="Only this month, YYYY-MM.")] = None,
+    month: Annotated[
+        str | None, typer.Option(help="Only this month: 2026-10, 10月, 本月, 上月…")
+    ] = None,
     manager: Annotated[str | None, typer.Option(help="Only this manager's visits.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List visits, newest first."""
     session: Session = ctx.obj
-    rows = domain.list_visits(session.conn, ref, month, manager)
+    rows = domain.list_visits(session.conn, ref, session.month(month), manager)
     render.rows(rows if as_json else _kind_words(rows, session.lang), VISIT_COLUMNS, as_json)
 
 
@@ -206,12 +208,12 @@ due.__doc__ = (
 
 
 TODAY_TITLES = {
-    "overdue": "overdue visits",
-    "due": "visits due today",
-    "followups": "follow-ups due",
+    "overdue": _noop("overdue visits"),
+    "due": _noop("visits due today"),
+    "followups": _noop("follow-ups due"),
     "complaints": _noop("complaints open over 3 days"),  # domain.COMPLAINT_STALE_DAYS
     "dates": _noop("dates in the next 7 days"),  # domain.UPCOMING_DAYS
-    "churn": "slipping away",
+    "churn": _noop("slipping away"),
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from custcli.db import business as q
 from custcli.db.connection import write_transaction
-from custcli.domain.dates import parse_month
+from custcli.domain.months import parse_month
 from custcli.domain.trade import CARTONS_PER_CASE
 from custcli.errors import BadInput, NotFound
 
@@ -107,7 +107,7 @@ def set_plan(
     avg_price: float | None,
 ) -> dict:
     if volume_cases <= 0 or revenue <= 0:
-        raise BadInput("--volume (箱) and --revenue (元) are positive numbers")
+        raise BadInput("--volume (cases) and --revenue (yuan) are positive numbers")
     if avg_price is None:  # 条均价 follows from the plan itself
         avg_price = round(revenue / (volume_cases * CARTONS_PER_CASE), 2)
     with write_transaction(conn):

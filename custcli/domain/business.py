@@ -11,29 +11,11 @@ import sqlite3
 from collections import defaultdict
 
 from custcli.db import business as q
+from custcli.domain.months import add_months, month_keys, months_end
 from custcli.domain.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS, price_class_of
 
 SPARK = "▁▂▃▄▅▆▇█"
 TREND_MONTHS = 12
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def months_end(day: dt.date) -> dt.date:
-    """The day after the last complete month as of `day`: the 1st of its month, or of the
-    next month when `day` is a month's last day (orders up to 10-31 complete October)."""
-    return month_start(day + dt.timedelta(days=1))
-
-
-def add_months(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_keys(first: dt.date, count: int) -> list[str]:
-    return [add_months(first, i).isoformat()[:7] for i in range(count)]
 
 
 def sparkline(values: list[float]) -> str:

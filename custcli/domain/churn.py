@@ -8,8 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from custcli.db import insights as q
-from custcli.domain.business import add_months, month_start, months_end
-from custcli.domain.dates import shift_months
+from custcli.domain.months import add_months, month_end, month_start, months_end, shift_months
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def orders_day(conn: sqlite3.Connection, as_of: dt.date | None, today: dt.date) 
         return today
     day = dt.date.fromisoformat(last)
     if month_start(day) < month_start(today):
-        return add_months(month_start(day), 1) - dt.timedelta(days=1)
+        return month_end(day)
     return day
 
 

@@ -24,11 +24,11 @@ def parse_values(raw: Mapping[str, object]) -> dict[str, Any]:
         try:
             field = customer_field(key)
         except ValueError as error:
-            raise BadInput(str(error)) from None
+            raise BadInput("{error}", error=error.args[0]) from None
         try:
-            values[key] = field.parse(value)
+            values[field.key] = field.parse(value)
         except ValueError as error:
-            raise BadInput("{key}: {error}", key=key, error=error) from None
+            raise BadInput("{key}: {error}", key=field.label(), error=error) from None
         for other, derived in field.derived(value).items():
             if other not in raw:
                 values[other] = derived
@@ -250,7 +250,12 @@ def listing(
     conn: sqlite3.Connection, filters: Mapping[str, object], sort: str, limit: int | None
 ) -> list[dict]:
     parsed = parse_values({k: v for k, v in filters.items() if v is not None})
+    descending = sort.strip().startswith("-")
+    name = sort.strip().lstrip("-")
     try:
-        return q.listing(conn, parsed, sort, limit, include_closed="status" in parsed)
+        key = name if name in ("id", "created_at", "updated_at") else customer_field(name).key
     except ValueError as error:
-        raise BadInput(str(error)) from None
+        raise BadInput("{error}", error=error.args[0]) from None
+    return q.listing(
+        conn, parsed, ("-" if descending else "") + key, limit, include_closed="status" in parsed
+    )

@@ -6,43 +6,91 @@ import datetime as dt
 import functools
 import re
 
-from custcli.domain.normalize import parse_date
+from custcli.domain.months import add_months, month_start
+from custcli.domain.normalize import cn_number, halfwidth, parse_date
 from custcli.errors import BadInput
 
 _RELATIVE_RE = re.compile(r"([+-]\d+)\s*d")
 _MONTH_DAY_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})")
+_CN_MONTH_DAY_RE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_DAYS_AGO_RE = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*天\s*(前|后|以前|以后|之前|之后)")
+_WEEKDAY_RE = re.compile(r"(上上|上|本|这|下下|下)?(?:周|星期|礼拜)([一二三四五六日天])")
+_WORDS = {
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "yesterday": -1,
+    "昨天": -1,
+    "昨日": -1,
+    "前天": -2,
+    "大前天": -3,
+    "tomorrow": 1,
+    "明天": 1,
+    "明日": 1,
+    "后天": 2,
+    "大后天": 3,
+}
+_WEEK_OFFSETS = {"上上": -2, "上": -1, None: 0, "本": 0, "这": 0, "下": 1, "下下": 2}
+_WEEKDAY_NUMBERS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
 def parse_when(text: str | None, today: dt.date) -> dt.date:
-    """today, yesterday, tomorrow, -3d, +2d, 2026-11-20, 11-20 (this year) or 2026/11/20."""
+    """A day as people type it, in Chinese or English: 今天, 昨天, 前天, 3天前, 2天后, 下周一,
+    本周五, 上周三, 12月1日, 2026年12月1日, today, yesterday, -3d, +2d, 11-20, 2026-11-20.
+    A weekday without 上/下 is this week's (weeks start on Monday)."""
     if text is None:
         return today
-    value = text.strip().lower()
-    words = {"today": 0, "今天": 0, "yesterday": -1, "昨天": -1, "tomorrow": 1, "明天": 1}
-    if value in words:
-        return today + dt.timedelta(days=words[value])
-    match = _RELATIVE_RE.fullmatch(value)
-    if match:
-        return today + dt.timedelta(days=int(match.group(1)))
-    match = _MONTH_DAY_RE.fullmatch(value)
+    value = halfwidth(text).strip().lower().replace(" ", "")
     try:
-        if match:
-            return dt.date(today.year, int(match.group(1)), int(match.group(2)))
-        return dt.date.fromisoformat(parse_date(value) or "")
-    except ValueError:
+        return _when(value, today)
+    except (ValueError, OverflowError):
         raise BadInput(
             "{text!r} is not a date; use today, yesterday, -3d, 11-20 or 2026-11-20", text=text
         ) from None
 
 
-def parse_month(text: str) -> tuple[dt.date, dt.date]:
-    """YYYY-MM → (first day, last day)."""
-    try:
-        first = dt.date.fromisoformat(f"{text.strip()}-01")
-    except ValueError:
-        raise BadInput("{text!r} is not a month; use YYYY-MM, e.g. 2026-11", text=text) from None
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
+def _when(value: str, today: dt.date) -> dt.date:
+    if value in _WORDS:
+        return today + dt.timedelta(days=_WORDS[value])
+    match = _RELATIVE_RE.fullmatch(value)
+    if match:
+        return today + dt.timedelta(days=int(match.group(1)))
+    match = _DAYS_AGO_RE.fullmatch(value)
+    if match:
+        count = int(match.group(1)) if match.group(1).isdigit() else cn_number(match.group(1))
+        if count is None:
+            raise ValueError("not a number of days")
+        return today + dt.timedelta(days=-count if "前" in match.group(2) else count)
+    match = _WEEKDAY_RE.fullmatch(value)
+    if match:
+        monday = today - dt.timedelta(days=today.weekday())
+        week = _WEEK_OFFSETS[match.group(1)]
+        return monday + dt.timedelta(weeks=week, days=_WEEKDAY_NUMBERS[match.group(2)])
+    match = _MONTH_DAY_RE.fullmatch(value) or _CN_MONTH_DAY_RE.fullmatch(value)
+    if match:
+        return dt.date(today.year, int(match.group(1)), int(match.group(2)))
+    return dt.date.fromisoformat(parse_date(value) or "")
+
+
+_CN_MONTH_RE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?")
+_MONTH_WORDS = {"本月": 0, "这个月": 0, "当月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
+
+
+def month_typed(text: str | None, today: dt.date) -> str | None:
+    """A month as people type it, as YYYY-MM: 本月, 上月, 上个月, 10月 (this year),
+    2026年10月, 2026-10, 2026/10; None stays None."""
+    if text is None:
+        return None
+    value = halfwidth(text).strip().replace(" ", "")
+    if value in _MONTH_WORDS:
+        return add_months(month_start(today), _MONTH_WORDS[value]).isoformat()[:7]
+    match = _CN_MONTH_RE.fullmatch(value)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{int(match.group(1) or today.year):04d}-{int(match.group(2)):02d}"
+    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})", value)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{match.group(1)}-{int(match.group(2)):02d}"
+    raise BadInput("{text!r} is not a month; use YYYY-MM, e.g. 2026-11", text=text)
 
 
 @functools.cache  # a file's birthdays share a few hundred month-days; convert each once
@@ -73,18 +121,3 @@ def next_occurrence(stored: str, on_or_after: dt.date) -> dt.date | None:
         if day is not None and day >= on_or_after:
             return day
     return None
-
-
-def shift_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` months away, kept to the month's last day (05-31 - 3 → 02-28)."""
-    import calendar
-
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def year_to(day: dt.date) -> tuple[str, str]:
-    """The twelve months ending with `day`, as [first, before) ISO dates."""
-    before = day + dt.timedelta(days=1)
-    return shift_months(before, -12).isoformat(), before.isoformat()

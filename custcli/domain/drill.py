@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from custcli.db import drill as q
 from custcli.db.connection import write_transaction
-from custcli.domain.business import add_months, month_start
+from custcli.domain.months import add_months, month_start
 from custcli.domain.normalize import halfwidth
 from custcli.domain.schedule import weekdays
 from custcli.domain.search import pinyin_keys

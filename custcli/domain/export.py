@@ -12,7 +12,6 @@ from typing import Any
 from custcli.db import customers as customer_q
 from custcli.db import export as q
 from custcli.domain.customers import parse_values
-from custcli.domain.dates import parse_month
 from custcli.domain.fields import (
     COMPLAINT_FIELDS,
     CUSTOMER_FIELDS,
@@ -20,6 +19,7 @@ from custcli.domain.fields import (
     VISIT_FIELDS,
     Field,
 )
+from custcli.domain.months import parse_month
 from custcli.domain.privacy import redact_extra
 from custcli.errors import BadInput
 

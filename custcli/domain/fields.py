@@ -7,6 +7,7 @@ add/edit options, the card, list columns, import mapping and export headers all 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 from custcli.domain import normalize as n
 from custcli.domain.privacy import mask_license, mask_phone
 from custcli.domain.schedule import weekday_text
+from custcli.errors import Said
 from custcli.i18n import lang as language
 from custcli.i18n import pick
 
@@ -102,14 +104,16 @@ def choice_type(name: str, choices: tuple[Choice, ...]) -> FieldType:
             return None
         code = by_word.get(_fold_choice(text))
         if code is None:
-            raise ValueError(f"one of {hint}")
+            raise ValueError(Said("one of {choices}", choices=hint))
         return code
 
-    def render(value: str | None, lang: str = "en") -> str:
+    def render(value: str | None, lang: str | None = None) -> str:
         if value is None:
             return ""
         choice = by_code.get(value)
-        return value if choice is None else (choice.zh if lang == "zh" else choice.en)
+        return (
+            value if choice is None else (choice.zh if (lang or language()) == "zh" else choice.en)
+        )
 
     return FieldType(name, "TEXT", parse, render, hint)
 
@@ -782,12 +786,34 @@ CUSTOMER_KEYS = tuple(f.key for f in CUSTOMER_FIELDS)
 FIELDS_BY_KEY = {f.key: f for f in CUSTOMER_FIELDS}
 
 
-def customer_field(key: str) -> Field:
-    """The customer field for a key, or ValueError listing the valid keys."""
-    try:
-        return FIELDS_BY_KEY[key]
-    except KeyError:
-        raise ValueError(f"unknown field {key!r}; fields are: {', '.join(CUSTOMER_KEYS)}") from None
+def _typed_name(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "").replace("-", "_")
+
+
+@functools.cache
+def _customer_names() -> dict[str, str]:
+    """Every name a person may type for a card field: its key, its Chinese and English
+    labels and its aliases (档位, 客户档位, tier…), the first field to claim a name keeping it."""
+    names: dict[str, str] = {}
+    for f in CUSTOMER_FIELDS:
+        for name in (f.key, f.zh, f.en, *f.aliases):
+            names.setdefault(_typed_name(name), f.key)
+    return names
+
+
+def customer_field(name: str) -> Field:
+    """The customer field a person named (key, label or alias, Chinese or English), or
+    ValueError listing the keys."""
+    key = _customer_names().get(_typed_name(name))
+    if key is None:
+        raise ValueError(
+            Said(
+                "unknown field {name!r}; fields are: {keys}",
+                name=name,
+                keys=", ".join(CUSTOMER_KEYS),
+            )
+        )
+    return FIELDS_BY_KEY[key]
 
 
 # How the card groups its fields: (zh title, en title, keys).

@@ -12,9 +12,9 @@ from custcli.db import export as line_q
 from custcli.db import report as q
 from custcli.db import visits as visit_q
 from custcli.domain import schedule
-from custcli.domain.business import add_months, line_class
-from custcli.domain.dates import parse_month
+from custcli.domain.business import line_class
 from custcli.domain.fields import VISIT_FIELDS, VISIT_KIND
+from custcli.domain.months import add_months, parse_month
 from custcli.domain.scope import Scope
 from custcli.domain.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS
 from custcli.i18n import _, _noop, tr

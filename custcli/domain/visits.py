@@ -12,8 +12,9 @@ from custcli.db.connection import write_transaction
 from custcli.domain import schedule
 from custcli.domain.churn import churn, orders_day
 from custcli.domain.customers import resolve
-from custcli.domain.dates import next_occurrence, parse_month
+from custcli.domain.dates import next_occurrence
 from custcli.domain.fields import VISIT_KIND
+from custcli.domain.months import parse_month
 from custcli.domain.normalize import parse_satisfaction, parse_yearday
 from custcli.domain.scope import Scope
 from custcli.errors import BadInput, NotFound

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -94,9 +95,9 @@ def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Seq
 
 
 def _width(value: object) -> int:
-    """Display width: a Chinese character takes two columns."""
+    """Display width: a wide or full-width character (Chinese, ＡＢＣ) takes two columns."""
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
