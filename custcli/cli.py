@@ -226,6 +226,14 @@ def _report(exc: BaseException, as_json: bool = False) -> int | None:
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         render.error(_("the database is busy in another cust; try again in a moment"))
         return 2
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        from custcli.db.safety import DAMAGED
+
+        render.error(_(DAMAGED))  # a damaged file, met half-way through a command
+        return 2
+    if isinstance(exc, OverflowError):
+        render.error(_("a number given is too large"))
+        return 2
     if isinstance(exc, OSError) and exc.filename:
         render.error(f"{exc.filename}: {_(exc.strerror or str(exc))}")
         return 2

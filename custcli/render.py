@@ -7,6 +7,7 @@ NO_COLOR is honoured by rich itself.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
@@ -31,19 +32,36 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+# Characters that drive a terminal rather than show something: C0 and C1 controls (ESC
+# starts OSC 52 clipboard writes and screen clears) and the bidirectional overrides.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Text as a terminal may safely print it: control characters written as \\x1b."""
+    return _CONTROL_RE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
 def line(text: str = "") -> None:
     """One line of ordinary output."""
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(shown(text) + "\n")
 
 
 def error(text: str) -> None:  # already in the language in use
     """One line on stderr, as every expected failure is reported."""
-    sys.stderr.write(f"cust: {text}\n")
+    sys.stderr.write(f"cust: {shown(text)}\n")
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return shown(value)
     if isinstance(value, float):
         return (
             f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
@@ -64,7 +82,7 @@ def table(
     columns = [(key, _(label)) for key, label in columns]
     title = _(title) if title else title
     fmt = cell or (lambda _key, value: _cell(value))
-    rendered = [[fmt(key, row.get(key)) for key, _label in columns] for row in rows]
+    rendered = [[shown(fmt(key, row.get(key))) for key, _label in columns] for row in rows]
     if not out.isatty():
         if title:
             out.write(f"# {title}\n")
@@ -120,5 +138,6 @@ def card(title: str, sections: Sequence[Section]) -> None:
             grid.add_row("", "")
         grid.add_row(f"[bold]{name}[/bold]", "")
         for label, value in pairs:
-            grid.add_row(label, Text(value))
-    console().print(Panel(grid, title=Text(title, style="bold"), title_align="left", expand=False))
+            grid.add_row(Text(shown(label)), Text(shown(value)))
+    title = Text(shown(title), style="bold")
+    console().print(Panel(grid, title=title, title_align="left", expand=False))

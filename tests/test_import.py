@@ -141,7 +141,11 @@ def test_a_row_is_refused_only_without_its_key_and_values_it_cannot_read_are_kep
 
 def test_every_problem_of_a_refused_row_is_listed(cli, add_shop, tmp_path):
     add_shop("0001", "甲店")
-    rows = [["订货日期", "客户编码", "卷烟名称", "订购量"], ["2026-13-01", "0001", "玉溪", "很多"]]
+    rows = [
+        ["订货日期", "客户编码", "卷烟名称", "订购量"],
+        ["2026-10-01", "0001", "玉溪", "3"],
+        ["2026-13-01", "0001", "玉溪", "很多"],
+    ]
     result = cli.json("import", str(write_xlsx(tmp_path / "o.xlsx", rows)))
     assert (
         result["rejects"][0]["reason"] == "订货日期: not a date (use 2024-03-05, 2024/3/5 or"

@@ -308,6 +308,30 @@ SHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/
             '<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
             "1,048,576 rows by 16,384 columns",
         ),
+        (  # attributes in the other order
+            "attribute-order.xlsx",
+            '<c r="A1" t="inlineStr"><is><t>客户编码</t></is></c>'
+            '<c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>',
+            "1,048,576 rows by 16,384 columns",
+        ),
+        (  # single quotes
+            "single-quotes.xlsx",
+            "<c r='A1' t='inlineStr'><is><t>客户编码</t></is></c>"
+            "<c t='inlineStr' r='XFD1048576'><is><t>x</t></is></c>",
+            "1,048,576 rows by 16,384 columns",
+        ),
+        (  # no r at all: the cell's place is counted, as Excel counts it
+            "no-references.xlsx",
+            '<c t="inlineStr"><is><t>客户编码</t></is></c>'
+            + '<c t="inlineStr"><is><t>x</t></is></c>' * 17_000,
+            "by 17,001 columns",
+        ),
+        (  # under Excel's limits, over the memory it would take (1.6 GB before)
+            "jlj7000.xlsx",
+            '<c r="A1" t="inlineStr"><is><t>客户编码</t></is></c>'
+            '<c r="JLJ7000" t="inlineStr"><is><t>x</t></is></c>',
+            "7,000 rows by 7,082 columns",
+        ),
     ],
 )
 def test_a_sheet_declaring_absurd_extents_is_refused_before_it_is_read(
@@ -321,6 +345,17 @@ def test_a_sheet_declaring_absurd_extents_is_refused_before_it_is_read(
     assert result.returncode == 2, result.stderr[-500:]
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.slow
+def test_a_lying_dimension_is_refused_too(tmp_path):
+    sheet = (
+        f'{SHEET}<dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
+        '<c r="A1" t="inlineStr"><is><t>客户编码</t></is></c></row></sheetData></worksheet>'
+    )
+    hostile = _craft_xlsx(tmp_path, "dimension.xlsx", sheet)
+    result = cust(tmp_path / "cust.db", "import", hostile, timeout=30, memory=MEMORY_LIMIT)
+    assert result.returncode == 2 and "1,048,576 rows" in result.stderr
 
 
 @pytest.mark.slow
@@ -463,3 +498,183 @@ def _xlsx_safe(value):
     if isinstance(value, str):
         return "".join(ch for ch in value if ch.isprintable() or ch == " ")
     return value
+
+
+# --- the cases a careful attack found (issue 15) ---------------------------------------------
+
+
+def test_a_sqlite_file_that_is_not_cust_s_is_refused_and_left_untouched(cli, tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE songs (title TEXT)")
+    conn.execute("INSERT INTO songs VALUES ('月亮代表我的心')")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    line = cli.fails(2, "--db", str(other), "list")
+    assert "not a cust database" in line
+    assert other.read_bytes() == before and not (tmp_path / "backups").exists()
+
+
+def test_a_damaged_database_is_reported_in_one_line_and_never_written(cli, add_shop, db_path):
+    for n in range(1, 200):
+        add_shop(f"{n:04d}", f"店{n}", notes="备注" * 50)
+    size = db_path.stat().st_size
+    with open(db_path, "r+b") as handle:  # scribble over the middle of the file
+        handle.seek(size // 2)
+        handle.write(b"\xff" * 8192)
+    result = cli("db", "check")
+    assert result.exit_code == 1
+    assert "integrity" in result.stdout or "damaged" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    rows = [["客户编码", "店名"], ["9001", "新店"]]
+    line = cli.fails(2, "import", str(write_xlsx(db_path.parent / "r.xlsx", rows)))
+    assert "damaged" in line and "cust db restore" in line
+
+
+def test_backups_are_checked_before_they_count_and_rotation_spares_neighbours(
+    cli, add_shop, db_path
+):
+    add_shop()
+    folder = db_path.parent / "backups"
+    folder.mkdir(mode=0o700)
+    neighbour = folder / "cust-2025-20260101-090000-000000-before-import.db"
+    neighbour.write_bytes(b"a neighbour's backup")
+    half = folder / "cust-20260101-090000-000000-before-import.db.part"
+    half.write_bytes(b"killed half-way")
+    for n in range(12):
+        cli.ok(
+            "import",
+            str(
+                write_xlsx(
+                    db_path.parent / f"r{n}.xlsx", [["客户编码", "店名"], [f"9{n:03d}", "店"]]
+                )
+            ),
+        )
+    from custcli.db.safety import list_backups
+
+    kept = list_backups(db_path)
+    assert len(kept) == 10 and all(not p.name.endswith(".part") for p in kept)
+    assert neighbour.exists()  # cust-2025.db's backups are not cust.db's to rotate
+    assert all(open_db(p).execute("SELECT count(*) FROM customers").fetchone()[0] for p in kept)
+
+
+def test_control_characters_in_stored_text_are_shown_escaped(cli, add_shop):
+    add_shop(name="坏店\x1b]52;c;ZXZpbA==\x07\x1b[2J")
+    for args in (("show", "000100000001"), ("list",), ("find", "坏店")):
+        out = cli.ok(*args).stdout
+        assert "\x1b" not in out and "\x07" not in out
+        assert "\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "000100000001", "--as-of", "0001-01-01"),
+        ("pyramid", "--as-of", "0001-01-01"),
+        ("loyal", "--as-of", "9999-12-31"),
+        ("visit", "log", "000100000001", "--date", "-99999999d"),
+        ("list", "--limit", str(2**64)),
+        ("show", f"#{2**64}"),
+        ("imports", "undo", str(2**64)),
+        ("followup", "done", str(2**64)),
+        ("visit", "rm", str(2**64)),
+    ],
+)
+def test_out_of_range_input_is_one_line_not_a_traceback(cli, add_shop, args):
+    add_shop()
+    cli.fails(2, *args)
+
+
+def test_output_onto_a_device_a_link_or_a_folder_is_refused_never_replaced(cli, add_shop, tmp_path):
+    add_shop()
+    real = tmp_path / "real.xlsx"
+    real.write_bytes(b"keep me")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    for target in ("/dev/null", str(link), str(tmp_path)):
+        assert "not a regular file" in cli.fails(2, "export", "customers", "-o", target)
+    assert link.is_symlink() and real.read_bytes() == b"keep me"
+    assert Path("/dev/null").is_char_device()
+    out = tmp_path / "ok.xlsx"
+    cli.ok("export", "customers", "-o", str(out))
+    assert out.is_file() and not list(tmp_path.glob(".ok.xlsx.*"))  # no part, no temp folder
+
+
+def test_csv_headers_that_look_like_formulas_are_neutralised(cli, tmp_path):
+    source = tmp_path / "r.csv"  # as text: a workbook would store the header as a formula
+    source.write_text('客户编码,店名,"=HYPERLINK(""http://x"",""y"")"\n0001,甲店,有\n', "utf-8")
+    cli.ok("import", str(source))
+    target = tmp_path / "out.csv"
+    cli.ok("export", "customers", "-o", str(target))
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert '\'=HYPERLINK("http://x","y")' in header
+
+
+def test_folders_are_private_and_a_readable_database_is_tightened_once(cli, tmp_path):
+    os.umask(0o000)
+    try:
+        deep = tmp_path / "a" / "b" / "cust.db"
+        result = cli("--db", str(deep), "list")
+        assert result.exit_code == 0
+        for folder in (tmp_path / "a", tmp_path / "a" / "b"):
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        os.chmod(deep, 0o644)
+        first = cli("--db", str(deep), "list")
+        assert first.exit_code == 0 and "0600" in first.stderr
+        assert stat.S_IMODE(deep.stat().st_mode) == 0o600
+        assert cli("--db", str(deep), "list").stderr == ""  # said once
+    finally:
+        os.umask(0o022)
+
+
+def test_an_import_that_landed_exits_0_even_when_its_rejects_file_cannot_be_written(cli, tmp_path):
+    rows = [["客户编码", "店名"], ["0001", "甲店"], [None, "无码店"]]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    (tmp_path / "r.xlsx.rejects.xlsx").mkdir()  # the rejects file's name is taken by a folder
+    result = cli("import", str(path))
+    assert result.exit_code == 0 and "rejects file could not be written" in result.stderr
+    assert [c["code"] for c in cli.json("list")] == ["0001"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start_from", ["new", "old schema"])
+def test_four_processes_opening_a_file_at_once_all_land(tmp_path, start_from):
+    for round_no in range(10):
+        db = tmp_path / f"r{round_no}.db"
+        if start_from == "old schema":
+            shutil.copy(FIXTURES / "schema-v7.db", db)
+            code = "000100000001"
+        else:
+            seed = subprocess.run(
+                [sys.executable, "-m", "custcli", "--db", str(tmp_path / "seed.db"), "list"],
+                capture_output=True,
+            )
+            assert seed.returncode == 0
+            code = None
+        if code is None:  # a new file, made by four processes at once
+            processes = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "custcli", "--db", str(db), "add", "--code",
+                     f"000{n}", "--name", f"店{n}"],
+                    stderr=subprocess.PIPE, text=True, env=_env(),
+                )
+                for n in range(4)
+            ]  # fmt: skip
+        else:  # an old file, upgraded by whichever comes first
+            processes = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "custcli", "--db", str(db), "note", code, f"记{n}"],
+                    stderr=subprocess.PIPE, text=True, env=_env(),
+                )
+                for n in range(4)
+            ]  # fmt: skip
+        errors = [p.communicate(timeout=120)[1] for p in processes]
+        assert all(p.returncode == 0 for p in processes), errors
+        assert not any("Traceback" in e for e in errors)
+        conn = sqlite3.connect(db)
+        table, before = ("customers", 0) if code is None else ("notes", 1)  # v7 holds one note
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == before + 4
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.close()

@@ -109,7 +109,7 @@ def test_bad_dates_and_unknown_customers_are_one_line(cli, add_shop):
     assert "not a date" in cli.fails(2, "due", "--date", "13-45")
     assert "no customer matches" in cli.fails(1, "visit", "log", "nobody")
     assert "--kind: one of" in cli.fails(2, "visit", "log", "000100000001", "--kind", "飞鸽")
-    assert "1 to 5" in cli.fails(2, "visit", "log", "000100000001", "--satisfaction", "9")
+    assert "at most 5" in cli.fails(2, "visit", "log", "000100000001", "--satisfaction", "9")
     assert "--due goes with" in cli.fails(2, "visit", "log", "000100000001", "--due", "+3d")
     assert "not a month" in cli.fails(2, "visit", "list", "--month", "November")
     assert "no visit #7" in cli.fails(1, "visit", "rm", "7")
@@ -326,12 +326,19 @@ def test_a_visit_cannot_be_done_in_the_future(cli, add_shop, tmp_path, today):
     cli.ok("visit", "log", "000100000001", "--follow-up", "带样品", "--due", "+3d")
     visit_id = cli.json("visit", "list")[0]["id"]
     assert "after today" in cli.fails(2, "visit", "edit", str(visit_id), "--date", tomorrow)
-    rows = [["拜访日期", "客户编码", "拜访方式"], [tomorrow, "000100000001", "实地"]]
-    result = cli.json("import", str(write_xlsx(tmp_path / "v.xlsx", rows)))
-    assert result["counts"]["new"] == 0
-    assert result["rejects"] == [
-        {"row": 2, "reason": "a visit dated after today has not happened yet"}
+    rows = [
+        ["拜访日期", "客户编码", "拜访方式"],
+        [today.isoformat(), "000100000001", "实地"],
+        [tomorrow, "000100000001", "实地"],
     ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "v.xlsx", rows)))
+    assert result["counts"]["new"] == 1
+    assert result["rejects"] == [
+        {"row": 3, "reason": "a visit dated after today has not happened yet"}
+    ]
+    # A file whose every row is refused imports nothing, and says so with exit 2.
+    only_future = write_xlsx(tmp_path / "f.xlsx", [rows[0], rows[2]])
+    assert "none of the 1 rows" in cli.fails(2, "import", str(only_future))
 
 
 def test_old_files_keep_their_visits_with_kinds_as_codes_and_import_nothing_twice(

@@ -93,7 +93,7 @@ def list_(
     status: Status = None,
     manager: Manager = None,
     sort: Annotated[str, typer.Option(help="A field key; -key sorts descending.")] = "code",
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, max=10**9, help="At most this many.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List customers (the roster)."""
@@ -124,7 +124,7 @@ def find(
             "last 4 digits, pinyin (zsyjd, zhangsan)."
         ),
     ],
-    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=10**9, help="At most this many.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Find customers, best matches first."""

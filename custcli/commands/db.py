@@ -14,6 +14,7 @@ from custcli import render
 from custcli.db import maintenance, safety
 from custcli.db.connection import backup as backup_db
 from custcli.db.connection import default_db_path
+from custcli.errors import BadInput
 from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
@@ -156,7 +157,12 @@ def check(
     """Integrity, orphan rows, schema version and file permissions, with a verdict (exit 1 when
     something is wrong)."""
     session: Session = ctx.obj
-    report = safety.check(session.conn)
+    try:
+        conn = session.conn
+    except BadInput as error:  # too damaged, or not cust's, to open at all: that is the verdict
+        render.error(error.said())
+        raise typer.Exit(1) from None
+    report = safety.check(conn)
     if as_json:
         render.emit_json(report)
     else:

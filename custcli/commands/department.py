@@ -128,7 +128,7 @@ def _brand_rows(brands: list[dict]) -> list[dict]:
 @plan_app.command("set")
 def plan_set(
     ctx: typer.Context,
-    year: Annotated[int, typer.Option(help="The year, e.g. 2026.")],
+    year: Annotated[int, typer.Option(min=1900, max=2999, help="The year, e.g. 2026.")],
     volume: Annotated[float, typer.Option(help="Planned sales volume in cases (of 250 cartons).")],
     revenue: Annotated[float, typer.Option(help="Planned revenue in yuan.")],
     avg_price: Annotated[

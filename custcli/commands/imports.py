@@ -191,6 +191,13 @@ def _print_result(plan: importing.Mapping, result: importing.ImportResult) -> No
         render.line(
             tr("rejected rows and values kept as written are in {file}", file=result.rejects_file)
         )
+    if result.rejects_file_error:
+        render.error(
+            tr(
+                "the import landed, but its rejects file could not be written ({why})",
+                why=result.rejects_file_error,
+            )
+        )
 
 
 KIND_WORDS = {
@@ -266,7 +273,9 @@ def imports(
 @app.command()
 def undo(
     ctx: typer.Context,
-    import_id: Annotated[int, typer.Argument(help="The import's number (cust imports).")],
+    import_id: Annotated[
+        int, typer.Argument(min=1, max=2**62, help="The import's number (cust imports).")
+    ],
 ) -> None:
     """Reverse an import: remove what it added and restore the values it changed."""
     from custcli.domain import importing

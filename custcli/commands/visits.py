@@ -44,7 +44,9 @@ def visit_log(
     found: Annotated[str | None, typer.Option(help="Problems found.")] = None,
     follow_up: Annotated[str | None, typer.Option("--follow-up", help="A promise made.")] = None,
     due: Annotated[str | None, typer.Option(help="When the promise is due.")] = None,
-    satisfaction: Annotated[int | None, typer.Option(help="1 (poor) to 5 (very good).")] = None,
+    satisfaction: Annotated[
+        int | None, typer.Option(min=1, max=5, help="1 (poor) to 5 (very good).")
+    ] = None,
     manager: Annotated[
         str | None, typer.Option(help="Who visited (default: the card's account manager).")
     ] = None,
@@ -116,7 +118,7 @@ def visit_list(
 @visit_app.command("edit")
 def visit_edit(
     ctx: typer.Context,
-    visit_id: Annotated[int, typer.Argument(help="The visit's number.")],
+    visit_id: Annotated[int, typer.Argument(min=1, max=2**62, help="The visit's number.")],
     date: DateOption = None,
     kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
     note: Annotated[str | None, typer.Option()] = None,
@@ -142,7 +144,8 @@ def visit_edit(
 
 @visit_app.command("rm")
 def visit_rm(
-    ctx: typer.Context, visit_id: Annotated[int, typer.Argument(help="The visit's number.")]
+    ctx: typer.Context,
+    visit_id: Annotated[int, typer.Argument(min=1, max=2**62, help="The visit's number.")],
 ) -> None:
     """Remove a logged visit."""
     session: Session = ctx.obj
@@ -168,6 +171,7 @@ Limit = Annotated[
     typer.Option(
         "--limit",
         min=0,
+        max=10**9,
         help="At most N rows of each section (0: all; default 20, all in --json).",
     ),
 ]
@@ -292,7 +296,7 @@ def followup_list(
 @followup_app.command("done")
 def followup_done(
     ctx: typer.Context,
-    followup_id: Annotated[int, typer.Argument(help="The follow-up's number.")],
+    followup_id: Annotated[int, typer.Argument(min=1, max=2**62, help="The follow-up's number.")],
     date: DateOption = None,
 ) -> None:
     """Mark a follow-up as kept."""
@@ -342,7 +346,7 @@ def complaint_list(
 @complaint_app.command("resolve")
 def complaint_resolve(
     ctx: typer.Context,
-    complaint_id: Annotated[int, typer.Argument(help="The complaint's number.")],
+    complaint_id: Annotated[int, typer.Argument(min=1, max=2**62, help="The complaint's number.")],
     how: Annotated[str, typer.Option(help="How it was settled.")],
     date: DateOption = None,
 ) -> None:
@@ -377,7 +381,7 @@ def date_add(
 @date_app.command("list")
 def date_list(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(help="How far ahead to look.")] = 30,
+    days: Annotated[int, typer.Option(min=0, max=366, help="How far ahead to look.")] = 30,
     date: DateOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from custcli.errors import BadInput
+from custcli.i18n import _noop
 
 # The number of migrations in custcli.db.schema; a test keeps the two in step.
 SCHEMA_VERSION = 11
@@ -30,11 +31,41 @@ def default_db_path() -> Path:
     return user_data_path("cust", appauthor=False) / "cust.db"
 
 
-def _create_private_file(path: Path) -> None:
-    """Make an empty file readable by its owner only, before SQLite opens it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def private_folder(folder: Path) -> None:
+    """Create a folder and any missing parents readable by their owner only (0700), whatever
+    the umask; folders that exist are left as they are."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another cust made it meanwhile
+            part.mkdir(mode=0o700)
+        os.chmod(part, 0o700)
+
+
+def _create_private_file(path: Path) -> bool:
+    """Make an empty file readable by its owner only, before SQLite opens it; False when
+    another process made it first."""
+    private_folder(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
     os.close(fd)
+    return True
+
+
+def tighten(path: Path) -> bool:
+    """A database or backup others can read becomes the owner's only (0600); True if it was."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return False
+    if mode & 0o077:
+        os.chmod(path, 0o600)
+        return True
+    return False
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -47,35 +78,89 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def open_db(path: Path | None = None) -> sqlite3.Connection:
-    """Open (and on first use create, 0600, WAL) the database, migrated to this version."""
+    """Open (and on first use create, 0600, WAL) the database, migrated to this version.
+
+    A SQLite file that is not cust's is refused and left untouched; a file others can read
+    is tightened to 0600 (said once on stderr). Several cust processes opening a new or an
+    older file at once migrate it once: the others wait for the first, then find it done.
+    """
     path = Path(path) if path else default_db_path()
-    is_new = not path.exists()
-    if is_new:
-        _create_private_file(path)
+    if path.exists() and not path.is_file():
+        raise BadInput("{path} is not a file", path=path)
+    created = _create_private_file(path) if not path.exists() else False
     try:
         conn = connect(path)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = _version(conn, path)
+        if tighten(path):  # cust's own file, then: nobody else should read it
+            from custcli.render import error
+
+            error(
+                _say(_noop("{path} was readable by others; it is now yours only (0600)"), path=path)
+            )
+        if version < SCHEMA_VERSION:
+            conn = _migrated(conn, path, created)
+        elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
     except sqlite3.DatabaseError as error:
-        raise BadInput("{path} is not a cust database ({error})", path=path, error=error) from None
+        raise BadInput(
+            "{path} is not a cust database, or it is damaged ({error}); `cust db check` says"
+            " more, `cust db restore BACKUP` puts a backup back",
+            path=path,
+            error=error,
+        ) from None
+    return conn
+
+
+def _say(template: str, **params: object) -> str:
+    from custcli.errors import say
+
+    return say(template, params)
+
+
+def _version(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, after making sure it is cust's (or empty) and not newer."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         conn.close()
         raise BadInput(
-            "{path} was written by a newer cust (schema {version}, this one knows "
-            "{SCHEMA_VERSION}); upgrade cust to open it",
+            "{path} was written by a newer cust (schema {version}, this one knows"
+            " {SCHEMA_VERSION}); upgrade cust to open it",
             path=path,
             version=version,
             SCHEMA_VERSION=SCHEMA_VERSION,
         )
-    if version < SCHEMA_VERSION:
-        if is_new:
+    if version == 0:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables - {"_migrations"} and "customers" not in tables:
+            conn.close()
+            raise BadInput(
+                "{path} is a SQLite file but not a cust database; nothing was changed", path=path
+            )
+    return version
+
+
+def _migrated(conn: sqlite3.Connection, path: Path, created: bool) -> sqlite3.Connection:
+    """Bring the file to this version, one process at a time: a lock file beside it, held in
+    an exclusive SQLite transaction (portable, and released if the process dies)."""
+    lock_path = Path(f"{path}-migrating")  # kept, like -wal and -shm: unlinking it would race
+    _create_private_file(lock_path)
+    lock = connect(lock_path)
+    try:
+        lock.execute("PRAGMA busy_timeout = 600000")  # a migration of a city's file takes time
+        lock.execute("BEGIN EXCLUSIVE")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:  # nobody did it while we waited
             conn.execute("PRAGMA journal_mode = WAL")
-        else:
-            from custcli.db.safety import auto_backup
+            if version:
+                from custcli.db.safety import auto_backup
 
-            auto_backup(conn, f"before-migration-v{version}")
-        from custcli.db.schema import migrate
+                auto_backup(conn, f"before-migration-v{version}")
+            from custcli.db.schema import migrate
 
-        migrate(conn)
+            migrate(conn)
+        lock.execute("ROLLBACK")
+    finally:
+        lock.close()
     return conn
 
 
@@ -84,7 +169,8 @@ def backup(conn: sqlite3.Connection, target: Path) -> Path:
     target = Path(target)
     if target.exists():
         raise BadInput("{target} exists already; choose another name", target=target)
-    _create_private_file(target)
+    if not _create_private_file(target):
+        raise BadInput("{target} exists already; choose another name", target=target)
     dest = sqlite3.connect(target)
     try:
         with dest:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
 
-from custcli.db.connection import SCHEMA_VERSION, backup
+from custcli.db.connection import SCHEMA_VERSION, backup, private_folder
 from custcli.errors import BadInput
+from custcli.i18n import _noop
 
 KEEP_BACKUPS = 10
+DAMAGED = _noop(
+    "the database is damaged, so nothing was changed; `cust db check` says more, and"
+    " `cust db restore BACKUP` puts a backup back"
+)
 
 
 def db_file(conn: sqlite3.Connection) -> Path:
@@ -25,22 +31,40 @@ def backups_dir(db_path: Path) -> Path:
 
 def auto_backup(conn: sqlite3.Connection, reason: str) -> Path | None:
     """Copy the database before a change that cannot be taken back by hand (an import, a
-    migration, a restore); keep the last ten. An empty file has nothing to lose: no copy."""
+    migration, a restore); keep the last ten of this database's. An empty file has nothing
+    to lose: no copy. The copy is written under a temporary name, checked (integrity, a
+    customers table), and only then named as a backup, so a killed copy never counts."""
     has_data = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'customers'").fetchone()
     if not has_data or not conn.execute("SELECT 1 FROM customers LIMIT 1").fetchone():
         return None
     path = db_file(conn)
     folder = backups_dir(path)
-    folder.mkdir(mode=0o700, exist_ok=True)
+    private_folder(folder)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backup(conn, folder / f"{path.stem}-{stamp}-{reason}.db")
-    for old in sorted(folder.glob(f"{path.stem}-*.db"))[:-KEEP_BACKUPS]:
+    target = folder / f"{path.stem}-{stamp}-{reason}.db"
+    partial = backup(conn, target.with_name(target.name + ".part"))
+    try:
+        _check_candidate(partial)
+    except BadInput:
+        partial.unlink()
+        raise BadInput(DAMAGED) from None
+    partial.rename(target)
+    for old in list_backups(path)[:-KEEP_BACKUPS]:
         old.unlink()
+    for stale in folder.glob(f"{path.stem}-*.db.part"):  # what a killed copy left
+        if stale.stat().st_mtime < target.stat().st_mtime - 3600:
+            stale.unlink()
     return target
 
 
 def list_backups(db_path: Path) -> list[Path]:
-    return sorted(backups_dir(db_path).glob(f"{db_path.stem}-*.db"))
+    """This database's complete backups, oldest first: cust-20261123-091500-…-reason.db for
+    cust.db, never those of a neighbour (cust-2025.db's are cust-2025-2026…)."""
+    pattern = re.compile(rf"{re.escape(db_path.stem)}-\d{{8}}-\d{{6}}-\d{{6}}-[a-z0-9-]+\.db")
+    folder = backups_dir(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name))
 
 
 def _check_candidate(source: Path) -> int:
@@ -102,10 +126,13 @@ def check(conn: sqlite3.Connection) -> dict:
     """Integrity, foreign keys (orphan rows), schema version and file permissions."""
     path = db_file(conn)
     problems = []
-    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as error:  # too damaged to check: that is the verdict
+        integrity, orphans = [str(error)], []
     if integrity != ["ok"]:
         problems.append({"problem": "integrity", "detail": integrity[:3]})
-    orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
     if orphans:
         tables = sorted({row[0] for row in orphans})
         problems.append({"problem": "orphans", "count": len(orphans), "tables": tables})

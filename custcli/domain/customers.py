@@ -209,7 +209,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> dict:
         raise BadInput("name a customer: its code, phone, name or #id")
     if ref.startswith("#"):
         id_text = ref[1:].strip()
-        if not id_text.isdigit():
+        if not id_text.isdigit() or len(id_text) > 18:
             raise BadInput("#id takes the customer's number, e.g. #12")
         found = q.by_id(conn, int(id_text))
         if found is None:

@@ -10,6 +10,8 @@ from custcli.domain.months import add_months, month_start
 from custcli.domain.normalize import cn_number, halfwidth, parse_date
 from custcli.errors import BadInput
 
+# The days cust takes: what shops and their owners have lived through, and a while ahead.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 _RELATIVE_RE = re.compile(r"([+-]\d+)\s*d")
 _MONTH_DAY_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})")
 _CN_MONTH_DAY_RE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
@@ -42,7 +44,10 @@ def parse_when(text: str | None, today: dt.date) -> dt.date:
         return today
     value = halfwidth(text).strip().lower().replace(" ", "")
     try:
-        return _when(value, today)
+        day = _when(value, today)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValueError("out of range")
+        return day
     except (ValueError, OverflowError):
         raise BadInput(
             "{text!r} is not a date; use today, yesterday, -3d, 11-20 or 2026-11-20", text=text

@@ -29,11 +29,18 @@ MAX_ZIP_RATIO = 200  # real xlsx parts compress 5-30×; bombs compress 1000× an
 MAX_ZIP_MEMBERS = 10_000
 # calamine allocates every cell between a sheet's first and last before reading one; a
 # sheet with cells at XFD1 and A1048576 made it ask for 549 GB and abort the process.
-MAX_SHEET_CELLS = 50_000_000
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c r="[A-Z]+([0-9]+)"')
-_WIDE_COLUMN = re.compile(rb'<(?:\w+:)?c r="([A-Z]{3,})')
-_TWO_LETTER_COLUMN = re.compile(rb'<(?:\w+:)?c r="([A-Z]{2})[0-9]')
-_ZZ = 702  # columns up to ZZ have at most two letters
+# calamine allocates every cell between a sheet's first and last before reading one (about
+# 32 bytes each): a sheet with cells at XFD1 and A1048576 made it ask for 549 GB and abort,
+# one at JLJ7000 took 1.6 GB. 12 million cells (~400 MB) holds a 1,000,000-line order file
+# of 12 columns; a sheet whose extent needs more is refused before calamine opens it.
+MAX_SHEET_CELLS = 12_000_000
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+# <row …> and <c …> tags, with whatever attributes in whatever order and quotes; a cell's
+# reference is r="B12" or r='B12', and rows and cells may carry none at all.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)(?=[\s/>])([^>]*)>")
+_REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{0,8})\$?([0-9]{0,9})["']""")
+_DIMENSION = re.compile(rb"""\bref\s*=\s*["']([^"']*)["']""")
+_CELL = re.compile(rb"\$?([A-Za-z]{1,8})\$?([0-9]{1,9})")
 TEXT_SAMPLE = 1 << 16
 
 
@@ -60,13 +67,15 @@ class Workbook:
         if self._book is None:
             yield from self._csv_rows()
             return
+        row_no = 0
         try:
             if sheet not in self._loaded:  # finding the header and importing read it once
                 self._loaded[sheet] = self._book.get_sheet_by_name(sheet)
             for row in self._loaded[sheet].iter_rows():
+                row_no += 1  # where the reading stopped, should calamine stop
                 yield [None if cell == "" else cell for cell in row]
         except Exception as error:  # calamine reports every broken part as its own error type
-            raise UnreadableFile(_calamine_message(self.path, error)) from None
+            raise _calamine_error(self.path, error, row_no + 1 if row_no else None) from None
 
     def _csv_rows(self) -> Iterator[list]:
         try:
@@ -146,62 +155,113 @@ def _check_zip(path: Path) -> None:
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + letter - 64
     return number
 
 
-def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, pattern: re.Pattern) -> list[bytes]:
-    found: list[bytes] = []
+class _Extent:
+    """The last row and column a worksheet's XML reaches, read tag by tag as it streams:
+    a row or cell without a reference follows the one before it, as Excel reads it."""
+
+    def __init__(self) -> None:
+        self.row = self.column = self.last_row = self.last_column = 0
+
+    def feed(self, data: bytes, end: int) -> None:
+        for match in _TAG.finditer(data, 0, end):
+            tag, attributes = match.group(1), match.group(2)
+            if tag == b"dimension":  # what the sheet declares about itself counts too
+                found = _DIMENSION.search(attributes)
+                for cell in _CELL.finditer(found.group(1) if found else b""):
+                    self._reach(int(cell.group(2)), _column_number(cell.group(1)))
+                continue
+            ref = _REF.search(attributes)
+            if tag == b"row":
+                number = ref.group(2) if ref else b""
+                self.row = int(number) if number else self.row + 1
+                self.column = 0
+                self._reach(self.row, 0)
+                continue
+            if ref and ref.group(1):
+                self.column = _column_number(ref.group(1))
+            else:
+                self.column += 1
+            if ref and ref.group(2):
+                self.row = int(ref.group(2))
+            self._reach(max(self.row, 1), self.column)
+
+    def _reach(self, row: int, column: int) -> None:
+        self.last_row = max(self.last_row, row)
+        self.last_column = max(self.last_column, column)
+
+
+def _check_extent(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a worksheet whose extent would need more than MAX_SHEET_CELLS cells, before
+    calamine allocates them: one streaming pass over its XML, never parsed whole."""
+    extent = _Extent()
     with archive.open(member) as stream:
         tail = b""
         while chunk := stream.read(4 << 20):
             data = tail + chunk
             cut = data.rfind(b"<")  # a tag split between chunks is read whole next time
-            found += pattern.findall(data, 0, cut)
+            extent.feed(data, cut)
             tail = data[cut:]
-        found += pattern.findall(tail)
-    return found
-
-
-def _check_extent(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Refuse a worksheet whose cells span more than MAX_SHEET_CELLS, before calamine would
-    allocate them: one pass for the last row and any column past ZZ, a second for two-letter
-    columns only when the rows alone could make the sheet too large."""
-    rows = _scan(archive, member, _CELL_ROW)
-    last_row = max(map(int, rows), default=0)
-    wide = _scan(archive, member, _WIDE_COLUMN)
-    if wide:
-        last_column = max(map(_column_number, wide))
-    elif last_row * _ZZ > MAX_SHEET_CELLS:
-        last_column = max(
-            map(_column_number, _scan(archive, member, _TWO_LETTER_COLUMN)), default=26
-        )
-    else:
-        return
-    if last_column > 16_384 or last_row * last_column > MAX_SHEET_CELLS:
+        extent.feed(tail, len(tail))
+    rows, columns = extent.last_row, max(extent.last_column, 1)
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_SHEET_CELLS:
         raise UnreadableFile(
-            "{path_name} declares a sheet of {last_row:,} rows by {last_column:,} columns; "
-            "refusing it (not a real roster)",
+            "{path_name} declares a sheet of {last_row:,} rows by {last_column:,} columns;"
+            " refusing it (not a real roster)",
             path_name=path.name,
-            last_row=last_row,
-            last_column=last_column,
+            last_row=rows,
+            last_column=columns,
         )
 
 
-def _calamine_message(path: Path, error: Exception) -> str:
-    name = type(error).__name__
-    text = str(error)
+_PLACE_RE = re.compile(r"\b(?:row\s*(\d+)|([A-Z]{1,3})(\d{1,7}))\b", re.IGNORECASE)
+
+
+def _calamine_error(path: Path, error: Exception, row: int | None = None) -> UnreadableFile:
+    """What calamine's error means, in one line that names where (a row, a cell) when it is
+    known and never quotes what the cell holds (calamine's own text may)."""
+    name, text = type(error).__name__, str(error)
     if name == "PasswordError":
-        return f"{path.name} is password-protected; open it, remove the password, save a copy"
-    if "Cell limit exceeded" in text:
-        return f"{path.name} declares more cells than any real sheet has; refusing it"
-    if "Invalid OLE" in text:
-        return (
-            f"{path.name} is not a workbook cust can read (an Excel 4 or older file, or not "
-            "Excel at all); open it in Excel or WPS and save as .xlsx"
+        return UnreadableFile(
+            "{file} is password-protected; open it, remove the password, save a copy",
+            file=path.name,
         )
-    return f"{path.name} cannot be read as a workbook ({text.splitlines()[0][:120]})"
+    if "Cell limit exceeded" in text:
+        return UnreadableFile(
+            "{file} declares more cells than any real sheet has; refusing it", file=path.name
+        )
+    if "Invalid OLE" in text:
+        return UnreadableFile(
+            "{file} is not a workbook cust can read (an Excel 4 or older file, or not Excel at"
+            " all); open it in Excel or WPS and save as .xlsx",
+            file=path.name,
+        )
+    place = _PLACE_RE.search(text)
+    if place and place.group(1):
+        row = int(place.group(1))
+    elif place:
+        return UnreadableFile(
+            "{file} cannot be read as a workbook: cell {cell} is damaged or of an unknown kind;"
+            " open it in Excel or WPS and save it again",
+            file=path.name,
+            cell=f"{place.group(2)}{place.group(3)}",
+        )
+    if row:
+        return UnreadableFile(
+            "{file} cannot be read as a workbook: row {row} is damaged or holds a cell of an"
+            " unknown kind; open it in Excel or WPS and save it again",
+            file=path.name,
+            row=row,
+        )
+    return UnreadableFile(
+        "{file} cannot be read as a workbook (a damaged part); open it in Excel or WPS and"
+        " save it again",
+        file=path.name,
+    )
 
 
 def _open_calamine(path: Path) -> Workbook:
@@ -213,7 +273,7 @@ def _open_calamine(path: Path) -> Workbook:
         worksheet = python_calamine.SheetTypeEnum.WorkSheet
         metadata = [m for m in book.sheets_metadata if m.typ == worksheet]
     except Exception as error:  # calamine's own error types; each becomes one line
-        raise UnreadableFile(_calamine_message(path, error)) from None
+        raise _calamine_error(path, error) from None
     return Workbook(
         path,
         sheets=[m.name for m in metadata if m.visible == visible],

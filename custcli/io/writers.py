@@ -11,18 +11,33 @@ import contextlib
 import datetime as dt
 import math
 import os
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from custcli.errors import BadInput
+
 MAX_CELL_CHARS = 32_767
+
+
+def writable_target(target: Path) -> Path:
+    """A name a workbook may be written to: a new file or a regular one. A device (-o
+    /dev/null), a symlink or a folder is refused, never replaced by a file of customer data."""
+    target = Path(target)
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise BadInput(
+            "{target} is not a regular file (a device, a link or a folder); give a file name",
+            target=target,
+        )
+    return target
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A 0600 temporary path beside target, renamed onto it only if the block succeeds."""
-    target = Path(target)
+    target = writable_target(target)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     os.chmod(temp, 0o600)
@@ -34,6 +49,15 @@ def atomic_path(target: Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+    finally:
+        shutil.rmtree(f"{temp}.tmp", ignore_errors=True)
+
+
+def private_temp(part: Path) -> Path:
+    """A 0700 folder for a writer's temporary files, named after its part (swept with it)."""
+    folder = Path(f"{part}.tmp")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
 
 
 STALE_PART_SECONDS = 3600
@@ -46,10 +70,13 @@ def _sweep_stale_parts(target: Path, now: float) -> None:
     others too, so a skewed or shared drive compares like with like.
     """
     cutoff = now - STALE_PART_SECONDS
-    for part in target.parent.glob(f".{target.name}.*.part"):
+    for part in target.parent.glob(f".{target.name}.*.part*"):
         with contextlib.suppress(FileNotFoundError):
             if part.stat().st_mtime < cutoff:
-                part.unlink()
+                if part.is_dir():
+                    shutil.rmtree(part, ignore_errors=True)
+                else:
+                    part.unlink()
 
 
 def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence]):
@@ -117,7 +144,7 @@ def write_csv(target: Path, headers: Sequence[str], rows: Iterable[Sequence]) ->
 
     with atomic_path(target) as temp, open(temp, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(headers)
+        writer.writerow([safe_text(h) for h in headers])  # a header can be a formula too
         for row in rows:
             writer.writerow(
                 [
@@ -143,7 +170,14 @@ def write_workbook(
     with atomic_path(target) as temp:
         book = xlsxwriter.Workbook(
             str(temp),
-            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                # its rows-in-waiting (customers' names, phones) go beside the target, in a
+                # private folder swept with the part, never to the shared system temp
+                "tmpdir": str(private_temp(temp)),
+            },
         )
         written = {name: write_rows(book, name, headers, rows) for name, headers, rows in sheets}
         for spec in charts:

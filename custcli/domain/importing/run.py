@@ -42,6 +42,7 @@ class ImportResult:
     rejects_file: Path | None = None
     # A guessed kind would have changed existing cards: nothing was written, --kind is asked.
     held_back: bool = False
+    rejects_file_error: str | None = None  # the import landed, its rejects file did not
 
     def summary(self) -> dict:
         counts = {k: self.counts.get(k, 0) for k in ("new", "updated", "unchanged")}
@@ -68,6 +69,7 @@ class ImportResult:
                 {"row": r, "column": c, "reason": words(why)} for r, c, why in self.warnings
             ],
             "rejects_file": str(self.rejects_file) if self.rejects_file else None,
+            "rejects_file_error": self.rejects_file_error,
             "samples": self.samples,
             "kept_as_other": dict(self.kept),
             "without_name": self.unnamed,
@@ -135,7 +137,13 @@ def run(
     except _RollBack:
         result.import_id = None
     if result.import_id is not None and (result.rejects or result.warnings):
-        result.rejects_file = write_rejects(book.path, result)
+        # The import has landed: nothing from here on may say otherwise, Ctrl-C included.
+        try:
+            result.rejects_file = write_rejects(book.path, result)
+        except (BadInput, OSError) as error:
+            result.rejects_file_error = words(error) if isinstance(error, BadInput) else str(error)
+        except KeyboardInterrupt:
+            result.rejects_file_error = "interrupted"
     return result
 
 
@@ -169,9 +177,9 @@ def _take_rows(conn, book, mapping: Mapping, result: ImportResult, today, progre
 
 
 def _refuse_hopeless(result: ImportResult) -> None:
-    """A roster none of whose rows could be taken, for want of a key, can only fail."""
-    mapping = result.mapping
-    if mapping.kind == "customers" and result.rejects and not sum(result.counts.values()):
+    """A file none of whose rows could be taken imports nothing: that is a failure (exit 2),
+    not an import of nothing that says it succeeded."""
+    if result.rejects and not sum(result.counts.values()):
         row_no, _values, reason = result.rejects[0]
         raise BadInput(
             "none of the {count} rows of {file} could be taken (first: row {row_no}, {reason});"
