@@ -52,12 +52,12 @@ def cust(
     )
 
 
-def start(db: Path, *args: str) -> subprocess.Popen:
+def start(db: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "custcli", "--db", str(db), *map(str, args)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=_env(),
+        env={**_env(), **(env or {})},
     )
 
 
@@ -117,17 +117,20 @@ def test_a_killed_import_leaves_the_database_exactly_as_before(tmp_path):
     assert cust(db, "import", roster(tmp_path)).returncode == 0
     big = order_csv(tmp_path / "orders.csv", 60_000)
     before = counts(db)
-    for delay in (0.8, 2.0):
-        process = start(db, "import", big)
-        time.sleep(delay)
+    marker = Path(f"{db}-importing")
+    for _attempt in range(2):
+        # Held inside its transaction with every row taken: the kill lands inside the work.
+        marker.unlink(missing_ok=True)  # what the last killed import left
+        process = start(db, "import", big, env={"CUST_TEST_PAUSE": "30"})
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists() and process.poll() is None, "the kill must land in the import"
+        time.sleep(3)  # 60,000 lines are taken in well under this; then it waits, paused
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert integrity(db) == "ok"
-        after = counts(db)
-        if after["orders"]:  # it finished before the kill: then all of it landed
-            assert after["orders"] == 60_000
-            return
-        assert after == before, delay
+        assert counts(db) == before  # not one line of the 60,000 landed
     assert cust(db, "import", big).returncode == 0  # and the file imports afterwards
     assert counts(db)["orders"] == 60_000
 
@@ -678,3 +681,29 @@ def test_four_processes_opening_a_file_at_once_all_land(tmp_path, start_from):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == before + 4
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         conn.close()
+
+
+@pytest.mark.slow
+def test_a_write_and_a_read_during_a_long_import_both_succeed(tmp_path):
+    db = tmp_path / "cust.db"
+    assert cust(db, "import", roster(tmp_path)).returncode == 0
+    orders = order_csv(tmp_path / "orders.csv", 2_000)
+    slow = subprocess.Popen(  # an import held 20 s inside its transaction
+        [sys.executable, "-m", "custcli", "--db", str(db), "import", str(orders)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**_env(), "CUST_TEST_PAUSE": "20"},
+    )
+    marker = Path(f"{db}-importing")
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker.exists(), "the import never started"
+    started = time.monotonic()
+    read = cust(db, "show", "0001", timeout=60)
+    assert read.returncode == 0 and time.monotonic() - started < 5  # readers never wait
+    write = cust(db, "note", "0001", "导入时记的", timeout=60)
+    assert write.returncode == 0, write.stderr
+    assert "waiting for the import of orders.csv" in write.stderr
+    assert slow.wait(timeout=60) == 0, slow.stderr.read()
+    assert counts(db)["orders"] == 2_000 and not marker.exists()

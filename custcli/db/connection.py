@@ -190,10 +190,79 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
+    _begin(conn)
     try:
         yield conn
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _main_file(conn: sqlite3.Connection) -> Path:
+    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
+
+
+def importing_marker(conn: sqlite3.Connection) -> Path:
+    """The file an import writes beside the database while it holds the write lock: which
+    file, since when, which process, so that another writer can say what it waits for."""
+    return Path(f"{_main_file(conn)}-importing")
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting as long as a running import holds the lock (saying so once
+    on stderr), and the busy timeout otherwise."""
+    told = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            running = _running_import(conn)
+            if running is None:
+                raise
+            if not told:
+                from custcli.errors import say
+                from custcli.i18n import _noop
+                from custcli.render import error as tell
+
+                tell(
+                    say(
+                        _noop("waiting for the import of {file} (running since {since})…"),
+                        running,
+                    )
+                )
+                told = True
+
+
+def _running_import(conn: sqlite3.Connection) -> dict | None:
+    """What the marker says of a running import, if its process is still alive."""
+    import json
+
+    try:
+        marker = json.loads(importing_marker(conn).read_text(encoding="utf-8"))
+        os.kill(int(marker["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {"file": marker.get("file", "?"), "since": marker.get("since", "?")}
+
+
+@contextlib.contextmanager
+def import_running(conn: sqlite3.Connection, file_name: str) -> Iterator[None]:
+    """Mark the database as being imported into, for as long as the block runs."""
+    import datetime as dt
+    import json
+
+    since = dt.datetime.now().strftime("%H:%M:%S")
+    marker = importing_marker(conn)
+    marker.write_text(
+        json.dumps({"file": file_name, "since": since, "pid": os.getpid()}), encoding="utf-8"
+    )
+    os.chmod(marker, 0o600)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            marker.unlink()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from custcli.db import imports as q
-from custcli.db.connection import write_transaction
+from custcli.db.connection import import_running, write_transaction
 from custcli.db.safety import auto_backup
 from custcli.domain import pyramid
 from custcli.domain.importing.mapping import Mapping
@@ -111,12 +111,13 @@ def run(
     if not dry_run:
         auto_backup(conn, "before-import")
     try:
-        with write_transaction(conn):
+        with import_running(conn, book.path.name), write_transaction(conn):
             import_id = q.create(
                 conn, book.path.name, sha256_of(book.path), mapping.kind, mapping.sheet
             )
             result.import_id = import_id
             _take_rows(conn, book, mapping, result, today, progress)
+            _pause_for_tests()
             _refuse_hopeless(result)
             if strict and result.rejects:
                 row_no, _values, reason = result.rejects[0]
@@ -174,6 +175,17 @@ def _take_rows(conn, book, mapping: Mapping, result: ImportResult, today, progre
                 error=error,
             ) from None
     target.finish()
+
+
+def _pause_for_tests() -> None:
+    """The reliability tests hold an import inside its transaction for CUST_TEST_PAUSE
+    seconds, so that their kills and rival writers land inside the work, not after it."""
+    import os
+    import time
+
+    seconds = os.environ.get("CUST_TEST_PAUSE")
+    if seconds:
+        time.sleep(float(seconds))
 
 
 def _refuse_hopeless(result: ImportResult) -> None:
