@@ -707,3 +707,38 @@ def test_a_write_and_a_read_during_a_long_import_both_succeed(tmp_path):
     assert "waiting for the import of orders.csv" in write.stderr
     assert slow.wait(timeout=60) == 0, slow.stderr.read()
     assert counts(db)["orders"] == 2_000 and not marker.exists()
+
+
+def _hostile(tmp_path: Path, kind: str) -> Path:
+    """Hostile inputs made in tmp_path, never committed."""
+    if kind == "nul-bytes.csv":
+        path = tmp_path / kind
+        path.write_bytes("客户编码,店名\n0001,甲\x00店\n".encode() + b"\x00" * 5000)
+    elif kind == "ten-thousand-columns.xlsx":
+        header = "".join(f'<c t="inlineStr"><is><t>c{n}</t></is></c>' for n in range(10_000))
+        sheet = f"{SHEET}<sheetData><row>{header}</row><row>{header}</row></sheetData></worksheet>"
+        path = _craft_xlsx(tmp_path, kind, sheet)
+    elif kind == "mixed-encodings.csv":
+        path = tmp_path / kind
+        path.write_bytes(
+            "客户编码,店名\n0001,甲店\n".encode() + "0002,乙店\n".encode("gbk") * 20_000
+        )
+    elif kind == "truncated.xls":
+        path = tmp_path / kind
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 3000)
+    else:
+        raise ValueError(kind)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "kind", ["nul-bytes.csv", "ten-thousand-columns.xlsx", "mixed-encodings.csv", "truncated.xls"]
+)
+def test_more_hostile_files_are_one_line_in_bounded_time_and_memory(tmp_path, kind):
+    started = time.monotonic()
+    result = cust(tmp_path / "cust.db", "import", _hostile(tmp_path, kind), memory=MEMORY_LIMIT)
+    assert result.returncode in (0, 2), result.stderr[-500:]
+    assert "Traceback" not in result.stderr and time.monotonic() - started < 30
+    if result.returncode == 2:
+        assert result.stderr.count("\n") == 1, result.stderr
