@@ -160,9 +160,15 @@ def test_a_failed_export_leaves_no_half_file(cli, add_shop, tmp_path, monkeypatc
 def month_of_work(cli, add_shop, tmp_path):
     """October 2026: two shops due (甲 on 10-05, 乙 since 09-08), one not (丙, 60-day cycle);
     甲 is visited, 乙 is not; orders, a follow-up and a complaint."""
-    add_shop("0001", "甲店", district="东片", tier="20", visit_cycle_days="7")
-    add_shop("0002", "乙店", district="东片", tier="10", visit_cycle_days="7")
-    add_shop("0003", "丙店", district="西片", tier="5", visit_cycle_days="60")
+    add_shop(
+        "0001", "甲店", district="东片", tier="20", visit_cycle_days="7", account_manager="李明"
+    )
+    add_shop(
+        "0002", "乙店", district="东片", tier="10", visit_cycle_days="7", account_manager="王芳"
+    )
+    add_shop(
+        "0003", "丙店", district="西片", tier="5", visit_cycle_days="60", account_manager="李明"
+    )
     cli.ok("visit", "log", "0001", "--date", "2026-09-28")
     cli.ok("visit", "log", "0002", "--date", "2026-09-01")
     cli.ok("visit", "log", "0003", "--date", "2026-09-20")  # next due 11-19: not this month
@@ -217,13 +223,51 @@ def test_the_monthly_summary_figures(month_of_work):
 def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
     cli = month_of_work
     target = tmp_path / "月报.xlsx"
-    cli.ok("--lang", "zh", "report", "monthly", "--month", "2026-10", "-o", str(target))
+    cli.ok(
+        "--lang", "zh", "report", "monthly", "--month", "2026-10", "-o", str(target),
+        "--company", "昆明市烟草公司市场部",
+    )  # fmt: skip
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["汇总", "拜访明细", "未拜访", "客户", "图表"]
-    summary = dict(book["汇总"].iter_rows(min_row=2, values_only=True))
-    assert summary["本月应访"] == 2 and summary["覆盖率%"] == 50
-    assert summary["本月购进量（条）"] == 30 and summary["平均解决天数"] == 4
+    assert book.sheetnames == ["汇总", "客户经理", "拜访明细", "未拜访", "客户", "图表"]
+    first = book["汇总"]
+    # The title block: title, company, district, manager, period, the day it was made.
+    assert first["A1"].value == "2026年10月 客户拜访月报" and "A1:D1" in first.merged_cells
+    block = {r[0]: r[1] for r in first.iter_rows(min_row=3, max_row=7, values_only=True)}
+    assert block == {
+        "单位": "昆明市烟草公司市场部",
+        "片区": "全部片区",
+        "客户经理": "全部客户经理",
+        "报告期": "2026-10-01 至 2026-10-31",
+        "制表日期": cli_today(),
+    }
+    figures = {
+        row[0].value: row[1]
+        for row in first.iter_rows(min_row=9)
+        if row[0].value and row[1].value is not None
+    }
+    assert figures["应访户数"].value == 2 and figures["实访户数"].value == 1
+    coverage = figures["覆盖率"]
+    assert coverage.value == 0.5 and coverage.number_format == "0.0%"
+    amount = figures["订货金额（元）"]
+    assert amount.value == 2700 and amount.number_format == "#,##0.00"
+    assert figures["订货量（条）"].number_format == "#,##0"
+    assert figures["平均处理天数"].value == 4
+    changes = [
+        r[1].value for r in first.iter_rows(min_row=9) if (r[0].value or "").strip() == "环比"
+    ]
+    assert changes == [5, 2]  # cartons 30 against 5 (+500%), amount 2,700 against 900 (+200%)
+    texts = [r[0].value for r in first.iter_rows(min_row=9) if r[0].value]
+    assert "需要关注" in texts and any("乙店：逾期 53 天" in t for t in texts)
+    # Printing: A4 landscape, one page wide, the footer's page numbers and the period.
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+        assert "第 &P 页 / 共 &N 页" in sheet.oddFooter.center.text
+        assert "2026年10月 客户拜访月报" in sheet.oddFooter.left.text
+    managers = {r[0]: r for r in book["客户经理"].iter_rows(min_row=2, values_only=True)}
+    assert set(managers) == {"李明", "王芳"} and managers["王芳"][2] == 1  # 乙店 due
     conn = sqlite3.connect(cli.db)
     month_visits = conn.execute("SELECT count(*) FROM visits WHERE date LIKE '2026-10%'")
     visits = list(book["拜访明细"].iter_rows(min_row=2, values_only=True))
@@ -235,21 +279,110 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
     # visits, last visit, volume, amount, 条均价, pyramid tier (ranked when orders came in)
     assert customers["0001"][4:] == (3, customers["0001"][5], 10, 1800, 180, "顶端")
     assert customers["0002"][6:] == (20, 900, 45, "低端")
+    assert book["客户"]["H2"].number_format == "#,##0.00"
     chart = list(book["图表"].iter_rows(min_row=2, values_only=True))
     assert ("一类", 10) in chart and ("三类", 20) in chart
     assert sum(n for week, n in chart if str(week).startswith("第")) == 4
     with zipfile.ZipFile(target) as archive:
-        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 2
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        assert "每周拜访次数" in archive.read(charts[0]).decode()
     sheet = book["拜访明细"]
     assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1"
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+
+
+def cli_today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()  # the pinned day
+
+
+def test_a_comparison_without_data_is_a_dash_never_zero(cli, add_shop, tmp_path):
+    add_shop(visit_cycle_days="60")  # seen in September: nothing due in October, no orders
+    cli.ok("visit", "log", "000100000001", "--date", "2026-09-25")
+    target = tmp_path / "r.xlsx"
+    cli.ok("--lang", "zh", "report", "monthly", "--month", "2026-10", "-o", str(target))
+    first = openpyxl.load_workbook(target)["汇总"]
+    values = {
+        (r[0].value or "").strip(): r[1].value for r in first.iter_rows(min_row=9) if r[0].value
+    }
+    assert values["覆盖率"] == "—" and values["环比"] == "—" and values["同比"] == "—"
+    assert values["平均处理天数"] == "—"
+
+
+def test_the_report_in_english(month_of_work, tmp_path):
+    target = tmp_path / "report.xlsx"
+    month_of_work.ok("--lang", "en", "report", "monthly", "--month", "2026-10", "-o", str(target))
+    book = openpyxl.load_workbook(target)
+    assert (
+        book.sheetnames[0] == "Summary"
+        and book["Summary"]["A1"].value == "Visit report for 10/2026"
+    )
+    assert "Page &P of &N" in book["Summary"].oddFooter.center.text
+
+
+def test_a_company_template_comes_back_filled_with_its_look_kept(month_of_work, tmp_path):
+    from openpyxl.styles import Font, PatternFill
+
+    template = tmp_path / "公司模板.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "月报"
+    sheet["A1"] = "{{ 单位 }} {{ 报告期 }} 客户拜访月报"
+    sheet.merge_cells("A1:F1")
+    sheet["A1"].fill = PatternFill("solid", fgColor="FFC000")
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A2"] = "客户经理：{{ 客户经理 }}"
+    sheet["C2"] = "覆盖率 {{ 覆盖率 }}，拜访 {{ 拜访次数 }} 次，订货 {{ 订货量 }} 条，{{ 无此项 }}"
+    sheet.append(["日期", "客户编码", "店名", "方式", "内容", "问题"])
+    sheet.append(
+        [
+            "{{ 拜访.日期 }}",
+            "{{ 拜访.客户编码 }}",
+            "{{ 拜访.店名 }}",
+            "{{ 拜访.方式 }}",
+            "{{ 拜访.内容 }}",
+            "{{ 拜访.发现问题 }}",
+        ]
+    )
+    sheet.append(["制表人：", None, "审核人：", None, "日期：", "{{ 制表日期 }}"])
+    sheet.merge_cells("A5:B5")
+    sheet.column_dimensions["C"].width = 30
+    book.save(template)
+    target = tmp_path / "filled.xlsx"
+    result = month_of_work(
+        "--lang", "zh", "report", "monthly", "--month", "2026-10", "--template", str(template),
+        "-o", str(target), "--company", "市场部",
+    )  # fmt: skip
+    assert result.exit_code == 0 and "无此项" in result.stderr  # an unknown placeholder, named
+    filled = openpyxl.load_workbook(target)["月报"]
+    assert filled["A1"].value == "市场部 2026-10-01 — 2026-10-31 客户拜访月报"
+    assert "A1:F1" in filled.merged_cells and filled["A1"].fill.fgColor.rgb.endswith("FFC000")
+    assert filled["A2"].value == "客户经理：全部客户经理"
+    assert filled["C2"].value == "覆盖率 50.0%，拜访 4 次，订货 30 条，{{ 无此项 }}"
+    rows = [[c.value for c in row] for row in filled.iter_rows(min_row=4, max_row=7)]
+    assert [r[1] for r in rows] == ["0001", "0001", "0001", "0003"]  # one row per visit
+    assert rows[0][0] == "2026-10-05" and rows[1][3] == "电话"
+    sign_off = [c.value for c in filled[8]]
+    assert sign_off[0] == "制表人：" and sign_off[2] == "审核人：" and sign_off[5] == cli_today()
+    assert "A8:B8" in filled.merged_cells  # pushed down with its row
+    assert filled.column_dimensions["C"].width == 30
+    assert not any("{{ 拜访" in str(c.value) for row in filled.iter_rows() for c in row)
+
+
+def test_the_placeholders_are_listed(cli):
+    names = [p["placeholder"] for p in cli.json("report", "placeholders")]
+    for name in ("报告期", "客户经理", "片区", "应访户数", "实访户数", "覆盖率", "拜访次数",
+                 "逾期未访", "投诉件数", "订货量", "订货金额", "拜访.日期", "拜访.客户编码",
+                 "拜访.店名", "拜访.方式", "拜访.内容", "拜访.发现问题", "未访.店名"):  # fmt: skip
+        assert f"{{{{ {name} }}}}" in names
 
 
 def test_the_report_prints_its_summary_without_o(month_of_work):
     out = month_of_work.ok("--lang", "zh", "report", "monthly", "--month", "2026-10").stdout
-    assert "覆盖率%\t50" in out and "本月应访\t2" in out
+    assert "覆盖率\t50.0%" in out and "应访户数\t2" in out and "乙店：逾期 53 天" in out
     english = month_of_work.ok("report", "monthly", "--month", "2026-10").stdout
-    assert "coverage %\t50" in english and "due this month\t2" in english
+    assert "coverage\t50.0%" in english and "shops due\t2" in english
     assert "not a month" in month_of_work.fails(2, "report", "monthly", "--month", "Oct")
 
 

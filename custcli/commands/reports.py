@@ -9,6 +9,7 @@ import typer
 
 from custcli import render
 from custcli.commands.options import District, Manager, Status, Tier, card_filters
+from custcli.errors import BadInput
 from custcli.i18n import _noop, tr
 from custcli.session import Session
 
@@ -66,24 +67,75 @@ def monthly(
             "-o", "--output", help="The workbook to write (without it the summary prints)."
         ),
     ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="Fill this company template (.xlsx with {{ placeholders }}) instead; "
+            "`cust report placeholders` lists them.",
+        ),
+    ] = None,
+    company: Annotated[
+        str | None, typer.Option(help="The company or department the title block names.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """The monthly visit report: summary, visit details, not visited, customers and charts."""
+    from custcli import report_layout as layout
     from custcli.domain import report
 
     session: Session = ctx.obj
     month = session.month(month)
+    if template is not None and output is None:
+        raise BadInput("--template needs -o, the workbook to write")
     data = report.monthly(session.conn, month, district, manager)
-    if output is not None:
-        from custcli.io.writers import write_workbook
+    if template is not None:
+        from custcli.io.report_template import fill
 
-        write_workbook(output, report.workbook_sheets(data), report.charts(data))
+        unknown = fill(
+            template,
+            output,
+            layout.placeholders(data, company, session.today),
+            layout.row_placeholders(data),
+        )
+        render.line(tr("wrote the {month} report to {file}", month=month, file=output))
+        if unknown:
+            render.error(
+                tr(
+                    "placeholders nobody knows were left as they are: {names}",
+                    names=", ".join(unknown),
+                )
+            )
+    elif output is not None:
+        from custcli.io.report_book import write
+
+        write(output, data, company, session.today)
         render.line(tr("wrote the {month} report to {file}", month=month, file=output))
     elif as_json:
         render.emit_json(data["summary"])
     else:
+        rows = [
+            {"k": label, "v": layout.shown(value, kind)}
+            for label, value, kind in layout.summary_rows(data)
+        ]
         render.table(
-            [{"k": k, "v": v} for k, v in report.summary_rows(data["summary"])],
-            [("k", _noop("item")), ("v", _noop("figure"))],
-            title=tr("visit report {month}", month=month),
+            rows, [("k", _noop("item")), ("v", _noop("figure"))], title=layout.title(month)
         )
+        for text in layout.attention_lines(data):
+            render.line(f"! {text}")
+
+
+@report_app.command("placeholders")
+def placeholders(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False):
+    """The placeholders a company template may hold, and what each is filled with."""
+    from custcli import report_layout as layout
+
+    render.rows(
+        layout.placeholder_catalogue(),
+        [
+            ("placeholder", _noop("placeholder")),
+            ("english", _noop("in English")),
+            ("holds", _noop("holds")),
+        ],
+        as_json,
+    )

@@ -13,12 +13,9 @@ from custcli.db import report as q
 from custcli.db import visits as visit_q
 from custcli.domain import schedule
 from custcli.domain.business import line_class
-from custcli.domain.fields import VISIT_FIELDS, VISIT_KIND
 from custcli.domain.months import add_months, parse_month
 from custcli.domain.scope import Scope
 from custcli.domain.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS
-from custcli.i18n import _, _noop, tr
-from custcli.words import price_class, pyramid_tier
 
 
 def _pct(part: float, whole: float) -> float | None:
@@ -31,9 +28,14 @@ def _month_totals(conn, first: dt.date, district, manager) -> dict:
 
 
 def monthly(
-    conn: sqlite3.Connection, month: str, district: str | None = None, manager: str | None = None
+    conn: sqlite3.Connection,
+    month: str,
+    district: str | None = None,
+    manager: str | None = None,
+    with_managers: bool = True,
 ) -> dict:
-    """Every figure and row of the report, as plain data (the workbook and --json share it)."""
+    """Every figure and row of the report, as plain data (the workbook and --json share it);
+    covering several account managers, each one's figures too."""
     first, last = parse_month(month)
     customers = visit_q.active_customers(conn, Scope(district, manager))
     before = visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat())
@@ -86,14 +88,56 @@ def monthly(
         "order_amount_year_ago": year_ago["amount"],
         "order_qty_change_pct": _change(now["qty"], previous["qty"]),
         "order_qty_yoy_pct": _change(now["qty"], year_ago["qty"]),
+        "order_amount_change_pct": _change(now["amount"], previous["amount"]),
+        "order_amount_yoy_pct": _change(now["amount"], year_ago["amount"]),
     }
-    return {
+    report = {
         "summary": summary,
+        "period": {"first": first.isoformat(), "last": last.isoformat()},
         "visits": visits,
         "not_visited": not_visited,
         "customers": list(_customer_rows(conn, customers, first, last)),
         "visits_by_week": _by_week(visits),
         "volume_by_class": _by_class(conn, first, last, district, manager),
+        "attention": _attention(conn, at_end, last, district, manager),
+        "managers": [],
+    }
+    if manager is None and with_managers:
+        names = sorted({c["account_manager"] for c in customers if c.get("account_manager")})
+        if len(names) > 1:
+            report["managers"] = [
+                {"manager": name, **monthly(conn, month, district, name, False)["summary"]}
+                for name in names
+            ]
+    return report
+
+
+ATTENTION_ROWS = 10  # shops of each kind the first sheet lists
+
+
+def _attention(conn, at_end: list[dict], last: dt.date, district, manager) -> dict:
+    """What needs attention at the month's end: the most overdue shops, the largest churn
+    warnings (as of the month's end), and the complaints still open."""
+    from custcli.domain.churn import churn
+
+    overdue = [r for r in at_end if r["days_overdue"] > 0][:ATTENTION_ROWS]
+    slipping = churn(conn, last, district=district, manager=manager)[:ATTENTION_ROWS]
+    open_complaints = [
+        c
+        for c in visit_q.complaints(conn, open_only=True, scope=Scope(district, manager))
+        if c["opened_on"] <= last.isoformat()
+    ][:ATTENTION_ROWS]
+    return {
+        "overdue": [
+            {k: r[k] for k in ("code", "name", "days_overdue", "last_visit")} for r in overdue
+        ],
+        "churn": [
+            {"code": w["code"], "name": w["name"], "reasons": w["reasons"]} for w in slipping
+        ],
+        "complaints": [
+            {k: c[k] for k in ("code", "name", "opened_on", "kind", "text")}
+            for c in open_complaints
+        ],
     }
 
 
@@ -124,7 +168,7 @@ def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -
             "qty": bought["qty"],
             "amount": bought["amount"],
             "avg_price": round(bought["amount"] / bought["qty"], 2) if bought["qty"] else None,
-            "pyramid": pyramid_tier(tiers.get(customer["id"])),
+            "pyramid": tiers.get(customer["id"]),
         }
 
 
@@ -142,130 +186,6 @@ def _by_class(conn, first, last, district, manager) -> dict[str, float]:
     return {name: volume[name] for name in order if volume.get(name)}
 
 
-SUMMARY_LABELS = {
-    "customers": _noop("customers served"),
-    "due": _noop("due this month"),
-    "visited": _noop("due and visited"),
-    "coverage_pct": _noop("coverage %"),
-    "visits": _noop("visits"),
-    "overdue_at_month_end": _noop("overdue at month end"),
-    "followups_made": _noop("follow-ups made"),
-    "followups_closed": _noop("follow-ups kept"),
-    "complaints_opened": _noop("complaints opened"),
-    "complaints_resolved": _noop("complaints resolved"),
-    "avg_days_to_resolve": _noop("average days to resolve"),
-    "order_qty": _noop("cartons this month"),
-    "order_amount": _noop("amount this month (yuan)"),
-    "order_qty_prev_month": _noop("cartons last month"),
-    "order_amount_prev_month": _noop("amount last month (yuan)"),
-    "order_qty_year_ago": _noop("cartons a year before"),
-    "order_amount_year_ago": _noop("amount a year before (yuan)"),
-    "order_qty_change_pct": _noop("vs last month %"),
-    "order_qty_yoy_pct": _noop("vs a year before %"),
-}
-NOT_VISITED_COLUMNS = [
-    ("code", _noop("code")),
-    ("name", _noop("store")),
-    ("district", _noop("district")),
-    ("tier", _noop("tier")),
-    ("last_visit", _noop("last visit")),
-    ("due", _noop("due")),
-    ("days_overdue", _noop("days overdue at month end")),
-]
-CUSTOMER_COLUMNS = [
-    ("code", _noop("code")),
-    ("name", _noop("store")),
-    ("district", _noop("district")),
-    ("tier", _noop("tier")),
-    ("visits", _noop("visits this month")),
-    ("last_visit", _noop("last visit")),
-    ("qty", _noop("cartons")),
-    ("amount", _noop("amount (yuan)")),
-    ("avg_price", _noop("yuan per carton")),
-    ("pyramid", _noop("pyramid tier")),
-]
-VISIT_KEYS = ("date", "code", "name", "kind", "note", "found", "satisfaction", "manager")
-
-
-def _visit_columns() -> list[tuple[str, str]]:
-    fields = {f.key: f for f in VISIT_FIELDS}
-    return [(key, fields[key].label()) for key in VISIT_KEYS]
-
-
-def _visit_rows(visits: list[dict]) -> list[dict]:
-    return [{**v, "kind": VISIT_KIND.render(v["kind"])} for v in visits]
-
-
-def summary_rows(summary: dict) -> list[list]:
-    rows = [[_("month"), summary["month"]]]
-    rows += [[_(SCOPE_WORDS[k]), v] for k, v in summary["scope"].items()]
-    rows += [[_(label), summary[key]] for key, label in SUMMARY_LABELS.items()]
-    rows += [
-        [tr("visits · {kind}", kind=VISIT_KIND.render(kind)), n]
-        for kind, n in summary["visits_by_kind"].items()
-    ]
-    return rows
-
-
-SCOPE_WORDS = {"district": _noop("district"), "account_manager": _noop("manager")}
-
-
-def workbook_sheets(report: dict) -> list[tuple[str, list[str], Iterator[list]]]:
-    def table(rows: list[dict], columns: list[tuple[str, str]]):
-        return (
-            [_(label) for _k, label in columns],
-            ([_value(key, row.get(key)) for key, _l in columns] for row in rows),
-        )
-
-    return [
-        (_("Summary"), [_("item"), _("figure")], iter(summary_rows(report["summary"]))),
-        (_("Visit details"), *table(_visit_rows(report["visits"]), _visit_columns())),
-        (_("Not visited"), *table(report["not_visited"], NOT_VISITED_COLUMNS)),
-        (_("Customers"), *table(report["customers"], CUSTOMER_COLUMNS)),
-        (
-            _("Charts"),
-            [_("week / price class"), _("visits / cartons")],
-            iter(
-                [
-                    *([tr("week {n}", n=k), v] for k, v in report["visits_by_week"].items()),
-                    *([price_class(k), v] for k, v in report["volume_by_class"].items()),
-                ]
-            ),
-        ),
-    ]
-
-
-DATE_KEYS = frozenset({"date", "last_visit", "due"})
-
-
-def _value(key: str, value):
-    """Dates go into the workbook as date cells, so that they sort and filter as dates."""
-    return dt.date.fromisoformat(value) if key in DATE_KEYS and value else value
-
-
-def charts(report: dict) -> list[dict]:
-    """Two charts on the charts sheet, over the rows workbook_sheets put there."""
-    weeks, classes = len(report["visits_by_week"]), len(report["volume_by_class"])
-    return [
-        {
-            "sheet": _("Charts"),
-            "type": "column",
-            "title": _("visits a week"),
-            "first_row": 1,
-            "rows": weeks,
-            "at": "D2",
-        },
-        {
-            "sheet": _("Charts"),
-            "type": "pie",
-            "title": _("cartons by price class"),
-            "first_row": 1 + weeks,
-            "rows": classes,
-            "at": "D20",
-        },
-    ]
-
-
 def managers(conn: sqlite3.Connection, month: str) -> list[dict]:
     """Per account manager, from the data alone: customers, visit coverage, follow-ups kept
     on time, complaints and time to resolve, customers' volume change, satisfaction."""
@@ -274,7 +194,7 @@ def managers(conn: sqlite3.Connection, month: str) -> list[dict]:
     first, last = (d.isoformat() for d in parse_month(month))
     evaluation = []
     for manager in insights.managers(conn):
-        summary = monthly(conn, month, manager=manager)["summary"]
+        summary = monthly(conn, month, manager=manager, with_managers=False)["summary"]
         followups = insights.followups_due(conn, first, last, manager)
         complaints = insights.complaint_times(conn, first, last, manager)
         satisfaction = insights.satisfaction(conn, first, last, manager)
