@@ -97,8 +97,8 @@ def attention_lines(report: dict) -> list[str]:
         tr("{code} {name}: {days} days overdue", days=r["days_overdue"], **_shop(r))
         for r in attention["overdue"]
     ]
-    lines += [
-        tr("{code} {name}: {why}", why=reasons(w["reasons"]), **_shop(w))
+    lines += [  # the first reason is the largest loss: enough for a line
+        tr("{code} {name}: {why}", why=reasons(w["reasons"][:1]), **_shop(w))
         for w in attention["churn"]
     ]
     lines += [

@@ -112,7 +112,7 @@ def monthly(
     return report
 
 
-ATTENTION_ROWS = 10  # shops of each kind the first sheet lists
+ATTENTION_ROWS = 5  # shops of each kind the first sheet lists: page one holds them all
 
 
 def _attention(conn, at_end: list[dict], last: dt.date, district, manager) -> dict:

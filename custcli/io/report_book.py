@@ -60,6 +60,7 @@ class _Formats:
         )
         self.section = book.add_format({"bold": True, "font_size": 12, "bottom": 1})
         self.no_data = book.add_format({"align": "right", "font_color": "#808080"})
+        self.wrapped = book.add_format({"text_wrap": True, "valign": "top"})
         self._numbers: dict[str, object] = {}
 
     def number(self, kind: str):
@@ -115,11 +116,14 @@ def _summary_sheet(book, formats: _Formats, report: dict, company, made_on: dt.d
     lines = layout.attention_lines(report) or [_("nothing overdue, slipping or open")]
     for text in lines:
         row += 1
-        sheet.write_string(row, 0, text)
+        sheet.merge_range(row, 0, row, 3, text, formats.wrapped)
+        if _width(text) > 84:  # two lines in the width of the four columns
+            sheet.set_row(row, 30)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 22)
     sheet.set_column(2, 3, 12)
     _print_setup(sheet, month, None)
+    sheet.fit_to_pages(1, 1)  # the page a boss reads: all of it on one
     sheet.print_area(0, 0, row, 3)
 
 
