@@ -201,10 +201,10 @@ def _print_result(plan: importing.Mapping, result: importing.ImportResult) -> No
 
 
 KIND_WORDS = {
-    "customers": _noop("customers"),
-    "orders": _noop("orders"),
-    "visits": _noop("visits"),
-    "brands": _noop("brands"),
+    "customers": _noop("a customer roster"),
+    "orders": _noop("order lines"),
+    "visits": _noop("a visit log"),
+    "brands": _noop("a price list"),
 }
 
 
