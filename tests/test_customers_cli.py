@@ -330,3 +330,10 @@ def test_help_lists_every_command_and_completion_only_at_the_root(cli):
     assert all(name in root for name in COMMANDS) and "--install-completion" in root
     for command in ("list", "visit", "report", "show"):
         assert "--install-completion" not in cli.ok(command, "--help").stdout
+
+
+def test_a_database_url_is_refused_in_one_line_and_makes_no_folder(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    line = cli.fails(2, "--db", "postgresql://manager:secret@127.0.0.1/dept", "list")
+    assert "database URL" in line and "secret" not in line
+    assert list(tmp_path.iterdir()) == []  # no folder named "postgresql:"

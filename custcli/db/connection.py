@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +85,14 @@ def open_db(path: Path | None = None) -> sqlite3.Connection:
     is tightened to 0600 (said once on stderr). Several cust processes opening a new or an
     older file at once migrate it once: the others wait for the first, then find it done.
     """
+    # (--db arrives as a Path, which folds "//" into "/"; a drive letter C:/ is one letter)
+    if path is not None and re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(path)):
+        # A URL is not a file name: never a folder named "postgresql:" in the current one.
+        raise BadInput(
+            "{url} is a database URL; this cust keeps its data in a SQLite file only"
+            " (PostgreSQL is not supported yet): give a file name",
+            url=re.sub(r":/+[^@/]*@", "://…@", str(path)),  # never echo a password
+        )
     path = Path(path) if path else default_db_path()
     if path.exists() and not path.is_file():
         raise BadInput("{path} is not a file", path=path)
