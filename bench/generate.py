@@ -25,7 +25,7 @@ from custcli.db import customers as customer_q  # noqa: E402
 from custcli.db.connection import open_db, write_transaction  # noqa: E402
 from custcli.domain import pyramid  # noqa: E402
 from custcli.domain.customers import parse_values  # noqa: E402
-from custcli.domain.fields import alias_index  # noqa: E402
+from custcli.domain.importing.mapping import match  # noqa: E402
 from custcli.domain.search import search_text  # noqa: E402
 from custcli.domain.trade import price_class_of  # noqa: E402
 
@@ -52,9 +52,8 @@ def build_db(path: Path, scale: dict, rng: random.Random) -> list[str]:
     straight in, as years of imports would have left them."""
     path.unlink(missing_ok=True)
     conn = open_db(path)
-    index = alias_index("customers")
     shops = [
-        {index.key_for(k) or k: v for k, v in row.items()}
+        {match("customers", k).key or k: v for k, v in row.items()}
         for row in make_sample.make_customers(rng, scale["customers"])
     ]
     with write_transaction(conn):
@@ -94,7 +93,7 @@ def _order_rows(rng, ids, weights, count):
 
 
 def _visit_rows(rng, ids, shops, count):
-    kinds = ["实地"] * 8 + ["电话", "微信"]
+    kinds = ["field"] * 8 + ["phone", "online"]  # visit kinds as stored: codes
     for customer_id in rng.choices(ids, k=count):
         yield (
             customer_id,
@@ -115,6 +114,7 @@ def write_files(out: Path, scale: dict, codes: list[str], rng: random.Random) ->
         [list(s.values()) for s in shops],
         title="零售客户信息一览表",
         total=["合计", f"{len(shops)}户"],
+        exported_on=LAST_DAY + dt.timedelta(days=1),
     )
     lines = []
     for _ in range(scale["order_file"]):

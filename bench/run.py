@@ -251,32 +251,38 @@ def render(timings: dict[str, Timing], show_work_ms: float, scale: str) -> str:
             f"{_fmt(max(t.seconds))} | {len(t.seconds)} | {ratio} | {memory} |"
         )
     show = timings["cust show"].median
+    find = timings["cust find <name>"].median
+    roster = timings["cust import roster"].median
+    orders = timings["cust import orders"].median
+    orders_reader = timings["reader alone (calamine), orders"].median
+
+    def under(name: str, seconds: float) -> tuple[str, bool, str]:
+        median = timings[name].median
+        return (f"{name} within {seconds:g} s", median <= seconds, _fmt(median))
+
+    # The targets of issue 16, at city scale; a small run shows the same shape, not the same
+    # numbers (its floors are mostly process start-up).
     targets = [
-        ("cust show within 1.3× the Typer floor", show / floor <= 1.3, f"{show / floor:.2f}×"),
+        ("cust show within 1.1× the Typer floor", show / floor <= 1.1, f"{show / floor:.2f}×"),
+        ("cust find within 1.2× the Typer floor", find / floor <= 1.2, f"{find / floor:.2f}×"),
         ("cust show's own work under 20 ms", show_work_ms < 20, f"{show_work_ms:.1f} ms"),
+        ("roster import within 1.5× calamine", roster <= 1.5 * reader, f"{roster / reader:.1f}×"),
         (
-            "import within 2× the reader alone",
-            timings["cust import roster"].median <= 2 * reader,
-            f"{timings['cust import roster'].median / reader:.1f}×",
+            "orders import within 2× calamine",
+            orders <= 2 * orders_reader,
+            f"{orders / orders_reader:.1f}×",
         ),
         (
-            "import at least 5× faster than pandas.read_excel",
-            bool(pandas) and pandas.median >= 5 * timings["cust import roster"].median,
-            f"{pandas.median / timings['cust import roster'].median:.2f}×"
-            if pandas
-            else "pandas not installed",
+            "pandas.read_excel at least 8× slower than the roster import",
+            bool(pandas) and pandas.median >= 8 * roster,
+            f"{pandas.median / roster:.2f}×" if pandas else "pandas not installed",
         ),
-        (
-            "monthly report under 10 s",
-            timings["cust report monthly -o"].median < 10,
-            _fmt(timings["cust report monthly -o"].median),
-        ),
-        (
-            "pyramid under 5 s",
-            timings["cust pyramid"].median < 5,
-            _fmt(timings["cust pyramid"].median),
-        ),
-        ("churn under 5 s", timings["cust churn"].median < 5, _fmt(timings["cust churn"].median)),
+        under("cust report monthly -o", 3),
+        under("cust export customers", 3),
+        under("cust today", 0.5),
+        under("cust due", 0.5),
+        under("cust churn", 1),
+        under("cust pyramid", 1),
     ]
     versions = ", ".join(
         f"{p} {importlib.metadata.version(p)}"
