@@ -274,6 +274,9 @@ def test_files_from_every_earlier_schema_upgrade_with_their_data(tmp_path, versi
     if version >= 2:
         assert conn.execute("SELECT note FROM visits").fetchone()[0] == "补价签"
         assert conn.execute("SELECT kind, kind_text FROM visits").fetchone()[:] == ("field", None)
+        # The order rollups are built from the lines the file already held.
+        rollups = conn.execute("SELECT month, qty, amount, lines FROM order_months")
+        assert [tuple(r) for r in rollups] == [("2026-01", 10.0, 1800.0, 1)]
     assert list((tmp_path / "backups").glob(f"old-*-before-migration-v{version}.db"))
 
 

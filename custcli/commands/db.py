@@ -77,6 +77,7 @@ TABLE_WORDS = {
     "policies": _noop("supply policies"),
     "drill_misses": _noop("drill misses"),
     "pyramid": _noop("pyramid tiers"),
+    "order_months": _noop("monthly order rollups"),
 }
 STATUS_WORDS = {
     "path": _noop("path"),
@@ -137,6 +138,12 @@ def _problem(problem: dict) -> str:
             count=problem["count"],
             tables=", ".join(problem["tables"]),
         )
+    if kind == "rollups":
+        return tr(
+            "{count} monthly order rollups differ from the order lines;"
+            " `cust db check --repair` rebuilds them",
+            count=problem["count"],
+        )
     if kind == "schema":
         return tr(
             "schema version {version}, expected {expected}",
@@ -152,16 +159,25 @@ def _problem(problem: dict) -> str:
 
 @app.command()
 def check(
-    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+    ctx: typer.Context,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair", help="Rebuild the monthly order rollups from the order lines first."
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Integrity, orphan rows, schema version and file permissions, with a verdict (exit 1 when
-    something is wrong)."""
+    """Integrity, orphan rows, the monthly order rollups against the lines, schema version and
+    file permissions, with a verdict (exit 1 when something is wrong)."""
     session: Session = ctx.obj
     try:
         conn = session.conn
     except BadInput as error:  # too damaged, or not cust's, to open at all: that is the verdict
         render.error(error.said())
         raise typer.Exit(1) from None
+    if repair:
+        safety.repair(conn)
     report = safety.check(conn)
     if as_json:
         render.emit_json(report)

@@ -9,7 +9,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from custcli.db.connection import SCHEMA_VERSION, backup, private_folder
+from custcli.db import rollups
+from custcli.db.connection import SCHEMA_VERSION, backup, private_folder, write_transaction
 from custcli.errors import BadInput
 from custcli.i18n import _noop
 
@@ -122,8 +123,15 @@ def _mode(path: Path) -> str | None:
     return oct(stat.S_IMODE(os.stat(path).st_mode)) if path.exists() else None
 
 
+def repair(conn: sqlite3.Connection) -> None:
+    """What can be rebuilt from the data itself: the monthly order rollups."""
+    with write_transaction(conn):
+        rollups.rebuild(conn)
+
+
 def check(conn: sqlite3.Connection) -> dict:
-    """Integrity, foreign keys (orphan rows), schema version and file permissions."""
+    """Integrity, foreign keys (orphan rows), the order rollups against their lines, schema
+    version and file permissions."""
     path = db_file(conn)
     problems = []
     try:
@@ -137,6 +145,9 @@ def check(conn: sqlite3.Connection) -> dict:
         tables = sorted({row[0] for row in orphans})
         problems.append({"problem": "orphans", "count": len(orphans), "tables": tables})
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    differing = rollups.mismatches(conn) if version == SCHEMA_VERSION and integrity == ["ok"] else 0
+    if differing:
+        problems.append({"problem": "rollups", "count": differing})
     if version != SCHEMA_VERSION:
         problems.append({"problem": "schema", "version": version, "expected": SCHEMA_VERSION})
     files = {
@@ -151,6 +162,7 @@ def check(conn: sqlite3.Connection) -> dict:
         "problems": problems,
         "integrity": integrity[0],
         "orphan_rows": len(orphans),
+        "rollup_mismatches": differing,
         "schema_version": version,
         "expected_schema_version": SCHEMA_VERSION,
         "files": files,

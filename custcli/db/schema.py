@@ -290,6 +290,43 @@ def m011_order_day_and_credit_grade(db: Database) -> None:
     )
 
 
+@migrations()
+def m012_order_months(db: Database) -> None:
+    # Monthly rollups of the order lines (custcli.db.rollups keeps them), built from the lines.
+    db.execute("""
+        CREATE TABLE order_months (
+            customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+            month TEXT NOT NULL,
+            qty REAL NOT NULL,
+            amount REAL NOT NULL,
+            lines INTEGER NOT NULL,
+            days INTEGER NOT NULL,
+            brands INTEGER NOT NULL,
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            qty_class_1 REAL NOT NULL,
+            qty_class_2 REAL NOT NULL,
+            qty_class_3 REAL NOT NULL,
+            qty_class_4 REAL NOT NULL,
+            qty_class_5 REAL NOT NULL,
+            PRIMARY KEY (customer_id, month)
+        ) WITHOUT ROWID
+    """)
+    db.execute("CREATE INDEX idx_order_months_month ON order_months(month, customer_id)")
+    db.execute("""
+        INSERT INTO order_months SELECT o.customer_id, substr(o.date, 1, 7),
+            round(total(o.qty), 3), round(total(o.amount), 2), count(*),
+            count(DISTINCT o.date), count(DISTINCT o.brand), min(o.date), max(o.date),
+            round(total(CASE WHEN b.price_class = 1 THEN o.qty END), 3),
+            round(total(CASE WHEN b.price_class = 2 THEN o.qty END), 3),
+            round(total(CASE WHEN b.price_class = 3 THEN o.qty END), 3),
+            round(total(CASE WHEN b.price_class = 4 THEN o.qty END), 3),
+            round(total(CASE WHEN b.price_class = 5 THEN o.qty END), 3)
+        FROM orders o LEFT JOIN brands b ON b.name = o.brand
+        GROUP BY o.customer_id, substr(o.date, 1, 7)
+    """)
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 
-from custcli.db import business, rows
+from custcli.db import business, rollups, rows
 from custcli.db import imports as q
 from custcli.db.connection import write_transaction
 from custcli.domain.fields import BRAND_FIELDS
@@ -50,6 +50,8 @@ def add(conn: sqlite3.Connection, raw: Mapping[str, object]) -> dict:
                 "brand {name!r} exists already; use `cust brand edit`", name=values["name"]
             )
         q.insert_brand(conn, values, None)
+        if values.get("price_class") is not None:
+            rollups.rebuild(conn)  # order lines may name it already: their class follows
     return q.brand_by_name(conn, values["name"])
 
 
@@ -59,12 +61,15 @@ def edit(conn: sqlite3.Connection, name: str, raw: Mapping[str, object]) -> dict
         current = _existing(conn, name)
         if values:
             q.update_brand(conn, current, values, None)
+        if {"name", "price_class"} & {k for k, v in values.items() if current.get(k) != v}:
+            rollups.rebuild(conn)
     return q.brand_by_name(conn, values.get("name") or name)
 
 
 def remove(conn: sqlite3.Connection, name: str) -> None:
     with write_transaction(conn):
         rows.delete(conn, "brands", _existing(conn, name)["id"])
+        rollups.rebuild(conn)
 
 
 def listing(conn: sqlite3.Connection) -> list[dict]:

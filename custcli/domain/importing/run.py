@@ -174,7 +174,7 @@ def _take_rows(conn, book, mapping: Mapping, result: ImportResult, today, progre
                 row_no=row_no,
                 error=error,
             ) from None
-    target.finish()
+    target.close()
 
 
 def _pause_for_tests() -> None:

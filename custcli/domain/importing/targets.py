@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from custcli.db import customers as customer_q
 from custcli.db import imports as q
+from custcli.db import rollups
 from custcli.domain import customers as cards
 from custcli.domain.fields import FIELDS_BY_KEY
 from custcli.domain.importing.rows import Row, RowRejected
@@ -42,6 +43,10 @@ class Target:
 
     def finish(self) -> None:
         return None
+
+    def close(self) -> None:
+        """After the last row: write what is batched and bring what depends on it up to date."""
+        self.finish()
 
     @staticmethod
     def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
@@ -200,6 +205,7 @@ class Lines(Target):
         self.names = q.customer_ids_by_name(conn)
         self.seen: Counter = Counter()
         self.pending: list[dict] = []
+        self.months: set[tuple[int, str]] = set()  # the order rollups' keys this file touches
 
     def find(self, values: dict) -> int:
         code, licence, name = values.get("code"), values.get("license_no"), values.get("name")
@@ -230,6 +236,8 @@ class Lines(Target):
         line = self._order(row) if self.kind == "orders" else self._visit(row)
         content = "|".join(map(str, line.values()))
         self.seen[content] += 1
+        if self.kind == "orders":
+            self.months.add((customer_id, line["date"][:7]))
         line.update(
             customer_id=customer_id,
             import_id=self.import_id,
@@ -249,6 +257,10 @@ class Lines(Target):
             self.result.counts["new"] += inserted
             self.result.counts["unchanged"] += len(self.pending) - inserted
             self.pending = []
+
+    def close(self) -> None:
+        self.finish()
+        rollups.refresh(self.conn, self.months)
 
     @staticmethod
     def _kept_note(note: str | None, row: Row) -> str | None:
@@ -302,11 +314,15 @@ class Lines(Target):
 
     @staticmethod
     def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
+        months = rollups.keys_of_import(conn, import_id)
         counts.update(q.delete_rows_of(conn, import_id, ("orders", "visits")))
+        rollups.refresh(conn, months)
 
 
 class Brands(Target):
     """The brand table, found by name; every price it changes is kept for undo."""
+
+    classes_changed = False
 
     def take(self, row: Row) -> str:
         values = row.values
@@ -317,12 +333,18 @@ class Brands(Target):
         current = q.brand_by_name(self.conn, values["name"])
         if current is None:
             q.insert_brand(self.conn, values, self.import_id)
+            self.classes_changed |= values.get("price_class") is not None
             return "new"
         changed = {k: v for k, v in values.items() if v is not None and current.get(k) != v}
         if not changed:
             return "unchanged"
         q.update_brand(self.conn, current, changed, self.import_id)
+        self.classes_changed |= "price_class" in changed
         return "updated"
+
+    def close(self) -> None:
+        if self.classes_changed:  # the order rollups' volume per price class follows
+            rollups.rebuild(self.conn)
 
     @staticmethod
     def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
@@ -331,6 +353,7 @@ class Brands(Target):
             q.restore_brand(conn, change["brand_id"], change["field"], change["old"])
             counts["values restored"] += 1
         counts.update(q.delete_rows_of(conn, import_id, ("brands",)))
+        rollups.rebuild(conn)
 
 
 TARGETS: dict[str, type[Target]] = {
