@@ -97,7 +97,10 @@ def test_dates(raw, date):
     assert n.parse_date(raw) == date
 
 
-@pytest.mark.parametrize("raw", ["2024-02-30", "yesterday-ish", "3/5", 12.5])
+# 73051 and 99999: five digits past the last Excel serial (9999-12-31), as numbers or text.
+@pytest.mark.parametrize(
+    "raw", ["2024-02-30", "yesterday-ish", "3/5", 12.5, 73051, "73051", 99999.5, "99999"]
+)
 def test_bad_dates_are_refused(raw):
     with pytest.raises(ValueError):
         n.parse_date(raw)

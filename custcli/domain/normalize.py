@@ -343,8 +343,8 @@ def parse_date(value: object) -> str | None:
             return dt.datetime.strptime(text, fmt).date().isoformat()
         except ValueError:
             continue
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
-        return parse_date(float(text))
+    if re.fullmatch(r"\d{5}(\.\d+)?", text) and _SERIAL_RANGE[0] <= float(text) <= _SERIAL_RANGE[1]:
+        return excel_serial_to_date(float(text)).isoformat()  # a serial written as text
     raise ValueError("not a date (use 2024-03-05, 2024/3/5 or 2024年3月5日)")
 
 
