@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from custcli.db import rollups
+from custcli.db import business, insights, rollups
+from custcli.db.connection import open_db
 from tests.conftest import Cli
 from tests.spreadsheets import write_csv
 
@@ -126,3 +128,127 @@ def test_db_check_finds_a_rollup_that_drifted_and_repair_rebuilds_it(cli, add_sh
     assert result.exit_code == 1
     assert "1 monthly order rollups differ from the order lines" in result.stdout
     assert cli.json("db", "check", "--repair")["rollup_mismatches"] == 0
+
+
+# --- reading: windows the months cut, answered from rollups and lines alike --------------------
+
+day = st.dates(dt.date(2025, 11, 1), dt.date(2026, 12, 31))
+# Edges on a month's first day and a `through` on its last leave no month cut: then the
+# rollups answer alone.
+edge = st.one_of(day, day.map(lambda d: d.replace(day=1)))
+month_end = day.map(lambda d: (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1))
+last_day = st.one_of(day, month_end.map(lambda d: d - dt.timedelta(days=1)))
+
+
+def _reference(lines, windows, through, year_from):
+    """amounts() computed from the lines alone, in Python."""
+    found: dict = {}
+    for customer_id, date, brand, amount in lines:
+        if date > through:
+            continue
+        row = found.setdefault(
+            customer_id,
+            {
+                **dict.fromkeys(windows, 0.0),
+                "dates": set(),
+                "since": set(),
+                "brands": set(),
+            },
+        )
+        for name, (first, before) in windows.items():
+            if first <= date < before:
+                row[name] += amount
+        row["dates"].add(date)
+        if date >= year_from:
+            row["since"].add(date)
+            row["brands"].add(brand)
+    return {
+        customer_id: {
+            **{name: round(row[name], 2) for name in windows},
+            "first_order": min(row["dates"]),
+            "last_order": max(row["dates"]),
+            "first_order_12m": min(row["since"], default=None),
+            "order_days_12m": len(row["since"]),
+            "months_12m": len({d[:7] for d in row["since"]}),
+            "brands_12m": len(row["brands"]),
+        }
+        for customer_id, row in found.items()
+    }
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lines=st.lists(
+        st.tuples(st.integers(1, 3), day, st.sampled_from(BRANDS), st.integers(1, 9999)),
+        max_size=40,
+    ),
+    edges=st.lists(edge, min_size=4, max_size=4),
+    through=last_day,
+    year_from=edge,
+)
+@example(  # no month cut, and a customer with no order since year_from
+    lines=[(1, dt.date(2025, 12, 5), BRANDS[0], 100)],
+    edges=[dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1)],
+    through=dt.date(2026, 4, 30),
+    year_from=dt.date(2026, 1, 1),
+)
+def test_amounts_from_rollups_equal_the_sums_over_the_lines(lines, edges, through, year_from):
+    with tempfile.TemporaryDirectory() as folder:
+        conn = open_db(Path(folder) / "cust.db")
+        for number, code in enumerate(SHOPS, 1):
+            conn.execute(
+                "INSERT INTO customers (id, code, name) VALUES (?, ?, ?)", (number, code, code)
+            )
+        rows = [(c, d.isoformat(), b, a / 100) for c, d, b, a in lines]
+        conn.executemany(
+            "INSERT INTO orders (customer_id, date, brand, qty, amount) VALUES (?, ?, ?, 1, ?)",
+            rows,
+        )
+        rollups.rebuild(conn)
+        first, before, first2, before2 = sorted(e.isoformat() for e in edges)
+        windows = {"a": (first, before), "b": (first2, before2), "c": (first, before2)}
+        got = insights.amounts(
+            conn,
+            windows,
+            through.isoformat(),
+            year_from=year_from.isoformat(),
+            counts=("months_12m", "brands_12m"),
+        )
+        want = _reference(rows, windows, through.isoformat(), year_from.isoformat())
+        for row in got:
+            expect = want.get(row["id"])
+            if expect is None:
+                assert row["last_order"] is None and row["a"] == 0 and row["order_days_12m"] == 0
+                continue
+            assert {k: round(row[k], 2) if k in windows else row[k] for k in expect} == expect
+            assert all(type(row[k]) is int for k in ("order_days_12m", "months_12m", "brands_12m"))
+        conn.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.tuples(st.integers(1, 3), day, st.integers(1, 9999)), max_size=30),
+    bounds=st.lists(edge, min_size=2, max_size=2),
+)
+def test_order_totals_from_rollups_equal_the_sums_over_the_lines(lines, bounds):
+    with tempfile.TemporaryDirectory() as folder:
+        conn = open_db(Path(folder) / "cust.db")
+        for number, code in enumerate(SHOPS, 1):
+            district = "城东" if number < 3 else "城西"
+            conn.execute(
+                "INSERT INTO customers (id, code, name, district) VALUES (?, ?, ?, ?)",
+                (number, code, code, district),
+            )
+        rows = [(c, d.isoformat(), a / 100) for c, d, a in lines]
+        conn.executemany(
+            "INSERT INTO orders (customer_id, date, brand, qty, amount) VALUES (?, ?, 'x', 1, ?)",
+            rows,
+        )
+        rollups.rebuild(conn)
+        first, before = sorted(b.isoformat() for b in bounds)
+        for district, shops in ((None, {1, 2, 3}), ("城东", {1, 2})):
+            got = business.order_totals(conn, first, before, district)
+            inside = [(c, a) for c, d, a in rows if first <= d < before and c in shops]
+            assert got["qty"] == len(inside)
+            assert round(got["amount"], 2) == round(sum(a for _c, a in inside), 2)
+        conn.close()

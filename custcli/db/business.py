@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 from custcli.db.rows import dicts, where
+from custcli.domain.months import add_months, month_start
 
 BRAND_FIELDS = "name, wholesale_price, retail_price, price_class, features, promotion"
 
@@ -50,18 +52,39 @@ def order_totals(
     district: str | None = None,
     manager: str | None = None,
 ) -> dict:
-    """Volume (条) and amount of the orders in [first, before), of a district or manager."""
-    clause, params = where(
-        ("o.date >= ? AND o.date < ?", (first, before)),
+    """Volume (条) and amount of the orders in [first, before), of a district or manager:
+    whole months from the monthly rollups, the days of a cut month from the lines."""
+    scope = [
         bool(district) and ("c.district = ?", (district,)),
         bool(manager) and ("c.account_manager = ?", (manager,)),
-    )
-    row = conn.execute(
-        "SELECT coalesce(sum(o.qty), 0) AS qty, coalesce(sum(o.amount), 0) AS amount"
-        f" FROM orders o JOIN customers c ON c.id = o.customer_id WHERE {clause}",
-        params,
-    ).fetchone()
-    return dict(row)
+    ]
+    start = dt.date.fromisoformat(first)
+    whole_first = (start if start.day == 1 else add_months(month_start(start), 1)).isoformat()[:7]
+    whole_before = before[:7]
+    total = {"qty": 0.0, "amount": 0.0}
+    pieces = []
+    if whole_first < whole_before:
+        pieces.append(
+            ("order_months o", "o.month >= ? AND o.month < ?", (whole_first, whole_before))
+        )
+        if first < f"{whole_first}-01":
+            pieces.append(("orders o", "o.date >= ? AND o.date < ?", (first, f"{whole_first}-01")))
+        if f"{whole_before}-01" < before:
+            pieces.append(
+                ("orders o", "o.date >= ? AND o.date < ?", (f"{whole_before}-01", before))
+            )
+    else:  # inside one month, or across the edge of two: lines only
+        pieces.append(("orders o", "o.date >= ? AND o.date < ?", (first, before)))
+    for table, between, params in pieces:
+        clause, values = where((between, params), *scope)
+        row = conn.execute(
+            "SELECT coalesce(sum(o.qty), 0) AS qty, coalesce(sum(o.amount), 0) AS amount"
+            f" FROM {table} JOIN customers c ON c.id = o.customer_id WHERE {clause}",
+            values,
+        ).fetchone()
+        total["qty"] += row["qty"]
+        total["amount"] += row["amount"]
+    return total
 
 
 def plan(conn: sqlite3.Connection, year: int) -> dict | None:

@@ -56,11 +56,10 @@ def complaints_in(
     )
 
 
-def orders_by_customer(conn: sqlite3.Connection, first: str, last: str) -> dict[int, dict]:
+def orders_by_customer(conn: sqlite3.Connection, month: str) -> dict[int, dict]:
+    """Volume and amount per customer in a month ('YYYY-MM'), from the monthly rollups."""
     rows = conn.execute(
-        "SELECT customer_id, sum(qty) AS qty, sum(amount) AS amount FROM orders"
-        " WHERE date BETWEEN ? AND ? GROUP BY customer_id",
-        (first, last),
+        "SELECT customer_id, qty, amount FROM order_months WHERE month = ?", (month,)
     )
     return {r["customer_id"]: dict(r) for r in rows}
 

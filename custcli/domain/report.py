@@ -152,7 +152,7 @@ def _change(now: float, before: float) -> float | None:
 def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -> Iterator[dict]:
     from custcli.db.insights import pyramid_tiers
 
-    orders = q.orders_by_customer(conn, first.isoformat(), last.isoformat())
+    orders = q.orders_by_customer(conn, first.isoformat()[:7])
     tiers = pyramid_tiers(conn)
     visits = q.visit_counts(conn, first.isoformat(), last.isoformat())
     for customer in sorted(customers, key=lambda c: c["code"]):
