@@ -287,7 +287,12 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
     with zipfile.ZipFile(target) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 2
-        assert "每周拜访次数" in archive.read(charts[0]).decode()
+        weekly = archive.read(charts[0]).decode()
+        assert "每周拜访次数" in weekly
+        # The sheets are streamed, so each chart carries its own data for viewers that do
+        # not recalculate: the weeks as text, the counts as numbers.
+        assert "<c:strCache>" in weekly and "<c:v>第1周</c:v>" in weekly
+        assert "<c:v>一类</c:v>" in archive.read(charts[1]).decode()
     sheet = book["拜访明细"]
     assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1"
 

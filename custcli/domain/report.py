@@ -35,21 +35,72 @@ def monthly(
     with_managers: bool = True,
 ) -> dict:
     """Every figure and row of the report, as plain data (the workbook and --json share it);
-    covering several account managers, each one's figures too."""
+    covering several account managers, each one's figures too (from the same rows, split by
+    manager: the visit history is read once)."""
     first, last = parse_month(month)
     customers = visit_q.active_customers(conn, Scope(district, manager))
     before = visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat())
-    due = {c["id"]: schedule.next_due(c, _date(before.get(c["id"])), first) for c in customers}
-    due_in_month = [c for c in customers if due[c["id"]] <= last]
     scope = {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
     visits = list(line_q.lines(conn, "visits", scope, first.isoformat(), last.isoformat()))
-    field_visited = {v["code"] for v in visits if v["kind"] == schedule.FIELD_VISIT}
-    visited_due = [c for c in due_in_month if c["code"] in field_visited]
     at_end = schedule.due_list(customers, visit_q.last_field_visits(conn, last.isoformat()), last)
-    due_codes = {c["code"] for c in due_in_month}
-    not_visited = [
-        row for row in at_end if row["code"] in due_codes and row["code"] not in field_visited
-    ]
+    part = _Part(customers, before, visits, at_end, first, last)
+    report = {
+        "summary": _summary(conn, month, part, district, manager),
+        "period": {"first": first.isoformat(), "last": last.isoformat()},
+        "visits": visits,
+        "not_visited": part.not_visited,
+        "customers": list(_customer_rows(conn, customers, first, last)),
+        "visits_by_week": _by_week(visits),
+        "volume_by_class": _by_class(conn, first, last, district, manager),
+        "attention": _attention(conn, at_end, last, district, manager),
+        "managers": [],
+    }
+    if manager is None and with_managers:
+        names = sorted({c["account_manager"] for c in customers if c.get("account_manager")})
+        if len(names) > 1:
+            report["managers"] = [
+                {"manager": name, **_summary(conn, month, part.of(name), district, name)}
+                for name in names
+            ]
+    return report
+
+
+class _Part:
+    """The customers of a report's scope (or of one manager in it) with their visits of the
+    month, what was due and who was not visited."""
+
+    def __init__(self, customers, last_visits, visits, at_end, first: dt.date, last: dt.date):
+        self.customers, self.visits, self.at_end = customers, visits, at_end
+        self.last_visits, self.first, self.last = last_visits, first, last
+        self.due_in_month = [
+            c
+            for c in customers
+            if schedule.next_due(c, _date(last_visits.get(c["id"])), first) <= last
+        ]
+        self.field_visited = {v["code"] for v in visits if v["kind"] == schedule.FIELD_VISIT}
+        self.visited_due = [c for c in self.due_in_month if c["code"] in self.field_visited]
+        due_codes = {c["code"] for c in self.due_in_month}
+        self.not_visited = [
+            row
+            for row in at_end
+            if row["code"] in due_codes and row["code"] not in self.field_visited
+        ]
+
+    def of(self, manager: str) -> _Part:
+        customers = [c for c in self.customers if c.get("account_manager") == manager]
+        codes = {c["code"] for c in customers}
+        return _Part(
+            customers,
+            self.last_visits,
+            [v for v in self.visits if v["code"] in codes],
+            [row for row in self.at_end if row["code"] in codes],
+            self.first,
+            self.last,
+        )
+
+
+def _summary(conn, month: str, part: _Part, district, manager) -> dict:
+    first, last = part.first, part.last
     opened = q.complaints_in(
         conn, "opened_on", first.isoformat(), last.isoformat(), district, manager
     )
@@ -59,16 +110,17 @@ def monthly(
     now = _month_totals(conn, first, district, manager)
     previous = _month_totals(conn, add_months(first, -1), district, manager)
     year_ago = _month_totals(conn, add_months(first, -12), district, manager)
-    summary = {
+    scope = {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
+    return {
         "month": month,
         "scope": scope,
-        "customers": len(customers),
-        "due": len(due_in_month),
-        "visited": len(visited_due),
-        "coverage_pct": _pct(len(visited_due), len(due_in_month)),
-        "visits": len(visits),
-        "visits_by_kind": dict(Counter(v["kind"] for v in visits)),
-        "overdue_at_month_end": sum(1 for row in at_end if row["days_overdue"] > 0),
+        "customers": len(part.customers),
+        "due": len(part.due_in_month),
+        "visited": len(part.visited_due),
+        "coverage_pct": _pct(len(part.visited_due), len(part.due_in_month)),
+        "visits": len(part.visits),
+        "visits_by_kind": dict(Counter(v["kind"] for v in part.visits)),
+        "overdue_at_month_end": sum(1 for row in part.at_end if row["days_overdue"] > 0),
         "followups_made": q.followups_made(
             conn, first.isoformat(), last.isoformat(), district, manager
         ),
@@ -91,25 +143,6 @@ def monthly(
         "order_amount_change_pct": _change(now["amount"], previous["amount"]),
         "order_amount_yoy_pct": _change(now["amount"], year_ago["amount"]),
     }
-    report = {
-        "summary": summary,
-        "period": {"first": first.isoformat(), "last": last.isoformat()},
-        "visits": visits,
-        "not_visited": not_visited,
-        "customers": list(_customer_rows(conn, customers, first, last)),
-        "visits_by_week": _by_week(visits),
-        "volume_by_class": _by_class(conn, first, last, district, manager),
-        "attention": _attention(conn, at_end, last, district, manager),
-        "managers": [],
-    }
-    if manager is None and with_managers:
-        names = sorted({c["account_manager"] for c in customers if c.get("account_manager")})
-        if len(names) > 1:
-            report["managers"] = [
-                {"manager": name, **monthly(conn, month, district, name, False)["summary"]}
-                for name in names
-            ]
-    return report
 
 
 ATTENTION_ROWS = 5  # shops of each kind the first sheet lists: page one holds them all

@@ -32,7 +32,10 @@ def write(target: Path, report: dict, company: str | None, made_on: dt.date) -> 
         book = xlsxwriter.Workbook(
             str(temp),
             {
-                "constant_memory": False,  # the first sheet is laid out, not streamed
+                # Rows go to disk as they are finished: every sheet is written top to
+                # bottom, and the charts carry their own data (xlsxwriter cannot read back
+                # a streamed sheet to cache it).
+                "constant_memory": True,
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "tmpdir": str(private_temp(temp)),
@@ -132,19 +135,45 @@ def _table(book, formats, month: str, name: str, columns, rows: list[dict]) -> N
     labels = [_(c.label) for c in columns]
     sheet.write_row(0, 0, labels, formats.header)
     widths = [_width(label) for label in labels]
+    writers = [_column_writer(sheet, formats, column.kind) for column in columns]
     count = 0
     for count, values in enumerate(layout.detail_rows(rows, columns), 1):
-        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
-            _write(sheet, formats, count, col, value, column.kind)
-            if count <= 500 and value is not None:
-                shown = value if not isinstance(value, float) else layout.shown(value, column.kind)
-                widths[col] = max(widths[col], _width(shown))
+        for col, value in enumerate(values):
+            writers[col](count, col, value)
+        if count <= 500:  # widths from the first rows: the rest are written, not measured
+            for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+                if value is not None:
+                    shown = (
+                        value if not isinstance(value, float) else layout.shown(value, column.kind)
+                    )
+                    widths[col] = max(widths[col], _width(shown))
     for col, (column, width) in enumerate(zip(columns, widths, strict=True)):
         floor = 12 if column.kind in (layout.MONEY, layout.DATE) else 6
         sheet.set_column(col, col, min(max(width + 2, floor), 50))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
     _print_setup(sheet, month, 0)
+
+
+def _column_writer(sheet, formats: _Formats, kind: str):
+    """The one function that writes a column's cells, its format chosen once: a detail
+    sheet's million cells pay for a call, not for a lookup and a dispatch each."""
+    number_format = formats.number(kind)
+    blank = kind in (layout.RATE, layout.CHANGE, layout.DAYS)
+    write_number, write_string = sheet.write_number, sheet.write_string
+
+    def write(row: int, col: int, value) -> None:
+        if value is None or value == "":
+            if blank:
+                write_string(row, col, layout.NO_DATA, formats.no_data)  # no data is not 0
+        elif value.__class__ is float or value.__class__ is int:
+            write_number(row, col, value, number_format)
+        elif value.__class__ is str:
+            write_string(row, col, value)
+        else:
+            _write(sheet, formats, row, col, value, kind)
+
+    return write
 
 
 def _charts(book, formats: _Formats, report: dict) -> None:
@@ -165,11 +194,14 @@ def _charts(book, formats: _Formats, report: dict) -> None:
         if not count:
             continue
         chart = book.add_chart({"type": kind})
+        shown = rows[first - 1 : first - 1 + count]
         chart.add_series(
             {
                 "name": title,
                 "categories": [name, first, 0, first + count - 1, 0],
                 "values": [name, first, 1, first + count - 1, 1],
+                "categories_data": [label for label, _value in shown],
+                "values_data": [value for _label, value in shown],
             }
         )
         chart.set_title({"name": title})

@@ -86,12 +86,17 @@ def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Seq
     date = book.add_format({"num_format": "yyyy-mm-dd"})
     widths = [_width(h) for h in headers]
     sheet.write_row(0, 0, headers, bold)
+    write_string, write_number = sheet.write_string, sheet.write_number
     count = 0
     for count, row in enumerate(rows, 1):
         for col, value in enumerate(row):
-            if value is None or value == "":
+            kind = value.__class__
+            # Text first, and by its exact class: most of a roster's two million cells are.
+            if kind is str and 0 < len(value) <= MAX_CELL_CHARS:
+                write_string(count, col, value)
+            elif value is None or value == "":
                 continue
-            if isinstance(value, dt.date):
+            elif isinstance(value, dt.date):
                 when = (
                     value
                     if isinstance(value, dt.datetime)
@@ -100,16 +105,18 @@ def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Seq
                 sheet.write_datetime(count, col, when, date)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 if math.isfinite(value):
-                    sheet.write_number(count, col, value)
+                    write_number(count, col, value)
                 else:  # what a reader made of 1.8e308: a cell holds no infinity
-                    sheet.write_string(count, col, str(value))
+                    write_string(count, col, str(value))
             else:
                 text = str(value)
                 if len(text) > MAX_CELL_CHARS:  # what a cell holds; Excel refuses more
                     text = text[: MAX_CELL_CHARS - 1] + "…"
-                sheet.write_string(count, col, text)
-            if col < len(widths) and count <= 1000:  # widths from the first rows are enough
-                widths[col] = max(widths[col], _width(value))
+                write_string(count, col, text)
+        if count <= 1000:  # widths from the first rows are enough
+            for col, value in enumerate(row[: len(widths)]):
+                if value is not None and value != "":
+                    widths[col] = max(widths[col], _width(value))
     for col, width in enumerate(widths):
         sheet.set_column(col, col, min(width + 2, 60))
     sheet.freeze_panes(1, 0)
