@@ -8,7 +8,6 @@ import inspect
 import os
 import sqlite3
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -266,11 +265,12 @@ app = typer.Typer(
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
             envvar="CUST_DB",
-            help="The database file (default: cust.db in your data folder).",
+            help="The database file, or a postgresql:// URL (default: cust.db in your data"
+            " folder).",
             show_default=False,
         ),
     ] = None,

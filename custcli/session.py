@@ -10,7 +10,7 @@ from pathlib import Path
 
 @dataclass
 class Session:
-    db_path: Path | None
+    db_path: str | Path | None  # a SQLite file, or a postgresql:// URL
     lang: str
     _conn: sqlite3.Connection | None = field(default=None, repr=False)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ import time_machine
 from typer.testing import CliRunner
 
 from custcli.cli import app
+from tests.postgres import pg_cluster, pg_url  # noqa: F401  (fixtures)
 
 # The day the suite runs on unless `--today` says otherwise. The suite must pass on any day:
 # try `pytest --today 2028-02-29` (or a month end, or 1 January).
@@ -23,6 +25,13 @@ def pytest_addoption(parser) -> None:
         "--today",
         default=DEFAULT_TODAY,
         help="the day the clock is pinned to in every test (YYYY-MM-DD)",
+    )
+    parser.addoption(
+        "--engine",
+        default="sqlite",
+        choices=("sqlite", "postgresql"),
+        help="the database the CLI tests' `cli` runs on: a SQLite file, or a new database of"
+        " a throwaway PostgreSQL (tests that read the SQLite file itself are skipped)",
     )
 
 
@@ -71,6 +80,17 @@ class Cli:
             env={"CUST_LANG": "en", **(env or {})},
         )
 
+    def sql(self, query: str, params: tuple = ()) -> list[tuple]:
+        """Run SQL on the database, SQLite file or PostgreSQL alike; rows as tuples."""
+        from custcli.db.connection import open_db
+
+        conn = open_db(self.db)
+        try:
+            cursor = conn.execute(query, params)
+            return [tuple(r) for r in cursor] if cursor.description else []
+        finally:
+            conn.close()
+
     def ok(self, *args: str, **kw):
         result = self(*args, **kw)
         assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
@@ -94,7 +114,12 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(db_path: Path) -> Cli:
+def cli(db_path: Path, request) -> Cli:
+    if request.config.getoption("--engine") == "postgresql":
+        asked = inspect.signature(request.function).parameters
+        if "sqlite_only" in request.keywords or "db_path" in asked:
+            pytest.skip("reads or writes the SQLite file itself")
+        return Cli(request.getfixturevalue("pg_url"))
     return Cli(db_path)
 
 

@@ -334,6 +334,10 @@ def test_help_lists_every_command_and_completion_only_at_the_root(cli):
 
 def test_a_database_url_is_refused_in_one_line_and_makes_no_folder(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    line = cli.fails(2, "--db", "postgresql://manager:secret@127.0.0.1/dept", "list")
-    assert "database URL" in line and "secret" not in line
-    assert list(tmp_path.iterdir()) == []  # no folder named "postgresql:"
+    line = cli.fails(2, "--db", "mysql://manager:secret@127.0.0.1/dept", "list")
+    assert "database URL cust does not speak" in line and "secret" not in line
+    # A PostgreSQL URL is taken; a server that is not there is one line, password masked.
+    line = cli.fails(2, "--db", "postgresql://manager:secret@127.0.0.1:9/dept", "list")
+    assert line.startswith("cust: cannot open postgresql://manager:…@127.0.0.1:9/dept")
+    assert "secret" not in line
+    assert list(tmp_path.iterdir()) == []  # no folder named "mysql:" or "postgresql:"

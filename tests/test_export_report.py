@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import sqlite3
 import stat
 import zipfile
 
@@ -269,10 +268,9 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
         assert "2026年10月 客户拜访月报" in sheet.oddFooter.left.text
     managers = {r[0]: r for r in book["客户经理"].iter_rows(min_row=2, values_only=True)}
     assert set(managers) == {"李明", "王芳"} and managers["王芳"][2] == 1  # 乙店 due
-    conn = sqlite3.connect(cli.db)
-    month_visits = conn.execute("SELECT count(*) FROM visits WHERE date LIKE '2026-10%'")
+    [(month_visits,)] = cli.sql("SELECT count(*) FROM visits WHERE date LIKE '2026-10%'")
     visits = list(book["拜访明细"].iter_rows(min_row=2, values_only=True))
-    assert len(visits) == month_visits.fetchone()[0] == 4
+    assert len(visits) == month_visits == 4
     assert visits[0][0].date().isoformat() == "2026-10-05"  # a real date cell
     missed = list(book["未拜访"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[-1]) for r in missed] == [("0002", 53)]  # due 09-08, 53 days by 10-31

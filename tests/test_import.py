@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -212,9 +211,8 @@ def test_orders_are_added_once_and_unknown_customers_rejected(cli, tmp_path, add
     ]
     again = cli.json("import", str(path))
     assert again["counts"]["new"] == 0 and again["counts"]["unchanged"] == 3
-    conn = sqlite3.connect(cli.db)
-    rows = conn.execute("SELECT date, brand, qty, amount, unit_price FROM orders ORDER BY id")
-    assert rows.fetchall() == [
+    rows = cli.sql("SELECT date, brand, qty, amount, unit_price FROM orders ORDER BY id")
+    assert rows == [
         ("2026-10-06", "玉溪(软)", 15.0, 2700.0, 180.0),
         ("2026-10-06", "玉溪(软)", 15.0, 2700.0, 180.0),
         ("2026-10-13", "红河(软甲)", 10.0, 450.0, 45.0),
@@ -238,9 +236,8 @@ def test_visits_by_code_or_exact_name_and_brands(cli, tmp_path, add_shop):
     ]
     result = cli.json("import", str(write_xlsx(tmp_path / "b.xlsx", brands)))
     assert result["kind"] == "brands" and result["counts"]["new"] == 2
-    conn = sqlite3.connect(cli.db)
-    assert conn.execute("SELECT kind, manager FROM visits").fetchall() == [("field", "李明")]
-    assert conn.execute("SELECT name, price_class FROM brands ORDER BY id").fetchall() == [
+    assert cli.sql("SELECT kind, manager FROM visits") == [("field", "李明")]
+    assert cli.sql("SELECT name, price_class FROM brands ORDER BY id") == [
         ("玉溪(软)", 1),
         ("红河(软甲)", 3),
     ]
@@ -260,7 +257,7 @@ def test_undo_removes_what_an_import_added_and_restores_what_it_changed(cli, tmp
     card = cli.json("show", "000100000001")["card"]
     assert card["tier"] == 12 and card["phone"] == "13800138000" and card["extra"] == {}
     cli.fails(1, "show", "000100000002")
-    assert sqlite3.connect(cli.db).execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+    assert cli.sql("SELECT count(*) FROM orders") == [(0,)]
     assert "undone already" in cli.fails(2, "imports", "undo", "1")
     assert "no import #9" in cli.fails(1, "imports", "undo", "9")
     listed = cli.json("imports")
@@ -356,8 +353,7 @@ def test_spreadsheetml_2003_imports(cli, add_shop, tmp_path):
     assert result["counts"]["new"] == 1 and result["rejects"] == [
         {"row": 3, "reason": "no quantity"}
     ]
-    conn = sqlite3.connect(cli.db)
-    assert conn.execute("SELECT date, brand, qty, amount FROM orders").fetchall() == [
+    assert cli.sql("SELECT date, brand, qty, amount FROM orders") == [
         ("2026-10-05", "玉溪(软)", 5.0, 900.0)
     ]
 

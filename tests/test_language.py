@@ -31,7 +31,8 @@ ALLOWED = {
     "brands", "complaints", "cust_lang", "cust_db", "text", "integer", "path", "float",
     "boolean", "bool", "str", "int", "range", "file", "ref", "day", "label", "visit_id",
     "complaint_id", "followup_id", "import_id", "assignments", "source", "year", "min", "max",
-    "chmod", "rejects", "sqlite", "backup", "rm", "d", "x", "on", "off",
+    "chmod", "rejects", "sqlite", "backup", "rm", "d", "x", "on", "off", "postgresql", "pg_dump",
+    "pg_restore",
 }  # fmt: skip
 ALLOWED |= {f.key for fields in KINDS.values() for f in fields}  # field keys are codes
 ALLOWED |= {c.code for c in VISIT_KINDS}

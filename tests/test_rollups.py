@@ -120,10 +120,7 @@ def test_db_check_finds_a_rollup_that_drifted_and_repair_rebuilds_it(cli, add_sh
     orders = [["日期", "客户编码", "品名", "数量", "金额"]]
     orders.append(["2026-10-05", SHOPS[0], BRANDS[0], 2, 360])
     cli.json("import", str(write_csv(tmp_path / "o.csv", orders)), "--kind", "orders")
-    conn = sqlite3.connect(cli.db)
-    conn.execute("UPDATE order_months SET amount = amount + 1")
-    conn.commit()
-    conn.close()
+    cli.sql("UPDATE order_months SET amount = amount + 1")
     result = cli("db", "check")
     assert result.exit_code == 1
     assert "1 monthly order rollups differ from the order lines" in result.stdout

@@ -341,6 +341,7 @@ def test_a_visit_cannot_be_done_in_the_future(cli, add_shop, tmp_path, today):
     assert "none of the 1 rows" in cli.fails(2, "import", str(only_future))
 
 
+@pytest.mark.sqlite_only
 def test_old_files_keep_their_visits_with_kinds_as_codes_and_import_nothing_twice(
     cli, add_shop, tmp_path
 ):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from custcli import render
-from custcli.db import maintenance, safety
+from custcli.db import maintenance, postgres, safety
 from custcli.db.connection import backup as backup_db
 from custcli.db.connection import default_db_path
 from custcli.errors import BadInput
@@ -29,10 +28,23 @@ def _path(session: Session) -> Path:
     return Path(session.db_path) if session.db_path else default_db_path()
 
 
+def _sqlite_only(session: Session, command: str) -> None:
+    if postgres.is_url(session.db_path or os.environ.get("CUST_DB", "")):
+        raise BadInput(
+            "`cust db {command}` copies a SQLite file; a PostgreSQL database is backed up"
+            " with pg_dump and put back with pg_restore (see the README)",
+            command=command,
+        )
+
+
 @app.command()
 def path(ctx: typer.Context) -> None:
-    """Print where the database file is."""
-    render.line(str(_path(ctx.obj)))
+    """Print where the database is (a PostgreSQL URL without its password)."""
+    session: Session = ctx.obj
+    if postgres.is_url(session.db_path or os.environ.get("CUST_DB", "")):
+        render.line(postgres.masked(str(session.db_path or os.environ["CUST_DB"])))
+        return
+    render.line(str(_path(session)))
 
 
 @app.command()
@@ -41,19 +53,12 @@ def status(
 ) -> None:
     """Schema version, size, permissions and row counts."""
     session: Session = ctx.obj
-    db_path = _path(session)
     info = maintenance.status(session.conn)
-    info = {
-        "path": str(db_path),
-        "size_bytes": db_path.stat().st_size,
-        "mode": oct(stat.S_IMODE(os.stat(db_path).st_mode)),
-        **info,
-    }
     if as_json:
         render.emit_json(info)
         return
     for key, value in info.items():
-        if key != "tables":
+        if key != "tables" and value is not None:
             render.line(f"{_(STATUS_WORDS[key])}: {value}")
     render.table(
         [{"table": _(TABLE_WORDS.get(k, k)), "rows": v} for k, v in info["tables"].items()],
@@ -103,6 +108,7 @@ def backup(
 ) -> None:
     """Write a consistent copy of the database (safe while cust is in use)."""
     session: Session = ctx.obj
+    _sqlite_only(session, "backup")
     db_path = _path(session)
     target = output or db_path.with_name(
         f"{db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.backup.db"
@@ -119,6 +125,7 @@ def restore(
     """Replace the database with a backup, after checking the backup and keeping a copy of
     the current database in the backups folder."""
     session: Session = ctx.obj
+    _sqlite_only(session, "restore")
     done = safety.restore(session.conn, source)
     kept = (
         tr("; the previous one is kept as {file}", file=done["previous_copy"])

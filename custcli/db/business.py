@@ -22,7 +22,8 @@ def monthly_lines(
             " sum(o.amount) AS amount, b.price_class, b.wholesale_price, b.retail_price"
             " FROM orders o LEFT JOIN brands b ON b.name = o.brand"
             " WHERE o.customer_id = ? AND o.date >= ? AND o.date < ?"
-            " GROUP BY month, o.brand ORDER BY month",
+            " GROUP BY month, o.brand, b.price_class, b.wholesale_price, b.retail_price"
+            " ORDER BY month",
             (customer_id, first, before),
         )
     )

@@ -78,19 +78,31 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_db(path: Path | None = None) -> sqlite3.Connection:
+def is_postgres(conn) -> bool:
+    """Whether a connection is to PostgreSQL (custcli.db.postgres) rather than a SQLite file."""
+    return getattr(conn, "engine", "sqlite") == "postgresql"
+
+
+def open_db(path: str | Path | None = None) -> sqlite3.Connection:
     """Open (and on first use create, 0600, WAL) the database, migrated to this version.
 
+    A PostgreSQL URL (postgresql://…) opens that database instead (custcli.db.postgres).
     A SQLite file that is not cust's is refused and left untouched; a file others can read
     is tightened to 0600 (said once on stderr). Several cust processes opening a new or an
     older file at once migrate it once: the others wait for the first, then find it done.
     """
-    # (--db arrives as a Path, which folds "//" into "/"; a drive letter C:/ is one letter)
+    if path is None and os.environ.get("CUST_DB"):
+        path = os.environ["CUST_DB"]
+    if path is not None and re.match(r"^postgres(ql)?://", str(path), re.IGNORECASE):
+        from custcli.db import postgres
+
+        return postgres.connect(str(path))
+    # (a Path folds "//" into "/"; a drive letter C:/ is one letter)
     if path is not None and re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(path)):
-        # A URL is not a file name: never a folder named "postgresql:" in the current one.
+        # A URL is not a file name: never a folder named "mysql:" in the current one.
         raise BadInput(
-            "{url} is a database URL; this cust keeps its data in a SQLite file only"
-            " (PostgreSQL is not supported yet): give a file name",
+            "{url} is a database URL cust does not speak: give a SQLite file name or a"
+            " postgresql:// URL",
             url=re.sub(r":/+[^@/]*@", "://…@", str(path)),  # never echo a password
         )
     path = Path(path) if path else default_db_path()
@@ -260,9 +272,14 @@ def _running_import(conn: sqlite3.Connection) -> dict | None:
 
 @contextlib.contextmanager
 def import_running(conn: sqlite3.Connection, file_name: str) -> Iterator[None]:
-    """Mark the database as being imported into, for as long as the block runs."""
+    """Mark the database as being imported into, for as long as the block runs (a SQLite
+    file: PostgreSQL's writers do not wait for an import's whole transaction)."""
     import datetime as dt
     import json
+
+    if is_postgres(conn):
+        yield
+        return
 
     since = dt.datetime.now().strftime("%H:%M:%S")
     marker = importing_marker(conn)

@@ -127,9 +127,9 @@ def by_number(conn: sqlite3.Connection, digits: str) -> list[tuple[int, dict]]:
     bare = digits.lstrip("0")
     rows = conn.execute(
         f"SELECT {', '.join(_COLUMNS)}, CASE WHEN (? != '' AND (ltrim(code, '0') = ?"
-        f" OR ltrim(coalesce(license_no, ''), '0') = ?)) OR instr({_PHONES}, ?) THEN 1"
+        f" OR ltrim(coalesce(license_no, ''), '0') = ?)) OR instr({_PHONES}, ?) > 0 THEN 1"
         f" ELSE 2 END AS sureness FROM customers WHERE (? != '' AND (ltrim(code, '0') = ?"
-        f" OR ltrim(coalesce(license_no, ''), '0') = ?)) OR instr({_PHONES}, ?)"
+        f" OR ltrim(coalesce(license_no, ''), '0') = ?)) OR instr({_PHONES}, ?) > 0"
         f" OR (? AND {_PHONES} LIKE ?)",
         (
             *(bare, bare, bare, f"/{digits}/"),

@@ -11,12 +11,11 @@ from custcli.db import rows
 
 
 def create(conn: sqlite3.Connection, file_name: str, sha256: str, kind: str, sheet: str) -> int:
-    cur = conn.execute(
+    return conn.execute(
         "INSERT INTO imports (file_name, sha256, kind, sheet, imported_at)"
-        " VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))",
+        " VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')) RETURNING id",
         (file_name, sha256, kind, sheet),
-    )
-    return cur.lastrowid
+    ).fetchone()[0]
 
 
 def finish(conn: sqlite3.Connection, import_id: int, counts: Mapping[str, Any]) -> None:
@@ -93,13 +92,12 @@ def insert_lines(conn: sqlite3.Connection, table: str, rows: list[dict]) -> int:
     """Insert order or visit lines, skipping those whose row_key is there already; returns
     how many were new."""
     columns = list(rows[0])
-    before = conn.total_changes
-    conn.executemany(
-        f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES "
-        f"({', '.join(':' + c for c in columns)})",
+    # Both engines sum an executemany's changed rows; a line already there changes none.
+    return conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        f"({', '.join(':' + c for c in columns)}) ON CONFLICT DO NOTHING",
         rows,
-    )
-    return conn.total_changes - before
+    ).rowcount
 
 
 BRAND_COLUMNS = ("name", "wholesale_price", "retail_price", "price_class", "features", "promotion")

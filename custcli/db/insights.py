@@ -162,7 +162,7 @@ def amounts(
         names = [column.rsplit(" AS ", 1)[1] for column in columns]
         combined = [f"{_COMBINE.get(name, 'total({})').format(name)} AS {name}" for name in names]
         rows = conn.execute(
-            f"SELECT customer_id, {', '.join(combined)} FROM ({' UNION ALL '.join(parts)})"
+            f"SELECT customer_id, {', '.join(combined)} FROM ({' UNION ALL '.join(parts)}) AS parts"
             " GROUP BY customer_id",
             params,
         )

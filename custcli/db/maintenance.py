@@ -1,19 +1,50 @@
-"""Questions about the file as a whole: its version and what it holds."""
+"""Questions about the database as a whole: where it is, its version and what it holds."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
+
+from custcli.db.connection import is_postgres
+from custcli.db.safety import db_file
 
 
 def status(conn: sqlite3.Connection) -> dict:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    tables = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name"
-        )
-    ]
+    """Where the database is, its size, schema version and the rows of each table."""
+    if is_postgres(conn):
+        from custcli.db import schema_pg
+        from custcli.db.postgres import masked
+
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                " AND tablename NOT LIKE 'cust\\_%' ORDER BY tablename"
+            )
+        ]
+        place = {
+            "path": masked(conn.url),
+            "size_bytes": conn.execute("SELECT pg_database_size(current_database())").fetchone()[0],
+            "mode": None,
+            "schema_version": schema_pg.version(conn),
+            "journal_mode": None,
+        }
+    else:
+        path = db_file(conn)
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name"
+            )
+        ]
+        place = {
+            "path": str(path),
+            "size_bytes": path.stat().st_size,
+            "mode": oct(stat.S_IMODE(os.stat(path).st_mode)),
+            "schema_version": conn.execute("PRAGMA user_version").fetchone()[0],
+            "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
+        }
     counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
-    return {"schema_version": version, "journal_mode": journal, "tables": counts}
+    return {**place, "tables": counts}

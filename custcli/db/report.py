@@ -72,7 +72,8 @@ def orders_by_brand(
         conn.execute(
             "SELECT o.brand, sum(o.qty) AS qty, sum(o.amount) AS amount, b.price_class,"
             " b.wholesale_price FROM orders o JOIN customers c ON c.id = o.customer_id"
-            f" LEFT JOIN brands b ON b.name = o.brand WHERE {clause} GROUP BY o.brand",
+            f" LEFT JOIN brands b ON b.name = o.brand WHERE {clause}"
+            " GROUP BY o.brand, b.price_class, b.wholesale_price",
             params,
         )
     )

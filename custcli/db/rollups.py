@@ -39,7 +39,7 @@ COLUMNS = (
 )
 
 
-def _computed(where: str = "1") -> str:
+def _computed(where: str = "1 = 1") -> str:
     """The rollup rows the lines give, for the lines matching `where` (on orders o)."""
     return (
         f"SELECT o.customer_id, substr(o.date, 1, 7) AS month, {_AGGREGATES}"
@@ -97,5 +97,6 @@ def mismatches(conn: sqlite3.Connection) -> int:
     stored = f"SELECT {COLUMNS} FROM order_months"
     return conn.execute(
         f"SELECT count(*) FROM (SELECT customer_id, month FROM ({computed} EXCEPT {stored})"
-        f" UNION SELECT customer_id, month FROM ({stored} EXCEPT {computed}))"
+        f" AS missing UNION SELECT customer_id, month FROM ({stored} EXCEPT {computed}) AS extra)"
+        " AS differing"
     ).fetchone()[0]

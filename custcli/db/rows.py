@@ -27,7 +27,7 @@ def where(*conditions: Condition) -> tuple[str, list]:
     Callers write `value is not None and ("col = ?", (value,))`, so an unset filter drops out.
     """
     kept = [c for c in conditions if c]
-    return " AND ".join(c for c, _ in kept) or "1", [p for _, params in kept for p in params]
+    return " AND ".join(c for c, _ in kept) or "1 = 1", [p for _, params in kept for p in params]
 
 
 def dicts(cursor: Iterable[sqlite3.Row]) -> list[dict]:
@@ -37,8 +37,8 @@ def dicts(cursor: Iterable[sqlite3.Row]) -> list[dict]:
 def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
     columns = ", ".join(values)
     marks = ", ".join("?" for _ in values)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-    return conn.execute(sql, list(values.values())).lastrowid
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"
+    return conn.execute(sql, list(values.values())).fetchone()[0]
 
 
 def update(

@@ -10,7 +10,13 @@ import stat
 from pathlib import Path
 
 from custcli.db import rollups
-from custcli.db.connection import SCHEMA_VERSION, backup, private_folder, write_transaction
+from custcli.db.connection import (
+    SCHEMA_VERSION,
+    backup,
+    is_postgres,
+    private_folder,
+    write_transaction,
+)
 from custcli.errors import BadInput
 from custcli.i18n import _noop
 
@@ -34,7 +40,10 @@ def auto_backup(conn: sqlite3.Connection, reason: str) -> Path | None:
     """Copy the database before a change that cannot be taken back by hand (an import, a
     migration, a restore); keep the last ten of this database's. An empty file has nothing
     to lose: no copy. The copy is written under a temporary name, checked (integrity, a
-    customers table), and only then named as a backup, so a killed copy never counts."""
+    customers table), and only then named as a backup, so a killed copy never counts.
+    A PostgreSQL database is backed up by its own tools (pg_dump): no copy here."""
+    if is_postgres(conn):
+        return None
     has_data = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'customers'").fetchone()
     if not has_data or not conn.execute("SELECT 1 FROM customers LIMIT 1").fetchone():
         return None
@@ -131,7 +140,10 @@ def repair(conn: sqlite3.Connection) -> None:
 
 def check(conn: sqlite3.Connection) -> dict:
     """Integrity, foreign keys (orphan rows), the order rollups against their lines, schema
-    version and file permissions."""
+    version and file permissions. On PostgreSQL, which keeps its own integrity and foreign
+    keys, the rollups and the schema version."""
+    if is_postgres(conn):
+        return _check_postgres(conn)
     path = db_file(conn)
     problems = []
     try:
@@ -168,4 +180,28 @@ def check(conn: sqlite3.Connection) -> dict:
         "files": files,
         "backups": len(backups),
         "latest_backup": str(backups[-1]) if backups else None,
+    }
+
+
+def _check_postgres(conn) -> dict:
+    from custcli.db import schema_pg
+
+    version = schema_pg.version(conn)
+    problems = []
+    differing = rollups.mismatches(conn) if version == SCHEMA_VERSION else 0
+    if differing:
+        problems.append({"problem": "rollups", "count": differing})
+    if version != SCHEMA_VERSION:
+        problems.append({"problem": "schema", "version": version, "expected": SCHEMA_VERSION})
+    return {
+        "ok": not problems,
+        "problems": problems,
+        "integrity": "ok",
+        "orphan_rows": 0,
+        "rollup_mismatches": differing,
+        "schema_version": version,
+        "expected_schema_version": SCHEMA_VERSION,
+        "files": {},
+        "backups": 0,
+        "latest_backup": None,
     }

@@ -1,0 +1,148 @@
+"""PostgreSQL, for a department on one database: the same queries as SQLite, through a
+connection that speaks like sqlite3's.
+
+The queries are written once, in the SQL both engines speak. What differs lives here:
+- placeholders: `?` and `:name` become psycopg's `%s` and `%(name)s`;
+- `BEGIN IMMEDIATE` is SQLite's way to take the write lock first; PostgreSQL locks rows;
+- LIKE is case-blind for ASCII in SQLite: ILIKE here;
+- the few SQLite functions the queries use (total, round of a float, julianday, strftime of
+  the local time, instr, sum of a comparison) are created in the database by `schema_pg`;
+- rows answer to `row[0]`, `row["name"]` and `dict(row)`, as sqlite3.Row does.
+
+psycopg is imported only when a PostgreSQL URL is given (`pip install 'cust[postgres]'`):
+SQLite's start-up never pays for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from custcli.errors import BadInput
+
+URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
+
+
+def is_url(text: object) -> bool:
+    return bool(URL.match(str(text)))
+
+
+def masked(url: str) -> str:
+    """A URL fit to print: never its password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:…@", url)
+
+
+class Row:
+    """One result row: by position, by column name, or as a dict (keys())."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, values: Sequence, index: dict[str, int]):
+        self._values, self._index = values, index
+
+    def __getitem__(self, key: int | str | slice) -> Any:
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Row({dict(zip(self._index, self._values, strict=True))!r})"
+
+
+def _rows(cursor):
+    names = {column.name: i for i, column in enumerate(cursor.description or ())}
+    return lambda values: Row(values, names)
+
+
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\?|(?<![:\w]):([A-Za-z_]\w*)|%|\bLIKE\b|^\s*BEGIN IMMEDIATE")
+
+
+@functools.lru_cache(maxsize=512)
+def translate(sql: str) -> str:
+    """SQLite's SQL as psycopg takes it (see the module's docstring)."""
+
+    def one(match: re.Match) -> str:
+        token = match.group(0)
+        if token.startswith("'"):
+            return token.replace("%", "%%")
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        if token == "LIKE":
+            return "ILIKE"
+        if token.strip() == "BEGIN IMMEDIATE":
+            return "BEGIN"
+        return f"%({match.group(1)})s"
+
+    return _TOKENS.sub(one, sql)
+
+
+class Connection:
+    """A psycopg connection in autocommit, as cust's sqlite3 connections are: writers open
+    their own transactions with BEGIN … COMMIT (custcli.db.connection.write_transaction)."""
+
+    engine = "postgresql"
+
+    def __init__(self, raw, url: str):
+        self.raw, self.url = raw, url
+
+    def execute(self, sql: str, params: Sequence | dict = ()):
+        cursor = self.raw.cursor(row_factory=_rows)
+        cursor.execute(translate(sql), params if params else None)
+        return cursor
+
+    def executemany(self, sql: str, params: Iterable[Sequence | dict]):
+        cursor = self.raw.cursor(row_factory=_rows)
+        cursor.executemany(translate(sql), list(params))
+        return cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def connect(url: str) -> Connection:
+    """Open a PostgreSQL database named by a URL, created or migrated to this cust's schema."""
+    try:
+        import psycopg
+        from psycopg.types.numeric import FloatLoader
+    except ImportError:
+        raise BadInput(
+            "{url} is a PostgreSQL database; install cust's PostgreSQL support:"
+            " pip install 'cust[postgres]'",
+            url=masked(url),
+        ) from None
+    try:
+        raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.Error as error:
+        raise BadInput(
+            "cannot open {url}: {error}",
+            url=masked(url),
+            error=str(error).strip().splitlines()[0]
+            if str(error).strip()
+            else type(error).__name__,
+        ) from None
+    # avg() and sums of integers come back as numeric: cust's figures are floats, as in SQLite.
+    raw.adapters.register_loader("numeric", FloatLoader)
+    conn = Connection(raw, url)
+    from custcli.db import schema_pg
+
+    schema_pg.migrate(conn)
+    return conn
