@@ -230,11 +230,35 @@ def _report(exc: BaseException, as_json: bool = False) -> int | None:
 
         render.error(_(DAMAGED))  # a damaged file, met half-way through a command
         return 2
+    if type(exc).__module__.startswith("psycopg"):
+        return _report_postgres(exc)
     if isinstance(exc, OverflowError):
         render.error(_("a number given is too large"))
         return 2
     if isinstance(exc, OSError) and exc.filename:
         render.error(f"{exc.filename}: {_(exc.strerror or str(exc))}")
+        return 2
+    return None
+
+
+def _report_postgres(exc: BaseException) -> int | None:
+    """What PostgreSQL refused, in one line: its SQLSTATE class says which kind of refusal."""
+    from custcli import render
+
+    state = getattr(exc, "sqlstate", None) or ""
+    if state == "42501":  # insufficient privilege, a row-level security check included
+        render.error(
+            _(
+                "your PostgreSQL login may not do this: it sees and changes only the shops"
+                " granted to it (`cust db grants`)"
+            )
+        )
+        return 2
+    if state.startswith("08") or type(exc).__name__ == "OperationalError":
+        render.error(_("the PostgreSQL server could not be reached; try again in a moment"))
+        return 2
+    if state in ("40001", "40P01", "55P03"):  # serialization failure, deadlock, lock timeout
+        render.error(_("the database is busy with another writer; try again in a moment"))
         return 2
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from custcli.db import postgres
 from tests.conftest import Cli, pinned
 
 
@@ -50,3 +51,122 @@ def test_every_card_shows_the_same_on_both(pg_sample, sample_db):
     assert codes == _codes(pg_sample) and len(codes) == 30
     for code in codes:
         assert pg_sample.json("show", code) == sqlite.json("show", code), code
+
+
+# --- managers fenced by PostgreSQL itself ------------------------------------------------------
+
+NO_SUCH_SHOP = "053099999999"
+
+
+@pytest.fixture
+def department(pg_cluster, sample_files, today):
+    """A department's database: the sample imported by its owner, and two logins, one
+    granted 李明's shops and one granted nothing."""
+    import uuid
+
+    database = pg_cluster.new_database()
+    owner = Cli(pg_cluster.url(database))
+    for name in ("roster", "brands", "orders", "visits"):
+        owner.ok("import", str(sample_files / f"{name}.xlsx"))
+    suffix = uuid.uuid4().hex[:8]
+    li, nobody = f"li_{suffix}", f"zhao_{suffix}"
+    for login in (li, nobody):
+        pg_cluster.sql(f"CREATE ROLE {login} LOGIN")
+    granted = owner.json("db", "grant", "李明", "--role", li)
+    return owner, Cli(pg_cluster.url(database, li)), Cli(pg_cluster.url(database, nobody)), granted
+
+
+def test_a_granted_login_sees_exactly_its_managers_shops(department):
+    owner, li, _nobody, granted = department
+    everyone = owner.json("list")
+    mine = [c for c in everyone if c["account_manager"] == "李明"]
+    assert mine and len(mine) < len(everyone) and granted["shops"] == len(mine)
+    assert li.json("list") == mine
+    assert {c["code"] for c in li.json("due")} <= {c["code"] for c in mine}
+    assert li.json("show", mine[0]["code"])["card"]["code"] == mine[0]["code"]
+    visits = li.json("visit", "list")
+    assert visits and {v["code"] for v in visits} <= {c["code"] for c in mine}
+    assert owner.json("db", "grants") == [
+        {**owner.json("db", "grants")[0], "manager": "李明", "shops": len(mine)}
+    ]
+
+
+def test_a_login_granted_nothing_sees_nothing(department):
+    owner, _li, nobody, _granted = department
+    # Never granted: PostgreSQL lets it read no table at all, said in one line.
+    line = nobody.fails(2, "list")
+    assert "your PostgreSQL login may not do this" in line
+    # Granted and then revoked: it may read the tables, and the fence lets no shop through.
+    login = nobody.db.split("//")[1].split("@")[0]
+    owner.ok("db", "grant", "王芳", "--role", login)
+    assert nobody.json("list")
+    owner.ok("db", "revoke", "王芳", "--role", login)
+    assert nobody.json("list") == [] and nobody.json("due") == []
+    assert nobody.json("visit", "list") == []
+    code = owner.json("list")[0]["code"]
+    assert nobody.fails(1, "show", code) == nobody.fails(1, "show", NO_SUCH_SHOP)
+
+
+def test_a_manager_cannot_read_log_at_or_edit_anothers_shop(department):
+    owner, li, _nobody, _granted = department
+    other = next(c for c in owner.json("list") if c["account_manager"] != "李明")
+    code = other["code"]
+    # Said as for a shop that does not exist: nothing tells that it does.
+    for args in (("show",), ("visit", "log"), ("edit",), ("note",)):
+        extra = {"visit": ("--note", "x"), "edit": ("--set", "tier=30"), "note": ("爱喝普洱",)}
+        tail = extra.get(args[0], ())
+        assert li.fails(1, *args, code, *tail) == li.fails(1, *args, NO_SUCH_SHOP, *tail)
+    # A card of one's own cannot be handed to another manager, nor one made in their name.
+    mine = li.json("list")[0]["code"]
+    line = li.fails(2, "edit", mine, "--set", "account_manager=王芳")
+    assert "your PostgreSQL login may not do this" in line
+    line = li.fails(2, "add", "--code", "0999", "--name", "新店", "--account-manager", "王芳")
+    assert "your PostgreSQL login may not do this" in line
+    assert owner.json("show", code)["card"]["tier"] == other["tier"]  # nothing changed
+
+
+def test_grants_are_for_postgresql_only(cli, add_shop):
+    add_shop()
+    if postgres.is_url(cli.db):
+        pytest.skip("the SQLite side of the question")
+    assert "grants are for a department's PostgreSQL database" in cli.fails(
+        2, "db", "grant", "李明", "--role", "li"
+    )
+
+
+# --- many writers at once -----------------------------------------------------------------
+
+
+def test_fifty_writers_twenty_writes_each_all_land(pg_url, today):
+    """50 managers writing at once, 20 notes and visits each, each command its own short
+    transaction: all 1,000 land and nobody sees an error."""
+    import threading
+
+    from custcli.db.connection import open_db
+    from custcli.domain import visits
+
+    owner = Cli(pg_url)
+    for n in range(50):
+        owner.ok("add", "--code", f"{n:04d}", "--name", f"店{n}")
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            conn = open_db(pg_url)
+            for i in range(20):
+                if i % 2:
+                    visits.add_note(conn, f"{n:04d}", f"第{i}条", today)
+                else:
+                    visits.log_visit(conn, f"{n:04d}", date=today, today=today, note=f"第{i}次")
+            conn.close()
+        except BaseException as error:  # collected, and the test fails with it
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert owner.sql("SELECT count(*) FROM notes") == [(500,)]
+    assert owner.sql("SELECT count(*) FROM visits") == [(500,)]

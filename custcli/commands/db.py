@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from custcli import render
-from custcli.db import maintenance, postgres, safety
+from custcli.db import grants, maintenance, postgres, safety
 from custcli.db.connection import backup as backup_db
 from custcli.db.connection import default_db_path
-from custcli.errors import BadInput
+from custcli.errors import BadInput, NotFound
 from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
@@ -206,3 +206,62 @@ def check(
         )
     if not report["ok"]:
         raise typer.Exit(1)
+
+
+@app.command()
+def grant(
+    ctx: typer.Context,
+    manager: Annotated[str, typer.Argument(help="The account manager, as cards name them.")],
+    role: Annotated[str, typer.Option("--role", help="The PostgreSQL login to let in.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Let a PostgreSQL login see and change exactly one account manager's shops (and their
+    visits, orders, notes, follow-ups, complaints and dates), fenced by PostgreSQL itself."""
+    session: Session = ctx.obj
+    done = grants.grant(session.conn, manager, role)
+    if as_json:
+        render.emit_json(done)
+        return
+    render.line(
+        tr(
+            "{login} now sees the {shops} shops of {manager}",
+            login=done["login"],
+            shops=done["shops"],
+            manager=done["manager"],
+        )
+    )
+
+
+@app.command()
+def revoke(
+    ctx: typer.Context,
+    manager: Annotated[str, typer.Argument(help="The account manager.")],
+    role: Annotated[str, typer.Option("--role", help="The PostgreSQL login.")],
+) -> None:
+    """Take back a grant: the login no longer sees that manager's shops."""
+    session: Session = ctx.obj
+    if not grants.revoke(session.conn, manager, role):
+        raise NotFound("{login} was not granted {manager}", login=role, manager=manager)
+    render.line(tr("{login} no longer sees the shops of {manager}", login=role, manager=manager))
+
+
+@app.command("grants")
+def grant_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Who sees what: each PostgreSQL login and the account managers whose shops it sees."""
+    session: Session = ctx.obj
+    found = grants.grants(session.conn)
+    if as_json:
+        render.emit_json(found)
+        return
+    render.table(
+        found,
+        [
+            ("login", _noop("login")),
+            ("manager", _noop("account manager")),
+            ("shops", _noop("shops")),
+            ("granted_at", _noop("granted")),
+        ],
+    )
