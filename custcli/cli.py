@@ -31,6 +31,7 @@ COMMANDS = {
     "history": ("customers", "history"),
     "import": ("imports", "import_file"),
     "imports": ("imports", "app"),
+    "merge": ("imports", "merge"),
     "visit": ("visits", "visit_app"),
     "due": ("visits", "due"),
     "today": ("visits", "today"),

@@ -108,6 +108,16 @@ COUNT_WORDS = {
     "rejected": _noop("rejected"),
     "skipped": _noop("skipped"),
     "kept_as_written": _noop("kept as written"),
+    # what a merge brings
+    "cards new": _noop("new cards"),
+    "cards updated": _noop("cards updated"),
+    "values changed": _noop("values changed"),
+    "visits": _noop("visits"),
+    "orders": _noop("order lines"),
+    "notes": _noop("notes"),
+    "followups": _noop("follow-ups"),
+    "complaints": _noop("complaints"),
+    "key_dates": _noop("dates"),
 }
 UNDO_WORDS = {
     "orders": _noop("order lines removed"),
@@ -116,6 +126,10 @@ UNDO_WORDS = {
     "kept": _noop("cards kept"),
     "customers removed": _noop("cards removed"),
     "values restored": _noop("values restored"),
+    "notes": _noop("notes removed"),
+    "followups": _noop("follow-ups removed"),
+    "complaints": _noop("complaints removed"),
+    "key_dates": _noop("dates removed"),
 }
 HOW_WORDS = {"alias": _noop("alias"), "rule": _noop("rule"), "map": _noop("--map"), "extra": ""}
 
@@ -205,6 +219,7 @@ KIND_WORDS = {
     "orders": _noop("order lines"),
     "visits": _noop("a visit log"),
     "brands": _noop("a price list"),
+    "merge": _noop("a manager's file (merge)"),
 }
 
 
@@ -285,3 +300,38 @@ def undo(
     counts = {_(UNDO_WORDS.get(k, k)): v for k, v in counts.items()}
     done = _(", ").join(f"{k} {v}" for k, v in counts.items() if v) or _("nothing to reverse")
     render.line(tr("undid import #{id}: {done}", id=import_id, done=done))
+
+
+def merge(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A manager's own cust file (.db) to bring in.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what the merge would do; change nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Bring a manager's file (a field laptop's cust.db) into this database: new cards, the
+    fields changed last, and the visits, orders, notes, follow-ups, complaints and dates this
+    one lacks. Matched by each record's stable id, so merging a file twice adds nothing the
+    second time. Listed by `cust imports` and undone like an import."""
+    from custcli.domain.merge import merge as merge_file
+
+    session: Session = ctx.obj
+    result = merge_file(session.conn, file, session.today, dry_run=dry_run)
+    if as_json:
+        render.emit_json(result)
+        return
+    done = _(", ").join(
+        f"{_(COUNT_WORDS.get(k, k))} {v}" for k, v in result["counts"].items()
+    ) or _("nothing new")
+    if dry_run:
+        render.line(tr("dry run, nothing written · {file}: {done}", file=result["file"], done=done))
+    else:
+        render.line(
+            tr(
+                "merge #{id} · {file}: {done}",
+                id=result["import_id"],
+                file=result["file"],
+                done=done,
+            )
+        )

@@ -47,6 +47,11 @@ def insert(conn: sqlite3.Connection, values: Mapping[str, Any], search_text: str
     return rows.insert(conn, "customers", record)
 
 
+def insert_record(conn: sqlite3.Connection, record: Mapping[str, Any]) -> int:
+    """A card as stored (extra as JSON text, search_text made): what a merge copies."""
+    return rows.insert(conn, "customers", record)
+
+
 def update(
     conn: sqlite3.Connection,
     customer_id: int,

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from custcli.db import rows
+from custcli.db.rows import new_uid
 
 
 def create(conn: sqlite3.Connection, file_name: str, sha256: str, kind: str, sheet: str) -> int:
@@ -91,6 +92,8 @@ def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int
 def insert_lines(conn: sqlite3.Connection, table: str, rows: list[dict]) -> int:
     """Insert order or visit lines, skipping those whose row_key is there already; returns
     how many were new."""
+    for row in rows:
+        row.setdefault("uid", new_uid())
     columns = list(rows[0])
     # Both engines sum an executemany's changed rows; a line already there changes none.
     return conn.executemany(

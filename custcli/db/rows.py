@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -34,7 +35,19 @@ def dicts(cursor: Iterable[sqlite3.Row]) -> list[dict]:
     return [dict(r) for r in cursor]
 
 
+# Tables whose records carry a stable id (uid) across files: what `cust merge` matches by.
+UID_TABLES = frozenset(
+    ("customers", "visits", "orders", "notes", "followups", "complaints", "key_dates")
+)
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
 def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
+    if table in UID_TABLES and not values.get("uid"):
+        values = {**values, "uid": new_uid()}
     columns = ", ".join(values)
     marks = ", ".join("?" for _ in values)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"

@@ -327,6 +327,21 @@ def m012_order_months(db: Database) -> None:
     """)
 
 
+@migrations()
+def m013_record_ids_and_merge_provenance(db: Database) -> None:
+    # Every record a stable id, so that a manager's file merged into the department's twice
+    # adds nothing the second time; and the import (or merge) that brought notes, follow-ups,
+    # complaints and dates, so that a merge can be undone like an import.
+    for table in ("customers", "visits", "orders", "notes", "followups", "complaints",
+                  "key_dates"):  # fmt: skip
+        db.execute(f"ALTER TABLE {table} ADD COLUMN uid TEXT")
+        db.execute(f"UPDATE {table} SET uid = lower(hex(randomblob(16)))")
+        db.execute(f"CREATE UNIQUE INDEX idx_{table}_uid ON {table}(uid)")
+    for table in ("notes", "followups", "complaints", "key_dates"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN import_id INTEGER REFERENCES imports(id)")
+        db.execute(f"CREATE INDEX idx_{table}_import ON {table}(import_id)")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

@@ -217,8 +217,26 @@ CREATE INDEX idx_order_months_month ON order_months(month, customer_id);
 """
 
 BASE_VERSION = 12
-# Migrations after BASE_VERSION, in order: (version, SQL). None yet.
-MIGRATIONS: list[tuple[int, str]] = []
+UID_TABLES = ("customers", "visits", "orders", "notes", "followups", "complaints", "key_dates")
+LINKED_TABLES = ("notes", "followups", "complaints", "key_dates")
+# Migrations after BASE_VERSION, in order: (version, SQL); each is custcli.db.schema's of the
+# same number, for PostgreSQL.
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        13,  # m013_record_ids_and_merge_provenance
+        "".join(
+            f"ALTER TABLE {t} ADD COLUMN uid text;"
+            f" UPDATE {t} SET uid = md5(random()::text || clock_timestamp()::text || id::text);"
+            f" CREATE UNIQUE INDEX idx_{t}_uid ON {t}(uid);"
+            for t in UID_TABLES
+        )
+        + "".join(
+            f"ALTER TABLE {t} ADD COLUMN import_id integer REFERENCES imports(id);"
+            f" CREATE INDEX idx_{t}_import ON {t}(import_id);"
+            for t in LINKED_TABLES
+        ),
+    )
+]
 # Every table that holds a shop's data, by how it names the shop: row-level security fences
 # each by the shop's account manager (custcli.db.grants).
 SHOP_TABLES = (

@@ -253,8 +253,13 @@ def undo(conn: sqlite3.Connection, import_id: int, today: dt.date) -> dict[str, 
                 undone_at=record["undone_at"],
             )
         counts: Counter = Counter()
-        TARGETS[record["kind"]].undo(conn, import_id, counts)
+        if record["kind"] == "merge":
+            from custcli.domain.merge import undo as undo_merge
+
+            undo_merge(conn, import_id, counts)
+        else:
+            TARGETS[record["kind"]].undo(conn, import_id, counts)
         q.mark_undone(conn, import_id)
-        if record["kind"] == "orders":
+        if record["kind"] in ("orders", "merge"):
             pyramid.refresh(conn, today)
     return {k: v for k, v in counts.items() if v}

@@ -1,0 +1,67 @@
+"""Queries behind `cust merge`: reading a manager's file, finding its records in this one."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+# What a merge brings, in the order their references need: visits before the follow-ups
+# that name them. Each: the columns copied (customer_id and uid are handled apart).
+RECORDS = {
+    "visits": ("date", "kind", "kind_text", "note", "found", "satisfaction", "manager"),
+    "orders": ("date", "brand", "qty", "amount", "unit_price", "note"),
+    "notes": ("text", "noted_on"),
+    "followups": ("visit_id", "text", "due", "done_on"),
+    "complaints": ("kind", "text", "opened_on", "resolved_on", "resolution"),
+    "key_dates": ("label", "day"),
+}
+BATCH = 500
+
+
+def customers(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute("SELECT * FROM customers ORDER BY id")]
+
+
+def last_changes(conn: sqlite3.Connection) -> dict[tuple[int, str], str]:
+    """When each (customer, field) last changed, by the card's history."""
+    rows = conn.execute(
+        "SELECT customer_id, field, max(changed_at) FROM changes GROUP BY customer_id, field"
+    )
+    return {(customer_id, field): when for customer_id, field, when in rows}
+
+
+def by_uid(conn: sqlite3.Connection, table: str, uids: list[str]) -> dict[str, int]:
+    """{uid: id} of the records of `table` that have one of these uids."""
+    found: dict[str, int] = {}
+    for start in range(0, len(uids), BATCH):
+        chunk = uids[start : start + BATCH]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.execute(f"SELECT uid, id FROM {table} WHERE uid IN ({marks})", chunk)
+        found.update({uid: record_id for uid, record_id in rows})
+    return found
+
+
+def records(conn: sqlite3.Connection, table: str) -> Iterator[dict]:
+    columns = ", ".join(("id", "customer_id", "uid", *RECORDS[table]))
+    for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY id"):
+        yield dict(row)
+
+
+def insert(conn: sqlite3.Connection, table: str, rows: Iterable[dict]) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    columns = list(rows[0])
+    conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
+        f" ({', '.join(':' + c for c in columns)})",
+        rows,
+    )
+
+
+def delete_of(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
+    """Remove the notes, follow-ups, complaints and dates a merge brought."""
+    return {
+        table: conn.execute(f"DELETE FROM {table} WHERE import_id = ?", (import_id,)).rowcount
+        for table in ("followups", "notes", "complaints", "key_dates")
+    }

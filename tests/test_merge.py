@@ -1,0 +1,89 @@
+"""`cust merge`: a manager's field laptop file brought into the department's database."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Cli
+
+
+@pytest.fixture
+def laptop(tmp_path, today) -> Cli:
+    """李明's own file: a card of his, then one made in the field, with a visit, a note, a
+    follow-up, a complaint, a date and an order line."""
+    field = Cli(tmp_path / "laptop.db")
+    field.ok("add", "--code", "0001", "--name", "甲店", "--account-manager", "李明", "--tier", "12")
+    field.ok("add", "--code", "0003", "--name", "新开的丙店", "--account-manager", "李明")
+    field.ok("visit", "log", "0003", "--note", "初访", "--follow-up", "送价签")
+    field.ok("note", "0003", "老板爱喝普洱")
+    field.ok("complaint", "add", "0003", "--text", "断货")
+    field.ok("date", "add", "0003", "开业纪念日", "03-08")
+    orders = tmp_path / "o.csv"
+    orders.write_text("客户编码,日期,品名,数量,金额\n0003,2026-10-05,玉溪(软),2,360\n", "utf-8")
+    field.ok("import", str(orders), "--kind", "orders")
+    return field
+
+
+def test_merging_a_laptop_file_brings_everything_and_twice_adds_nothing(cli, laptop):
+    cli.ok("add", "--code", "0001", "--name", "甲店", "--account-manager", "李明", "--tier", "12")
+    first = cli.json("merge", str(laptop.db))
+    assert first["counts"] == {
+        "cards new": 1,
+        "visits": 1,
+        "orders": 1,
+        "notes": 1,
+        "followups": 1,
+        "complaints": 1,
+        "key_dates": 1,
+    }
+    card = cli.json("show", "0003")
+    assert card["card"]["name"] == "新开的丙店"
+    assert cli.json("visit", "list")[0]["note"] == "初访"
+    assert cli.json("followup", "list")[0]["text"] == "送价签"
+    assert cli.sql("SELECT count(*) FROM order_months") == [(1,)]
+    before = {t: cli.sql(f"SELECT count(*) FROM {t}") for t in ("customers", "changes", "orders")}
+    second = cli.json("merge", str(laptop.db))
+    assert second["counts"] == {} and second["import_id"] == first["import_id"] + 1
+    assert {t: cli.sql(f"SELECT count(*) FROM {t}") for t in before} == before
+    assert [i["kind"] for i in cli.json("imports")] == ["merge", "merge"]
+
+
+def test_a_field_changed_last_wins_and_the_change_keeps_its_source(cli, laptop, today):
+    cli.ok("add", "--code", "0001", "--name", "甲店", "--account-manager", "李明")
+    laptop.ok("edit", "0001", "--set", "tier=14", "--set", "phone=13812340001")
+    cli.ok("edit", "0001", "--set", "phone=13912340001")
+    # The databases stamp history with their own clock: set the moments the story needs.
+    for side, moment in ((cli, "09:00"), (laptop, "10:00")):
+        side.sql(f"UPDATE changes SET changed_at = '{today}T{moment}:00'")
+        side.sql(f"UPDATE customers SET updated_at = '{today}T{moment}:00'")
+    cli.sql(f"UPDATE changes SET changed_at = '{today}T11:00:00' WHERE field = 'phone'")
+    result = cli.json("merge", str(laptop.db))
+    assert result["counts"]["values changed"] == 1  # the tier; the phone changed here later
+    card = cli.json("show", "0001")["card"]
+    assert card["tier"] == 14 and card["phone"] == "13912340001"
+    sources = {h["field"]: h["source"] for h in cli.json("history", "0001")["changes"]}
+    assert sources["tier"] == f"merge #{result['import_id']} (laptop.db)"
+
+
+def test_a_dry_run_says_what_a_merge_would_do_and_writes_nothing(cli, laptop):
+    cli.ok("add", "--code", "0009", "--name", "己店")
+    result = cli.json("merge", str(laptop.db), "--dry-run")
+    assert result["dry_run"] and result["import_id"] is None and result["counts"]["cards new"] == 2
+    assert [c["code"] for c in cli.json("list")] == ["0009"] and cli.json("imports") == []
+
+
+def test_a_merge_is_undone_like_an_import(cli, laptop):
+    cli.ok("add", "--code", "0001", "--name", "甲店", "--account-manager", "李明")
+    merged = cli.json("merge", str(laptop.db))
+    assert "undid import" in cli.ok("imports", "undo", str(merged["import_id"])).stdout
+    assert [c["code"] for c in cli.json("list")] == ["0001"]
+    for table in ("visits", "orders", "notes", "followups", "complaints", "key_dates"):
+        assert cli.sql(f"SELECT count(*) FROM {table}") == [(0,)], table
+    assert cli.sql("SELECT count(*) FROM order_months") == [(0,)]
+
+
+def test_a_file_that_is_not_there_or_is_this_one_is_refused(cli, add_shop, tmp_path):
+    add_shop()
+    assert "is not there" in cli.fails(1, "merge", str(tmp_path / "none.db"))
+    if not str(cli.db).startswith("postgresql"):
+        assert "this database itself" in cli.fails(2, "merge", str(cli.db))
