@@ -170,3 +170,24 @@ def test_fifty_writers_twenty_writes_each_all_land(pg_url, today):
     assert errors == []
     assert owner.sql("SELECT count(*) FROM notes") == [(500,)]
     assert owner.sql("SELECT count(*) FROM visits") == [(500,)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("churn",),
+        ("loyal",),
+        ("followup", "list", "--all"),
+        ("complaint", "list"),
+        ("date", "list"),
+    ],
+    ids=" ".join,
+)
+def test_the_reading_commands_take_a_manager(sample_db, args):
+    """The department's view: --manager narrows every reading command to one manager's shops."""
+    sqlite = Cli(sample_db)
+    codes = {c["code"] for c in sqlite.json("list", "--manager", "李明")}
+    everyone = sqlite.json(*args)
+    mine = sqlite.json(*args, "--manager", "李明")
+    assert {r["code"] for r in mine} <= codes
+    assert [r for r in everyone if r["code"] in codes] == mine or args[0] == "loyal"

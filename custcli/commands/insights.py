@@ -83,6 +83,8 @@ def churn(
         float, typer.Option(help="Warn when silent for this many usual ordering intervals.")
     ] = 2.0,
     months: Annotated[int, typer.Option(min=1, max=12, help="Months compared.")] = 3,
+    district: District = None,
+    manager: Manager = None,
     as_json: JsonOption = False,
 ) -> None:
     """Churn early warning: orders falling 30% against the months before or a
@@ -94,7 +96,7 @@ def churn(
     session: Session = ctx.obj
     rules = ChurnRules(months=months, drop_pct=drop, gap_factor=gap_factor)
     day = orders_day(session.conn, session.day(as_of) if as_of else None, session.today)
-    warned = find(session.conn, day, rules)
+    warned = find(session.conn, day, rules, district=district, manager=manager)
     if as_json:
         render.emit_json(warned)
         return
@@ -112,12 +114,18 @@ def churn(
     )
 
 
-def loyal(ctx: typer.Context, as_of: AsOf = None, as_json: JsonOption = False) -> None:
+def loyal(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    district: District = None,
+    manager: Manager = None,
+    as_json: JsonOption = False,
+) -> None:
     """Loyal customers: ordered in each of the last 12 months, steady or growing, wide range."""
     from custcli.domain.churn import loyal as find
 
     session: Session = ctx.obj
-    found = find(session.conn, session.day(as_of))
+    found = find(session.conn, session.day(as_of), district=district, manager=manager)
     render.rows(
         found,
         [

@@ -285,11 +285,13 @@ FOLLOWUP_COLUMNS = [
 def followup_list(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Done ones too.")] = False,
+    district: District = None,
+    manager: Manager = None,
     as_json: JsonOption = False,
 ) -> None:
     """Open follow-ups, soonest due first."""
     session: Session = ctx.obj
-    rows = domain.followups(session.conn, open_only=not all_)
+    rows = domain.followups(session.conn, open_only=not all_, scope=Scope.of(district, manager))
     render.rows(rows, FOLLOWUP_COLUMNS, as_json)
 
 
@@ -335,11 +337,13 @@ def complaint_add(
 def complaint_list(
     ctx: typer.Context,
     open_: Annotated[bool, typer.Option("--open", help="Unresolved only.")] = False,
+    district: District = None,
+    manager: Manager = None,
     as_json: JsonOption = False,
 ) -> None:
     """Complaints, oldest first, with the days each took to resolve."""
     session: Session = ctx.obj
-    rows = domain.complaints(session.conn, open_only=open_)
+    rows = domain.complaints(session.conn, open_only=open_, scope=Scope.of(district, manager))
     render.rows(rows, COMPLAINT_COLUMNS, as_json)
 
 
@@ -383,11 +387,14 @@ def date_list(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(min=0, max=366, help="How far ahead to look.")] = 30,
     date: DateOption = None,
+    district: District = None,
+    manager: Manager = None,
     as_json: JsonOption = False,
 ) -> None:
     """Birthdays and other dates coming round in the next days."""
     session: Session = ctx.obj
-    rows = domain.upcoming(session.conn, session.day(date), days)
+    scope = Scope.of(district, manager) or Scope()
+    rows = domain.upcoming(session.conn, session.day(date), days, scope=scope)
     render.rows(rows if as_json else _date_words(rows), DATE_COLUMNS, as_json)
 
 

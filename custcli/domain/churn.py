@@ -133,7 +133,13 @@ def churn(
     return sorted(warned, key=lambda w: (-w["loss_per_month"], w["code"]))
 
 
-def loyal(conn: sqlite3.Connection, as_of: dt.date, stable_ratio: float = 0.9) -> list[dict]:
+def loyal(
+    conn: sqlite3.Connection,
+    as_of: dt.date,
+    stable_ratio: float = 0.9,
+    district: str | None = None,
+    manager: str | None = None,
+) -> list[dict]:
     """Ordered in each of the last 12 months, with the last six months' amount at least 90%
     of the six before, and at least as many brands as the median active customer."""
     half = shift_months(as_of, -6) + dt.timedelta(days=1)
@@ -145,6 +151,8 @@ def loyal(conn: sqlite3.Connection, as_of: dt.date, stable_ratio: float = 0.9) -
         conn,
         windows,
         as_of.isoformat(),
+        district,
+        manager,
         year_from=_year_from(as_of),
         counts=("months_12m", "brands_12m"),
     )

@@ -11,3 +11,9 @@ class Scope:
 
     district: str | None = None
     manager: str | None = None
+
+    @classmethod
+    def of(cls, district: str | None, manager: str | None) -> Scope | None:
+        """The scope options name, or None when they name none (every shop, closed included,
+        for the listings that show those too)."""
+        return cls(district, manager) if district or manager else None

@@ -170,8 +170,10 @@ def due(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope()) -> lis
     return schedule.due_list(customers, last, today)
 
 
-def followups(conn: sqlite3.Connection, open_only: bool = True) -> list[dict]:
-    return q.followups(conn, open_only=open_only)
+def followups(
+    conn: sqlite3.Connection, open_only: bool = True, scope: Scope | None = None
+) -> list[dict]:
+    return q.followups(conn, open_only=open_only, scope=scope)
 
 
 def followup_done(conn: sqlite3.Connection, followup_id: int, today: dt.date) -> dict:
@@ -225,8 +227,10 @@ def complaint_resolve(
     return next(c for c in q.complaints(conn) if c["id"] == complaint_id)
 
 
-def complaints(conn: sqlite3.Connection, open_only: bool = False) -> list[dict]:
-    return q.complaints(conn, open_only=open_only)
+def complaints(
+    conn: sqlite3.Connection, open_only: bool = False, scope: Scope | None = None
+) -> list[dict]:
+    return q.complaints(conn, open_only=open_only, scope=scope)
 
 
 def add_key_date(
