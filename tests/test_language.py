@@ -38,7 +38,7 @@ ALLOWED |= {f.key for fields in KINDS.values() for f in fields}  # field keys ar
 ALLOWED |= {c.code for c in VISIT_KINDS}
 ALLOWED |= set(COMMANDS) | {"log", "list", "edit", "rm", "done", "add", "resolve", "set", "show"}
 ALLOWED |= {"monthly", "placeholders", "undo", "path", "status", "backup", "restore", "check"}
-ALLOWED |= {"grant", "grants", "revoke"}
+ALLOWED |= {"grant", "grants", "revoke", "datasette", "metadata"}
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z_']+")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 

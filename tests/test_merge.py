@@ -87,3 +87,25 @@ def test_a_file_that_is_not_there_or_is_this_one_is_refused(cli, add_shop, tmp_p
     assert "is not there" in cli.fails(1, "merge", str(tmp_path / "none.db"))
     if not str(cli.db).startswith("postgresql"):
         assert "this database itself" in cli.fails(2, "merge", str(cli.db))
+
+
+def test_datasette_metadata_labels_the_tables_and_its_queries_run(sample_cli, tmp_path):
+    """Datasette browses the file with Chinese titles and labels; each canned query runs."""
+    import json
+    import sqlite3
+
+    target = tmp_path / "metadata.json"
+    sample_cli.ok("--lang", "zh", "db", "datasette-metadata", "-o", str(target))
+    meta = json.loads(target.read_text(encoding="utf-8"))
+    database = meta["databases"]["sample"]
+    assert database["tables"]["customers"]["title"] == "客户"
+    assert database["tables"]["customers"]["columns"]["tier"] == "档位"
+    assert database["tables"]["order_months"] == {"hidden": True}
+    conn = sqlite3.connect(sample_cli.db)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert set(database["tables"]) - {"cust_meta", "cust_grants"} <= tables
+    for title, query in database["queries"].items():
+        cursor = conn.execute(query["sql"])
+        names = [d[0] for d in cursor.description]
+        assert cursor.fetchall(), title
+        assert "客户编码" in names and not {"uid", "row_key", "search_text"} & set(names)

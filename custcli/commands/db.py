@@ -265,3 +265,26 @@ def grant_list(
             ("granted_at", _noop("granted")),
         ],
     )
+
+
+@app.command("datasette-metadata")
+def datasette_metadata(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write it to this file (default: print).")
+    ] = None,
+) -> None:
+    """Metadata for browsing the file with Datasette: tables and columns labelled in the
+    language in use, cust's own tables hidden, a labelled query per kind of record.
+    Then: datasette cust.db --metadata metadata.json"""
+    import json
+
+    from custcli.domain.browse import metadata
+
+    session: Session = ctx.obj
+    text = json.dumps(metadata(_path(session).stem), ensure_ascii=False, indent=2)
+    if output is None:
+        render.line(text)
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+    render.line(tr("wrote {file}", file=output))
