@@ -191,3 +191,35 @@ def test_the_reading_commands_take_a_manager(sample_db, args):
     mine = sqlite.json(*args, "--manager", "李明")
     assert {r["code"] for r in mine} <= codes
     assert [r for r in everyone if r["code"] in codes] == mine or args[0] == "loyal"
+
+
+# --- one schema on both engines ----------------------------------------------------------
+
+
+def test_both_engines_hold_the_same_tables_and_columns(pg_url, tmp_path):
+    """PostgreSQL starts at schema 12 in one step and follows every later migration: the
+    same tables and columns as a SQLite file of this version, and the same version."""
+    from custcli.db import schema_pg
+    from custcli.db.connection import SCHEMA_VERSION, open_db
+
+    assert [step for step, _sql in schema_pg.MIGRATIONS] == list(
+        range(schema_pg.BASE_VERSION + 1, SCHEMA_VERSION + 1)
+    )
+    lite = open_db(tmp_path / "cust.db")
+    tables = [
+        r[0]
+        for r in lite.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE '\\_%' ESCAPE '\\'"
+        )
+    ]
+    sqlite_columns = {t: {r[1] for r in lite.execute(f"PRAGMA table_info({t})")} for t in tables}
+    pg = open_db(pg_url)
+    pg_columns: dict[str, set] = {}
+    for table, column in pg.execute(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name NOT LIKE 'cust\\_%'"
+    ):
+        pg_columns.setdefault(table, set()).add(column)
+    assert pg_columns == sqlite_columns
+    assert schema_pg.version(pg) == SCHEMA_VERSION

@@ -742,3 +742,31 @@ def test_more_hostile_files_are_one_line_in_bounded_time_and_memory(tmp_path, ki
     assert "Traceback" not in result.stderr and time.monotonic() - started < 30
     if result.returncode == 2:
         assert result.stderr.count("\n") == 1, result.stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.integers(1, 2_000_000),  # the row tag's number
+            st.integers(1, 2_000_000),  # the cell's, which a hostile file makes differ
+            st.sampled_from(["A", "Z", "AB", "XFD", "ZZZ"]),
+        ),
+        max_size=12,
+    ),
+    plain=st.booleans(),
+)
+def test_the_fast_extent_scan_measures_as_the_exact_one(cells, plain):
+    """Plain sheets are measured by whole-chunk scans; the result is the tag-by-tag one's."""
+    from custcli.io.readers import _Extent
+
+    quote = '"' if plain else "'"
+    xml = "".join(
+        f'<row r="{row}"><c r={quote}{column}{cell_row}{quote} t="n"><v>1</v></c></row>'
+        for row, cell_row, column in cells
+    ).encode()
+    fast, exact = _Extent(), _Extent()
+    fast.feed(xml, len(xml))
+    exact._feed_plain = lambda view: False  # the tag-by-tag reading alone
+    exact.feed(xml, len(xml))
+    assert (fast.last_row, fast.last_column) == (exact.last_row, exact.last_column)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
-import uuid
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,7 +43,9 @@ UID_TABLES = frozenset(
 
 
 def new_uid() -> str:
-    return uuid.uuid4().hex
+    """32 hex digits, time-ordered like a UUIDv7 (nanoseconds, then 64 random bits): an
+    import's million new ids go to the end of the uid index instead of all over it."""
+    return f"{time.time_ns():016x}{secrets.token_hex(8)}"
 
 
 def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:

@@ -41,6 +41,12 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)(?=[\s/>])([^>]*)>"
 _REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{0,8})\$?([0-9]{0,9})["']""")
 _DIMENSION = re.compile(rb"""\bref\s*=\s*["']([^"']*)["']""")
 _CELL = re.compile(rb"\$?([A-Za-z]{1,8})\$?([0-9]{1,9})")
+# The shape nearly every exporter writes: unprefixed <row r="7" …> and <c r="B7" …>, every
+# one with its reference. A chunk made only of those is measured by two C-level scans.
+_PLAIN_ROW = re.compile(rb'<row r="([0-9]{1,9})"[\s/>]')
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,9}"[\s/>]')
+_PLAIN_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,9})"[\s/>]')
+_ANY_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:row|c)(?=[\s/>])")
 TEXT_SAMPLE = 1 << 16
 
 
@@ -168,6 +174,8 @@ class _Extent:
         self.row = self.column = self.last_row = self.last_column = 0
 
     def feed(self, data: bytes, end: int) -> None:
+        if self._feed_plain(data[:end]):
+            return
         for match in _TAG.finditer(data, 0, end):
             tag, attributes = match.group(1), match.group(2)
             if tag == b"dimension":  # what the sheet declares about itself counts too
@@ -189,6 +197,25 @@ class _Extent:
             if ref and ref.group(2):
                 self.row = int(ref.group(2))
             self._reach(max(self.row, 1), self.column)
+
+    def _feed_plain(self, view: bytes) -> bool:
+        """Measure a chunk of the plain shape at C speed; False (nothing taken) for any
+        other, which the tag-by-tag reading then follows exactly."""
+        if b"<dimension" in view:
+            return False
+        rows = _PLAIN_ROW.findall(view)
+        columns = _PLAIN_CELL.findall(view)
+        if len(rows) + len(columns) != len(_ANY_ROW_OR_CELL.findall(view)):
+            return False  # a tag without its reference, with a prefix, or quoted otherwise
+        if rows:
+            self.row = int(rows[-1])
+            self._reach(max(map(int, rows)), 0)
+        if columns:
+            cell_rows = _PLAIN_CELL_ROW.findall(view)
+            widest = max(set(columns), key=lambda column: (len(column), column))
+            self._reach(max(map(int, cell_rows)), _column_number(widest))
+            self.column, self.row = _column_number(columns[-1]), int(cell_rows[-1])
+        return True
 
     def _reach(self, row: int, column: int) -> None:
         self.last_row = max(self.last_row, row)
