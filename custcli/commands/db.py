@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +28,7 @@ def _path(session: Session) -> Path:
 
 
 def _sqlite_only(session: Session, command: str) -> None:
-    if postgres.is_url(session.db_path or os.environ.get("CUST_DB", "")):
+    if postgres.is_url(session.db_path or ""):
         raise BadInput(
             "`cust db {command}` copies a SQLite file; a PostgreSQL database is backed up"
             " with pg_dump and put back with pg_restore (see the README)",
@@ -41,8 +40,8 @@ def _sqlite_only(session: Session, command: str) -> None:
 def path(ctx: typer.Context) -> None:
     """Print where the database is (a PostgreSQL URL without its password)."""
     session: Session = ctx.obj
-    if postgres.is_url(session.db_path or os.environ.get("CUST_DB", "")):
-        render.line(postgres.masked(str(session.db_path or os.environ["CUST_DB"])))
+    if postgres.is_url(session.db_path or ""):
+        render.line(postgres.masked(str(session.db_path)))
         return
     render.line(str(_path(session)))
 

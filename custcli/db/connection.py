@@ -91,11 +91,11 @@ def open_db(path: str | Path | None = None) -> sqlite3.Connection:
     is tightened to 0600 (said once on stderr). Several cust processes opening a new or an
     older file at once migrate it once: the others wait for the first, then find it done.
     """
-    if path is None and os.environ.get("CUST_DB"):
-        path = os.environ["CUST_DB"]
-    if path is not None and re.match(r"^postgres(ql)?://", str(path), re.IGNORECASE):
-        from custcli.db import postgres
+    from custcli.db import postgres  # its own imports wait for a URL
 
+    if path is None:
+        path = os.environ.get("CUST_DB") or None
+    if path is not None and postgres.is_url(path):
         return postgres.connect(str(path))
     # (a Path folds "//" into "/"; a drive letter C:/ is one letter)
     if path is not None and re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(path)):
