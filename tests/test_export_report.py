@@ -400,3 +400,22 @@ def test_parts_a_killed_writer_left_behind_are_swept_after_an_hour(cli, add_shop
     os.utime(stale, (written - 7200, written - 7200))
     cli.ok("export", "customers", "-o", str(target))
     assert not stale.exists() and fresh.exists() and target.exists()
+
+
+def test_each_managers_figures_in_the_report_are_that_managers_own_report(month_of_work):
+    """The department's report splits its rows by manager; each manager's figures equal the
+    report run for that manager alone, visits at a shop closed since included."""
+    from custcli.db.connection import open_db
+    from custcli.domain import report
+
+    cli = month_of_work
+    cli.ok("add", "--code", "0004", "--name", "丁店", "--account-manager", "李明")
+    cli.ok("visit", "log", "0004", "--date", "2026-10-15")
+    cli.ok("rm", "0004")  # closed after its October visit
+    conn = open_db(cli.db)
+    split = {m["manager"]: m for m in report.monthly(conn, "2026-10")["managers"]}
+    assert set(split) == {"李明", "王芳"}
+    for name, figures in split.items():
+        own = report.monthly(conn, "2026-10", manager=name)["summary"]
+        assert {k: v for k, v in figures.items() if k != "manager"} == own, name
+    assert split["李明"]["visits"] == 5  # 甲 three times, 丙 once, and the closed 丁

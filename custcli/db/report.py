@@ -87,3 +87,8 @@ def visit_counts(conn: sqlite3.Connection, first: str, last: str) -> dict[int, d
         (first, last),
     )
     return {r["customer_id"]: dict(r) for r in rows}
+
+
+def managers_by_code(conn: sqlite3.Connection) -> dict[str, str | None]:
+    """Every card's account manager, closed cards included: whose a visit line is."""
+    return dict(conn.execute("SELECT code, account_manager FROM customers").fetchall())

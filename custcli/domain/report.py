@@ -32,31 +32,26 @@ def monthly(
     month: str,
     district: str | None = None,
     manager: str | None = None,
-    with_managers: bool = True,
 ) -> dict:
     """Every figure and row of the report, as plain data (the workbook and --json share it);
     covering several account managers, each one's figures too (from the same rows, split by
     manager: the visit history is read once)."""
     first, last = parse_month(month)
-    customers = visit_q.active_customers(conn, Scope(district, manager))
-    before = visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat())
-    scope = {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
-    visits = list(line_q.lines(conn, "visits", scope, first.isoformat(), last.isoformat()))
-    at_end = schedule.due_list(customers, visit_q.last_field_visits(conn, last.isoformat()), last)
-    part = _Part(customers, before, visits, at_end, first, last)
+    part = _part(conn, first, last, district, manager)
+    visits, at_end = part.visits, part.at_end
     report = {
         "summary": _summary(conn, month, part, district, manager),
         "period": {"first": first.isoformat(), "last": last.isoformat()},
         "visits": visits,
         "not_visited": part.not_visited,
-        "customers": list(_customer_rows(conn, customers, first, last)),
+        "customers": list(_customer_rows(conn, part.customers, first, last)),
         "visits_by_week": _by_week(visits),
         "volume_by_class": _by_class(conn, first, last, district, manager),
         "attention": _attention(conn, at_end, last, district, manager),
         "managers": [],
     }
-    if manager is None and with_managers:
-        names = sorted({c["account_manager"] for c in customers if c.get("account_manager")})
+    if manager is None:
+        names = sorted({c["account_manager"] for c in part.customers if c.get("account_manager")})
         if len(names) > 1:
             report["managers"] = [
                 {"manager": name, **_summary(conn, month, part.of(name), district, name)}
@@ -65,13 +60,31 @@ def monthly(
     return report
 
 
+def _part(conn, first: dt.date, last: dt.date, district, manager) -> _Part:
+    """The rows a report of this scope reads, each once."""
+    scope = {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
+    customers = visit_q.active_customers(conn, Scope(district, manager))
+    return _Part(
+        customers,
+        visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat()),
+        list(line_q.lines(conn, "visits", scope, first.isoformat(), last.isoformat())),
+        schedule.due_list(customers, visit_q.last_field_visits(conn, last.isoformat()), last),
+        first,
+        last,
+        q.managers_by_code(conn),
+    )
+
+
 class _Part:
     """The customers of a report's scope (or of one manager in it) with their visits of the
     month, what was due and who was not visited."""
 
-    def __init__(self, customers, last_visits, visits, at_end, first: dt.date, last: dt.date):
+    def __init__(
+        self, customers, last_visits, visits, at_end, first: dt.date, last: dt.date, managers
+    ):
         self.customers, self.visits, self.at_end = customers, visits, at_end
         self.last_visits, self.first, self.last = last_visits, first, last
+        self.managers = managers  # {code: account manager} of every card, closed ones too
         self.due_in_month = [
             c
             for c in customers
@@ -87,15 +100,18 @@ class _Part:
         ]
 
     def of(self, manager: str) -> _Part:
+        """The part of one account manager: a visit is theirs when its card is, whatever
+        the card's status since (as the manager's own report reads it)."""
         customers = [c for c in self.customers if c.get("account_manager") == manager]
         codes = {c["code"] for c in customers}
         return _Part(
             customers,
             self.last_visits,
-            [v for v in self.visits if v["code"] in codes],
+            [v for v in self.visits if self.managers.get(v["code"]) == manager],
             [row for row in self.at_end if row["code"] in codes],
             self.first,
             self.last,
+            self.managers,
         )
 
 
@@ -224,10 +240,12 @@ def managers(conn: sqlite3.Connection, month: str) -> list[dict]:
     on time, complaints and time to resolve, customers' volume change, satisfaction."""
     from custcli.db import insights
 
-    first, last = (d.isoformat() for d in parse_month(month))
+    first_day, last_day = parse_month(month)
+    first, last = first_day.isoformat(), last_day.isoformat()
+    everyone = _part(conn, first_day, last_day, None, None)  # read once, split per manager
     evaluation = []
     for manager in insights.managers(conn):
-        summary = monthly(conn, month, manager=manager, with_managers=False)["summary"]
+        summary = _summary(conn, month, everyone.of(manager), None, manager)
         followups = insights.followups_due(conn, first, last, manager)
         complaints = insights.complaint_times(conn, first, last, manager)
         satisfaction = insights.satisfaction(conn, first, last, manager)
