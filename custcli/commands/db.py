@@ -27,8 +27,13 @@ def _path(session: Session) -> Path:
     return Path(session.db_path) if session.db_path else default_db_path()
 
 
+def _url(session: Session) -> str | None:
+    """The PostgreSQL URL the session opens, if it opens one rather than a file."""
+    return str(session.db_path) if postgres.is_url(session.db_path or "") else None
+
+
 def _sqlite_only(session: Session, command: str) -> None:
-    if postgres.is_url(session.db_path or ""):
+    if _url(session):
         raise BadInput(
             "`cust db {command}` copies a SQLite file; a PostgreSQL database is backed up"
             " with pg_dump and put back with pg_restore (see the README)",
@@ -40,8 +45,9 @@ def _sqlite_only(session: Session, command: str) -> None:
 def path(ctx: typer.Context) -> None:
     """Print where the database is (a PostgreSQL URL without its password)."""
     session: Session = ctx.obj
-    if postgres.is_url(session.db_path or ""):
-        render.line(postgres.masked(str(session.db_path)))
+    url = _url(session)
+    if url:
+        render.line(postgres.masked(url))
         return
     render.line(str(_path(session)))
 

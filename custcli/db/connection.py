@@ -220,14 +220,24 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def _main_file(conn: sqlite3.Connection) -> Path:
+def db_file(conn: sqlite3.Connection) -> Path:
+    """The file behind a SQLite connection (its main database)."""
     return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
+
+
+def schema_version(conn) -> int:
+    """The schema version the database is at: SQLite's user_version, PostgreSQL's cust_meta."""
+    if is_postgres(conn):
+        from custcli.db import schema_pg
+
+        return schema_pg.version(conn)
+    return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
 def importing_marker(conn: sqlite3.Connection) -> Path:
     """The file an import writes beside the database while it holds the write lock: which
     file, since when, which process, so that another writer can say what it waits for."""
-    return Path(f"{_main_file(conn)}-importing")
+    return Path(f"{db_file(conn)}-importing")
 
 
 def _begin(conn: sqlite3.Connection) -> None:

@@ -40,15 +40,18 @@ def all_codes(conn: sqlite3.Connection) -> dict[str, int]:
     return {code: cid for cid, code in conn.execute("SELECT id, code FROM customers")}
 
 
-def insert(conn: sqlite3.Connection, values: Mapping[str, Any], search_text: str) -> int:
+def insert(
+    conn: sqlite3.Connection,
+    values: Mapping[str, Any],
+    search_text: str,
+    uid: str | None = None,
+) -> int:
+    """A new card; `uid` keeps the id the card has in another file (a merge), else a new one."""
     record = {k: values.get(k) for k in CUSTOMER_KEYS if values.get(k) is not None}
     record["extra"] = json.dumps(values.get("extra") or {}, ensure_ascii=False, sort_keys=True)
     record["search_text"] = search_text
-    return rows.insert(conn, "customers", record)
-
-
-def insert_record(conn: sqlite3.Connection, record: Mapping[str, Any]) -> int:
-    """A card as stored (extra as JSON text, search_text made): what a merge copies."""
+    if uid:
+        record["uid"] = uid
     return rows.insert(conn, "customers", record)
 
 

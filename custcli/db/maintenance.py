@@ -6,14 +6,12 @@ import os
 import sqlite3
 import stat
 
-from custcli.db.connection import is_postgres
-from custcli.db.safety import db_file
+from custcli.db.connection import db_file, is_postgres, schema_version
 
 
 def status(conn: sqlite3.Connection) -> dict:
     """Where the database is, its size, schema version and the rows of each table."""
     if is_postgres(conn):
-        from custcli.db import schema_pg
         from custcli.db.postgres import masked
 
         tables = [
@@ -27,7 +25,7 @@ def status(conn: sqlite3.Connection) -> dict:
             "path": masked(conn.url),
             "size_bytes": conn.execute("SELECT pg_database_size(current_database())").fetchone()[0],
             "mode": None,
-            "schema_version": schema_pg.version(conn),
+            "schema_version": schema_version(conn),
             "journal_mode": None,
         }
     else:
@@ -43,7 +41,7 @@ def status(conn: sqlite3.Connection) -> dict:
             "path": str(path),
             "size_bytes": path.stat().st_size,
             "mode": oct(stat.S_IMODE(os.stat(path).st_mode)),
-            "schema_version": conn.execute("PRAGMA user_version").fetchone()[0],
+            "schema_version": schema_version(conn),
             "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
         }
     counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}

@@ -5,11 +5,10 @@ for sums per customer over months. `order_months` holds, per customer and month,
 amount, line count, order days, brand-specs, first and last order day and the volume per price
 class, so those questions read about a tenth of the rows.
 
-Every write of order lines (import, undo) calls `refresh` for the (customer, month) keys it
-touched, inside its own transaction, and a brand import that changes a price class calls
-`rebuild`: a key's row is recomputed from
-its lines, never adjusted by difference, so a rollup cannot drift. `mismatches` recomputes
-them all and compares, for `cust db check`.
+Every write of order lines (import, undo, merge) calls `refresh` for the (customer, month)
+keys it touched, inside its own transaction; a change of a brand's price class calls
+`rebuild`. A key's row is recomputed from its lines, never adjusted by difference, so a
+rollup cannot drift. `mismatches` recomputes them all and compares, for `cust db check`.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ from custcli.db import rollups
 from custcli.db.connection import (
     SCHEMA_VERSION,
     backup,
+    db_file,
     is_postgres,
     private_folder,
+    schema_version,
     write_transaction,
 )
 from custcli.errors import BadInput
@@ -25,11 +27,6 @@ DAMAGED = _noop(
     "the database is damaged, so nothing was changed; `cust db check` says more, and"
     " `cust db restore BACKUP` puts a backup back"
 )
-
-
-def db_file(conn: sqlite3.Connection) -> Path:
-    """The file behind a connection (its main database)."""
-    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -145,35 +142,35 @@ def repair(conn: sqlite3.Connection) -> None:
 
 def check(conn: sqlite3.Connection) -> dict:
     """Integrity, foreign keys (orphan rows), the order rollups against their lines, schema
-    version and file permissions. On PostgreSQL, which keeps its own integrity and foreign
-    keys, the rollups and the schema version."""
-    if is_postgres(conn):
-        return _check_postgres(conn)
-    path = db_file(conn)
+    version and file permissions. PostgreSQL keeps its own integrity and foreign keys and
+    has no file: there, the rollups and the schema version."""
+    version = schema_version(conn)
+    integrity, orphans, files, backups = ["ok"], [], {}, []
+    if not is_postgres(conn):
+        path = db_file(conn)
+        try:
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as error:  # too damaged to check: that is the verdict
+            integrity, orphans = [str(error)], []
+        files = {
+            str(p): _mode(p) for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()
+        }
+        backups = list_backups(path)
     problems = []
-    try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
-    except sqlite3.DatabaseError as error:  # too damaged to check: that is the verdict
-        integrity, orphans = [str(error)], []
     if integrity != ["ok"]:
         problems.append({"problem": "integrity", "detail": integrity[:3]})
     if orphans:
         tables = sorted({row[0] for row in orphans})
         problems.append({"problem": "orphans", "count": len(orphans), "tables": tables})
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
     differing = rollups.mismatches(conn) if version == SCHEMA_VERSION and integrity == ["ok"] else 0
     if differing:
         problems.append({"problem": "rollups", "count": differing})
     if version != SCHEMA_VERSION:
         problems.append({"problem": "schema", "version": version, "expected": SCHEMA_VERSION})
-    files = {
-        str(p): _mode(p) for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()
-    }
     for name, mode in files.items():
         if mode is not None and int(mode, 8) & 0o077:
             problems.append({"problem": "permissions", "file": name, "mode": mode})
-    backups = list_backups(path)
     return {
         "ok": not problems,
         "problems": problems,
@@ -185,28 +182,4 @@ def check(conn: sqlite3.Connection) -> dict:
         "files": files,
         "backups": len(backups),
         "latest_backup": str(backups[-1]) if backups else None,
-    }
-
-
-def _check_postgres(conn) -> dict:
-    from custcli.db import schema_pg
-
-    version = schema_pg.version(conn)
-    problems = []
-    differing = rollups.mismatches(conn) if version == SCHEMA_VERSION else 0
-    if differing:
-        problems.append({"problem": "rollups", "count": differing})
-    if version != SCHEMA_VERSION:
-        problems.append({"problem": "schema", "version": version, "expected": SCHEMA_VERSION})
-    return {
-        "ok": not problems,
-        "problems": problems,
-        "integrity": "ok",
-        "orphan_rows": 0,
-        "rollup_mismatches": differing,
-        "schema_version": version,
-        "expected_schema_version": SCHEMA_VERSION,
-        "files": {},
-        "backups": 0,
-        "latest_backup": None,
     }

@@ -217,10 +217,11 @@ CREATE INDEX idx_order_months_month ON order_months(month, customer_id);
 """
 
 BASE_VERSION = 12
-UID_TABLES = ("customers", "visits", "orders", "notes", "followups", "complaints", "key_dates")
-LINKED_TABLES = ("notes", "followups", "complaints", "key_dates")
+# The tables migration 13 gave a uid, and an import_id, as it named them then.
+_M013_WITH_UID = ("customers", "visits", "orders", "notes", "followups", "complaints", "key_dates")
+_M013_WITH_IMPORT = ("notes", "followups", "complaints", "key_dates")
 # Migrations after BASE_VERSION, in order: (version, SQL); each is custcli.db.schema's of the
-# same number, for PostgreSQL.
+# same number, for PostgreSQL, and like it frozen once released: it names its own tables.
 MIGRATIONS: list[tuple[int, str]] = [
     (
         13,  # m013_record_ids_and_merge_provenance
@@ -228,12 +229,12 @@ MIGRATIONS: list[tuple[int, str]] = [
             f"ALTER TABLE {t} ADD COLUMN uid text;"
             f" UPDATE {t} SET uid = md5(random()::text || clock_timestamp()::text || id::text);"
             f" CREATE UNIQUE INDEX idx_{t}_uid ON {t}(uid);"
-            for t in UID_TABLES
+            for t in _M013_WITH_UID
         )
         + "".join(
             f"ALTER TABLE {t} ADD COLUMN import_id integer REFERENCES imports(id);"
             f" CREATE INDEX idx_{t}_import ON {t}(import_id);"
-            for t in LINKED_TABLES
+            for t in _M013_WITH_IMPORT
         ),
     )
 ]

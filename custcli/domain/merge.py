@@ -69,8 +69,7 @@ def merge(conn, source: Path, today: dt.date, dry_run: bool = False) -> dict:
 
 
 def _same_file(conn, other) -> bool:
-    from custcli.db.connection import is_postgres
-    from custcli.db.safety import db_file
+    from custcli.db.connection import db_file, is_postgres
 
     return not is_postgres(conn) and db_file(conn).resolve() == db_file(other).resolve()
 
@@ -91,14 +90,13 @@ def _cards(conn, other, import_id: int, label: str, counts: Counter) -> dict[int
     created = []
     for card in theirs:
         values = _card_values(card)
-        found = ours_by_uid.get(card["uid"]) or (customer_q.by_code(conn, card["code"]) or {}).get(
-            "id"
-        )
+        found = ours_by_uid.get(card["uid"])
+        if found is None:  # made in both files apart: the same shop by its code
+            same_code = customer_q.by_code(conn, card["code"])
+            found = same_code["id"] if same_code else None
         if found is None:
-            record = {k: v for k, v in values.items() if v is not None and k != "extra"}
-            record["extra"] = json.dumps(values["extra"], ensure_ascii=False, sort_keys=True)
-            record["search_text"] = search_text(values.get("name"), values.get("owner"))
-            new_id = customer_q.insert_record(conn, {**record, "uid": card["uid"]})
+            keys = search_text(values.get("name"), values.get("owner"))
+            new_id = customer_q.insert(conn, values, keys, uid=card["uid"])
             created.append((new_id, "(created)", None, values["name"], label, import_id))
             ids[card["id"]] = new_id
             counts["cards new"] += 1

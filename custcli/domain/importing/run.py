@@ -18,7 +18,7 @@ from pathlib import Path
 from custcli.db import imports as q
 from custcli.db.connection import import_running, write_transaction
 from custcli.db.safety import auto_backup
-from custcli.domain import pyramid
+from custcli.domain import merge, pyramid
 from custcli.domain.importing.mapping import Mapping
 from custcli.domain.importing.rows import CellTooLarge, RowRejected, parse_row, skip_reason
 from custcli.domain.importing.targets import TARGETS
@@ -239,6 +239,10 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
     return q.listing(conn)
 
 
+# What takes each kind of import back: the file kinds' targets, and a merged manager's file.
+UNDO = {**{kind: target.undo for kind, target in TARGETS.items()}, "merge": merge.undo}
+
+
 def undo(conn: sqlite3.Connection, import_id: int, today: dt.date) -> dict[str, int]:
     """Reverse an import: its kind's target removes what it added and puts back what it
     changed (card values, brand prices)."""
@@ -253,12 +257,7 @@ def undo(conn: sqlite3.Connection, import_id: int, today: dt.date) -> dict[str, 
                 undone_at=record["undone_at"],
             )
         counts: Counter = Counter()
-        if record["kind"] == "merge":
-            from custcli.domain.merge import undo as undo_merge
-
-            undo_merge(conn, import_id, counts)
-        else:
-            TARGETS[record["kind"]].undo(conn, import_id, counts)
+        UNDO[record["kind"]](conn, import_id, counts)
         q.mark_undone(conn, import_id)
         if record["kind"] in ("orders", "merge"):
             pyramid.refresh(conn, today)
