@@ -90,8 +90,8 @@ def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int
 
 
 def insert_lines(conn: sqlite3.Connection, table: str, rows: list[dict]) -> int:
-    """Insert order or visit lines, skipping those whose row_key is there already; returns
-    how many were new."""
+    """Insert order or visit lines (or a merge's records), skipping those whose row_key or
+    uid is there already; returns how many were new."""
     for row in rows:
         row.setdefault("uid", new_uid())
     columns = list(rows[0])

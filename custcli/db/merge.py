@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 # What a merge brings, in the order their references need: visits before the follow-ups
 # that name them. Each: the columns copied (customer_id and uid are handled apart).
@@ -45,18 +45,6 @@ def records(conn: sqlite3.Connection, table: str) -> Iterator[dict]:
     columns = ", ".join(("id", "customer_id", "uid", *RECORDS[table]))
     for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY id"):
         yield dict(row)
-
-
-def insert(conn: sqlite3.Connection, table: str, rows: Iterable[dict]) -> None:
-    rows = list(rows)
-    if not rows:
-        return
-    columns = list(rows[0])
-    conn.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
-        f" ({', '.join(':' + c for c in columns)})",
-        rows,
-    )
 
 
 def delete_of(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:

@@ -138,8 +138,8 @@ def _records(conn, other, ids: dict[int, int], import_id: int, counts: Counter) 
             if table == "orders":
                 months.add((record["customer_id"], record["date"][:7]))
             new.append(record)
-        q.insert(conn, table, new)
-        counts[table] += len(new)
+        if new:  # uid is unique: a record already here is skipped, not doubled
+            counts[table] += import_q.insert_lines(conn, table, new)
         if table == "visits":
             ours = q.by_uid(conn, "visits", [r["uid"] for r in rows])
             visit_ids = {r["id"]: ours[r["uid"]] for r in rows if r["uid"] in ours}
