@@ -286,6 +286,73 @@ def test_an_interrupted_import_changes_nothing(cli, tmp_path, add_shop, monkeypa
     assert cli.json("imports") == []
 
 
+@pytest.mark.sqlite_only
+def test_an_import_reads_and_parses_its_file_before_it_takes_the_write_lock(
+    cli, tmp_path, add_shop, monkeypatch, db_path
+):
+    """While an import is reading its file, another writer writes without waiting."""
+    import sqlite3
+
+    from custcli.domain.importing import rows
+
+    add_shop()
+    path = sample_orders(tmp_path)
+    written = []
+
+    def parse_while_another_writes(self, row):
+        if not written:
+            rival = sqlite3.connect(db_path, timeout=0)  # fails at once on a held lock
+            rival.execute("UPDATE customers SET notes = 'rival' WHERE code = '000100000001'")
+            rival.commit()
+            rival.close()
+            written.append(True)
+        return original(self, row)
+
+    original = rows.RowParser.parse
+    monkeypatch.setattr(rows.RowParser, "parse", parse_while_another_writes)
+    assert cli.json("import", str(path))["counts"]["new"] == 3
+    assert written and cli.sql("SELECT notes FROM customers") == [("rival",)]
+
+
+def test_shops_added_while_a_file_was_read_are_matched_under_the_lock(cli, tmp_path, add_shop):
+    """A line prepared against the shops as they were is matched again when a shop comes
+    in between: it lands instead of being refused for a shop that exists."""
+    import importlib
+
+    run = importlib.import_module("custcli.domain.importing.run")  # the module, not run()
+    add_shop()
+    path = sample_orders(tmp_path)  # its last line names shop 999, not on file yet
+    original = run.import_running
+
+    def a_shop_arrives(conn, name):
+        cli.ok("add", "--code", "999", "--name", "李四便利店")
+        return original(conn, name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "import_running", a_shop_arrives)
+        result = cli.json("import", str(path))
+    assert result["counts"]["new"] == 4 and result["rejects"] == []
+    assert cli.sql(
+        "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id"
+        " WHERE c.code = '999'"
+    ) == [(1,)]
+
+
+def test_a_column_parses_each_distinct_cell_once_and_keeps_types_apart():
+    """The parser remembers a column's values by type and value: 1, 1.0 and True are equal
+    keys in Python but not the same cell."""
+    from custcli.domain import importing
+    from custcli.domain.importing.rows import RowParser
+
+    mapping = importing.Mapping("customers", "s", 1, ["客户编码", "档位"], {0: "code", 1: "tier"})
+    parser = RowParser(mapping)
+    assert parser.parse(["0001", 1]).values["tier"] == 1
+    assert parser.parse(["0002", True]).kept  # a yes/no cell is no tier
+    assert parser.parse(["0003", 1.0]).values["tier"] == 1
+    assert parser.parse(["0004", "30档"]).values["tier"] == 30
+    assert parser.parse(["0005", "30档"]).values["tier"] == 30
+
+
 # --- files it cannot read: one line, exit 2 -------------------------------------------------
 
 

@@ -89,16 +89,27 @@ def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int
     return False
 
 
-def insert_lines(conn: sqlite3.Connection, table: str, rows: list[dict]) -> int:
+def insert_lines(
+    conn: sqlite3.Connection,
+    table: str,
+    rows: list[dict] | list[tuple],
+    columns: tuple[str, ...] | None = None,
+) -> int:
     """Insert order or visit lines (or a merge's records), skipping those whose row_key or
-    uid is there already; returns how many were new."""
-    for row in rows:
-        row.setdefault("uid", new_uid())
-    columns = list(rows[0])
+    uid is there already; returns how many were new. Rows are dictionaries, or tuples in
+    the order of `columns` (an import's million lines build no dictionaries)."""
+    if columns is None:
+        for row in rows:
+            row.setdefault("uid", new_uid())
+        columns = tuple(rows[0])
+        marks = ", ".join(":" + c for c in columns)
+    else:
+        rows = [(*row, new_uid()) for row in rows]
+        columns = (*columns, "uid")
+        marks = ", ".join("?" for _ in columns)
     # Both engines sum an executemany's changed rows; a line already there changes none.
     return conn.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        f"({', '.join(':' + c for c in columns)}) ON CONFLICT DO NOTHING",
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO NOTHING",
         rows,
     ).rowcount
 

@@ -65,7 +65,10 @@ def _rows(cursor):
     return lambda values: Row(values, names)
 
 
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\?|(?<![:\w]):([A-Za-z_]\w*)|%|\bLIKE\b|^\s*BEGIN IMMEDIATE")
+_TOKENS = re.compile(
+    r"'(?:[^']|'')*'|\?|(?<![:\w]):([A-Za-z_]\w*)|%|\bLIKE\b"
+    r"|^\s*BEGIN IMMEDIATE|\s*\bWITHOUT ROWID\b"
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -84,6 +87,8 @@ def translate(sql: str) -> str:
             return "ILIKE"
         if token.strip() == "BEGIN IMMEDIATE":
             return "BEGIN"
+        if token.strip() == "WITHOUT ROWID":  # a table layout PostgreSQL has no word for
+            return ""
         return f"%({match.group(1)})s"
 
     return _TOKENS.sub(one, sql)

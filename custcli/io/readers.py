@@ -83,6 +83,10 @@ class Workbook:
         except Exception as error:  # calamine reports every broken part as its own error type
             raise _calamine_error(self.path, error, row_no + 1 if row_no else None) from None
 
+    def release(self, sheet: str) -> None:
+        """Let go of a sheet read whole (calamine keeps every cell until then)."""
+        self._loaded.pop(sheet, None)
+
     def _csv_rows(self) -> Iterator[list]:
         try:
             with open(self.path, encoding=self._csv_encoding, newline="") as handle:

@@ -47,7 +47,7 @@ class CellTooLarge(BadInput):
     """A cell no spreadsheet made by hand could hold."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """What one row says: parsed values, the roster's extra columns, and the columns whose
     values could not be read (kept as written, each with its reason)."""
@@ -55,6 +55,7 @@ class Row:
     values: dict[str, Any]
     extra: dict[str, Any] = field(default_factory=dict)
     kept: list[tuple[str, Exception]] = field(default_factory=list)  # (header, reason)
+    search_text: str = ""  # a roster row's pinyin keys, worked out before the write lock
 
 
 def _text(cell: object) -> str | None:
@@ -108,32 +109,66 @@ def cell(row: Sequence, col: int, header: str) -> Any:
     return raw
 
 
-def parse_row(row: Sequence, mapping: Mapping) -> Row:
-    """Every mapped value parsed by its field; see the module's doc for what is kept."""
-    parsed = Row({})
-    problems = []
-    essential = ESSENTIAL[mapping.kind]
-    for col, key in mapping.columns.items():
-        header = mapping.headers[col]
-        raw = cell(row, col, header)
-        target = mapping.field_of(key)
-        try:
-            parsed.values[key] = target.parse(raw)
-            for other, value in target.derived(raw).items():
-                if other not in mapping.columns.values():
-                    parsed.values[other] = value
-        except ValueError as error:
-            if target.other is not None:
-                parsed.values[key], parsed.values[f"{key}_text"] = target.other, clean_text(raw)
-            elif key in essential:
+class RowParser:
+    """Parses the rows of one mapped sheet: the columns' fields looked up once, and each
+    column's distinct values parsed once (a million order lines hold a few hundred dates,
+    brands and quantities; a unique column stops being remembered past CACHE_LIMIT)."""
+
+    CACHE_LIMIT = 50_000
+
+    def __init__(self, mapping: Mapping):
+        essential = ESSENTIAL[mapping.kind]
+        mapped = set(mapping.columns.values())
+        self.columns = [
+            (col, key, mapping.headers[col], mapping.field_of(key), key in essential, {})
+            for col, key in mapping.columns.items()
+        ]
+        self.mapped = mapped
+        self.extra = list(mapping.extra.items())
+
+    def _parsed(self, target, cache: dict, raw: object) -> tuple:
+        """(value, derived values) or (None, the ValueError): remembered per distinct cell
+        (its type too: 1, 1.0 and True are equal keys and not the same cell)."""
+        key = (raw.__class__, raw)
+        found = cache.get(key)
+        if found is None:
+            try:
+                found = (target.parse(raw), target.derived(raw), None)
+            except ValueError as error:
+                found = (None, None, error)
+            if len(cache) < self.CACHE_LIMIT:
+                cache[key] = found
+        return found
+
+    def parse(self, row: Sequence) -> Row:
+        """Every mapped value parsed by its field; see the module's doc for what is kept."""
+        parsed = Row({})
+        values = parsed.values
+        problems = []
+        for col, key, header, target, essential, cache in self.columns:
+            raw = cell(row, col, header)
+            value, derived, error = self._parsed(target, cache, raw)
+            if error is None:
+                values[key] = value
+                for other, also in derived.items():
+                    if other not in self.mapped:
+                        values[other] = also
+            elif target.other is not None:
+                values[key], values[f"{key}_text"] = target.other, clean_text(raw)
+            elif essential:
                 problems.append(Said("{header}: {error}", header=header, error=error))
             else:
                 parsed.kept.append((header, error))
                 parsed.extra[header] = extra_value(raw)
-    if problems:
-        raise RowRejected(problems)
-    for col, header in mapping.extra.items():
-        value = extra_value(cell(row, col, header))
-        if value is not None:
-            parsed.extra[header] = value
-    return parsed
+        if problems:
+            raise RowRejected(problems)
+        for col, header in self.extra:
+            value = extra_value(cell(row, col, header))
+            if value is not None:
+                parsed.extra[header] = value
+        return parsed
+
+
+def parse_row(row: Sequence, mapping: Mapping) -> Row:
+    """One row parsed (a sheet's rows go through one RowParser)."""
+    return RowParser(mapping).parse(row)

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +20,8 @@ from custcli.db.connection import import_running, write_transaction
 from custcli.db.safety import auto_backup
 from custcli.domain import merge, pyramid
 from custcli.domain.importing.mapping import Mapping
-from custcli.domain.importing.rows import CellTooLarge, RowRejected, parse_row, skip_reason
-from custcli.domain.importing.targets import TARGETS
+from custcli.domain.importing.rows import CellTooLarge, Row, RowParser, RowRejected, skip_reason
+from custcli.domain.importing.targets import TARGETS, Parsed
 from custcli.errors import BadInput, NotFound, words
 
 
@@ -43,6 +43,24 @@ class ImportResult:
     # A guessed kind would have changed existing cards: nothing was written, --kind is asked.
     held_back: bool = False
     rejects_file_error: str | None = None  # the import landed, its rejects file did not
+
+    def reject(self, row_no: int, raw: list, why: RowRejected) -> None:
+        self.rejects.append((row_no, list(raw), why))
+
+    def took(self, row_no: int, row: Row, outcome: str | None) -> None:
+        """A row taken: its outcome counted (None: counted when its batch is written) and
+        the values it kept as written noted."""
+        if outcome:
+            self.counts[outcome] += 1
+        self.warnings += [(row_no, header, why) for header, why in row.kept]
+
+    def start_over(self) -> None:
+        """Forget the rows' outcomes: the file is prepared again."""
+        self.counts.clear()
+        self.skipped.clear()
+        self.kept.clear()
+        self.rejects, self.warnings, self.samples = [], [], []
+        self.unnamed = self.changed_cards = 0
 
     def summary(self) -> dict:
         counts = {k: self.counts.get(k, 0) for k in ("new", "updated", "unchanged")}
@@ -108,15 +126,24 @@ def run(
     `today` dates the pyramid tiers an orders import refreshes and bounds visit dates.
     """
     result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
+    target = TARGETS[mapping.kind](conn, result, today)
+    target.prepare(_parsed_rows(book, mapping, result, progress))
+    book.release(mapping.sheet)
     if not dry_run:
         auto_backup(conn, "before-import")
     try:
         with import_running(conn, book.path.name), write_transaction(conn):
+            if target.stale():  # shops changed while the file was read: match again
+                result.start_over()
+                target = TARGETS[mapping.kind](conn, result, today)
+                target.prepare(_parsed_rows(book, mapping, result, None))
             import_id = q.create(
                 conn, book.path.name, sha256_of(book.path), mapping.kind, mapping.sheet
             )
             result.import_id = import_id
-            _take_rows(conn, book, mapping, result, today, progress)
+            target.write(import_id)
+            result.rejects.sort(key=lambda reject: reject[0])
+            result.warnings.sort(key=lambda warning: warning[0])
             _pause_for_tests()
             _refuse_hopeless(result)
             if strict and result.rejects:
@@ -148,8 +175,12 @@ def run(
     return result
 
 
-def _take_rows(conn, book, mapping: Mapping, result: ImportResult, today, progress) -> None:
-    target = TARGETS[mapping.kind](conn, result.import_id, result, today)
+def _parsed_rows(
+    book, mapping: Mapping, result: ImportResult, progress: Callable[[int], None] | None
+) -> Iterator[Parsed]:
+    """The sheet's data rows, parsed: rows that are not data are counted as skipped, rows
+    that cannot be read are rejected with every reason."""
+    parser = RowParser(mapping)
     for row_no, row in enumerate(book.rows(mapping.sheet), 1):
         if progress and row_no % 1000 == 0:
             progress(row_no)
@@ -160,13 +191,9 @@ def _take_rows(conn, book, mapping: Mapping, result: ImportResult, today, progre
             result.skipped[reason] += 1
             continue
         try:
-            parsed = parse_row(row, mapping)
-            outcome = target.take(parsed)
-            if outcome:
-                result.counts[outcome] += 1
-            result.warnings += [(row_no, header, why) for header, why in parsed.kept]
+            yield row_no, row, parser.parse(row)
         except RowRejected as rejected:
-            result.rejects.append((row_no, list(row), rejected))
+            result.reject(row_no, row, rejected)
         except CellTooLarge as error:
             raise CellTooLarge(
                 "{path_name}, row {row_no}: {error}",
@@ -174,7 +201,6 @@ def _take_rows(conn, book, mapping: Mapping, result: ImportResult, today, progre
                 row_no=row_no,
                 error=error,
             ) from None
-    target.close()
 
 
 def _pause_for_tests() -> None:

@@ -1,10 +1,15 @@
 """Where rows go: one target per record kind, each finding what a row is about, taking it,
 and undoing an import of its kind (each keeps the history its undo needs).
 
-    target = TARGETS[kind](conn, import_id, result, today)
-    outcome = target.take(row)        # "new", "updated", "unchanged", or None (batched)
-    target.finish()                   # writes what it batched
+    target = TARGETS[kind](conn, result, today)
+    target.prepare(rows)              # before the write lock: match, build, key what it can
+    target.stale()                    # under the lock: has what prepare read changed since?
+    target.write(import_id)           # under the lock: the writes, and only those
     TARGETS[kind].undo(conn, import_id, counts)
+
+An import holds the database's write lock only for `write`: the sheet is read and parsed,
+and order and visit lines matched to their shops and keyed, before it, so that other
+writers wait for seconds, not for the whole file.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from custcli.db import customers as customer_q
@@ -28,15 +34,42 @@ from custcli.domain.trade import price_class_of
 if TYPE_CHECKING:
     from custcli.domain.importing.run import ImportResult
 
+# What a line of each kind stores, beside its shop, import and key.
+ORDER_COLUMNS = ("date", "brand", "qty", "amount", "unit_price", "note")
+VISIT_COLUMNS = ("date", "kind", "kind_text", "note", "found", "satisfaction", "manager")
+
+# A sheet's parsed rows as the targets receive them: (row number, the row as written, parsed).
+Parsed = tuple[int, list, Row]
+
 
 class Target:
-    """Takes parsed rows one at a time; finish() writes whatever it batched."""
+    """Keeps the parsed rows in prepare; write takes them one at a time (take), then close()
+    writes whatever was batched."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
-    ):
-        self.conn, self.import_id, self.result = conn, import_id, result
-        self.today = today
+    def __init__(self, conn: sqlite3.Connection, result: ImportResult, today: dt.date):
+        self.conn, self.result, self.today = conn, result, today
+        self.import_id: int | None = None
+        self.rows: list[Parsed] = []
+
+    def prepare(self, rows: Iterable[Parsed]) -> None:
+        """Before the lock: everything that needs no write."""
+        self.rows = list(rows)
+
+    def stale(self) -> bool:
+        """Under the lock: whether what prepare read from the database has changed since."""
+        return False
+
+    def write(self, import_id: int) -> None:
+        """Under the lock: take every prepared row, then close."""
+        self.import_id = import_id
+        for row_no, raw, row in self.rows:
+            try:
+                outcome = self.take(row)
+            except RowRejected as rejected:
+                self.result.reject(row_no, raw, rejected)
+                continue
+            self.result.took(row_no, row, outcome)
+        self.close()
 
     def take(self, row: Row) -> str | None:
         raise NotImplementedError
@@ -63,21 +96,26 @@ class Customers(Target):
     A roster keyed by licence alone creates cards by licence: a card needs a code, and
     takes its licence number as one until a file with the real code comes (found by licence,
     the card then takes that code). The file's keys are looked up in dictionaries loaded
-    once; "(created)" history rows are written in one batch at the end.
+    under the lock (a row's match depends on the rows before it); the pinyin of names is
+    worked out before it; "(created)" history rows are written in one batch at the end.
     """
 
-    def __init__(
-        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
-    ):
-        super().__init__(conn, import_id, result, today)
+    def prepare(self, rows: Iterable[Parsed]) -> None:
+        super().prepare(rows)
+        for _row_no, _raw, row in self.rows:
+            values = row.values
+            row.search_text = search_text(values.get("name"), values.get("owner"))
+
+    def write(self, import_id: int) -> None:
         self.source = f"import #{import_id}"
-        self.ids = customer_q.all_codes(conn)
+        self.ids = customer_q.all_codes(self.conn)
         self.without_zeros: dict[str, list[str]] = {}
         for code in self.ids:
             self._known(code)
-        self.licences = q.customer_ids_by_licence(conn)
+        self.licences = q.customer_ids_by_licence(self.conn)
         self.created: list[tuple] = []
         self.created_ids: set[int] = set()
+        super().write(import_id)
 
     def _known(self, code: str) -> None:
         self.without_zeros.setdefault(code.lstrip("0"), []).append(code)
@@ -106,7 +144,7 @@ class Customers(Target):
         values = {k: v for k, v in row.values.items() if v is not None}
         current = self.find(values)
         if current is None:
-            return self._create(values, row.extra)
+            return self._create(values, row.extra, row.search_text)
         if row.extra:
             values["extra"] = row.extra
         changes = cards.diff(current, values)
@@ -127,15 +165,13 @@ class Customers(Target):
             self._sample(f"{current['code']} {key}: {old if old is not None else ''} → {new}")
         return "updated"
 
-    def _create(self, values: dict, extra: dict) -> str:
+    def _create(self, values: dict, extra: dict, text: str) -> str:
         values.setdefault("code", values.get("license_no"))
         values.setdefault("name", "")
         if not values["name"]:
             self.result.unnamed += 1
         values["extra"] = extra
-        customer_id = customer_q.insert(
-            self.conn, values, search_text(values.get("name"), values.get("owner"))
-        )
+        customer_id = customer_q.insert(self.conn, values, text)
         self.ids[values["code"]] = customer_id
         self.created_ids.add(customer_id)
         self._known(values["code"])
@@ -190,22 +226,64 @@ class Lines(Target):
     then its exact store name where one shop has it. Its key is its content plus how many
     identical lines came before it in the file, so the same file again adds nothing while
     two equal lines in one file both land.
+
+    All of that happens in prepare, before the lock, against the shops as they were then;
+    under the lock, `stale` looks again, and a shop added, renamed or recoded in between
+    has the file prepared again (rare, and then correct rather than fast).
     """
 
-    BATCH = 2000
+    CHUNK = 50_000  # lines per executemany
 
-    def __init__(
-        self, conn: sqlite3.Connection, import_id: int, result: ImportResult, today: dt.date
-    ):
-        super().__init__(conn, import_id, result, today)
+    def __init__(self, conn: sqlite3.Connection, result: ImportResult, today: dt.date):
+        super().__init__(conn, result, today)
         self.kind = result.mapping.kind
-        self.codes = customer_q.all_codes(conn)
-        self.codes_without_zeros = {c.lstrip("0"): i for c, i in self.codes.items()}
-        self.licences = q.customer_ids_by_licence(conn)
-        self.names = q.customer_ids_by_name(conn)
-        self.seen: Counter = Counter()
-        self.pending: list[dict] = []
+        self.columns = ORDER_COLUMNS if self.kind == "orders" else VISIT_COLUMNS
+        self.lines: list[tuple] = []  # (customer_id, *columns, row_key)
         self.months: set[tuple[int, str]] = set()  # the order rollups' keys this file touches
+
+    def _shops(self) -> tuple:
+        return (
+            customer_q.all_codes(self.conn),
+            q.customer_ids_by_licence(self.conn),
+            q.customer_ids_by_name(self.conn),
+        )
+
+    def prepare(self, rows: Iterable[Parsed]) -> None:
+        self.shops = self._shops()
+        self.codes, self.licences, self.names = self.shops
+        self.codes_without_zeros = {c.lstrip("0"): i for c, i in self.codes.items()}
+        seen: Counter = Counter()
+        lines = []
+        for row_no, raw, row in rows:
+            try:
+                customer_id = self.find(row.values)
+                line = self._order(row) if self.kind == "orders" else self._visit(row)
+            except RowRejected as rejected:
+                self.result.reject(row_no, raw, rejected)
+                continue
+            self.result.took(row_no, row, None)
+            content = "|".join(map(str, line.values()))
+            seen[content] += 1
+            key = hashlib.sha1(f"{customer_id}|{content}|{seen[content]}".encode()).hexdigest()
+            lines.append((customer_id, *(line.get(c) for c in self.columns), key))
+        # In the order of the (customer, date) index: its pages are written one after another.
+        lines.sort(key=lambda line: line[:2])
+        self.lines = lines
+        if self.kind == "orders":
+            self.months = {(line[0], line[1][:7]) for line in lines}
+
+    def stale(self) -> bool:
+        return self._shops() != self.shops
+
+    def write(self, import_id: int) -> None:
+        self.import_id = import_id
+        columns = ("customer_id", *self.columns, "row_key", "import_id")
+        for start in range(0, len(self.lines), self.CHUNK):
+            chunk = [(*line, import_id) for line in self.lines[start : start + self.CHUNK]]
+            inserted = q.insert_lines(self.conn, self.kind, chunk, columns)
+            self.result.counts["new"] += inserted
+            self.result.counts["unchanged"] += len(chunk) - inserted
+        rollups.refresh(self.conn, self.months)
 
     def find(self, values: dict) -> int:
         code, licence, name = values.get("code"), values.get("license_no"), values.get("name")
@@ -230,37 +308,6 @@ class Lines(Target):
         if name:
             raise RowRejected("no customer has exactly this name")
         raise RowRejected("no customer code, licence or store name")
-
-    def take(self, row: Row) -> None:
-        customer_id = self.find(row.values)
-        line = self._order(row) if self.kind == "orders" else self._visit(row)
-        content = "|".join(map(str, line.values()))
-        self.seen[content] += 1
-        if self.kind == "orders":
-            self.months.add((customer_id, line["date"][:7]))
-        line.update(
-            customer_id=customer_id,
-            import_id=self.import_id,
-            row_key=hashlib.sha1(
-                f"{customer_id}|{content}|{self.seen[content]}".encode()
-            ).hexdigest(),
-        )
-        self.pending.append(line)
-        if len(self.pending) >= self.BATCH:
-            self.finish()
-        return None  # counted when the batch is written
-
-    def finish(self) -> None:
-        """Write the lines waiting in the batch and count the new and the known ones."""
-        if self.pending:
-            inserted = q.insert_lines(self.conn, self.kind, self.pending)
-            self.result.counts["new"] += inserted
-            self.result.counts["unchanged"] += len(self.pending) - inserted
-            self.pending = []
-
-    def close(self) -> None:
-        self.finish()
-        rollups.refresh(self.conn, self.months)
 
     @staticmethod
     def _kept_note(note: str | None, row: Row) -> str | None:
