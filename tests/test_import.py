@@ -286,6 +286,25 @@ def test_an_interrupted_import_changes_nothing(cli, tmp_path, add_shop, monkeypa
     assert cli.json("imports") == []
 
 
+def test_ctrl_c_while_printing_a_landed_import_says_it_is_in(cli, tmp_path, add_shop, monkeypatch):
+    """The exit code agrees with the data: the import is committed, so Ctrl-C during its
+    printing exits 0 and says the import is in, with how to take it back."""
+    from custcli.commands import imports
+
+    add_shop()
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(imports, "_print_result", interrupted)
+    result = cli("--lang", "en", "import", str(sample_orders(tmp_path)))
+    assert result.exit_code == 0
+    assert "import #1 is in" in result.stderr and "cust imports undo 1" in result.stderr
+    monkeypatch.undo()
+    assert [i["id"] for i in cli.json("imports")] == [1]
+    assert cli.sql("SELECT count(*) FROM orders") == [(3,)]
+
+
 @pytest.mark.sqlite_only
 def test_an_import_reads_and_parses_its_file_before_it_takes_the_write_lock(
     cli, tmp_path, add_shop, monkeypatch, db_path

@@ -82,10 +82,11 @@ def import_file(
             confirmed=yes,
             progress=tick,
         )
-    if as_json:
-        render.emit_json(result.to_json(file))
-    else:
-        _print_result(plan, result)
+    with _landed(result.import_id):
+        if as_json:
+            render.emit_json(result.to_json(file))
+        else:
+            _print_result(plan, result)
     if result.held_back:
         raise BadInput(
             "{file_name} was taken for a roster by its headers and would change {changed_cards} "
@@ -232,6 +233,26 @@ def _field_words(target: str | None, fields: dict) -> str:
 
 
 @contextlib.contextmanager
+def _landed(import_id: int | None) -> Iterator[None]:
+    """Printing what has been committed: Ctrl-C here cannot take the import back, so it is
+    not reported as a failure (exit 0, and a line saying the import is in)."""
+    if import_id is None:
+        yield
+        return
+    try:
+        yield
+    except KeyboardInterrupt:
+        render.error(
+            tr(
+                "interrupted while printing: import #{import_id} is in (`cust imports` lists"
+                " it, `cust imports undo {import_id}` takes it back)",
+                import_id=import_id,
+            )
+        )
+        raise typer.Exit(0) from None
+
+
+@contextlib.contextmanager
 def _progress(name: str) -> Iterator:
     """A progress line on stderr while a long file imports; nothing when stderr is no terminal."""
     if not sys.stderr.isatty():
@@ -318,6 +339,11 @@ def merge(
 
     session: Session = ctx.obj
     result = merge_file(session.conn, file, session.today, dry_run=dry_run)
+    with _landed(result["import_id"]):
+        _print_merge(result, as_json, dry_run)
+
+
+def _print_merge(result: dict, as_json: bool, dry_run: bool) -> None:
     if as_json:
         render.emit_json(result)
         return
