@@ -91,14 +91,14 @@ def open_db(path: str | Path | None = None) -> sqlite3.Connection:
     is tightened to 0600 (said once on stderr). Several cust processes opening a new or an
     older file at once migrate it once: the others wait for the first, then find it done.
     """
-    from custcli.db import postgres  # its own imports wait for a URL
-
     if path is None:
         path = os.environ.get("CUST_DB") or None
-    if path is not None and postgres.is_url(path):
-        return postgres.connect(str(path))
     # (a Path folds "//" into "/"; a drive letter C:/ is one letter)
     if path is not None and re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", str(path)):
+        from custcli.db import postgres  # a file name, the usual case, imports none of it
+
+        if postgres.is_url(path):
+            return postgres.connect(str(path))
         # A URL is not a file name: never a folder named "mysql:" in the current one.
         raise BadInput(
             "{url} is a database URL cust does not speak: give a SQLite file name or a"
