@@ -109,6 +109,18 @@ def test_find_ranks_exact_matches_first(cli, add_shop):
     assert [c["code"] for c in cli.json("find", "张三烟酒店")] == ["000100000001", "000100000002"]
 
 
+def test_find_keeps_to_a_manager_or_district_closed_shops_included(cli, add_shop):
+    add_shop("000100000001", "张三烟酒店", account_manager="李经理", district="城东")
+    add_shop("000100000002", "张三便利店", account_manager="王经理", district="城东")
+    add_shop("000100000003", "张三超市", account_manager="李经理", district="城西")
+    cli.ok("rm", "000100000003")  # closed: still found, after the others
+    codes = [c["code"] for c in cli.json("find", "张三", "--manager", "李经理")]
+    assert codes == ["000100000001", "000100000003"]
+    codes = [c["code"] for c in cli.json("find", "zs", "--district", "城东", "--manager", "王经理")]
+    assert codes == ["000100000002"]
+    assert "nothing matches" in cli.fails(1, "find", "张三", "--manager", "赵经理")
+
+
 def test_missing_customer_exits_1_with_one_line(cli, add_shop):
     add_shop()
     assert "no customer matches" in cli.fails(1, "show", "nobody")

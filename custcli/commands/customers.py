@@ -20,6 +20,7 @@ from custcli.commands.options import (
 from custcli.commands.show import card_json
 from custcli.domain import customers as domain
 from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
+from custcli.domain.scope import Scope
 from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
@@ -125,11 +126,13 @@ def find(
         ),
     ],
     limit: Annotated[int, typer.Option(min=1, max=10**9, help="At most this many.")] = 20,
+    district: District = None,
+    manager: Manager = None,
     as_json: JsonOption = False,
 ) -> None:
     """Find customers, best matches first."""
     session: Session = ctx.obj
-    rows = domain.find(session.conn, text, limit)
+    rows = domain.find(session.conn, text, limit, Scope.of(district, manager))
     if as_json:
         render.emit_json([{**card_json(r), "match": r["match"]} for r in rows])
         return

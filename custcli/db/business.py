@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from custcli.db.rows import dicts, where
+from custcli.db.rows import dicts, scope_conditions, where
 from custcli.domain.months import add_months, month_start
+from custcli.domain.scope import ALL, OPEN, Scope
 
 BRAND_FIELDS = "name, wholesale_price, retail_price, price_class, features, promotion"
 
@@ -36,11 +37,7 @@ def brands(conn: sqlite3.Connection) -> list[dict]:
 def customer_spread(
     conn: sqlite3.Connection, district: str | None, manager: str | None
 ) -> list[dict]:
-    clause, params = where(
-        ("status != 'closed'", ()),
-        bool(district) and ("district = ?", (district,)),
-        bool(manager) and ("account_manager = ?", (manager,)),
-    )
+    clause, params = where(*scope_conditions(Scope(district, manager, OPEN), alias=""))
     return dicts(
         conn.execute(f"SELECT id, tier, format, market FROM customers WHERE {clause}", params)
     )
@@ -55,10 +52,7 @@ def order_totals(
 ) -> dict:
     """Volume (条) and amount of the orders in [first, before), of a district or manager:
     whole months from the monthly rollups, the days of a cut month from the lines."""
-    scope = [
-        bool(district) and ("c.district = ?", (district,)),
-        bool(manager) and ("c.account_manager = ?", (manager,)),
-    ]
+    scope = scope_conditions(Scope(district, manager, ALL))
     start = dt.date.fromisoformat(first)
     whole_first = (start if start.day == 1 else add_months(month_start(start), 1)).isoformat()[:7]
     whole_before = before[:7]

@@ -8,7 +8,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from custcli.db import rows
+from custcli.db.rows import scope_conditions
 from custcli.domain.fields import CUSTOMER_KEYS
+from custcli.domain.scope import Scope
 
 _COLUMNS = ("id", *CUSTOMER_KEYS, "extra", "created_at", "updated_at")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM customers"
@@ -154,9 +156,14 @@ def by_number(conn: sqlite3.Connection, digits: str) -> list[tuple[int, dict]]:
 
 
 def search_candidates(
-    conn: sqlite3.Connection, text: str, digits: str | None, limit: int = 500
+    conn: sqlite3.Connection,
+    text: str,
+    digits: str | None,
+    limit: int = 500,
+    scope: Scope | None = None,
 ) -> list[dict]:
-    """Customers whose identifying fields or pinyin hold text, or whose phone ends in digits.
+    """Customers whose identifying fields or pinyin hold text, or whose phone ends in digits,
+    within a scope.
 
     Each result keeps its search_text so that the caller can rank pinyin matches.
     """
@@ -175,5 +182,9 @@ def search_candidates(
     if digits:
         clauses.append(f"{_PHONES} LIKE ?")
         params.append(f"%{digits}%")
-    sql = f"{_SELECT.replace(' FROM', ', search_text FROM')} WHERE {' OR '.join(clauses)} LIMIT ?"
-    return [_to_dict(r) for r in conn.execute(sql, [*params, limit])]
+    within, within_params = rows.where(*scope_conditions(scope, alias="") if scope else ())
+    sql = (
+        f"{_SELECT.replace(' FROM', ', search_text FROM')} WHERE ({' OR '.join(clauses)})"
+        f" AND {within} LIMIT ?"
+    )
+    return [_to_dict(r) for r in conn.execute(sql, [*params, *within_params, limit])]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from custcli.db.rows import dicts, where
+from custcli.db.rows import dicts, scope_conditions, where
+from custcli.domain.scope import Scope
 
 
 def candidates(conn: sqlite3.Connection, district: str | None, limit: int) -> list[dict]:
     """Shops whose facts were missed last time first, then those asked least, then at random."""
-    clause, params = where(
-        ("c.status = 'active'", ()), bool(district) and ("c.district = ?", (district,))
-    )
+    clause, params = where(*scope_conditions(Scope(district)))
     return dicts(
         conn.execute(
             "SELECT c.id, c.code, c.name, c.owner, c.phone, c.tier, c.settlement, c.order_day"

@@ -11,15 +11,12 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from custcli.db.rows import dicts, where
+from custcli.db.rows import dicts, scope_conditions, where
+from custcli.domain.scope import OPEN, Scope
 
 
 def _scope(district: str | None, manager: str | None) -> tuple[str, list]:
-    return where(
-        ("c.status != 'closed'", ()),
-        bool(district) and ("c.district = ?", (district,)),
-        bool(manager) and ("c.account_manager = ?", (manager,)),
-    )
+    return where(*scope_conditions(Scope(district, manager, OPEN)))
 
 
 def last_order_day(conn: sqlite3.Connection, on_or_before: str) -> str | None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from custcli.db.rows import dicts, where
+from custcli.db.rows import dicts, scope_conditions, where
+from custcli.domain.scope import ALL, Scope
 
 
-def _scope(district: str | None, manager: str | None) -> list:
-    return [
-        bool(district) and ("c.district = ?", (district,)),
-        bool(manager) and ("c.account_manager = ?", (manager,)),
-    ]
+def _scope(district: str | None, manager: str | None) -> tuple:
+    """A month's history counts at every shop of the district or manager, closed since too."""
+    return scope_conditions(Scope(district, manager, ALL))
 
 
 def followups_made(

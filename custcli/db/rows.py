@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from custcli.domain.scope import Scope
+from custcli.domain.scope import ACTIVE, OPEN, Scope
 
 Condition = tuple[str, tuple] | None | bool
 
@@ -17,7 +17,8 @@ def scope_conditions(scope: Scope, alias: str = "c") -> tuple[Condition, ...]:
     """The WHERE conditions of a scope on the customers table as `alias` ("" for none)."""
     column = f"{alias}." if alias else ""
     return (
-        (f"{column}status = 'active'", ()),
+        scope.shops == ACTIVE and (f"{column}status = 'active'", ()),
+        scope.shops == OPEN and (f"{column}status != 'closed'", ()),
         bool(scope.district) and (f"{column}district = ?", (scope.district,)),
         bool(scope.manager) and (f"{column}account_manager = ?", (scope.manager,)),
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from custcli.db import customers as q
 from custcli.db.connection import write_transaction
 from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY, customer_field
 from custcli.domain.normalize import halfwidth, typed_digits
+from custcli.domain.scope import ALL, Scope
 from custcli.domain.search import rank, search_text
 from custcli.errors import Ambiguous, BadInput, NotFound
 
@@ -159,12 +161,16 @@ def purge(conn: sqlite3.Connection, ref: str) -> dict:
     return current
 
 
-def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
+def find(
+    conn: sqlite3.Connection, text: str, limit: int = 20, scope: Scope | None = None
+) -> list[dict]:
     """Customers matching text by code, licence, name, owner, address, phone (or its tail), pinyin.
 
     Digits typed with spaces, dashes or in full width are folded first. Best matches first;
-    each result carries its rank under "match".
+    each result carries its rank under "match". A scope keeps to a district or a manager
+    (closed shops too: find shows them, after the others).
     """
+    scope = replace(scope, shops=ALL) if scope else None
     text = halfwidth(text).strip()
     if not text:
         raise BadInput("give some text to find: a code, name, pinyin, phone or its last 4 digits")
@@ -172,7 +178,7 @@ def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
     text = digits or text
     ranked = []
     for customer in q.search_candidates(
-        conn, text, digits if digits and len(digits) >= 4 else None
+        conn, text, digits if digits and len(digits) >= 4 else None, scope=scope
     ):
         score = rank(customer, text)
         if score is not None:

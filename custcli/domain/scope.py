@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Which shops a question is about, by their status (在营 active, 暂停 suspended, 关闭 closed):
+ACTIVE = "active"  # in business: visits fall due at them, the drill asks about them
+OPEN = "open"  # not closed, suspended too: their orders, churn, pyramid and spread count
+ALL = "all"  # closed too: a month's history (the report) and finding a card
+
 
 @dataclass(frozen=True)
 class Scope:
-    """The active shops, narrowed to a district (片区) and/or an account manager."""
+    """Shops of one status set (ACTIVE unless said), narrowed to a district (片区) and/or an
+    account manager."""
 
     district: str | None = None
     manager: str | None = None
+    shops: str = ACTIVE
 
     @classmethod
     def of(cls, district: str | None, manager: str | None) -> Scope | None:
