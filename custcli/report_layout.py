@@ -6,6 +6,7 @@ io/report_template.py write them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from custcli.domain.fields import VISIT_FIELDS, VISIT_KIND
@@ -259,6 +260,21 @@ SHEETS = {
 
 def sheet(name: str) -> str:
     return _(SHEETS[name])
+
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\']")
+
+
+def manager_sheet(manager: str, taken: set[str]) -> str:
+    """The name of an account manager's own sheet: what Excel allows (31 characters, none
+    of []:*?/\\ or an apostrophe), and not one of the names `taken` (which it joins)."""
+    base = _NOT_IN_SHEET_NAMES.sub("_", tr("Manager {name}", name=manager))[:31]
+    name, n = base, 1
+    while name.lower() in {t.lower() for t in taken}:
+        n += 1
+        name = f"{base[: 31 - len(str(n)) - 1]}~{n}"
+    taken.add(name)
+    return name
 
 
 def footer(month: str) -> str:

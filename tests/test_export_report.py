@@ -228,7 +228,9 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
     )  # fmt: skip
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["汇总", "客户经理", "拜访明细", "未拜访", "客户", "图表"]
+    assert book.sheetnames == [
+        "汇总", "客户经理", "经理·李明", "经理·王芳", "拜访明细", "未拜访", "客户", "图表"
+    ]  # fmt: skip
     first = book["汇总"]
     # The title block: title, company, district, manager, period, the day it was made.
     assert first["A1"].value == "2026年10月 客户拜访月报" and "A1:D1" in first.merged_cells
@@ -263,11 +265,15 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.page_setup.fitToWidth in (None, 1)
-        assert sheet.page_setup.fitToHeight == (None if sheet.title == "汇总" else 0)
+        one_page = sheet.title == "汇总" or sheet.title.startswith("经理·")
+        assert sheet.page_setup.fitToHeight == (None if one_page else 0)
         assert "第 &P 页 / 共 &N 页" in sheet.oddFooter.center.text
         assert "2026年10月 客户拜访月报" in sheet.oddFooter.left.text
     managers = {r[0]: r for r in book["客户经理"].iter_rows(min_row=2, values_only=True)}
     assert set(managers) == {"李明", "王芳"} and managers["王芳"][2] == 1  # 乙店 due
+    # A page per manager, after the comparison: their own headline figures.
+    own = {r[0]: r[1] for r in book["经理·王芳"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert own["客户经理"] == "王芳" and own["应访户数"] == 1 and own["实访户数"] == 0
     [(month_visits,)] = cli.sql("SELECT count(*) FROM visits WHERE date LIKE '2026-10%'")
     visits = list(book["拜访明细"].iter_rows(min_row=2, values_only=True))
     assert len(visits) == month_visits == 4
@@ -419,3 +425,16 @@ def test_each_managers_figures_in_the_report_are_that_managers_own_report(month_
         own = report.monthly(conn, "2026-10", manager=name)["summary"]
         assert {k: v for k, v in figures.items() if k != "manager"} == own, name
     assert split["李明"]["visits"] == 5  # 甲 three times, 丙 once, and the closed 丁
+
+
+def test_a_managers_sheet_name_is_one_excel_takes_and_no_other_sheets():
+    from custcli import i18n, report_layout
+
+    i18n.use("zh")
+    taken = {report_layout.sheet(name) for name in report_layout.SHEETS}
+    first = report_layout.manager_sheet("张/三:[片区]*?", taken)
+    assert first == "经理·张_三__片区___"
+    long = report_layout.manager_sheet("很" * 40, taken)
+    again = report_layout.manager_sheet("很" * 40, taken)
+    assert len(long) == len(again) == 31 and long != again and again.endswith("~2")
+    assert {first, long, again} <= taken

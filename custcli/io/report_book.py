@@ -45,6 +45,10 @@ def write(target: Path, report: dict, company: str | None, made_on: dt.date) -> 
         _summary_sheet(book, formats, report, company, made_on)
         if report["managers"]:
             _table(book, formats, month, "managers", layout.MANAGERS, report["managers"])
+            taken = {layout.sheet(name) for name in layout.SHEETS}
+            for summary in report["managers"]:
+                name = layout.manager_sheet(summary["manager"], taken)
+                _manager_sheet(book.add_worksheet(name), formats, report, summary, made_on)
         _table(book, formats, month, "visits", layout.visit_columns(), report["visits"])
         _table(book, formats, month, "not_visited", layout.NOT_VISITED, report["not_visited"])
         _table(book, formats, month, "customers", layout.CUSTOMERS, report["customers"])
@@ -107,13 +111,7 @@ def _summary_sheet(book, formats: _Formats, report: dict, company, made_on: dt.d
         sheet.write_string(row, 1, value)
         row += 1
     row += 1
-    sheet.write_string(row, 0, _("Headline figures"), formats.section)
-    row += 1
-    sheet.write_row(row, 0, [_("item"), _("figure")], formats.header)
-    for label, value, kind in layout.summary_rows(report):
-        row += 1
-        sheet.write_string(row, 0, label)
-        _write(sheet, formats, row, 1, value, kind)
+    row = _headlines(sheet, formats, report, row)
     row += 2
     sheet.write_string(row, 0, _("Needs attention"), formats.section)
     lines = layout.attention_lines(report) or [_("nothing overdue, slipping or open")]
@@ -127,6 +125,38 @@ def _summary_sheet(book, formats: _Formats, report: dict, company, made_on: dt.d
     sheet.set_column(2, 3, 12)
     _print_setup(sheet, month, None)
     sheet.fit_to_pages(1, 1)  # the page a boss reads: all of it on one
+    sheet.print_area(0, 0, row, 3)
+
+
+def _headlines(sheet, formats: _Formats, report: dict, row: int) -> int:
+    """The headline figures from `row` on; returns the last row written."""
+    sheet.write_string(row, 0, _("Headline figures"), formats.section)
+    row += 1
+    sheet.write_row(row, 0, [_("item"), _("figure")], formats.header)
+    for label, value, kind in layout.summary_rows(report):
+        row += 1
+        sheet.write_string(row, 0, label)
+        _write(sheet, formats, row, 1, value, kind)
+    return row
+
+
+def _manager_sheet(sheet, formats: _Formats, report: dict, summary: dict, made_on) -> None:
+    """One account manager's page of the department's report: their own headline figures,
+    with 环比/同比, as their own report would give them."""
+    month = report["summary"]["month"]
+    own = {**report, "summary": summary}
+    sheet.merge_range(0, 0, 0, 3, layout.title(month), formats.title)
+    sheet.set_row(0, 28)
+    row = 2
+    for label, value in layout.scope_lines(own, None, made_on):
+        sheet.write_string(row, 0, label, formats.label)
+        sheet.write_string(row, 1, value)
+        row += 1
+    row = _headlines(sheet, formats, own, row + 1)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 22)
+    _print_setup(sheet, month, None)
+    sheet.fit_to_pages(1, 1)
     sheet.print_area(0, 0, row, 3)
 
 
