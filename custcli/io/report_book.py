@@ -103,15 +103,7 @@ def _write(sheet, formats: _Formats, row: int, col: int, value, kind: str) -> No
 def _summary_sheet(book, formats: _Formats, report: dict, company, made_on: dt.date) -> None:
     month = report["summary"]["month"]
     sheet = book.add_worksheet(layout.sheet("summary"))
-    sheet.merge_range(0, 0, 0, 3, layout.title(month), formats.title)
-    sheet.set_row(0, 28)
-    row = 2
-    for label, value in layout.scope_lines(report, company, made_on):
-        sheet.write_string(row, 0, label, formats.label)
-        sheet.write_string(row, 1, value)
-        row += 1
-    row += 1
-    row = _headlines(sheet, formats, report, row)
+    row = _headlines(sheet, formats, report, company, made_on)
     row += 2
     sheet.write_string(row, 0, _("Needs attention"), formats.section)
     lines = layout.attention_lines(report) or [_("nothing overdue, slipping or open")]
@@ -128,8 +120,16 @@ def _summary_sheet(book, formats: _Formats, report: dict, company, made_on: dt.d
     sheet.print_area(0, 0, row, 3)
 
 
-def _headlines(sheet, formats: _Formats, report: dict, row: int) -> int:
-    """The headline figures from `row` on; returns the last row written."""
+def _headlines(sheet, formats: _Formats, report: dict, company, made_on: dt.date) -> int:
+    """The title block and the headline figures from the top; returns the last row written."""
+    sheet.merge_range(0, 0, 0, 3, layout.title(report["summary"]["month"]), formats.title)
+    sheet.set_row(0, 28)
+    row = 2
+    for label, value in layout.scope_lines(report, company, made_on):
+        sheet.write_string(row, 0, label, formats.label)
+        sheet.write_string(row, 1, value)
+        row += 1
+    row += 1
     sheet.write_string(row, 0, _("Headline figures"), formats.section)
     row += 1
     sheet.write_row(row, 0, [_("item"), _("figure")], formats.header)
@@ -144,15 +144,7 @@ def _manager_sheet(sheet, formats: _Formats, report: dict, summary: dict, made_o
     """One account manager's page of the department's report: their own headline figures,
     with 环比/同比, as their own report would give them."""
     month = report["summary"]["month"]
-    own = {**report, "summary": summary}
-    sheet.merge_range(0, 0, 0, 3, layout.title(month), formats.title)
-    sheet.set_row(0, 28)
-    row = 2
-    for label, value in layout.scope_lines(own, None, made_on):
-        sheet.write_string(row, 0, label, formats.label)
-        sheet.write_string(row, 1, value)
-        row += 1
-    row = _headlines(sheet, formats, own, row + 1)
+    row = _headlines(sheet, formats, {**report, "summary": summary}, None, made_on)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 22)
     _print_setup(sheet, month, None)
