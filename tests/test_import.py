@@ -647,3 +647,57 @@ def test_a_real_15020_row_roster_imports_with_licences_as_licences(cli):
     assert card["license_no"] == "104203100001" and card["tier"] == 9
     assert (card["order_cycle"], card["order_day"]) == (7, "周四")
     assert card["district"] == "张湾市场部" and card["credit_grade"] == "AA"
+
+
+@pytest.mark.sqlite_only
+def test_lines_keyed_by_schema_13_are_keyed_per_shop_and_their_files_still_add_nothing(
+    cli, tmp_path, add_shop
+):
+    """Schema 13 counted identical lines across a file's shops; 14 counts them per shop.
+    The upgrade keys every imported line as today's import keys it, a file imported in part
+    (its other lines there already from an earlier file) included."""
+    import hashlib
+    import shutil
+    import sqlite3
+
+    from custcli.db.connection import open_db
+
+    header = ["客户编码", "订货日期", "卷烟名称", "订购量", "金额"]
+    line = ["2026-10-06", "玉溪(软)", 2, 360]
+    october = [header, ["000100000002", *line], ["000100000001", *line], ["000100000001", *line]]
+    overlap = [header, *[["000100000001", *line]] * 3]  # two of them were in October's file
+    files = [write_xlsx(tmp_path / f"{n}.xlsx", rows) for n, rows in enumerate([october, overlap])]
+    add_shop("000100000001", "老店")
+    add_shop("000100000002", "新店")
+    assert [cli.json("import", str(f))["counts"]["new"] for f in files] == [3, 1]
+    expected = sorted(cli.sql("SELECT customer_id, import_id, row_key FROM orders"))
+
+    # The same two imports as schema 13's cust stored them, n counted across the file:
+    # October's lines n = 1 (shop 2), 2 and 3 (shop 1); the second file's n = 1, 2, 3 at
+    # shop 1 found 2 and 3 there already and added n = 1.
+    content = "2026-10-06|玉溪(软)|2.0|360.0|180.0"
+
+    def key(customer_id: int, n: int) -> str:
+        return hashlib.sha1(f"{customer_id}|{content}|{n}".encode()).hexdigest()
+
+    stored = [(2, 1, key(2, 1)), (1, 1, key(1, 2)), (1, 1, key(1, 3)), (1, 2, key(1, 1))]
+    old = tmp_path / "v13.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-v13.db", old)
+    conn = sqlite3.connect(old, isolation_level=None)
+    conn.execute("DELETE FROM orders")
+    conn.execute("INSERT INTO customers (code, name, uid) VALUES ('000100000002', '新店', 'u2')")
+    conn.executemany(
+        "INSERT INTO imports (id, file_name, sha256, kind, imported_at)"
+        " VALUES (?, 'f.xlsx', '', 'orders', '')",
+        [(1,), (2,)],
+    )
+    conn.executemany(
+        "INSERT INTO orders (customer_id, date, brand, qty, amount, unit_price, import_id,"
+        " row_key, uid) VALUES (?, '2026-10-06', '玉溪(软)', 2, 360, 180, ?, ?, ?)",
+        [(*line, f"o{n}") for n, line in enumerate(stored)],
+    )
+    conn.close()
+    upgraded = open_db(old)
+    keys = upgraded.execute("SELECT customer_id, import_id, row_key FROM orders")
+    assert sorted(tuple(k) for k in keys) == expected
+    assert sorted(stored) != expected  # the upgrade had keys to change

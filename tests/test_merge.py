@@ -48,6 +48,47 @@ def test_merging_a_laptop_file_brings_everything_and_twice_adds_nothing(cli, lap
     assert [i["kind"] for i in cli.json("imports")] == ["merge", "merge"]
 
 
+EXPORT = (
+    "客户编码,日期,品名,数量,金额\n"
+    "0002,2026-10-05,玉溪(软),2,360\n"  # the same line at two shops, and twice at one
+    "0001,2026-10-05,玉溪(软),2,360\n"
+    "0001,2026-10-05,玉溪(软),2,360\n"
+    "0002,2026-10-06,红河(软甲),5,225\n"
+)
+
+
+@pytest.mark.parametrize("first", ["merge", "import"])
+def test_an_export_both_imported_and_merged_counts_once(cli, tmp_path, first):
+    """The company's export imported on a laptop and in the department (whichever comes
+    first), with the laptop's file merged: each line once, though the two files number
+    their cards differently."""
+    export = tmp_path / "十月订单.csv"
+    export.write_text(EXPORT, "utf-8")
+    field = Cli(tmp_path / "laptop.db")
+    for side, codes in ((field, ("0001", "0002")), (cli, ("0002", "0001"))):
+        for code in codes:  # in another order: the cards' ids differ between the files
+            side.ok("add", "--code", code, "--name", f"店{code}", "--account-manager", "李明")
+    assert field.json("import", str(export), "--kind", "orders")["counts"]["new"] == 4
+    if first == "merge":
+        assert cli.json("merge", str(field.db))["counts"]["orders"] == 4
+        again = cli.json("import", str(export), "--kind", "orders")["counts"]
+        assert again["new"] == 0 and again["unchanged"] == 4
+    else:
+        assert cli.json("import", str(export), "--kind", "orders")["counts"]["new"] == 4
+        assert "orders" not in cli.json("merge", str(field.db))["counts"]
+    assert cli.sql("SELECT count(*) FROM orders") == [(4,)]
+    assert cli.sql("SELECT round(sum(qty)) FROM order_months") == [(11.0,)]
+
+
+def test_a_merged_line_takes_the_columns_its_key_is_made_of():
+    """The merge keys a laptop's line again from the columns it reads: the import's."""
+    from custcli.db import merge
+    from custcli.domain.importing import targets
+
+    assert merge.RECORDS["orders"] == targets.ORDER_COLUMNS
+    assert merge.RECORDS["visits"] == targets.VISIT_COLUMNS
+
+
 def test_a_field_changed_last_wins_and_the_change_keeps_its_source(cli, laptop, today):
     cli.ok("add", "--code", "0001", "--name", "甲店", "--account-manager", "李明")
     laptop.ok("edit", "0001", "--set", "tier=14", "--set", "phone=13812340001")

@@ -223,3 +223,41 @@ def test_both_engines_hold_the_same_tables_and_columns(pg_url, tmp_path):
         pg_columns.setdefault(table, set()).add(column)
     assert pg_columns == sqlite_columns
     assert schema_pg.version(pg) == SCHEMA_VERSION
+
+
+def test_an_upgrade_keys_imported_lines_per_shop_on_postgresql_too(pg_url, tmp_path):
+    """Migration 14 is the same Python on both engines: lines keyed as schema 13 keyed them
+    are keyed as today's import keys them, so the file imported again adds nothing."""
+    import hashlib
+
+    from custcli.db import schema_pg
+    from custcli.db.connection import open_db
+
+    owner = Cli(pg_url)
+    for code in ("0001", "0002"):
+        owner.ok("add", "--code", code, "--name", f"店{code}")
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "客户编码,日期,品名,数量,金额\n0002,2026-10-05,玉溪(软),2,360\n"
+        "0001,2026-10-05,玉溪(软),2,360\n",
+        "utf-8",
+    )
+    assert owner.json("import", str(export), "--kind", "orders")["counts"]["new"] == 2
+    pg = open_db(pg_url)
+    expected = sorted(tuple(r) for r in pg.execute("SELECT customer_id, row_key FROM orders"))
+    content = "2026-10-05|玉溪(软)|2.0|360.0|180.0"
+    for n, (customer_id,) in enumerate(
+        pg.execute("SELECT customer_id FROM orders ORDER BY customer_id DESC").fetchall(), 1
+    ):  # schema 13 counted the file's identical lines across its shops: n = 1, 2
+        old = hashlib.sha1(f"{customer_id}|{content}|{n}".encode()).hexdigest()
+        pg.execute("UPDATE orders SET row_key = ? WHERE customer_id = ?", (old, customer_id))
+    pg.execute("UPDATE cust_meta SET value = '13' WHERE key = 'schema_version'")
+    changed = sorted(tuple(r) for r in pg.execute("SELECT customer_id, row_key FROM orders"))
+    assert changed != expected
+    pg.close()
+    upgraded = open_db(pg_url)
+    assert schema_pg.version(upgraded) == 14
+    keys = sorted(tuple(r) for r in upgraded.execute("SELECT customer_id, row_key FROM orders"))
+    assert keys == expected
+    again = owner.json("import", str(export), "--kind", "orders")["counts"]
+    assert again["new"] == 0 and again["unchanged"] == 2

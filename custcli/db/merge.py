@@ -41,8 +41,13 @@ def by_uid(conn: sqlite3.Connection, table: str, uids: list[str]) -> dict[str, i
     return found
 
 
+# Records an import brought carry the key that keeps a file from being imported twice.
+KEYED = ("visits", "orders")
+
+
 def records(conn: sqlite3.Connection, table: str) -> Iterator[dict]:
-    columns = ", ".join(("id", "customer_id", "uid", *RECORDS[table]))
+    keyed = ("row_key",) if table in KEYED else ()
+    columns = ", ".join(("id", "customer_id", "uid", *RECORDS[table], *keyed))
     for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY id"):
         yield dict(row)
 

@@ -342,6 +342,60 @@ def m013_record_ids_and_merge_provenance(db: Database) -> None:
         db.execute(f"CREATE INDEX idx_{table}_import ON {table}(import_id)")
 
 
+@migrations()
+def m014_line_keys_per_shop(db: Database) -> None:
+    rekey_lines_per_shop(db.conn)
+
+
+# The columns each kind's key hashed at migration 14 (an order's note only when it has one).
+_M014_LINES = {
+    "orders": ("date", "brand", "qty", "amount", "unit_price", "note"),
+    "visits": ("date", "kind", "kind_text", "note", "found", "satisfaction", "manager"),
+}
+
+
+def rekey_lines_per_shop(conn) -> None:
+    """Migration 14, on either engine: an imported line's key counted identical lines across
+    the whole file (a merge cannot know the count, so could not key a laptop's lines for
+    the department's cards); it now counts them per shop. Each shop's lines are keyed again
+    import by import: the n-th identical line of an import takes the n-th key its shop
+    does not hold yet, as importing that file again would find them. Frozen: it names
+    its own columns."""
+    conn.execute("CREATE TEMP TABLE m014_keys (id INTEGER PRIMARY KEY, row_key TEXT NOT NULL)")
+    for table, columns in _M014_LINES.items():
+        conn.execute("DELETE FROM m014_keys")
+        rows = conn.execute(
+            f"SELECT id, customer_id, import_id, {', '.join(columns)} FROM {table}"
+            " WHERE row_key IS NOT NULL ORDER BY customer_id, import_id, id"
+        )
+        shop, taken, seen, batch = None, set(), {}, []
+        for line_id, customer_id, import_id, *values in rows:
+            if customer_id != shop:
+                shop, taken, seen = customer_id, set(), {}
+            if table == "orders" and values[-1] is None:
+                values.pop()
+            content = "|".join(map(str, values))
+            n = seen.get((import_id, content), 0)
+            while True:
+                n += 1
+                key = hashlib.sha1(f"{customer_id}|{content}|{n}".encode()).hexdigest()
+                if key not in taken:
+                    break
+            seen[import_id, content] = n
+            taken.add(key)
+            batch.append((line_id, key))
+            if len(batch) >= 50_000:
+                conn.executemany("INSERT INTO m014_keys (id, row_key) VALUES (?, ?)", batch)
+                batch = []
+        if batch:
+            conn.executemany("INSERT INTO m014_keys (id, row_key) VALUES (?, ?)", batch)
+        conn.execute(f"UPDATE {table} SET row_key = NULL WHERE row_key IS NOT NULL")
+        conn.execute(
+            f"UPDATE {table} SET row_key = k.row_key FROM m014_keys k WHERE {table}.id = k.id"
+        )
+    conn.execute("DROP TABLE m014_keys")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply what is pending, each migration in its own transaction, then stamp user_version.
 

@@ -9,6 +9,8 @@ precision, counts integer. `cust_meta` holds the schema version (SQLite's user_v
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from custcli.errors import BadInput
 
 NOW = """to_char(localtimestamp, 'YYYY-MM-DD"T"HH24:MI:SS')"""
@@ -220,9 +222,17 @@ BASE_VERSION = 12
 # The tables migration 13 gave a uid, and an import_id, as it named them then.
 _M013_WITH_UID = ("customers", "visits", "orders", "notes", "followups", "complaints", "key_dates")
 _M013_WITH_IMPORT = ("notes", "followups", "complaints", "key_dates")
+
+
 # Migrations after BASE_VERSION, in order: (version, SQL); each is custcli.db.schema's of the
 # same number, for PostgreSQL, and like it frozen once released: it names its own tables.
-MIGRATIONS: list[tuple[int, str]] = [
+def _m014(conn) -> None:
+    from custcli.db.schema import rekey_lines_per_shop  # the same Python on both engines
+
+    rekey_lines_per_shop(conn)
+
+
+MIGRATIONS: list[tuple[int, str | Callable]] = [
     (
         13,  # m013_record_ids_and_merge_provenance
         "".join(
@@ -236,7 +246,8 @@ MIGRATIONS: list[tuple[int, str]] = [
             f" CREATE INDEX idx_{t}_import ON {t}(import_id);"
             for t in _M013_WITH_IMPORT
         ),
-    )
+    ),
+    (14, _m014),  # m014_line_keys_per_shop
 ]
 # Every table that holds a shop's data, by how it names the shop: row-level security fences
 # each by the shop's account manager (custcli.db.grants).
@@ -294,7 +305,10 @@ def migrate(conn) -> None:
             current = BASE_VERSION
         for step, sql in MIGRATIONS:
             if step > current:
-                conn.raw.execute(sql)
+                if callable(sql):
+                    sql(conn)
+                else:
+                    conn.raw.execute(sql)
                 _set_version(conn, step)
         conn.execute("COMMIT")
     except BaseException:

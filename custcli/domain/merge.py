@@ -133,6 +133,8 @@ def _records(conn, other, ids: dict[int, int], import_id: int, counts: Counter) 
                 continue
             record = {k: row[k] for k in q.RECORDS[table]}
             record.update(customer_id=ids[row["customer_id"]], uid=row["uid"], import_id=import_id)
+            if table in q.KEYED:
+                record["row_key"] = _key_here(table, row, record["customer_id"])
             if table == "followups" and record["visit_id"] is not None:
                 record["visit_id"] = visit_ids.get(record["visit_id"])
             if table == "orders":
@@ -144,6 +146,18 @@ def _records(conn, other, ids: dict[int, int], import_id: int, counts: Counter) 
             ours = q.by_uid(conn, "visits", [r["uid"] for r in rows])
             visit_ids = {r["id"]: ours[r["uid"]] for r in rows if r["uid"] in ours}
     return months
+
+
+def _key_here(table: str, row: dict, customer_id: int) -> str | None:
+    """An imported line's key as this database's import of the same file would make it (for
+    this database's card), so that the file imported here too does not add it again."""
+    from custcli.domain.importing.targets import line_content, line_key, place
+
+    if not row["row_key"]:
+        return None  # logged by hand: its uid is its only identity
+    content = line_content(table, (row[c] for c in q.RECORDS[table]))
+    n = place(row["customer_id"], content, row["row_key"])
+    return line_key(customer_id, content, n) if n else None
 
 
 def undo(conn, import_id: int, counts: Counter) -> None:

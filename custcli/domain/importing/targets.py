@@ -38,6 +38,32 @@ if TYPE_CHECKING:
 ORDER_COLUMNS = ("date", "brand", "qty", "amount", "unit_price", "note")
 VISIT_COLUMNS = ("date", "kind", "kind_text", "note", "found", "satisfaction", "manager")
 
+
+def line_content(kind: str, values: Iterable) -> str:
+    """What a line's key hashes besides its shop: its values in the order of its kind's
+    columns, as stored (an order's note only when it has one, as before notes existed)."""
+    values = list(values)
+    if kind == "orders" and values[-1] is None:
+        values.pop()
+    return "|".join(map(str, values))
+
+
+def line_key(customer_id: int, content: str, n: int) -> str:
+    """The key of the n-th line of this content at this shop in one file. The same file
+    imported again gives the same keys, so adds nothing; and a line is keyed by nothing
+    outside its shop, so a merge can key it again for this database's card (`place`)."""
+    return hashlib.sha1(f"{customer_id}|{content}|{n}".encode()).hexdigest()
+
+
+def place(customer_id: int, content: str, key: str, most: int = 64) -> int | None:
+    """Which n a line's key was made with (None when none up to `most`: the key is not one
+    an import made)."""
+    for n in range(1, most + 1):
+        if line_key(customer_id, content, n) == key:
+            return n
+    return None
+
+
 # A sheet's parsed rows as the targets receive them: (row number, the row as written, parsed).
 Parsed = tuple[int, list, Row]
 
@@ -223,9 +249,9 @@ class Lines(Target):
     """Orders and visits: lines that attach to a shop and are never imported twice.
 
     A line finds its shop by code (with or without leading zeros), then licence number,
-    then its exact store name where one shop has it. Its key is its content plus how many
-    identical lines came before it in the file, so the same file again adds nothing while
-    two equal lines in one file both land.
+    then its exact store name where one shop has it. Its key is its shop, its content and
+    how many identical lines of that shop came before it in the file (line_key), so the
+    same file again adds nothing while two equal lines in one file both land.
 
     All of that happens in prepare, before the lock, against the shops as they were then;
     under the lock, `stale` looks again, and a shop added, renamed or recoded in between
@@ -262,10 +288,11 @@ class Lines(Target):
                 self.result.reject(row_no, raw, rejected)
                 continue
             self.result.took(row_no, row, None)
-            content = "|".join(map(str, line.values()))
-            seen[content] += 1
-            key = hashlib.sha1(f"{customer_id}|{content}|{seen[content]}".encode()).hexdigest()
-            lines.append((customer_id, *(line.get(c) for c in self.columns), key))
+            values = [line.get(c) for c in self.columns]
+            content = line_content(self.kind, values)
+            seen[customer_id, content] += 1
+            key = line_key(customer_id, content, seen[customer_id, content])
+            lines.append((customer_id, *values, key))
         # In the order of the (customer, date) index: its pages are written one after another.
         lines.sort(key=lambda line: line[:2])
         self.lines = lines
@@ -329,17 +356,14 @@ class Lines(Target):
             amount = round(qty * price, 2)
         if price is None and amount is not None and qty:
             price = round(amount / qty, 2)
-        line = {
+        return {
             "date": values["date"],
             "brand": values["brand"],
             "qty": qty,
             "amount": amount,
             "unit_price": price,
+            "note": self._kept_note(None, row),
         }
-        note = self._kept_note(None, row)
-        if note:  # only then: the keys of lines imported before notes existed stay the same
-            line["note"] = note
-        return line
 
     def _visit(self, row: Row) -> dict:
         values = row.values
