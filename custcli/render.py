@@ -7,12 +7,12 @@ NO_COLOR is honoured by rich itself.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 from custcli.i18n import _
+from custcli.patterns import lazy
 
 Column = tuple[str, str]  # (key in the row, header label)
 Section = tuple[str, Sequence[tuple[str, str]]]  # (title, [(label, value), …])
@@ -34,7 +34,7 @@ def emit_json(data: Any) -> None:
 
 # Characters that drive a terminal rather than show something: C0 and C1 controls (ESC
 # starts OSC 52 clipboard writes and screen clears) and the bidirectional overrides.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_RE = lazy("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def shown(text: str) -> str:

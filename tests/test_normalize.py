@@ -259,3 +259,13 @@ def test_parsers_raise_only_value_error(text):
     ):
         with contextlib.suppress(ValueError):
             parse(text)
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_then_is_the_pattern():
+    from custcli.patterns import lazy
+
+    pattern = lazy(r"(\d+)\s*条")
+    assert "search" not in vars(pattern)  # nothing compiled at import
+    assert pattern.fullmatch("12 条").group(1) == "12"
+    assert vars(pattern)["search"].__self__ is vars(pattern)["sub"].__self__  # one compile
+    assert pattern.sub("", "3条") == "" and pattern.pattern == r"(\d+)\s*条"

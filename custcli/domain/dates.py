@@ -9,14 +9,15 @@ import re
 from custcli.domain.months import add_months, month_start
 from custcli.domain.normalize import cn_number, halfwidth, parse_date
 from custcli.errors import BadInput
+from custcli.patterns import lazy
 
 # The days cust takes: what shops and their owners have lived through, and a while ahead.
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
-_RELATIVE_RE = re.compile(r"([+-]\d+)\s*d")
-_MONTH_DAY_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})")
-_CN_MONTH_DAY_RE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
-_DAYS_AGO_RE = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*天\s*(前|后|以前|以后|之前|之后)")
-_WEEKDAY_RE = re.compile(r"(上上|上|本|这|下下|下)?(?:周|星期|礼拜)([一二三四五六日天])")
+_RELATIVE_RE = lazy(r"([+-]\d+)\s*d")
+_MONTH_DAY_RE = lazy(r"(\d{1,2})[-/.](\d{1,2})")
+_CN_MONTH_DAY_RE = lazy(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_DAYS_AGO_RE = lazy(r"(\d+|[一二两三四五六七八九十]+)\s*天\s*(前|后|以前|以后|之前|之后)")
+_WEEKDAY_RE = lazy(r"(上上|上|本|这|下下|下)?(?:周|星期|礼拜)([一二三四五六日天])")
 _WORDS = {
     "today": 0,
     "今天": 0,
@@ -77,7 +78,7 @@ def _when(value: str, today: dt.date) -> dt.date:
     return dt.date.fromisoformat(parse_date(value) or "")
 
 
-_CN_MONTH_RE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?")
+_CN_MONTH_RE = lazy(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?")
 _MONTH_WORDS = {"本月": 0, "这个月": 0, "当月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
 
 

@@ -14,6 +14,8 @@ import math
 import re
 import unicodedata
 
+from custcli.patterns import lazy
+
 # Excel's day zero for the 1900 date system (serial 1 = 1900-01-01, with the fake 1900-02-29).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials Excel can show as dates people actually have: 1930-01-01 .. 2099-12-31.
@@ -50,7 +52,7 @@ def halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-_NUMBER_SEPARATORS_RE = re.compile(r"[\s\-‐‑–—]+")
+_NUMBER_SEPARATORS_RE = lazy(r"[\s\-‐‑–—]+")
 
 
 def typed_digits(text: str) -> str | None:
@@ -70,7 +72,7 @@ def render_text(value: str | None, lang: str = "en") -> str:
 
 # --- codes and licence numbers -------------------------------------------------------------
 
-_CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-.]*")
+_CODE_RE = lazy(r"[0-9A-Za-z][0-9A-Za-z_\-.]*")
 
 
 def parse_code(value: object) -> str | None:
@@ -113,9 +115,9 @@ def parse_license(value: object) -> str | None:
 
 # --- phones --------------------------------------------------------------------------------
 
-_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE_RE = re.compile(r"0\d{9,11}")
-_PHONE_SPLIT_RE = re.compile(r"[/,;，；、]|\s{2,}")
+_MOBILE_RE = lazy(r"1[3-9]\d{9}")
+_LANDLINE_RE = lazy(r"0\d{9,11}")
+_PHONE_SPLIT_RE = lazy(r"[/,;，；、]|\s{2,}")
 
 
 def _one_phone(raw: str) -> str:
@@ -153,8 +155,8 @@ def parse_phone(value: object) -> str | None:
 
 # --- numbers -------------------------------------------------------------------------------
 
-_NUMBER_RE = re.compile(r"[-+]?\d+(?:\.\d+)?")
-_UNIT_SUFFIX_RE = re.compile(r"(元/条|元/包|元|条|箱|包|支|件|个|次|天|%)$")
+_NUMBER_RE = lazy(r"[-+]?\d+(?:\.\d+)?")
+_UNIT_SUFFIX_RE = lazy(r"(元/条|元/包|元|条|箱|包|支|件|个|次|天|%)$")
 
 
 def parse_number(value: object) -> float | None:
@@ -251,11 +253,11 @@ _CYCLE_WORDS = {
     "每星期一次": 7,
 }
 # 周二, 每周二, 星期四, 周二、周五, 周二、五, but not 每周一次 (once a week) or 周三次.
-_WEEKDAY_MENTION_RE = re.compile(
+_WEEKDAY_MENTION_RE = lazy(
     r"(?:每)?(?:周|星期|礼拜)[一二三四五六日天]"
     r"(?:[、,，/和及]?(?:周|星期)?[一二三四五六日天])*(?!次)"
 )
-_TIMES_PER_RE = re.compile(r"(?:每|一)?(月|周|星期)(\d+|[一二两三四五六七八九十]+)次")
+_TIMES_PER_RE = lazy(r"(?:每|一)?(月|周|星期)(\d+|[一二两三四五六七八九十]+)次")
 
 
 def parse_cycle(value: object) -> int | None:
@@ -305,7 +307,7 @@ _DATE_FORMATS = (
     "%Y/%m/%d %H:%M",
     "%Y-%m-%dT%H:%M:%S",
 )
-_CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_CN_DATE_RE = lazy(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 
 
 def excel_serial_to_date(serial: float) -> dt.date:

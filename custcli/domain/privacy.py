@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
-_ID_RE = re.compile(r"\d{17}[\dXx]|\d{15}")  # a resident ID card: 18 digits (or 15, old)
-_MOBILE_RE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
-_LANDLINE_RE = re.compile(r"0\d{2,3}-?\d{7,8}")
-_ACCOUNT_RE = re.compile(r"\d{12,30}")  # bank cards 16-19 digits, accounts longer
+from custcli.patterns import lazy
+
+_ID_RE = lazy(r"\d{17}[\dXx]|\d{15}")  # a resident ID card: 18 digits (or 15, old)
+_MOBILE_RE = lazy(r"(?:\+?86)?1[3-9]\d{9}")
+_LANDLINE_RE = lazy(r"0\d{2,3}-?\d{7,8}")
+_ACCOUNT_RE = lazy(r"\d{12,30}")  # bank cards 16-19 digits, accounts longer
 _PHONE_WORDS = ("电话", "手机", "联系方式", "tel", "phone", "mobile")
 _ID_WORDS = ("身份证", "证件号", "身份号", "idcard", "id_card")
 _ACCOUNT_WORDS = ("银行", "账号", "帐号", "账户", "帐户", "卡号", "account")

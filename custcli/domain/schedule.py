@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
+
+from custcli.patterns import lazy
 
 # Where a card has no visit cycle, its tier sets one: larger shops are seen more often.
 DEFAULT_CYCLE_BY_TIER = ((20, 7), (8, 14), (1, 30))  # (lowest tier, days)
@@ -13,9 +14,7 @@ FIELD_VISIT = "field"  # the visit kind (a code of fields.VISIT_KINDS) that rese
 _WEEKDAY_CHARS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # 周二、周五 · 每周二 · 星期四 · 礼拜天 · 单周周四 · 周二、五
-_WEEKDAYS_RE = re.compile(
-    r"(?:周|星期|礼拜)([一二三四五六日天](?:[、,，/和及]?[一二三四五六日天])*)"
-)
+_WEEKDAYS_RE = lazy(r"(?:周|星期|礼拜)([一二三四五六日天](?:[、,，/和及]?[一二三四五六日天])*)")
 
 # Stated once, here and in `cust due --help`.
 DUE_RULE = (

@@ -7,9 +7,10 @@ reading commands never import pypinyin (~320 ms).
 from __future__ import annotations
 
 import functools
-import re
 
-_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+from custcli.patterns import lazy
+
+_HAN_RE = lazy(r"[\u3400-\u9fff]")
 
 
 @functools.cache
