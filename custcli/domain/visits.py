@@ -163,9 +163,16 @@ def remove_visit(conn: sqlite3.Connection, visit_id: int) -> None:
         )
 
 
-def due(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope()) -> list[dict]:
-    """Shops due or overdue for a field visit on a day (schedule.DUE_RULE), most urgent first."""
-    customers = q.active_customers(conn, scope)
+def due(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    scope: Scope = Scope(),
+    customers: list[dict] | None = None,
+) -> list[dict]:
+    """Shops due or overdue for a field visit on a day (schedule.DUE_RULE), most urgent first
+    (`customers`: the scope's active shops, when the caller has read them already)."""
+    if customers is None:
+        customers = q.active_customers(conn, scope)
     last = q.last_field_visits(conn, today.isoformat(), schedule.FIELD_VISIT)
     return schedule.due_list(customers, last, today)
 
@@ -269,15 +276,19 @@ def upcoming(
     days: int = UPCOMING_DAYS,
     customer: dict | None = None,
     scope: Scope = Scope(),
+    customers: list[dict] | None = None,
 ) -> list[dict]:
-    """Birthdays and other dates that come round within `days` days, soonest first."""
+    """Birthdays and other dates that come round within `days` days, soonest first (of one
+    customer, or of the scope's active shops: `customers` when read already)."""
     if customer is not None:
         people = [(customer, q.key_dates(conn, customer["id"]))]
     else:
         by_customer: dict[int, list[dict]] = {}
         for key_date in q.key_dates(conn):
             by_customer.setdefault(key_date["customer_id"], []).append(key_date)
-        people = [(c, by_customer.get(c["id"], [])) for c in q.active_customers(conn, scope)]
+        if customers is None:
+            customers = q.active_customers(conn, scope)
+        people = [(c, by_customer.get(c["id"], [])) for c in customers]
     horizon = today + dt.timedelta(days=days)
     found = []
     for person, key_dates in people:
@@ -311,7 +322,8 @@ def today_briefing(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scop
     (largest monthly loss first, measured from the day the order data runs to).
     """
     stale_before = (today - dt.timedelta(days=COMPLAINT_STALE_DAYS)).isoformat()
-    visits = due(conn, today, scope)
+    customers = q.active_customers(conn, scope)  # read once for the visits and the dates
+    visits = due(conn, today, scope, customers)
     return {
         "date": today.isoformat(),
         "overdue": [v for v in visits if v["days_overdue"] > 0],
@@ -322,7 +334,7 @@ def today_briefing(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scop
             for c in q.complaints(conn, open_only=True, scope=scope)
             if c["opened_on"] < stale_before
         ],
-        "dates": upcoming(conn, today, scope=scope),
+        "dates": upcoming(conn, today, scope=scope, customers=customers),
         "churn": churn(
             conn, orders_day(conn, None, today), district=scope.district, manager=scope.manager
         ),
