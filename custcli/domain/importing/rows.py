@@ -118,17 +118,16 @@ class RowParser:
 
     def __init__(self, mapping: Mapping):
         essential = ESSENTIAL[mapping.kind]
-        mapped = set(mapping.columns.values())
+        self.mapped = set(mapping.columns.values())
         self.columns = [
             (col, key, mapping.headers[col], mapping.field_of(key), key in essential, {})
             for col, key in mapping.columns.items()
         ]
-        self.mapped = mapped
         self.extra = list(mapping.extra.items())
 
     def _parsed(self, target, cache: dict, raw: object) -> tuple:
-        """(value, derived values) or (None, the ValueError): remembered per distinct cell
-        (its type too: 1, 1.0 and True are equal keys and not the same cell)."""
+        """(value, derived values, None), or (None, None, the ValueError): remembered per
+        distinct cell (by its type too: 1, 1.0 and True are equal keys, not the same cell)."""
         key = (raw.__class__, raw)
         found = cache.get(key)
         if found is None:
