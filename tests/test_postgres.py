@@ -261,3 +261,22 @@ def test_an_upgrade_keys_imported_lines_per_shop_on_postgresql_too(pg_url, tmp_p
     assert keys == expected
     again = owner.json("import", str(export), "--kind", "orders")["counts"]
     assert again["new"] == 0 and again["unchanged"] == 2
+
+
+def test_a_managers_import_leaves_the_departments_tiers_as_the_department_ranked_them(
+    department, tmp_path
+):
+    """The stored pyramid ranks every shop of the department; a manager's login sees only
+    their own shops, so its imports do not rank those among themselves and store that."""
+    owner, li, _nobody, _granted = department
+    tiers = sorted(owner.sql("SELECT customer_id, tier, as_of FROM pyramid"))
+    mine = li.json("list")
+    assert len({t for _c, t, _a in tiers}) > 1 and mine
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        f"客户编码,日期,品名,数量,金额\n{mine[0]['code']},2026-11-20,玉溪(软),1,180\n", "utf-8"
+    )
+    assert li.json("import", str(export), "--kind", "orders")["counts"]["new"] == 1
+    assert sorted(owner.sql("SELECT customer_id, tier, as_of FROM pyramid")) == tiers
+    owner.ok("pyramid")  # the department's own refresh ranks every shop again
+    assert len(owner.sql("SELECT customer_id FROM pyramid")) == len(tiers)

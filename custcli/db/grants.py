@@ -31,6 +31,18 @@ CREATE POLICY fence ON {table}
 """
 
 
+def fenced(conn) -> bool:
+    """Whether this login sees only the shops granted to it: PostgreSQL with the fence up,
+    and the login neither the tables' owner nor one that bypasses row-level security."""
+    if not is_postgres(conn):
+        return False
+    return conn.execute(
+        "SELECT c.relrowsecurity AND NOT (c.relowner = r.oid OR r.rolsuper OR r.rolbypassrls)"
+        " FROM pg_class c JOIN pg_roles r ON r.rolname = current_user"
+        " WHERE c.oid = 'customers'::regclass"
+    ).fetchone()[0]
+
+
 def _require_postgres(conn) -> None:
     if not is_postgres(conn):
         raise BadInput(

@@ -109,6 +109,14 @@ def refresh(conn: sqlite3.Connection, as_of: dt.date) -> None:
 
 
 def _store(conn: sqlite3.Connection, rows: list[dict], now: dict[int, str], as_of: dt.date) -> None:
+    """Keep the tiers, ranked among every shop of the file. A fenced login (a manager on the
+    department's database) sees only its own shops, so would rank them among themselves and
+    put those tiers beside the department's: it keeps none, and the tiers stay as the
+    department's last refresh ranked them."""
+    from custcli.db.grants import fenced
+
+    if fenced(conn):
+        return
     with write_transaction(conn):
         q.save_pyramid(
             conn, ((r["id"], now[r["id"]], r["amount_12m"]) for r in rows), as_of.isoformat()
