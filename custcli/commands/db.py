@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import JsonOption
 from custcli.db import grants, maintenance, postgres, safety
 from custcli.db.connection import backup as backup_db
 from custcli.db.connection import default_db_path
@@ -53,9 +54,7 @@ def path(ctx: typer.Context) -> None:
 
 
 @app.command()
-def status(
-    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
-) -> None:
+def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Schema version, size, permissions and row counts."""
     session: Session = ctx.obj
     info = maintenance.status(session.conn)
@@ -178,7 +177,7 @@ def check(
             "--repair", help="Rebuild the monthly order rollups from the order lines first."
         ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Integrity, orphan rows, the monthly order rollups against the lines, schema version and
     file permissions, with a verdict (exit 1 when something is wrong)."""
@@ -218,7 +217,7 @@ def grant(
     ctx: typer.Context,
     manager: Annotated[str, typer.Argument(help="The account manager, as cards name them.")],
     role: Annotated[str, typer.Option("--role", help="The PostgreSQL login to let in.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Let a PostgreSQL login see and change exactly one account manager's shops (and their
     visits, orders, notes, follow-ups, complaints and dates), fenced by PostgreSQL itself."""
@@ -253,7 +252,7 @@ def revoke(
 @app.command("grants")
 def grant_list(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Who sees what: each PostgreSQL login and the account managers whose shops it sees."""
     session: Session = ctx.obj

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from custcli import render
+from custcli.commands.options import JsonOption
 from custcli.errors import BadInput, words
 from custcli.i18n import _, _noop, tr
 from custcli.session import Session
@@ -273,9 +274,7 @@ def _progress(name: str) -> Iterator:
 
 
 @app.callback()
-def imports(
-    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
-) -> None:
+def imports(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List the imports done so far."""
     if ctx.invoked_subcommand:
         return
@@ -329,7 +328,7 @@ def merge(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what the merge would do; change nothing.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Bring a manager's file (a field laptop's cust.db) into this database: new cards, the
     fields changed last, and the visits, orders, notes, follow-ups, complaints and dates this
