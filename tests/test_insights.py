@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from spreadsheets import write_xlsx
 
 from custcli import i18n, words
@@ -244,3 +246,26 @@ def test_managers_are_evaluated_from_the_data(cli, add_shop):
     assert result["李明"]["followups_on_time_pct"] == 100.0
     assert result["李明"]["avg_satisfaction"] == 4
     assert result["王芳"]["complaints"] == 1 and result["王芳"]["avg_days_to_resolve"] == 5
+
+
+@given(
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    st.integers(min_value=1, max_value=800),
+)
+def test_a_window_splits_into_whole_months_and_its_edges_day_for_day(first, length):
+    """Whole months from the rollups and the edges from the lines cover [first, before)
+    exactly: every day once, none outside."""
+    from custcli.domain.months import whole_months
+
+    before = first + dt.timedelta(days=length)
+    whole, edges = whole_months(first.isoformat(), before.isoformat())
+    days = [d for a, b in edges for d in _days(dt.date.fromisoformat(a), dt.date.fromisoformat(b))]
+    if whole:
+        start, end = (dt.date.fromisoformat(f"{m}-01") for m in whole)
+        assert start.day == 1 and end.day == 1
+        days += _days(start, end)
+    assert sorted(days) == _days(first, before)
+
+
+def _days(first: dt.date, before: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((before - first).days)]

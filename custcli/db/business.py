@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 
 from custcli.db.rows import dicts, scope_conditions, where
-from custcli.domain.months import add_months, month_start
+from custcli.domain.months import whole_months
 from custcli.domain.scope import ALL, OPEN, Scope
 
 BRAND_FIELDS = "name, wholesale_price, retail_price, price_class, features, promotion"
@@ -53,23 +52,11 @@ def order_totals(
     """Volume (条) and amount of the orders in [first, before), of a district or manager:
     whole months from the monthly rollups, the days of a cut month from the lines."""
     scope = scope_conditions(Scope(district, manager, ALL))
-    start = dt.date.fromisoformat(first)
-    whole_first = (start if start.day == 1 else add_months(month_start(start), 1)).isoformat()[:7]
-    whole_before = before[:7]
+    whole, edges = whole_months(first, before)
+    pieces = [("orders o", "o.date >= ? AND o.date < ?", edge) for edge in edges]
+    if whole:
+        pieces.insert(0, ("order_months o", "o.month >= ? AND o.month < ?", whole))
     total = {"qty": 0.0, "amount": 0.0}
-    pieces = []
-    if whole_first < whole_before:
-        pieces.append(
-            ("order_months o", "o.month >= ? AND o.month < ?", (whole_first, whole_before))
-        )
-        if first < f"{whole_first}-01":
-            pieces.append(("orders o", "o.date >= ? AND o.date < ?", (first, f"{whole_first}-01")))
-        if f"{whole_before}-01" < before:
-            pieces.append(
-                ("orders o", "o.date >= ? AND o.date < ?", (f"{whole_before}-01", before))
-            )
-    else:  # inside one month, or across the edge of two: lines only
-        pieces.append(("orders o", "o.date >= ? AND o.date < ?", (first, before)))
     for table, between, params in pieces:
         clause, values = where((between, params), *scope)
         row = conn.execute(

@@ -6,12 +6,12 @@ that a city of 100,000 shops and 3,000,000 lines is one scan rather than a loop 
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from custcli.db.rows import dicts, scope_conditions, where
+from custcli.domain.months import cut_months
 from custcli.domain.scope import OPEN, Scope
 
 
@@ -24,15 +24,6 @@ def last_order_day(conn: sqlite3.Connection, on_or_before: str) -> str | None:
     return conn.execute("SELECT max(date) FROM orders WHERE date <= ?", (on_or_before,)).fetchone()[
         0
     ]
-
-
-def _partial_months(edges: Iterable[str], through: str) -> list[str]:
-    """The months the monthly rollups cannot answer for: those an edge falls inside of (not
-    on their first day), and through's month unless through is its last day."""
-    months = {edge[:7] for edge in edges if not edge.endswith("-01")}
-    if (dt.date.fromisoformat(through) + dt.timedelta(days=1)).day != 1:
-        months.add(through[:7])
-    return sorted(months)
 
 
 @dataclass(frozen=True)
@@ -129,7 +120,7 @@ def amounts(
         )
     )
     edges = [bound for first_before in windows.values() for bound in first_before]
-    cut = _partial_months([*edges, *([year_from] if year_from else [])], through)
+    cut = cut_months([*edges, *([year_from] if year_from else [])], through)
     months = "months_12m" in counts
     only = [customer_id] if customer_id is not None else []
     and_only = " AND customer_id = ?" if only else ""

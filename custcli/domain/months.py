@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 
 from custcli.errors import BadInput
 
@@ -44,6 +45,32 @@ def year_to(day: dt.date) -> tuple[str, str]:
     """The twelve months ending with `day`, as [first, before) ISO dates."""
     before = day + dt.timedelta(days=1)
     return shift_months(before, -12).isoformat(), before.isoformat()
+
+
+def whole_months(first: str, before: str) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+    """[first, before) (ISO dates) as the whole months it covers, ('YYYY-MM', 'YYYY-MM')
+    half-open (None when it covers none), and the day ranges left at its edges."""
+    start = dt.date.fromisoformat(first)
+    whole_first = (start if start.day == 1 else add_months(month_start(start), 1)).isoformat()[:7]
+    whole_before = before[:7]
+    if whole_first >= whole_before:  # inside one month, or across the edge of two
+        return None, [(first, before)]
+    edges = []
+    if first < f"{whole_first}-01":
+        edges.append((first, f"{whole_first}-01"))
+    if f"{whole_before}-01" < before:
+        edges.append((f"{whole_before}-01", before))
+    return (whole_first, whole_before), edges
+
+
+def cut_months(edges: Iterable[str], through: str) -> list[str]:
+    """The months ('YYYY-MM') that whole-month sums cannot answer for: those an edge (an ISO
+    date) falls inside of, not on their first day, and through's month unless through is
+    its last day."""
+    months = {edge[:7] for edge in edges if not edge.endswith("-01")}
+    if (dt.date.fromisoformat(through) + dt.timedelta(days=1)).day != 1:
+        months.add(through[:7])
+    return sorted(months)
 
 
 def parse_month(text: str) -> tuple[dt.date, dt.date]:
