@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from custcli.db import rows
@@ -90,23 +90,14 @@ def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int
 
 
 def insert_lines(
-    conn: sqlite3.Connection,
-    table: str,
-    rows: list[dict] | list[tuple],
-    columns: tuple[str, ...] | None = None,
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence]
 ) -> int:
-    """Insert order or visit lines (or a merge's records), skipping those whose row_key or
-    uid is there already; returns how many were new. Rows are dictionaries, or tuples in
-    the order of `columns` (an import's million lines build no dictionaries)."""
-    if columns is None:
-        for row in rows:
-            row.setdefault("uid", new_uid())
-        columns = tuple(rows[0])
-        marks = ", ".join(":" + c for c in columns)
-    else:
-        rows = [(*row, new_uid()) for row in rows]
-        columns = (*columns, "uid")
-        marks = ", ".join("?" for _ in columns)
+    """Insert order or visit lines (or a merge's records), tuples in the order of `columns`,
+    skipping those whose row_key or uid is there already; returns how many were new. A
+    record without a uid of its own (no "uid" column) is given a new one."""
+    if "uid" not in columns:
+        columns, rows = (*columns, "uid"), [(*row, new_uid()) for row in rows]
+    marks = ", ".join("?" for _ in columns)
     # Both engines sum an executemany's changed rows; a line already there changes none.
     return conn.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO NOTHING",

@@ -141,7 +141,8 @@ def _records(conn, other, ids: dict[int, int], import_id: int, counts: Counter) 
                 months.add((record["customer_id"], record["date"][:7]))
             new.append(record)
         if new:  # uid is unique: a record already here is skipped, not doubled
-            counts[table] += import_q.insert_lines(conn, table, new)
+            values = [tuple(record.values()) for record in new]
+            counts[table] += import_q.insert_lines(conn, table, tuple(new[0]), values)
         if table == "visits":
             ours = q.by_uid(conn, "visits", [r["uid"] for r in rows])
             visit_ids = {r["id"]: ours[r["uid"]] for r in rows if r["uid"] in ours}

@@ -307,7 +307,7 @@ class Lines(Target):
         columns = ("customer_id", *self.columns, "row_key", "import_id")
         for start in range(0, len(self.lines), self.CHUNK):
             chunk = [(*line, import_id) for line in self.lines[start : start + self.CHUNK]]
-            inserted = q.insert_lines(self.conn, self.kind, chunk, columns)
+            inserted = q.insert_lines(self.conn, self.kind, columns, chunk)
             self.result.counts["new"] += inserted
             self.result.counts["unchanged"] += len(chunk) - inserted
         rollups.refresh(self.conn, self.months)
