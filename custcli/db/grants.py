@@ -11,7 +11,9 @@ department head) is not fenced: PostgreSQL does not apply a table's policies to 
 from __future__ import annotations
 
 from custcli.db.connection import is_postgres, write_transaction
+from custcli.db.rows import scope_conditions, where
 from custcli.db.schema_pg import SHOP_TABLES
+from custcli.domain.scope import OPEN, Scope
 from custcli.errors import BadInput, NotFound
 
 POLICIES = """
@@ -109,16 +111,17 @@ def revoke(conn, manager: str, role: str) -> bool:
 def grants(conn) -> list[dict]:
     """Who sees what: each login, the account manager whose shops it sees, how many shops."""
     _require_postgres(conn)
+    counted, params = where(*scope_conditions(Scope(shops=OPEN)))
     rows = conn.execute(
         "SELECT g.login, g.manager, g.granted_at, count(c.id) AS shops FROM cust_grants g"
-        " LEFT JOIN customers c ON c.account_manager = g.manager AND c.status != 'closed'"
-        " GROUP BY g.login, g.manager, g.granted_at ORDER BY g.login, g.manager"
+        f" LEFT JOIN customers c ON c.account_manager = g.manager AND {counted}"
+        " GROUP BY g.login, g.manager, g.granted_at ORDER BY g.login, g.manager",
+        params,
     )
     return [dict(r) for r in rows]
 
 
 def _shops(conn, manager: str) -> int:
-    return conn.execute(
-        "SELECT count(*) FROM customers WHERE account_manager = ? AND status != 'closed'",
-        (manager,),
-    ).fetchone()[0]
+    """How many shops a grant of this manager lets through (closed ones not counted)."""
+    counted, params = where(*scope_conditions(Scope(manager=manager, shops=OPEN), alias=""))
+    return conn.execute(f"SELECT count(*) FROM customers WHERE {counted}", params).fetchone()[0]

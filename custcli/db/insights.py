@@ -205,11 +205,13 @@ def pyramid_tiers(conn: sqlite3.Connection) -> dict[int, str]:
 
 
 def managers(conn: sqlite3.Connection) -> list[str]:
+    clause, params = where(
+        ("account_manager IS NOT NULL", ()), *scope_conditions(Scope(shops=OPEN), alias="")
+    )
     return [
         r[0]
         for r in conn.execute(
-            "SELECT DISTINCT account_manager FROM customers WHERE account_manager IS NOT NULL"
-            " AND status != 'closed' ORDER BY 1"
+            f"SELECT DISTINCT account_manager FROM customers WHERE {clause} ORDER BY 1", params
         )
     ]
 

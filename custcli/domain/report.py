@@ -60,14 +60,23 @@ def monthly(
     return report
 
 
+def _filters(district: str | None, manager: str | None) -> dict[str, str]:
+    """The card fields the report's scope names: what its visit lines are filtered by and
+    what its summary says it covers."""
+    return {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
+
+
 def _part(conn, first: dt.date, last: dt.date, district, manager) -> _Part:
     """The rows a report of this scope reads, each once."""
-    scope = {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
     customers = visit_q.active_customers(conn, Scope(district, manager))
     return _Part(
         customers,
         visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat()),
-        list(line_q.lines(conn, "visits", scope, first.isoformat(), last.isoformat())),
+        list(
+            line_q.lines(
+                conn, "visits", _filters(district, manager), first.isoformat(), last.isoformat()
+            )
+        ),
         schedule.due_list(customers, visit_q.last_field_visits(conn, last.isoformat()), last),
         first,
         last,
@@ -126,10 +135,9 @@ def _summary(conn, month: str, part: _Part, district, manager) -> dict:
     now = _month_totals(conn, first, district, manager)
     previous = _month_totals(conn, add_months(first, -1), district, manager)
     year_ago = _month_totals(conn, add_months(first, -12), district, manager)
-    scope = {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
     return {
         "month": month,
-        "scope": scope,
+        "scope": _filters(district, manager),
         "customers": len(part.customers),
         "due": len(part.due_in_month),
         "visited": len(part.visited_due),
