@@ -20,7 +20,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,6 +123,23 @@ def compiled(catalog: Catalog) -> bytes:
     return out.getvalue()
 
 
+def translations(catalog: Catalog) -> dict[Key, str]:
+    """Each message's Chinese, keyed by (id, context): what gettext will read, header aside."""
+    return {(m.id, m.context): m.string for m in catalog if m.id and m.string}
+
+
+def is_current(catalog: Catalog) -> bool:
+    """Whether the compiled .mo holds exactly the .po's translations.
+
+    Compares messages, not bytes: the .mo's header names the Babel that compiled it, and a
+    newer Babel in a fresh environment is not a stale catalogue.
+    """
+    if not MO.exists():
+        return False
+    with open(MO, "rb") as handle:
+        return translations(read_mo(handle)) == translations(catalog)
+
+
 def update() -> Catalog:
     old = load_po()
     new = Catalog(locale="zh_Hans_CN", domain="cust", project="cust", fuzzy=False)
@@ -156,7 +173,7 @@ def main() -> int:
         lacking = missing(catalog)
         for message in lacking:
             print(f"no Chinese for: {message!r}")
-        stale = not MO.exists() or MO.read_bytes() != compiled(catalog)
+        stale = not is_current(catalog)
         if stale:
             print(f"{MO} is out of date: run python tools/messages.py")
         return 1 if lacking or stale else 0
