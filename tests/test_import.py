@@ -78,6 +78,27 @@ def test_a_later_row_updates_the_earlier_and_history_names_the_import(cli, tmp_p
     assert history[-1]["field"] == "phone" and history[-1]["source"] == "import #1"
 
 
+def test_a_row_about_a_card_made_earlier_in_the_same_file_finds_it_by_any_key(cli, tmp_path):
+    # New cards are written in batches: a later row must still find one not written yet.
+    rows = [
+        ["客户编码", "许可证号", "零售户名称", "联系电话"],
+        ["000100000001", "530102100001", "张三烟酒店", "13800138000"],
+        ["000100000002", "530102100002", "李四便利店", None],
+        [100000001.0, None, "张三烟酒店", "13900139000"],  # Excel dropped its zeros
+        [None, "530102100002", "李四便利店", "13700137000"],  # by licence alone
+        ["000100000003", "530102100003", "王五商店", None],
+    ]
+    result = cli.json("import", str(write_xlsx(tmp_path / "r.xlsx", rows)), "--kind", "customers")
+    assert (result["counts"]["new"], result["counts"]["updated"]) == (3, 2)
+    got = cards(cli)
+    assert sorted(got) == ["000100000001", "000100000002", "000100000003"]
+    assert got["000100000001"]["phone"] == "13900139000"
+    assert got["000100000002"]["phone"] == "13700137000"
+    history = cli.json("history", "000100000001")["changes"]
+    assert [c["field"] for c in history] == ["(created)", "phone"]
+    assert {c["source"] for c in history} == {"import #1"}
+
+
 def test_codes_that_lost_their_leading_zeros_find_their_customer(cli, tmp_path, add_shop):
     add_shop("000100000001", "张三烟酒店")
     rows = [["客户编码", "店名", "档位"], [100000001.0, "张三烟酒店", "7档"]]

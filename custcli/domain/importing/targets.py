@@ -123,7 +123,9 @@ class Customers(Target):
     takes its licence number as one until a file with the real code comes (found by licence,
     the card then takes that code). The file's keys are looked up in dictionaries loaded
     under the lock (a row's match depends on the rows before it); the pinyin of names is
-    worked out before it; "(created)" history rows are written in one batch at the end.
+    worked out before it. New cards wait and are written together, with their "(created)"
+    history rows (one statement, not one a card), before any change to a card and at the
+    end; a row about a card still waiting has it written first.
     """
 
     def prepare(self, rows: Iterable[Parsed]) -> None:
@@ -139,8 +141,9 @@ class Customers(Target):
         for code in self.ids:
             self._known(code)
         self.licences = q.customer_ids_by_licence(self.conn)
-        self.created: list[tuple] = []
         self.created_ids: set[int] = set()
+        self.waiting: list[tuple[dict, str]] = []  # new cards, and their search text
+        self.waiting_keys: set[str] = set()  # their codes, codes without zeros, licences
         super().write(import_id)
 
     def _known(self, code: str) -> None:
@@ -154,6 +157,12 @@ class Customers(Target):
 
     def find(self, values: dict) -> dict | None:
         code, licence = values.get("code"), values.get("license_no")
+        if self.waiting_keys and (
+            code in self.waiting_keys
+            or (code or "").lstrip("0") in self.waiting_keys
+            or licence in self.waiting_keys
+        ):
+            self.finish()  # the row may be about a card not written yet
         if code:
             if code in self.ids:
                 return customer_q.by_id(self.conn, self.ids[code])
@@ -178,7 +187,9 @@ class Customers(Target):
             del changes["name"]
         if not changes:
             return "unchanged"
-        if "code" in changes and changes["code"][1] in self.ids:
+        if "code" in changes and (
+            changes["code"][1] in self.ids or changes["code"][1] in self.waiting_keys
+        ):
             raise RowRejected("this code belongs to another customer already")
         self.finish()  # a card's "(created)" stays before its changes in the history
         cards.apply_changes(self.conn, current, changes, self.source, self.import_id)
@@ -197,21 +208,30 @@ class Customers(Target):
         if not values["name"]:
             self.result.unnamed += 1
         values["extra"] = extra
-        customer_id = customer_q.insert(self.conn, values, text)
-        self.ids[values["code"]] = customer_id
-        self.created_ids.add(customer_id)
-        self._known(values["code"])
-        if values.get("license_no"):
-            self.licences.setdefault(values["license_no"], []).append(customer_id)
-        self.created.append(
-            (customer_id, "(created)", None, values["name"], self.source, self.import_id)
-        )
-        self._sample(f"new {values['code']} {values['name']}")
+        self.waiting.append((values, text))
+        code, licence = values["code"], values.get("license_no")
+        self._known(code)
+        self.waiting_keys.update(key for key in (code, code.lstrip("0"), licence) if key)
+        self._sample(f"new {code} {values['name']}")
         return "new"
 
     def finish(self) -> None:
-        customer_q.record_changes(self.conn, self.created)
-        self.created = []
+        """Write the new cards waiting, with their "(created)" history rows."""
+        if not self.waiting:
+            return
+        ids = customer_q.insert_many(self.conn, self.waiting)
+        created = []
+        for values, _text in self.waiting:
+            customer_id = ids[values["code"]]
+            self.ids[values["code"]] = customer_id
+            self.created_ids.add(customer_id)
+            if values.get("license_no"):
+                self.licences.setdefault(values["license_no"], []).append(customer_id)
+            created.append(
+                (customer_id, "(created)", None, values["name"], self.source, self.import_id)
+            )
+        customer_q.record_changes(self.conn, created)
+        self.waiting, self.waiting_keys = [], set()
 
     @staticmethod
     def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
