@@ -73,6 +73,8 @@ def render_text(value: str | None, lang: str = "en") -> str:
 # --- codes and licence numbers -------------------------------------------------------------
 
 _CODE_RE = lazy(r"[0-9A-Za-z][0-9A-Za-z_\-.]*")
+_SCIENTIFIC_RE = lazy(r"\d+(\.\d+)?[eE][+-]\d+")  # how Excel writes a long number: 5.3E+11
+_POINT_ZEROS_RE = lazy(r"\d+\.0+")
 
 
 def parse_code(value: object) -> str | None:
@@ -90,12 +92,12 @@ def parse_code(value: object) -> str | None:
     if text is None:
         return None
     text = halfwidth(text).lstrip("'").replace(" ", "")
-    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]\d+", text):  # how Excel writes it: 5.3E+11
+    if _SCIENTIFIC_RE.fullmatch(text):
         raise ValueError(
             "code was turned into scientific notation by Excel and has lost digits;"
             " format the column as text and export again"
         )
-    if re.fullmatch(r"\d+\.0+", text):
+    if _POINT_ZEROS_RE.fullmatch(text):
         text = text.split(".")[0]
     if not _CODE_RE.fullmatch(text):
         raise ValueError("a code is letters and digits")
@@ -118,18 +120,21 @@ def parse_license(value: object) -> str | None:
 _MOBILE_RE = lazy(r"1[3-9]\d{9}")
 _LANDLINE_RE = lazy(r"0\d{9,11}")
 _PHONE_SPLIT_RE = lazy(r"[/,;，；、]|\s{2,}")
+_PHONE_SEPARATORS_RE = lazy(r"[\s\-()（）.]")
+_COUNTRY_CODE_RE = lazy(r"^(\+?86|0086)(?=1\d{10}$)")
+_AREA_CODE_APART_RE = lazy(r"\s*(?:\((0\d{2,3})\)|(0\d{2,3})[\s\-]+)\s*(\d{7,8})\s*")
 
 
 def _one_phone(raw: str) -> str:
     text = halfwidth(raw)
     # Area code kept apart from the number only where the writer made it clear with a separator.
-    digits = re.sub(r"[\s\-()（）.]", "", text)
-    digits = re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", digits)
+    digits = _PHONE_SEPARATORS_RE.sub("", text)
+    digits = _COUNTRY_CODE_RE.sub("", digits)
     if not digits.isdigit():
         raise ValueError("a phone number is digits, spaces and dashes")
     if _MOBILE_RE.fullmatch(digits):
         return digits
-    sep = re.fullmatch(r"\s*(?:\((0\d{2,3})\)|(0\d{2,3})[\s\-]+)\s*(\d{7,8})\s*", text)
+    sep = _AREA_CODE_APART_RE.fullmatch(text)
     if sep:
         return f"{sep.group(1) or sep.group(2)}-{sep.group(3)}"
     if _LANDLINE_RE.fullmatch(digits):

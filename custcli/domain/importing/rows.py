@@ -58,16 +58,13 @@ class Row:
     search_text: str = ""  # a roster row's pinyin keys, worked out before the write lock
 
 
-def _text(cell: object) -> str | None:
-    if isinstance(cell, str):
-        return cell.strip() or None
-    return None if cell is None else str(cell)
-
-
 def skip_reason(row: Sequence, header_cells: Sequence[str]) -> str | None:
     """Why a row is not data (blank, a totals row, the header again), or None. Called for
     every row: it looks at as few cells as it can."""
-    filled = [cell for cell in row if cell is not None and _text(cell)]
+    # A cell is filled unless it is empty or only spaces (a city roster has 2,000,000).
+    filled = [
+        cell for cell in row if cell is not None and (cell.__class__ is not str or cell.strip())
+    ]
     if not filled:
         return "blank"
     for cell in filled[:3]:
@@ -76,7 +73,7 @@ def skip_reason(row: Sequence, header_cells: Sequence[str]) -> str | None:
     same = sum(
         1
         for cell, header in zip(row, header_cells, strict=False)
-        if header and isinstance(cell, str) and cell.strip() == header
+        if cell.__class__ is str and header and cell.strip() == header
     )
     if same >= max(2, len(filled) // 2):
         return "repeated header"
@@ -144,12 +141,17 @@ class RowParser:
         parsed = Row({})
         values = parsed.values
         problems = []
+        width = len(row)
         for col, key, header, target, essential, cache in self.columns:
-            raw = cell(row, col, header)
-            value, derived, error = self._parsed(target, cache, raw)
+            # cell() and _parsed() inlined for a cell seen before (most cells, at a call each)
+            raw = row[col] if col < width else None
+            if raw.__class__ is str and len(raw) > MAX_CELL_CHARS:
+                cell(row, col, header)  # refuses the row, or the file
+            found = cache.get((raw.__class__, raw))
+            value, derived, error = found or self._parsed(target, cache, raw)
             if error is None:
                 values[key] = value
-                for other, also in derived.items():
+                for other, also in derived.items() if derived else ():
                     if other not in self.mapped:
                         values[other] = also
             elif target.other is not None:
