@@ -755,14 +755,17 @@ def test_more_hostile_files_are_one_line_in_bounded_time_and_memory(tmp_path, ki
         max_size=12,
     ),
     plain=st.booleans(),
+    prefix=st.sampled_from(["", "x:"]),  # a namespace prefix on the row and cell tags
+    value=st.sampled_from(["1", "a:c b", "x:row"]),  # a text that looks like a prefixed tag
 )
-def test_the_fast_extent_scan_measures_as_the_exact_one(cells, plain):
+def test_the_fast_extent_scan_measures_as_the_exact_one(cells, plain, prefix, value):
     """Plain sheets are measured by whole-chunk scans; the result is the tag-by-tag one's."""
     from custcli.io.readers import _Extent
 
     quote = '"' if plain else "'"
     xml = "".join(
-        f'<row r="{row}"><c r={quote}{column}{cell_row}{quote} t="n"><v>1</v></c></row>'
+        f'<{prefix}row r="{row}"><{prefix}c r={quote}{column}{cell_row}{quote} t="n">'
+        f"<v>{value}</v></{prefix}c></{prefix}row>"
         for row, cell_row, column in cells
     ).encode()
     fast, exact = _Extent(), _Extent()

@@ -46,7 +46,10 @@ _CELL = re.compile(rb"\$?([A-Za-z]{1,8})\$?([0-9]{1,9})")
 _PLAIN_ROW = re.compile(rb'<row r="([0-9]{1,9})"[\s/>]')
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,9}"[\s/>]')
 _PLAIN_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,9})"[\s/>]')
-_ANY_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:row|c)(?=[\s/>])")
+_UNPREFIXED_ROW_OR_CELL = re.compile(rb"<(?:row|c)(?=[\s/>])")
+# Every prefixed <x:row …> or <x:c …> holds this; so may a text, rarely (then the chunk is
+# read tag by tag). Half the time of counting prefixed and unprefixed tags in one pattern.
+_MAYBE_PREFIXED = re.compile(rb":(?:row|c)(?=[\s/>])")
 TEXT_SAMPLE = 1 << 16
 
 
@@ -205,19 +208,19 @@ class _Extent:
     def _feed_plain(self, view: bytes) -> bool:
         """Measure a chunk of the plain shape at C speed; False (nothing taken) for any
         other, which the tag-by-tag reading then follows exactly."""
-        if b"<dimension" in view:
+        if b"<dimension" in view or _MAYBE_PREFIXED.search(view):
             return False
         rows = _PLAIN_ROW.findall(view)
         columns = _PLAIN_CELL.findall(view)
-        if len(rows) + len(columns) != len(_ANY_ROW_OR_CELL.findall(view)):
-            return False  # a tag without its reference, with a prefix, or quoted otherwise
+        if len(rows) + len(columns) != len(_UNPREFIXED_ROW_OR_CELL.findall(view)):
+            return False  # a tag without its reference, or quoted otherwise
         if rows:
             self.row = int(rows[-1])
             self._reach(max(map(int, rows)), 0)
         if columns:
             cell_rows = _PLAIN_CELL_ROW.findall(view)
             widest = max(set(columns), key=lambda column: (len(column), column))
-            self._reach(max(map(int, cell_rows)), _column_number(widest))
+            self._reach(max(map(int, set(cell_rows))), _column_number(widest))
             self.column, self.row = _column_number(columns[-1]), int(cell_rows[-1])
         return True
 
