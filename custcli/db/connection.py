@@ -150,14 +150,28 @@ def _version(conn: sqlite3.Connection, path: Path) -> int:
             version=version,
             SCHEMA_VERSION=SCHEMA_VERSION,
         )
-    if version == 0:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if tables - {"_migrations"} and "customers" not in tables:
-            conn.close()
-            raise BadInput(
-                "{path} is a SQLite file but not a cust database; nothing was changed", path=path
-            )
+    if version == 0 and _foreign(conn) and Path(f"{path}-migrating").exists():
+        # Another cust may be making this file: wait for its migration, then look again.
+        lock = connect(Path(f"{path}-migrating"))
+        try:
+            lock.execute("PRAGMA busy_timeout = 600000")
+            lock.execute("BEGIN EXCLUSIVE")
+            lock.execute("ROLLBACK")
+        finally:
+            lock.close()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0 and _foreign(conn):
+        conn.close()
+        raise BadInput(
+            "{path} is a SQLite file but not a cust database; nothing was changed", path=path
+        )
     return version
+
+
+def _foreign(conn: sqlite3.Connection) -> bool:
+    """Whether a file of schema 0 holds tables, and not cust's."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return bool(tables - {"_migrations"}) and "customers" not in tables
 
 
 def _migrated(conn: sqlite3.Connection, path: Path, created: bool) -> sqlite3.Connection:
