@@ -150,16 +150,10 @@ def _version(conn: sqlite3.Connection, path: Path) -> int:
             version=version,
             SCHEMA_VERSION=SCHEMA_VERSION,
         )
-    if version == 0 and _foreign(conn) and Path(f"{path}-migrating").exists():
+    if version == 0 and _foreign(conn) and _lock_path(path).exists():
         # Another cust may be making this file: wait for its migration, then look again.
-        lock = connect(Path(f"{path}-migrating"))
-        try:
-            lock.execute("PRAGMA busy_timeout = 600000")
-            lock.execute("BEGIN EXCLUSIVE")
-            lock.execute("ROLLBACK")
-        finally:
-            lock.close()
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        with _migration_lock(path):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version == 0 and _foreign(conn):
         conn.close()
         raise BadInput(
@@ -177,12 +171,8 @@ def _foreign(conn: sqlite3.Connection) -> bool:
 def _migrated(conn: sqlite3.Connection, path: Path, created: bool) -> sqlite3.Connection:
     """Bring the file to this version, one process at a time: a lock file beside it, held in
     an exclusive SQLite transaction (portable, and released if the process dies)."""
-    lock_path = Path(f"{path}-migrating")  # kept, like -wal and -shm: unlinking it would race
-    _create_private_file(lock_path)
-    lock = connect(lock_path)
-    try:
-        lock.execute("PRAGMA busy_timeout = 600000")  # a migration of a city's file takes time
-        lock.execute("BEGIN EXCLUSIVE")
+    _create_private_file(_lock_path(path))
+    with _migration_lock(path):
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version < SCHEMA_VERSION:  # nobody did it while we waited
             conn.execute("PRAGMA journal_mode = WAL")
@@ -193,10 +183,26 @@ def _migrated(conn: sqlite3.Connection, path: Path, created: bool) -> sqlite3.Co
             from custcli.db.schema import migrate
 
             migrate(conn)
+    return conn
+
+
+def _lock_path(path: Path) -> Path:
+    """The migration's lock file: kept, like -wal and -shm (unlinking it would race)."""
+    return Path(f"{path}-migrating")
+
+
+@contextlib.contextmanager
+def _migration_lock(path: Path) -> Iterator[None]:
+    """Held while a file is migrated, by one process at a time; waiting for it is waiting
+    for the migration under way to end."""
+    lock = connect(_lock_path(path))
+    try:
+        lock.execute("PRAGMA busy_timeout = 600000")  # a migration of a city's file takes time
+        lock.execute("BEGIN EXCLUSIVE")
+        yield
         lock.execute("ROLLBACK")
     finally:
         lock.close()
-    return conn
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> Path:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from custcli.db import rows
-from custcli.db.rows import new_uid, scope_conditions
+from custcli.db.rows import scope_conditions
 from custcli.domain.fields import CUSTOMER_KEYS
 from custcli.domain.scope import Scope
 
@@ -70,17 +70,7 @@ def insert_many(
 ) -> dict[str, int]:
     """New cards, each (values, search text), written in batches of the same columns (one
     statement for a roster's 100,000, not one each); their ids by code."""
-    groups: dict[tuple[str, ...], list[tuple]] = {}
-    for values, text in cards:
-        record = _record(values, text)
-        record["uid"] = new_uid()
-        groups.setdefault(tuple(record), []).append(tuple(record.values()))
-    for columns, batch in groups.items():
-        conn.executemany(
-            f"INSERT INTO customers ({', '.join(columns)})"
-            f" VALUES ({', '.join('?' for _ in columns)})",
-            batch,
-        )
+    rows.insert_many(conn, "customers", (_record(values, text) for values, text in cards))
     codes = [values["code"] for values, _text in cards]
     return ids_of_codes(conn, codes)
 

@@ -58,6 +58,19 @@ def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> i
     return conn.execute(sql, list(values.values())).fetchone()[0]
 
 
+def insert_many(conn: sqlite3.Connection, table: str, records: Iterable[Mapping[str, Any]]) -> None:
+    """Rows written in one statement per set of columns (a column left out takes its
+    default), each given a uid as insert() gives one."""
+    groups: dict[tuple[str, ...], list[tuple]] = {}
+    for values in records:
+        if table in UID_TABLES and not values.get("uid"):
+            values = {**values, "uid": new_uid()}
+        groups.setdefault(tuple(values), []).append(tuple(values.values()))
+    for columns, batch in groups.items():
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
+
+
 def update(
     conn: sqlite3.Connection,
     table: str,
