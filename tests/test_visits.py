@@ -6,10 +6,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spreadsheets import write_xlsx
 
-from custcli.domain import schedule
+from custcli.db import rows
+from custcli.db import visits as visit_q
+from custcli.db.connection import open_db, write_transaction
+from custcli.domain import schedule, visits
 from custcli.domain.dates import next_occurrence, occurrence_in, parse_when
+from custcli.domain.scope import Scope
 
 TODAY = "2026-11-23"  # a Monday
 
@@ -419,3 +425,122 @@ def test_today_has_sections_filters_and_says_how_many_more(cli, add_shop, today)
     assert "… and 10 more" in cli.ok("due", "--limit", "20").stdout
     assert len(cli.json("due", "--manager", "nobody")) == 0
     assert "never earlier" in cli.ok("due", "--help").stdout  # the due rule, stated once
+
+
+ORDER_DAYS = [
+    None,
+    "周二",
+    "每周二",
+    "周二、周五",
+    "周一、三、五",
+    "双周周一",
+    "随时",
+    "Sat",
+    "周日",
+]
+card = st.fixed_dictionaries(
+    {
+        "tier": st.one_of(st.none(), st.integers(1, 30)),  # 档位 1–30
+        "visit_cycle_days": st.one_of(st.none(), st.integers(1, 45)),
+        "order_day": st.sampled_from(ORDER_DAYS),
+        "status": st.sampled_from(["active", "active", "active", "suspended", "closed"]),
+        "district": st.sampled_from(["东片", "西片"]),
+        "visits": st.lists(
+            st.tuples(
+                st.dates(dt.date(2026, 8, 1), dt.date(2026, 12, 31)),
+                st.sampled_from(["field", "field", "phone"]),
+            ),
+            max_size=4,
+        ),
+    }
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    cards=st.lists(card, max_size=12),
+    day=st.dates(dt.date(2026, 9, 1), dt.date(2026, 12, 31)),
+    district=st.sampled_from([None, "东片"]),
+)
+def test_the_database_ranks_the_due_list_as_the_due_rule_says(cli, cards, day, district):
+    """The due list is ranked in SQL; the rule is schedule's Python: they must agree, in
+    order and in every field, on any cards, visits and day."""
+    conn = open_db(cli.db)
+    try:
+        with write_transaction(conn):
+            conn.execute("DELETE FROM visits")
+            conn.execute("DELETE FROM customers")
+            for n, shop in enumerate(cards):
+                values = {k: v for k, v in shop.items() if k != "visits"}
+                cid = rows.insert(
+                    conn, "customers", {"code": f"{n % 5}{n:04d}", "name": f"店{n}", **values}
+                )
+                for when, kind in shop["visits"]:
+                    rows.insert(
+                        conn, "visits", {"customer_id": cid, "date": when.isoformat(), "kind": kind}
+                    )
+        scope = Scope(district)
+        expected = schedule.due_list(
+            visit_q.active_customers(conn, scope),
+            visit_q.last_field_visits(conn, day.isoformat()),
+            day,
+        )
+        assert visits.due_rows(conn, visits.due_ranked(conn, day, scope), day) == expected
+    finally:
+        conn.close()
+
+
+YEAR_DAYS = [
+    "--11-24",
+    "--11-30",
+    "--12-25",
+    "--02-29",
+    "2001-11-26",
+    "lunar:--10-05",
+    "lunar:--01-01",
+]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    dated=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(YEAR_DAYS)),
+            st.lists(st.sampled_from(YEAR_DAYS), max_size=2),
+            st.sampled_from(["active", "active", "closed"]),
+        ),
+        max_size=8,
+    ),
+    day=st.dates(dt.date(2026, 11, 1), dt.date(2027, 2, 28)),
+    days=st.sampled_from([0, 7, 30, 365]),
+)
+def test_coming_dates_read_only_the_cards_they_name_and_find_the_same(
+    cli, dated, day, days, monkeypatch
+):
+    """The week's dates are found by reading only the cards with one of its year-days; with
+    too many days to name, every dated card is read. Both find the same dates."""
+    conn = open_db(cli.db)
+    try:
+        with write_transaction(conn):
+            conn.execute("DELETE FROM key_dates")
+            conn.execute("DELETE FROM customers")
+            for n, (birthday, key_days, status) in enumerate(dated):
+                values = {"code": f"{n:04d}", "name": f"店{n}", "birthday": birthday}
+                cid = rows.insert(conn, "customers", {**values, "status": status})
+                for key_day in key_days:
+                    row = {"customer_id": cid, "label": "开业", "day": key_day}
+                    rows.insert(conn, "key_dates", row)
+        named = visits.upcoming(conn, day, days)
+        monkeypatch.setattr(visits, "_FEW_DAYS", -1)
+        assert visits.upcoming(conn, day, days) == named
+        monkeypatch.undo()
+    finally:
+        conn.close()

@@ -177,10 +177,14 @@ Limit = Annotated[
 ]
 
 
-def _shown(rows: list[dict], limit: int | None, as_json: bool) -> tuple[list[dict], int]:
+def _limit(limit: int | None, as_json: bool) -> int:
+    """How many rows of a list to show (0: all): --json gives them all unless --limit."""
+    return (0 if as_json else SHOWN_BY_DEFAULT) if limit is None else limit
+
+
+def _shown(rows: list, limit: int | None, as_json: bool) -> tuple[list, int]:
     """The rows to show and how many are left out."""
-    if limit is None:
-        limit = 0 if as_json else SHOWN_BY_DEFAULT
+    limit = _limit(limit, as_json)
     kept = rows[:limit] if limit else rows
     return kept, len(rows) - len(kept)
 
@@ -199,9 +203,10 @@ def due(
     as_json: JsonOption = False,
 ) -> None:
     session: Session = ctx.obj
-    rows = domain.due(session.conn, session.day(date), Scope(district, manager))
-    shown, left_out = _shown(rows, limit, as_json)
-    render.rows(shown, DUE_COLUMNS, as_json)
+    day = session.day(date)
+    ranked = domain.due_ranked(session.conn, day, Scope(district, manager))
+    shown, left_out = _shown(ranked, limit, as_json)
+    render.rows(domain.due_rows(session.conn, shown, day), DUE_COLUMNS, as_json)
     if not as_json:
         _more(left_out)
 
@@ -232,13 +237,15 @@ def today(
     """Everything to do today, most urgent first: overdue visits, visits due, follow-ups due,
     complaints waiting, dates coming, shops slipping away."""
     session: Session = ctx.obj
-    brief = domain.today_briefing(session.conn, session.day(date), Scope(district, manager))
-    counts = {name: len(brief[name]) for name in domain.TODAY_SECTIONS}
-    sections = {name: _shown(brief[name], limit, as_json) for name in domain.TODAY_SECTIONS}
+    brief = domain.today_briefing(
+        session.conn, session.day(date), Scope(district, manager), _limit(limit, as_json)
+    )
+    counts = brief["counts"]
+    sections = {
+        name: (brief[name], counts[name] - len(brief[name])) for name in domain.TODAY_SECTIONS
+    }
     if as_json:
-        render.emit_json(
-            {"date": brief["date"], "counts": counts, **{k: v[0] for k, v in sections.items()}}
-        )
+        render.emit_json(brief)
         return
     render.line(
         f"{brief['date']}: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 
 from custcli.patterns import lazy
 
@@ -71,8 +72,24 @@ def next_due(customer: dict, last_field_visit: dt.date | None, today: dt.date) -
     due = last_field_visit + dt.timedelta(days=cycle_days(customer))
     days = weekdays(customer.get("order_day"))
     if days:
-        due += dt.timedelta(days=min((day - due.weekday()) % 7 for day in days))
+        due += dt.timedelta(days=_to_order_day(days, due.weekday()))
     return due
+
+
+def _to_order_day(days: tuple[int, ...], weekday: int) -> int:
+    """Days from a weekday forward to the first of the order weekdays (0 when it is one)."""
+    return min((day - weekday) % 7 for day in days)
+
+
+def order_day_shifts(texts: Iterable[str | None]) -> list[tuple[str, str]]:
+    """(order day text, days forward from each weekday, Monday first, as seven digits) for
+    each text that names weekdays: the due rule's move to the order day, as the database
+    can look it up (`db.visits.due_ranked`). 周二 → "1065432"."""
+    return [
+        (text, "".join(str(_to_order_day(days, weekday)) for weekday in range(7)))
+        for text in texts
+        if (days := weekdays(text))
+    ]
 
 
 def due_list(customers: list[dict], last_visits: dict[int, str], today: dt.date) -> list[dict]:

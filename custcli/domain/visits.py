@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 from typing import Any
 
@@ -163,18 +164,49 @@ def remove_visit(conn: sqlite3.Connection, visit_id: int) -> None:
         )
 
 
-def due(
-    conn: sqlite3.Connection,
-    today: dt.date,
-    scope: Scope = Scope(),
-    customers: list[dict] | None = None,
-) -> list[dict]:
-    """Shops due or overdue for a field visit on a day (schedule.DUE_RULE), most urgent first
-    (`customers`: the scope's active shops, when the caller has read them already)."""
-    if customers is None:
-        customers = q.active_customers(conn, scope)
-    last = q.last_field_visits(conn, today.isoformat(), schedule.FIELD_VISIT)
-    return schedule.due_list(customers, last, today)
+def due_ranked(
+    conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope()
+) -> list[tuple[int, int]]:
+    """(id, days overdue) of the shops due or overdue for a field visit on a day
+    (schedule.DUE_RULE), most urgent first: ranked by the database, so that a list of
+    100,000 shops costs two numbers each until its rows are shown (`due_rows`)."""
+    return q.due_ranked(
+        conn,
+        today.isoformat(),
+        scope,
+        schedule.FIELD_VISIT,
+        schedule.DEFAULT_CYCLE_BY_TIER,
+        schedule.DEFAULT_CYCLE_NO_TIER,
+        schedule.order_day_shifts(q.order_days(conn, scope)),
+    )
+
+
+def due_rows(conn: sqlite3.Connection, ranked: list[tuple[int, int]], today: dt.date) -> list[dict]:
+    """The rows of ranked due shops (`due_ranked`), in their order."""
+    cards = q.due_cards(
+        conn, (cid for cid, _days in ranked), today.isoformat(), schedule.FIELD_VISIT
+    )
+    day = today.toordinal()
+    return [
+        {
+            "code": card["code"],
+            "name": card["name"],
+            "tier": card["tier"],
+            "district": card["district"],
+            "account_manager": card["account_manager"],
+            "last_visit": card["last_visit"],
+            "cycle_days": schedule.cycle_days(card),
+            "due": dt.date.fromordinal(day - overdue).isoformat(),
+            "days_overdue": overdue,
+        }
+        for cid, overdue in ranked
+        for card in (cards[cid],)
+    ]
+
+
+def due(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope()) -> list[dict]:
+    """Shops due or overdue for a field visit on a day, most urgent first (every row)."""
+    return due_rows(conn, due_ranked(conn, today, scope), today)
 
 
 def followups(
@@ -276,25 +308,26 @@ def upcoming(
     days: int = UPCOMING_DAYS,
     customer: dict | None = None,
     scope: Scope = Scope(),
-    customers: list[dict] | None = None,
 ) -> list[dict]:
     """Birthdays and other dates that come round within `days` days, soonest first (of one
-    customer, or of the scope's active shops: `customers` when read already)."""
+    customer, or of the scope's active shops)."""
+    horizon = today + dt.timedelta(days=days)
+    when = functools.cache(lambda stored: next_occurrence(stored, today))
     if customer is not None:
         people = [(customer, q.key_dates(conn, customer["id"]))]
     else:
         by_customer: dict[int, list[dict]] = {}
         for key_date in q.key_dates(conn):
             by_customer.setdefault(key_date["customer_id"], []).append(key_date)
-        if customers is None:
-            customers = q.active_customers(conn, scope)
-        people = [(c, by_customer.get(c["id"], [])) for c in customers]
-    horizon = today + dt.timedelta(days=days)
+        # A city's 100,000 birthdays are a few thousand days, a week's a few dozen: only the
+        # cards with one of those are read (all of them when the days are many).
+        soon = [stored for stored in q.year_days(conn, scope) if _within(when(stored), horizon)]
+        dated = q.dated_cards(conn, scope, soon if len(soon) <= _FEW_DAYS else None)
+        people = [(c, by_customer.get(c["id"], [])) for c in dated]
     found = []
     for person, key_dates in people:
         for label, stored, field in _dates_of(person, key_dates):
-            when = next_occurrence(stored, today)
-            if when is not None and when <= horizon:
+            if _within(day := when(stored), horizon):
                 found.append(
                     {
                         "code": person["code"],
@@ -302,42 +335,62 @@ def upcoming(
                         "label": label,
                         "field": field,
                         "day": stored,
-                        "date": when.isoformat(),
-                        "in_days": (when - today).days,
+                        "date": day.isoformat(),
+                        "in_days": (day - today).days,
                     }
                 )
     return sorted(found, key=lambda d: (d["date"], d["code"]))
+
+
+_FEW_DAYS = 400  # year-days a query may name; more, and every dated card is read
+
+
+def _within(day: dt.date | None, horizon: dt.date) -> bool:
+    return day is not None and day <= horizon
 
 
 # The sections of the morning's list, most urgent first: what `cust today` shows in order.
 TODAY_SECTIONS = ("overdue", "due", "followups", "complaints", "dates", "churn")
 
 
-def today_briefing(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope()) -> dict:
+def today_briefing(
+    conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope(), shown: int = 0
+) -> dict:
     """Everything that needs doing on a day, in sections, each most urgent first:
 
     overdue field visits (most days over, then larger tiers), visits due today, follow-ups
     due (oldest promise first), complaints open over COMPLAINT_STALE_DAYS days (oldest
     first), dates coming within UPCOMING_DAYS (soonest first), and the shops slipping away
     (largest monthly loss first, measured from the day the order data runs to).
+
+    Each section holds its first `shown` rows (0: all of them); "counts" says how many
+    each has in all.
     """
     stale_before = (today - dt.timedelta(days=COMPLAINT_STALE_DAYS)).isoformat()
-    customers = q.active_customers(conn, scope)  # read once for the visits and the dates
-    visits = due(conn, today, scope, customers)
-    return {
-        "date": today.isoformat(),
-        "overdue": [v for v in visits if v["days_overdue"] > 0],
-        "due": [v for v in visits if v["days_overdue"] == 0],
+    ranked = due_ranked(conn, today, scope)
+    visits = {
+        "overdue": [r for r in ranked if r[1] > 0],
+        "due": [r for r in ranked if r[1] == 0],
+    }
+    sections = {
         "followups": q.followups(conn, open_only=True, due_by=today.isoformat(), scope=scope),
         "complaints": [
             dict(c, days_open=(today - dt.date.fromisoformat(c["opened_on"])).days)
             for c in q.complaints(conn, open_only=True, scope=scope)
             if c["opened_on"] < stale_before
         ],
-        "dates": upcoming(conn, today, scope=scope, customers=customers),
+        "dates": upcoming(conn, today, scope=scope),
         "churn": churn(
             conn, orders_day(conn, None, today), district=scope.district, manager=scope.manager
         ),
+    }
+    counts = {name: len(found) for name, found in (visits | sections).items()}
+    for name, found in visits.items():
+        sections[name] = due_rows(conn, found[:shown] if shown else found, today)
+    return {
+        "date": today.isoformat(),
+        "counts": {name: counts[name] for name in TODAY_SECTIONS},
+        **{name: sections[name][:shown] if shown else sections[name] for name in TODAY_SECTIONS},
     }
 
 
