@@ -204,11 +204,6 @@ def due_rows(conn: sqlite3.Connection, ranked: list[tuple[int, int]], today: dt.
     ]
 
 
-def due(conn: sqlite3.Connection, today: dt.date, scope: Scope = Scope()) -> list[dict]:
-    """Shops due or overdue for a field visit on a day, most urgent first (every row)."""
-    return due_rows(conn, due_ranked(conn, today, scope), today)
-
-
 def followups(
     conn: sqlite3.Connection, open_only: bool = True, scope: Scope | None = None
 ) -> list[dict]:
@@ -302,6 +297,13 @@ def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str | None, s
     return dates + [(k["label"], k["day"], None) for k in key_dates]
 
 
+_FEW_DAYS = 400  # year-days a query may name; more, and every dated card is read
+
+
+def _within(day: dt.date | None, horizon: dt.date) -> bool:
+    return day is not None and day <= horizon
+
+
 def upcoming(
     conn: sqlite3.Connection,
     today: dt.date,
@@ -340,13 +342,6 @@ def upcoming(
                     }
                 )
     return sorted(found, key=lambda d: (d["date"], d["code"]))
-
-
-_FEW_DAYS = 400  # year-days a query may name; more, and every dated card is read
-
-
-def _within(day: dt.date | None, horizon: dt.date) -> bool:
-    return day is not None and day <= horizon
 
 
 # The sections of the morning's list, most urgent first: what `cust today` shows in order.
