@@ -205,6 +205,7 @@ def test_a_phone_tail_shared_by_two_shops_lists_both(cli, add_shop):
     # The landline's own digits, with or without the dash, name one shop.
     assert cli.json("show", "0871-65430002")["card"]["code"] == "000100000002"
     assert cli.json("show", "087165430002")["card"]["code"] == "000100000002"
+    assert [c["code"] for c in cli.json("find", "087165430002")] == ["000100000002"]
 
 
 def test_edit_keeps_history_and_explains_bad_keys_and_values(cli, add_shop):

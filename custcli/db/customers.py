@@ -212,8 +212,8 @@ def search_candidates(
     if text.isdigit():  # a code that lost its leading zeros
         clauses.append("ltrim(code, '0') = ltrim(?, '0')")
         params.append(text)
-    if digits:
-        clauses.append(f"instr({_PHONES}, ?) > 0")
+    if digits:  # digits across a landline's dash; only a phone with a dash is rebuilt
+        clauses.append(f"(instr(phone, '-') > 0 AND instr({_PHONES}, ?) > 0)")
         params.append(digits)
     within, within_params = rows.where(*scope_conditions(scope, alias="") if scope else ())
     sql = (
