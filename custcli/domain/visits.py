@@ -186,9 +186,9 @@ def due_rows(conn: sqlite3.Connection, ranked: list[tuple[int, int]], today: dt.
     cards = q.due_cards(
         conn, (cid for cid, _days in ranked), today.isoformat(), schedule.FIELD_VISIT
     )
-    day = today.toordinal()
-    return [
-        {
+
+    def row(card: dict, overdue: int) -> dict:
+        return {
             "code": card["code"],
             "name": card["name"],
             "tier": card["tier"],
@@ -196,12 +196,11 @@ def due_rows(conn: sqlite3.Connection, ranked: list[tuple[int, int]], today: dt.
             "account_manager": card["account_manager"],
             "last_visit": card["last_visit"],
             "cycle_days": schedule.cycle_days(card),
-            "due": dt.date.fromordinal(day - overdue).isoformat(),
+            "due": (today - dt.timedelta(days=overdue)).isoformat(),
             "days_overdue": overdue,
         }
-        for cid, overdue in ranked
-        for card in (cards[cid],)
-    ]
+
+    return [row(cards[cid], overdue) for cid, overdue in ranked]
 
 
 def followups(
