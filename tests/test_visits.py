@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -490,6 +491,36 @@ def test_the_database_ranks_the_due_list_as_the_due_rule_says(cli, cards, day, d
             day,
         )
         assert visits.due_rows(conn, visits.due_ranked(conn, day, scope), day) == expected
+    finally:
+        conn.close()
+
+
+def test_a_roster_of_free_text_order_days_ranks_within_what_sqlite_binds(cli):
+    """Order days are free text: a roster may hold a different one on every card, each
+    naming Tuesday. The ranking query must not take a parameter per text: SQLite binds 999
+    at most where it is built with its old default (250,000 here)."""
+    conn = open_db(cli.db)
+    if isinstance(conn, sqlite3.Connection):
+        conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        cards = [
+            {
+                "code": f"{n:06d}",
+                "name": f"店{n}",
+                "visit_cycle_days": 7,
+                "order_day": f"周二 找{n}",
+            }
+            for n in range(1_200)
+        ]
+        with write_transaction(conn):
+            rows.insert_many(conn, "customers", cards)
+            ids = [cid for (cid,) in conn.execute("SELECT id FROM customers ORDER BY id")]
+            visits_ = [{"customer_id": cid, "date": "2026-11-09", "kind": "field"} for cid in ids]
+            rows.insert_many(conn, "visits", visits_)
+        day = dt.date(2026, 11, 30)  # Mon 9th + 7 = Mon 16th → Tue 17th: 13 days overdue
+        ranked = visits.due_ranked(conn, day)
+        assert len(ranked) == 1_200 and {overdue for _id, overdue in ranked} == {13}
+        assert visits.due_rows(conn, ranked, day)[0]["due"] == "2026-11-17"
     finally:
         conn.close()
 
