@@ -296,7 +296,9 @@ def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str | None, s
     return dates + [(k["label"], k["day"], None) for k in key_dates]
 
 
-_FEW_DAYS = 400  # year-days a query may name; more, and every dated card is read
+# Year-days a query may name (twice each: 800 parameters, under the 999 SQLite binds where
+# it keeps its old default); more, and every dated card is read.
+_FEW_DAYS = 400
 
 
 def _within(day: dt.date | None, horizon: dt.date) -> bool:
