@@ -575,3 +575,30 @@ def test_coming_dates_read_only_the_cards_they_name_and_find_the_same(
         monkeypatch.undo()
     finally:
         conn.close()
+
+
+def test_coming_dates_name_their_year_days_within_what_sqlite_binds(cli):
+    """400 distinct birthdays in a year's window are named in the query (800 parameters);
+    401 and more read every dated card. Both stay under SQLite's old default of 999."""
+    conn = open_db(cli.db)
+    if isinstance(conn, sqlite3.Connection):
+        conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        first = dt.date(2026, 11, 24)
+        for count in (visits._FEW_DAYS, visits._FEW_DAYS + 1):
+            birthdays = [
+                f"{1950 + n // 300}-{first + dt.timedelta(days=n % 300):%m-%d}"
+                for n in range(count)
+            ]
+            assert len(set(birthdays)) == count
+            with write_transaction(conn):
+                conn.execute("DELETE FROM customers")
+                cards = [
+                    {"code": f"{n:05d}", "name": f"店{n}", "birthday": day}
+                    for n, day in enumerate(birthdays)
+                ]
+                rows.insert_many(conn, "customers", cards)
+            assert len(visits.upcoming(conn, first, 365, scope=Scope("东片"))) == 0
+            assert len(visits.upcoming(conn, first, 365)) == count
+    finally:
+        conn.close()
