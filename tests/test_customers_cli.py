@@ -7,7 +7,10 @@ import os
 import stat
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from custcli.domain import search
 from custcli.domain.fields import CUSTOMER_FIELDS
 
 EVERY_FIELD = {
@@ -101,6 +104,29 @@ def test_find_by_pinyin_initials_full_pinyin_phone_tail_and_more(cli, add_shop):
         found = cli.json("find", query)
         assert [c["code"] for c in found][:1] == ["000100000001"], query
     assert [c["code"] for c in cli.json("find", "5678")] == ["000100000002"]
+
+
+# Names as rosters hold them: common and rare Han characters, an extension-B one outside
+# the range pinyin reads, full-width and ASCII letters and digits, punctuation.
+NAME_CHARS = st.sampled_from(list("张三李记小卖部烟酒店行乐𠀋ＡＢ１２ab7·-（）() "))
+
+
+@given(
+    name=st.text(NAME_CHARS, max_size=10),
+    owner=st.text(NAME_CHARS, max_size=5),
+    start=st.integers(0, 10),
+    size=st.integers(1, 6),
+)
+def test_a_text_with_a_han_character_is_never_in_a_cards_search_text(name, owner, start, size):
+    """What lets `find` skip the pinyin column for a Chinese name: any text that could be
+    in a card's search text passes may_be_in_search_text."""
+    stored = search.search_text(name, owner)
+    part = stored[start : start + size]
+    if part:
+        assert search.may_be_in_search_text(part) and search.may_be_in_search_text(part.lower())
+    for text in (name, owner):
+        if not search.may_be_in_search_text(text):
+            assert text.lower() not in stored
 
 
 def test_find_ranks_exact_matches_first(cli, add_shop):

@@ -190,9 +190,10 @@ def search_candidates(
     digits: str | None,
     limit: int = 500,
     scope: Scope | None = None,
+    pinyin: bool = True,
 ) -> list[dict]:
     """Customers whose identifying fields or pinyin hold text, or whose phone ends in digits,
-    within a scope.
+    within a scope; the pinyin (search_text) is looked in only if `pinyin`.
 
     Each result keeps its search_text so that the caller can rank pinyin matches.
     """
@@ -205,10 +206,12 @@ def search_candidates(
         "instr(name, ?) > 0",
         "instr(owner, ?) > 0",
         "instr(address, ?) > 0",
-        "instr(search_text, ?) > 0",
         "instr(phone, ?) > 0",
     ]
-    params: list[Any] = [text, text, text, text, text, text.lower(), text]
+    params: list[Any] = [text, text, text, text, text, text]
+    if pinyin:
+        clauses.append("instr(search_text, ?) > 0")
+        params.append(text.lower())
     if text.isdigit():  # a code that lost its leading zeros
         clauses.append("ltrim(code, '0') = ltrim(?, '0')")
         params.append(text)

@@ -12,7 +12,7 @@ from custcli.db.connection import write_transaction
 from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY, customer_field
 from custcli.domain.normalize import halfwidth, typed_digits
 from custcli.domain.scope import ALL, Scope
-from custcli.domain.search import rank, search_text
+from custcli.domain.search import may_be_in_search_text, rank, search_text
 from custcli.errors import Ambiguous, BadInput, NotFound
 
 
@@ -178,7 +178,11 @@ def find(
     text = digits or text
     ranked = []
     for customer in q.search_candidates(
-        conn, text, digits if digits and len(digits) >= 4 else None, scope=scope
+        conn,
+        text,
+        digits if digits and len(digits) >= 4 else None,
+        scope=scope,
+        pinyin=may_be_in_search_text(text),
     ):
         score = rank(customer, text)
         if score is not None:

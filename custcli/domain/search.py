@@ -49,6 +49,14 @@ def pinyin_keys(text: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+def may_be_in_search_text(text: str) -> bool:
+    """Whether a text can be part of a card's search text at all. The search text holds
+    pinyin, and the name's and owner's other letters and digits; a Han character of
+    _HAN_RE's range is always read as pinyin, so a text that has one is never in it (a
+    Chinese name looked up skips a city's longest column)."""
+    return not _HAN_RE.search(text)
+
+
 def search_text(name: str | None, owner: str | None) -> str:
     """The stored search key of a card: pinyin of store name and owner, space-separated."""
     return " ".join(pinyin_keys(name) + pinyin_keys(owner))
