@@ -187,12 +187,11 @@ class Customers(Target):
             del changes["name"]
         if not changes:
             return "unchanged"
-        if "code" in changes:
-            if changes["code"][1] in self.waiting_keys:
-                self.finish()  # the code may be a new card's, not written yet
-            if changes["code"][1] in self.ids:
-                raise RowRejected("this code belongs to another customer already")
-        self.finish()  # a card's "(created)" stays before its changes in the history
+        # The new cards waiting are written first: a card's "(created)" stays before its
+        # changes in the history, and the code a row changes to may be one of theirs.
+        self.finish()
+        if "code" in changes and changes["code"][1] in self.ids:
+            raise RowRejected("this code belongs to another customer already")
         cards.apply_changes(self.conn, current, changes, self.source, self.import_id)
         if current["id"] not in self.created_ids:
             self.result.changed_cards += 1
