@@ -78,9 +78,7 @@ def insert_many(
 def ids_of_codes(conn: sqlite3.Connection, codes: Sequence[str]) -> dict[str, int]:
     """The ids of the cards with these codes (those that exist)."""
     found: dict[str, int] = {}
-    for start in range(0, len(codes), 500):
-        chunk = codes[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in rows.in_chunks(codes):
         sql = f"SELECT code, id FROM customers WHERE code IN ({marks})"
         found.update((code, cid) for code, cid in conn.execute(sql, chunk))
     return found

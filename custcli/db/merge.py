@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
+from custcli.db.rows import in_chunks
+
 # What a merge brings, in the order their references need: visits before the follow-ups
 # that name them. Each: the columns copied (customer_id and uid are handled apart).
 RECORDS = {
@@ -15,7 +17,6 @@ RECORDS = {
     "complaints": ("kind", "text", "opened_on", "resolved_on", "resolution"),
     "key_dates": ("label", "day"),
 }
-BATCH = 500
 
 
 def customers(conn: sqlite3.Connection) -> list[dict]:
@@ -33,9 +34,7 @@ def last_changes(conn: sqlite3.Connection) -> dict[tuple[int, str], str]:
 def by_uid(conn: sqlite3.Connection, table: str, uids: list[str]) -> dict[str, int]:
     """{uid: id} of the records of `table` that have one of these uids."""
     found: dict[str, int] = {}
-    for start in range(0, len(uids), BATCH):
-        chunk = uids[start : start + BATCH]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in in_chunks(uids):
         rows = conn.execute(f"SELECT uid, id FROM {table} WHERE uid IN ({marks})", chunk)
         found.update({uid: record_id for uid, record_id in rows})
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from custcli.domain.scope import ACTIVE, OPEN, Scope
@@ -31,6 +31,18 @@ def where(*conditions: Condition) -> tuple[str, list]:
     """
     kept = [c for c in conditions if c]
     return " AND ".join(c for c, _ in kept) or "1 = 1", [p for _, params in kept for p in params]
+
+
+# Values an IN list binds at a time: far under the 999 SQLite binds where it keeps its old
+# default, and few enough that a query per chunk costs nothing beside its rows.
+IN_CHUNK = 500
+
+
+def in_chunks(values: Sequence[Any]) -> Iterator[tuple[list[Any], str]]:
+    """The values IN_CHUNK at a time, each chunk with its "?, ?, …" for an IN list."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = list(values[start : start + IN_CHUNK])
+        yield chunk, ", ".join("?" for _ in chunk)
 
 
 def dicts(cursor: Iterable[sqlite3.Row]) -> list[dict]:
