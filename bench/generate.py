@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "sample_data"))
 import make_sample  # noqa: E402  (the sample script's names, brands and workbook writer)
 
 from custcli.db import customers as customer_q  # noqa: E402
+from custcli.db import rollups  # noqa: E402
 from custcli.db.connection import open_db, write_transaction  # noqa: E402
 from custcli.domain import pyramid  # noqa: E402
 from custcli.domain.customers import parse_values  # noqa: E402
@@ -49,7 +50,7 @@ def _day(rng: random.Random) -> str:
 
 def build_db(path: Path, scale: dict, rng: random.Random) -> list[str]:
     """Customers through the same parsers and search keys an import uses; orders and visits
-    straight in, as years of imports would have left them."""
+    straight in, as years of imports would have left them, with their monthly rollups."""
     path.unlink(missing_ok=True)
     conn = open_db(path)
     shops = [
@@ -79,6 +80,9 @@ def build_db(path: Path, scale: dict, rng: random.Random) -> list[str]:
             " VALUES (?, ?, ?, ?, ?, ?)",
             _visit_rows(rng, ids, shops, scale["visits"]),
         )
+        # Lines written straight in skip the import's rollup refresh: without this, every
+        # figure read from the rollups (pyramid, churn, the report, a card's) sees no orders.
+        rollups.rebuild(conn)
     pyramid.refresh(conn, AS_OF)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

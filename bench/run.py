@@ -160,6 +160,20 @@ def pick_customer(db: Path) -> dict:
     return dict(row)
 
 
+def check_rollups(path: Path) -> None:
+    """Stop unless the monthly rollups count every order line: data made before the
+    generator built them times the pyramid, churn and the report on no orders at all."""
+    with sqlite3.connect(path) as conn:
+        lines, rolled = conn.execute(
+            "SELECT (SELECT count(*) FROM orders), (SELECT total(lines) FROM order_months)"
+        ).fetchone()
+    if lines != rolled:
+        sys.exit(
+            f"{path}: the monthly rollups count {rolled:.0f} of {lines} order lines;"
+            " delete bench/data and run again to regenerate it"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="a fiftieth of the data")
@@ -185,6 +199,7 @@ def main() -> None:
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "custcli")], check=True)
     # Once, untimed: bring the copy to this cust's schema (data made by an older one migrates).
     subprocess.run(cust("db", "status"), env=env, stdout=subprocess.DEVNULL, check=True)
+    check_rollups(city)
     shop = pick_customer(city)
     initials = shop["search_text"].split()[1]
     timings: dict[str, Timing] = {}
