@@ -181,6 +181,26 @@ def test_a_customer_who_stopped_three_months_ago_is_warned_with_the_reason(cli, 
     }
 
 
+def test_churn_shows_the_largest_losses_on_a_screen_and_all_in_json(cli, add_shop, tmp_path):
+    """A city's file warns of tens of thousands of shops: a screen shows the 20 largest
+    losses and says how many more there are; --limit changes it, --json gives them all."""
+    lines = []
+    for n in range(22):
+        code = f"{n + 1:04d}"
+        add_shop(code, f"停订店{n + 1}")
+        lines += _monthly(code, dt.date(2024, 8, 10), dt.date(2026, 7, 10), amount=1000 + n)
+    cli.ok("import", str(_orders(tmp_path, lines)))
+    as_of = ("--as-of", AS_OF.isoformat())
+    warned = cli.json("churn", *as_of)
+    assert len(warned) == 22 and warned[0]["code"] == "0022"  # the largest loss first
+    text = cli.ok("churn", *as_of).stdout
+    assert "停订店22" in text and "停订店3\t" in text and "停订店2\t" not in text
+    assert "… and 2 more (--limit 0 shows all)" in text
+    assert "停订店1\t" in cli.ok("churn", "--limit", "0", *as_of).stdout
+    assert "… and 20 more" in cli.ok("churn", "--limit", "2", *as_of).stdout
+    assert [w["code"] for w in cli.json("churn", "--limit", "1", *as_of)] == ["0022"]
+
+
 def test_pyramid_json_with_inactive_potential_and_moves(cli, add_shop, tmp_path):
     for code in ("0001", "0002", "0003", "0004"):
         add_shop(code, f"店{code}")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from custcli import render, words
-from custcli.commands.options import AsOf, District, JsonOption, Manager
+from custcli.commands.options import AsOf, District, JsonOption, Limit, Manager, more, shown
 from custcli.i18n import _noop, tr
 from custcli.session import Session
 
@@ -85,11 +85,13 @@ def churn(
     months: Annotated[int, typer.Option(min=1, max=12, help="Months compared.")] = 3,
     district: District = None,
     manager: Manager = None,
+    limit: Limit = None,
     as_json: JsonOption = False,
 ) -> None:
     """Churn early warning: orders falling 30% against the months before or a
-    year before, or silent for over twice the usual interval; the largest loss first.
-    Measured from the day the order data runs to (its latest line), or from --as-of."""
+    year before, or silent for over twice the usual interval; the largest loss first, 20 on
+    a screen (--limit). Measured from the day the order data runs to (its latest line), or
+    from --as-of."""
     from custcli.domain.churn import ChurnRules, orders_day
     from custcli.domain.churn import churn as find
 
@@ -97,11 +99,12 @@ def churn(
     rules = ChurnRules(months=months, drop_pct=drop, gap_factor=gap_factor)
     day = orders_day(session.conn, session.day(as_of) if as_of else None, session.today)
     warned = find(session.conn, day, rules, district=district, manager=manager)
+    kept, left_out = shown(warned, limit, as_json)
     if as_json:
-        render.emit_json(warned)
+        render.emit_json(kept)
         return
     render.line(tr("order data up to {day}", day=day))
-    rows = [{**w, "why": words.reasons(w["reasons"])} for w in warned]
+    rows = [{**w, "why": words.reasons(w["reasons"])} for w in kept]
     render.table(
         rows,
         [
@@ -112,6 +115,7 @@ def churn(
             ("why", _noop("why")),
         ],
     )
+    more(left_out)
 
 
 def loyal(

@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from custcli import i18n, render, words
-from custcli.commands.options import DateOption, District, JsonOption, Manager, Ref
+from custcli.commands.options import (
+    DateOption,
+    District,
+    JsonOption,
+    Limit,
+    Manager,
+    Ref,
+    SectionLimit,
+    more,
+    rows_to_show,
+    shown,
+)
 from custcli.domain import visits as domain
 from custcli.domain.fields import FIELDS_BY_KEY, VISIT_KIND
 from custcli.domain.normalize import render_yearday
@@ -164,36 +175,6 @@ DUE_COLUMNS = [
 ]
 
 
-SHOWN_BY_DEFAULT = 20  # rows of each section on a screen; --limit changes it, 0 shows all
-
-Limit = Annotated[
-    int | None,
-    typer.Option(
-        "--limit",
-        min=0,
-        max=10**9,
-        help="At most N rows of each section (0: all; default 20, all in --json).",
-    ),
-]
-
-
-def _limit(limit: int | None, as_json: bool) -> int:
-    """How many rows of a list to show (0: all): --json gives them all unless --limit."""
-    return (0 if as_json else SHOWN_BY_DEFAULT) if limit is None else limit
-
-
-def _shown(rows: list, limit: int | None, as_json: bool) -> tuple[list, int]:
-    """The rows to show and how many are left out."""
-    limit = _limit(limit, as_json)
-    kept = rows[:limit] if limit else rows
-    return kept, len(rows) - len(kept)
-
-
-def _more(left_out: int) -> None:
-    if left_out:
-        render.line(tr("… and {count} more (--limit 0 shows all)", count=left_out))
-
-
 def due(
     ctx: typer.Context,
     date: DateOption = None,
@@ -205,10 +186,10 @@ def due(
     session: Session = ctx.obj
     day = session.day(date)
     ranked = domain.due_ranked(session.conn, day, Scope(district, manager))
-    shown, left_out = _shown(ranked, limit, as_json)
-    render.rows(domain.due_rows(session.conn, shown, day), DUE_COLUMNS, as_json)
+    kept, left_out = shown(ranked, limit, as_json)
+    render.rows(domain.due_rows(session.conn, kept, day), DUE_COLUMNS, as_json)
     if not as_json:
-        _more(left_out)
+        more(left_out)
 
 
 due.__doc__ = (
@@ -231,14 +212,14 @@ def today(
     date: DateOption = None,
     district: District = None,
     manager: Manager = None,
-    limit: Limit = None,
+    limit: SectionLimit = None,
     as_json: JsonOption = False,
 ) -> None:
     """Everything to do today, most urgent first: overdue visits, visits due, follow-ups due,
     complaints waiting, dates coming, shops slipping away."""
     session: Session = ctx.obj
     brief = domain.today_briefing(
-        session.conn, session.day(date), Scope(district, manager), _limit(limit, as_json)
+        session.conn, session.day(date), Scope(district, manager), rows_to_show(limit, as_json)
     )
     counts = brief["counts"]
     sections = {
@@ -268,7 +249,7 @@ def today(
         if name == "dates":
             rows = _date_words(rows)
         render.table(rows, columns[name], title=TODAY_TITLES[name])
-        _more(left_out)
+        more(left_out)
 
 
 DATE_COLUMNS = [
