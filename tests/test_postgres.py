@@ -32,6 +32,11 @@ SAME = [
     ("loyal",),
     ("brief",),
     ("managers",),
+    # One manager's shops, whose figures are read by their keys.
+    ("pyramid", "--manager", "李明"),
+    ("churn", "--manager", "李明"),
+    ("loyal", "--manager", "李明"),
+    ("today", "--manager", "李明"),
     ("report", "monthly", "--month", "上月"),
     ("find", "烟酒"),
     ("visit", "list"),

@@ -182,19 +182,27 @@ def _reference(lines, windows, through, year_from):
     edges=st.lists(edge, min_size=4, max_size=4),
     through=last_day,
     year_from=edge,
+    district=st.sampled_from([None, "城东片区", "城西片区"]),
 )
 @example(  # no month cut, and a customer with no order since year_from
     lines=[(1, dt.date(2025, 12, 5), BRANDS[0], 100)],
     edges=[dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1)],
     through=dt.date(2026, 4, 30),
     year_from=dt.date(2026, 1, 1),
+    district=None,
 )
-def test_amounts_from_rollups_equal_the_sums_over_the_lines(lines, edges, through, year_from):
+def test_amounts_from_rollups_equal_the_sums_over_the_lines(
+    lines, edges, through, year_from, district
+):
+    """For the whole file and for a district, whose shops are read by their keys."""
     with tempfile.TemporaryDirectory() as folder:
         conn = open_db(Path(folder) / "cust.db")
+        districts = {}
         for number, code in enumerate(SHOPS, 1):
+            districts[number] = "城东片区" if number % 2 else "城西片区"
             conn.execute(
-                "INSERT INTO customers (id, code, name) VALUES (?, ?, ?)", (number, code, code)
+                "INSERT INTO customers (id, code, name, district) VALUES (?, ?, ?, ?)",
+                (number, code, code, districts[number]),
             )
         rows = [(c, d.isoformat(), b, a / 100) for c, d, b, a in lines]
         conn.executemany(
@@ -208,10 +216,14 @@ def test_amounts_from_rollups_equal_the_sums_over_the_lines(lines, edges, throug
             conn,
             windows,
             through.isoformat(),
+            district,
             year_from=year_from.isoformat(),
             counts=("months_12m", "brands_12m"),
         )
         want = _reference(rows, windows, through.isoformat(), year_from.isoformat())
+        assert sorted(row["id"] for row in got) == [
+            number for number in districts if district in (None, districts[number])
+        ]
         for row in got:
             expect = want.get(row["id"])
             if expect is None:

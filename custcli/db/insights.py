@@ -106,12 +106,18 @@ def amounts(
     Customers without orders come back with zeros and no dates.
 
     Whole months are read from the monthly rollups (custcli.db.rollups) and only the months
-    a window edge cuts from the lines; the customers are joined afterwards.
+    a window edge cuts from the lines; the customers are joined afterwards. A district's or
+    a manager's shops are read by their keys, not found in a scan of the whole file.
     """
     clause, params = _scope(district, manager)
     if customer_id is not None:
         clause += " AND c.id = ?"
         params.append(customer_id)
+        only: tuple[str, list] = (" AND customer_id = ?", [customer_id])
+    elif district or manager:
+        only = (f" AND customer_id IN (SELECT c.id FROM customers c WHERE {clause})", params)
+    else:
+        only = ("", [])
     customers = dicts(
         conn.execute(
             f"SELECT c.id, c.code, c.name, c.district, c.account_manager FROM customers c"
@@ -119,44 +125,10 @@ def amounts(
             params,
         )
     )
-    edges = [bound for first_before in windows.values() for bound in first_before]
-    cut = cut_months([*edges, *([year_from] if year_from else [])], through)
-    months = "months_12m" in counts
-    only = [customer_id] if customer_id is not None else []
-    and_only = " AND customer_id = ?" if only else ""
-    columns, params = _figures(_WHOLE, windows, year_from, months)
-    parts = [
-        f"SELECT customer_id, {', '.join(columns)} FROM order_months WHERE month <= ?{and_only}"
-        + "".join(" AND month != ?" for _ in cut)
-        + " GROUP BY customer_id"
-    ]
-    params += [through[:7], *only, *cut]
-    if cut:
-        cut_columns, cut_params = _figures(_CUT, windows, year_from, months)
-        ranges = " OR ".join("(date >= ? AND date < ?)" for _ in cut)
-        parts.append(
-            f"SELECT customer_id, {', '.join(cut_columns)} FROM orders"
-            f" WHERE ({ranges}) AND date <= ?{and_only} GROUP BY customer_id"
-        )
-        params += [
-            *cut_params,
-            *(bound for month in cut for bound in (f"{month}-01", f"{month}-99")),
-            through,
-            *only,
-        ]
-    if len(parts) == 1:
-        rows = conn.execute(parts[0], params)
-    else:
-        names = [column.rsplit(" AS ", 1)[1] for column in columns]
-        combined = [f"{_COMBINE.get(name, 'total({})').format(name)} AS {name}" for name in names]
-        rows = conn.execute(
-            f"SELECT customer_id, {', '.join(combined)} FROM ({' UNION ALL '.join(parts)}) AS parts"
-            " GROUP BY customer_id",
-            params,
-        )
-    bought = {row["customer_id"]: dict(row) for row in rows}
+    sql, figure_params = _figures_query(windows, through, only, year_from, counts)
+    bought = {row["customer_id"]: dict(row) for row in conn.execute(sql, figure_params)}
     if "brands_12m" in counts and year_from:
-        for found, brands in _brands_since(conn, year_from, through, customer_id).items():
+        for found, brands in _brands_since(conn, year_from, through, only).items():
             bought.setdefault(found, {})["brands_12m"] = brands
     empty = {
         **dict.fromkeys(windows, 0.0),
@@ -170,15 +142,60 @@ def amounts(
     return [{**empty, **bought.get(c["id"], {}), **c} for c in customers]
 
 
+def _figures_query(
+    windows: dict[str, tuple[str, str]],
+    through: str,
+    only: tuple[str, list],
+    year_from: str | None,
+    counts: tuple[str, ...],
+) -> tuple[str, list]:
+    """The query of amounts()' figures, one row per customer with orders: customer_id and
+    the named columns. Whole months come from the rollups, the months a window edge cuts
+    from the lines, and the two are added up per customer. `only` is an " AND …" condition
+    on customer_id with its parameters ("" for every customer)."""
+    edges = [bound for first_before in windows.values() for bound in first_before]
+    cut = cut_months([*edges, *([year_from] if year_from else [])], through)
+    months = "months_12m" in counts
+    and_only, only_params = only
+    columns, params = _figures(_WHOLE, windows, year_from, months)
+    parts = [
+        f"SELECT customer_id, {', '.join(columns)} FROM order_months WHERE month <= ?{and_only}"
+        + "".join(" AND month != ?" for _ in cut)
+        + " GROUP BY customer_id"
+    ]
+    params += [through[:7], *only_params, *cut]
+    if not cut:
+        return parts[0], params
+    cut_columns, cut_params = _figures(_CUT, windows, year_from, months)
+    ranges = " OR ".join("(date >= ? AND date < ?)" for _ in cut)
+    parts.append(
+        f"SELECT customer_id, {', '.join(cut_columns)} FROM orders"
+        f" WHERE ({ranges}) AND date <= ?{and_only} GROUP BY customer_id"
+    )
+    params += [
+        *cut_params,
+        *(bound for month in cut for bound in (f"{month}-01", f"{month}-99")),
+        through,
+        *only_params,
+    ]
+    names = [column.rsplit(" AS ", 1)[1] for column in columns]
+    combined = [f"{_COMBINE.get(name, 'total({})').format(name)} AS {name}" for name in names]
+    sql = (
+        f"SELECT customer_id, {', '.join(combined)} FROM ({' UNION ALL '.join(parts)}) AS parts"
+        " GROUP BY customer_id"
+    )
+    return sql, params
+
+
 def _brands_since(
-    conn: sqlite3.Connection, first: str, through: str, customer_id: int | None
+    conn: sqlite3.Connection, first: str, through: str, only: tuple[str, list]
 ) -> dict[int, int]:
     """Distinct brands per customer over [first, through]: a count no monthly sum gives."""
-    only = " AND customer_id = ?" if customer_id is not None else ""
+    and_only, only_params = only
     rows = conn.execute(
         "SELECT customer_id, count(DISTINCT brand) FROM orders WHERE date >= ? AND date <= ?"
-        f"{only} GROUP BY customer_id",
-        [first, through, *([customer_id] if only else [])],
+        f"{and_only} GROUP BY customer_id",
+        [first, through, *only_params],
     )
     return {found: brands for found, brands in rows}
 
