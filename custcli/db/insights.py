@@ -106,18 +106,20 @@ def amounts(
     Customers without orders come back with zeros and no dates.
 
     Whole months are read from the monthly rollups (custcli.db.rollups) and only the months
-    a window edge cuts from the lines; the customers are joined afterwards. A district's or
-    a manager's shops are read by their keys, not found in a scan of the whole file.
+    a window edge cuts from the lines; the customers are joined afterwards.
     """
     clause, params = _scope(district, manager)
     if customer_id is not None:
         clause += " AND c.id = ?"
         params.append(customer_id)
-        only: tuple[str, list] = (" AND customer_id = ?", [customer_id])
-    elif district or manager:
-        only = (f" AND customer_id IN (SELECT c.id FROM customers c WHERE {clause})", params)
-    else:
-        only = ("", [])
+    # A card's, a district's or a manager's figures are read by their shops' keys; the
+    # whole file's in one pass over every customer's.
+    narrowed = customer_id is not None or district or manager
+    only = (
+        (f" AND customer_id IN (SELECT c.id FROM customers c WHERE {clause})", params)
+        if narrowed
+        else ("", [])
+    )
     customers = dicts(
         conn.execute(
             f"SELECT c.id, c.code, c.name, c.district, c.account_manager FROM customers c"
