@@ -225,6 +225,25 @@ def test_pyramid_json_with_inactive_potential_and_moves(cli, add_shop, tmp_path)
     assert "80/20" in cli.ok("pyramid", "--as-of", AS_OF.isoformat()).stdout
 
 
+def test_pyramid_shows_20_shops_that_moved_on_a_screen(cli, add_shop, tmp_path):
+    """Shops that stopped buying since a quarter ago all move to inactive; a screen lists
+    20 of them and says how many more there are, as churn and due do."""
+    lines = []
+    for n in range(22):
+        code = f"{n + 1:04d}"
+        add_shop(code, f"停买店{n + 1}")
+        lines.append(("2025-09-10", code, 5, 1000 + n, "玉溪(软)"))  # a year ago, not since
+    cli.ok("import", str(_orders(tmp_path, lines)))
+    as_of = ("--as-of", AS_OF.isoformat())
+    moved = [c for c in cli.json("pyramid", *as_of)["customers"] if c["previous_tier"] != c["tier"]]
+    assert len(moved) == 22 and {c["tier"] for c in moved} == {"inactive"}
+    text = cli.ok("pyramid", *as_of).stdout
+    assert "(22)" in text and "停买店20\t" in text and "停买店21\t" not in text
+    assert "… and 2 more (--limit 0 shows all)" in text
+    assert "停买店22\t" in cli.ok("pyramid", "--limit", "0", *as_of).stdout
+    assert "… and 20 more" in cli.ok("pyramid", "--limit", "2", *as_of).stdout
+
+
 def test_loyal_customers(cli, add_shop, tmp_path):
     add_shop("0001", "铁杆店")
     add_shop("0002", "断档店")

@@ -17,11 +17,13 @@ def pyramid(
     as_of: AsOf = None,
     district: District = None,
     manager: Manager = None,
+    limit: Limit = None,
     as_json: JsonOption = False,
 ) -> None:
     """The customer pyramid: active customers by 12 months' amount into top 1%, high 4%,
-    mid 15% and low 80%; inactive and potential beside them; who moved since a quarter ago.
-    Run for the whole file, it also stores the tiers that `cust show` displays."""
+    mid 15% and low 80%; inactive and potential beside them; who moved since a quarter ago,
+    the largest first, 20 on a screen (--limit). Run for the whole file, it also stores the
+    tiers that `cust show` displays."""
     from custcli.domain import pyramid as domain
 
     session: Session = ctx.obj
@@ -54,13 +56,14 @@ def pyramid(
                 share=f"{result['top20_share']:g}",
             )
         )
+    kept, left_out = shown(result["moved"], limit, as_json)
     moved = [
         {
             **m,
             "previous_tier": words.pyramid_tier(m["previous_tier"]),
             "tier": words.pyramid_tier(m["tier"]),
         }
-        for m in result["moved"][:20]
+        for m in kept
     ]
     render.table(
         moved,
@@ -73,6 +76,7 @@ def pyramid(
         ],
         title=tr("moved tier since a quarter ago ({count})", count=len(result["moved"])),
     )
+    more(left_out)
 
 
 def churn(
