@@ -4,10 +4,10 @@
 
 Every command runs as its own process, several times, interleaved with the floors so that
 load on a shared machine falls on both; the table gives median, min and max, the ratio to
-the floor each target names, and the peak memory of imports and the report. The result goes
-to bench/RESULTS.md (bench/RESULTS-small.md for --small) with the machine and versions.
-Data comes from bench/generate.py (made on first use). pandas is only in the bench extras:
-pip install -e '.[bench]'.
+the floor each target names, and the peak memory of the readers, the imports and the report.
+The result goes to bench/RESULTS.md (bench/RESULTS-small.md for --small) with the machine
+and versions. Data comes from bench/generate.py (made on first use). pandas and fastexcel
+(the Arrow floor) are only in the bench extras: pip install -e '.[bench]'.
 """
 
 from __future__ import annotations
@@ -71,7 +71,15 @@ import python_calamine
 book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
 print(sum(1 for _ in book.get_sheet_by_index(0).iter_rows()))
 """
+# The column-wise floor: fastexcel (calamine underneath) reading the sheet to Arrow columns,
+# what a column-at-a-time import would start from. Only with the bench extras installed.
+READ_ARROW = """
+import sys
+import fastexcel
+print(fastexcel.read_excel(sys.argv[1]).load_sheet(0).to_arrow().num_rows)
+"""
 PANDAS_ROSTER = "import pandas, sys; print(len(pandas.read_excel(sys.argv[1])))"
+CALAMINE, ARROW = "reader alone (calamine)", "reader alone (fastexcel to Arrow)"
 
 
 @dataclass
@@ -87,7 +95,8 @@ class Timing:
 
 
 def run_once(argv: list[str], env: dict) -> tuple[float, float]:
-    """Seconds and peak memory (MB) of one process."""
+    """Seconds and peak memory (MB) of one process. Linux's peak of a child counts what
+    this process held when it started it, so this process holds no data."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(process.pid, 0)
@@ -182,10 +191,10 @@ def main() -> None:
     scale = "small" if args.small else "full"
     data = ROOT / "bench" / "data" / scale
     if not (data / "orders.xlsx").exists():
-        sys.path.insert(0, str(ROOT / "bench"))
-        from generate import generate
-
-        generate(args.small, data)
+        # In a process of its own: Linux counts into a child's peak memory (ru_maxrss) what
+        # the process that started it held, so this one stays small.
+        small = ["--small"] if args.small else []
+        subprocess.run([PY, str(ROOT / "bench" / "generate.py"), *small], check=True)
 
     work = Path(tempfile.mkdtemp(prefix="cust-bench-"))
     city = work / "city.db"
@@ -243,9 +252,12 @@ def main() -> None:
         shutil.copy(city, with_roster)
 
     import_runs = 3 if args.small else 2
+    arrow = importlib.util.find_spec("fastexcel") is not None
     roster = str(data / "roster.xlsx")
     for _ in range(import_runs):
-        measure(timings, "reader alone (calamine), roster", [PY, "-c", READ_ROSTER, roster], env)
+        measure(timings, f"{CALAMINE}, roster", [PY, "-c", READ_ROSTER, roster], env)
+        if arrow:
+            measure(timings, f"{ARROW}, roster", [PY, "-c", READ_ARROW, roster], env)
         measure(
             timings,
             "cust import roster",
@@ -257,7 +269,9 @@ def main() -> None:
         for _ in range(import_runs):
             measure(timings, "pandas.read_excel, roster", [PY, "-c", PANDAS_ROSTER, roster], env)
     orders = str(data / "orders.xlsx")
-    measure(timings, "reader alone (calamine), orders", [PY, "-c", READ_ROSTER, orders], env)
+    measure(timings, f"{CALAMINE}, orders", [PY, "-c", READ_ROSTER, orders], env)
+    if arrow:
+        measure(timings, f"{ARROW}, orders", [PY, "-c", READ_ARROW, orders], env)
     measure(
         timings,
         "cust import orders",
@@ -289,22 +303,25 @@ def _fmt(seconds: float) -> str:
 
 def render(timings: dict[str, Timing], show_work_ms: float, scale: str) -> str:
     floor = timings["typer hello --name a (floor)"].median
-    reader = timings["reader alone (calamine), roster"].median
     pandas = timings.get("pandas.read_excel, roster")
     rows = []
     for t in timings.values():
         ratio = ""
         if t.name.startswith(("cust show", "cust find", "python", "typer")):
             ratio = f"{t.median / floor:.2f}× floor"
-        elif t.name == "cust import roster":
-            ratio = f"{t.median / reader:.2f}× reader"
-            if pandas:
+        elif t.name.startswith("cust import "):
+            sheet = t.name.removeprefix("cust import ")
+            ratio = f"{t.median / timings[f'{CALAMINE}, {sheet}'].median:.2f}× reader"
+            if f"{ARROW}, {sheet}" in timings:
+                ratio += f", {t.median / timings[f'{ARROW}, {sheet}'].median:.2f}× Arrow reader"
+            if sheet == "roster" and pandas:
                 ratio += f", pandas {pandas.median / t.median:.2f}× slower"
-        elif t.name == "cust import orders":
-            ratio = f"{t.median / timings['reader alone (calamine), orders'].median:.2f}× reader"
-            ratio += f", write lock held {t.lock_seconds:.1f} s"
+            if t.lock_seconds is not None:
+                ratio += f", write lock held {t.lock_seconds:.1f} s"
         memory = (
-            f"{t.maxrss_mb:,.0f} MB" if t.name.startswith(("cust import", "cust report")) else ""
+            f"{t.maxrss_mb:,.0f} MB"
+            if t.name.startswith(("cust import", "cust report", "reader alone"))
+            else ""
         )
         rows.append(
             f"| {t.name} | {_fmt(t.median)} | {_fmt(min(t.seconds))} | "
@@ -312,10 +329,21 @@ def render(timings: dict[str, Timing], show_work_ms: float, scale: str) -> str:
         )
     show = timings["cust show"].median
     find = timings["cust find <name>"].median
+    reader = timings[f"{CALAMINE}, roster"].median
     roster = timings["cust import roster"].median
     orders = timings["cust import orders"].median
-    orders_reader = timings["reader alone (calamine), orders"].median
+    orders_reader = timings[f"{CALAMINE}, orders"].median
     orders_lock = timings["cust import orders"].lock_seconds or 0.0
+
+    def memory(sheet: str) -> tuple[str, bool, str]:
+        """Peak memory of an import against calamine's reading the same file."""
+        used = timings[f"cust import {sheet}"].maxrss_mb
+        read = timings[f"{CALAMINE}, {sheet}"].maxrss_mb
+        return (
+            f"{sheet} import's peak memory within 2× calamine's",
+            used <= 2 * read,
+            f"{used / read:.2f}× ({used:,.0f} MB against {read:,.0f} MB)",
+        )
 
     def under(name: str, seconds: float) -> tuple[str, bool, str]:
         median = timings[name].median
@@ -328,11 +356,13 @@ def render(timings: dict[str, Timing], show_work_ms: float, scale: str) -> str:
         ("cust find within 1.2× the Typer floor", find / floor <= 1.2, f"{find / floor:.2f}×"),
         ("cust show's own work under 20 ms", show_work_ms < 20, f"{show_work_ms:.1f} ms"),
         ("roster import within 1.5× calamine", roster <= 1.5 * reader, f"{roster / reader:.1f}×"),
+        memory("roster"),
         (
             "orders import within 2× calamine",
             orders <= 2 * orders_reader,
             f"{orders / orders_reader:.1f}×",
         ),
+        memory("orders"),
         (
             "orders import holds the write lock at most 2 s",
             orders_lock <= 2,
@@ -352,7 +382,15 @@ def render(timings: dict[str, Timing], show_work_ms: float, scale: str) -> str:
     ]
     versions = ", ".join(
         f"{p} {importlib.metadata.version(p)}"
-        for p in ("typer", "rich", "sqlite-utils", "python-calamine", "xlsxwriter", "pypinyin")
+        for p in (
+            "typer",
+            "rich",
+            "sqlite-utils",
+            "python-calamine",
+            "fastexcel",
+            "xlsxwriter",
+            "pypinyin",
+        )
         if _installed(p)
     )
     return "\n".join(
