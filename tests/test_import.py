@@ -156,6 +156,9 @@ def test_a_row_is_refused_only_without_its_key_and_values_it_cannot_read_are_kep
         "原因 reason",
     )
     assert [v[0] for v in values[1:]] == [3, 5]
+    # Row 3 is refused under the lock, row 5 as it is read: both show the row as written.
+    assert values[1][:6] == (3, None, None, "13800138001", "2020-01-01", None)
+    assert values[2][:3] == (5, "5.3e+11", "丁店")
     assert list(book["kept as written"].values)[1][:2] == (4, "联系电话")
 
 
@@ -352,6 +355,29 @@ def test_an_import_reads_and_parses_its_file_before_it_takes_the_write_lock(
     monkeypatch.setattr(rows.RowParser, "parse", parse_while_another_writes)
     assert cli.json("import", str(path))["counts"]["new"] == 3
     assert written and cli.sql("SELECT notes FROM customers") == [("rival",)]
+
+
+def test_a_row_refused_under_the_lock_is_not_quoted_from_a_file_changed_since(cli, tmp_path):
+    """The rows refused under the lock are read back from the file for the rejects file:
+    if the file was saved over meanwhile, they are listed without values, not with another
+    file's."""
+    import importlib
+
+    run = importlib.import_module("custcli.domain.importing.run")  # the module, not run()
+    header = ["客户编码", "店名", "联系电话"]
+    path = write_xlsx(tmp_path / "r.xlsx", [header, ["0001", "甲店", None], [None, None, "1"]])
+    original = run.read_back
+
+    def saved_over(book, result, digest):
+        write_xlsx(path, [header, ["0009", "别的店", None], ["0008", "另一店", "13800138008"]])
+        return original(book, result, digest)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "read_back", saved_over)
+        result = cli.json("import", str(path))
+    assert [r["row"] for r in result["rejects"]] == [3]
+    values = list(openpyxl.load_workbook(result["rejects_file"])["rejects"].values)
+    assert values[1][:4] == (3, None, None, None)
 
 
 def test_shops_added_while_a_file_was_read_are_matched_under_the_lock(cli, tmp_path, add_shop):

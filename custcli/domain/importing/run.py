@@ -35,7 +35,8 @@ class ImportResult:
     import_id: int | None = None
     counts: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
-    rejects: list[tuple[int, list, str]] = field(default_factory=list)  # (row, values, reason)
+    # (row, values as written, reason); values are None until read back from the file
+    rejects: list[tuple[int, list | None, RowRejected]] = field(default_factory=list)
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
     kept: Counter = field(default_factory=Counter)  # field → values kept as "other"
     unnamed: int = 0  # new cards without a store name
@@ -46,8 +47,9 @@ class ImportResult:
     held_back: bool = False
     rejects_file_error: str | None = None  # the import landed, its rejects file did not
 
-    def reject(self, row_no: int, raw: list, why: RowRejected) -> None:
-        self.rejects.append((row_no, list(raw), why))
+    def reject(self, row_no: int, raw: list | None, why: RowRejected) -> None:
+        """A row refused; without `raw` (refused under the lock), read_back fills it in."""
+        self.rejects.append((row_no, None if raw is None else list(raw), why))
 
     def took(self, row_no: int, row: Row, outcome: str | None) -> None:
         """A row taken: its outcome counted (None: counted when its batch is written) and
@@ -144,6 +146,7 @@ def run(
     `today` dates the pyramid tiers an orders import refreshes and bounds visit dates.
     """
     result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
+    digest = None
     target = TARGETS[mapping.kind](conn, result, today)
     target.prepare(_parsed_rows(book, mapping, result, progress))
     book.release(mapping.sheet)
@@ -155,9 +158,8 @@ def run(
                 result.start_over()
                 target = TARGETS[mapping.kind](conn, result, today)
                 target.prepare(_parsed_rows(book, mapping, result, None))
-            import_id = q.create(
-                conn, book.path.name, sha256_of(book.path), mapping.kind, mapping.sheet
-            )
+            digest = sha256_of(book.path)
+            import_id = q.create(conn, book.path.name, digest, mapping.kind, mapping.sheet)
             result.import_id = import_id
             target.write(import_id)
             result.rejects.sort(key=lambda reject: reject[0])
@@ -185,6 +187,7 @@ def run(
     if result.import_id is not None and (result.rejects or result.warnings):
         # The import has landed: nothing from here on may say otherwise, Ctrl-C included.
         try:
+            read_back(book, result, digest)
             result.rejects_file = write_rejects(book.path, result)
         except (BadInput, OSError) as error:
             result.rejects_file_error = words(error) if isinstance(error, BadInput) else str(error)
@@ -245,6 +248,25 @@ def _refuse_hopeless(result: ImportResult) -> None:
             row_no=row_no,
             reason=reason,
         )
+
+
+def read_back(book, result: ImportResult, digest: str | None) -> None:
+    """The rows as written of the rejects that lack them, read from the file again: one more
+    pass over the sheet, only when a row was refused under the lock. A file changed since
+    it was imported (its digest differs) is not read: those rejects keep no values."""
+    wanted = {row_no for row_no, values, _why in result.rejects if values is None}
+    found: dict[int, list] = {}
+    if wanted and digest == sha256_of(book.path):
+        for row_no, row in enumerate(book.rows(result.mapping.sheet), 1):
+            if row_no in wanted:
+                found[row_no] = list(row)
+                if len(found) == len(wanted):
+                    break
+        book.release(result.mapping.sheet)
+    result.rejects = [
+        (row_no, found.get(row_no, []) if values is None else values, why)
+        for row_no, values, why in result.rejects
+    ]
 
 
 def write_rejects(file: Path, result: ImportResult) -> Path:

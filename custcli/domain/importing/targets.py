@@ -70,16 +70,18 @@ Parsed = tuple[int, list, Row]
 
 class Target:
     """Keeps the parsed rows in prepare; write takes them one at a time (take), then close()
-    writes whatever was batched."""
+    writes whatever was batched. The rows as written are not kept (a city's roster held
+    160 MB of them only to quote the few that take() refuses): a row refused under the lock
+    is rejected without them, and the run reads them back from the file (`read_back`)."""
 
     def __init__(self, conn: sqlite3.Connection, result: ImportResult, today: dt.date):
         self.conn, self.result, self.today = conn, result, today
         self.import_id: int | None = None
-        self.rows: list[Parsed] = []
+        self.rows: list[tuple[int, Row]] = []  # (row number, parsed)
 
     def prepare(self, rows: Iterable[Parsed]) -> None:
         """Before the lock: everything that needs no write."""
-        self.rows = list(rows)
+        self.rows = [(row_no, row) for row_no, _raw, row in rows]
 
     def stale(self) -> bool:
         """Under the lock: whether what prepare read from the database has changed since."""
@@ -88,11 +90,11 @@ class Target:
     def write(self, import_id: int) -> None:
         """Under the lock: take every prepared row, then close."""
         self.import_id = import_id
-        for row_no, raw, row in self.rows:
+        for row_no, row in self.rows:
             try:
                 outcome = self.take(row)
             except RowRejected as rejected:
-                self.result.reject(row_no, raw, rejected)
+                self.result.reject(row_no, None, rejected)
                 continue
             self.result.took(row_no, row, outcome)
         self.close()
@@ -130,7 +132,7 @@ class Customers(Target):
 
     def prepare(self, rows: Iterable[Parsed]) -> None:
         super().prepare(rows)
-        for _row_no, _raw, row in self.rows:
+        for _row_no, row in self.rows:
             values = row.values
             row.search_text = search_text(values.get("name"), values.get("owner"))
 
