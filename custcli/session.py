@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
 
 
-@dataclass
 class Session:
-    db_path: str | Path | None  # a SQLite file, or a postgresql:// URL
-    lang: str
-    _conn: sqlite3.Connection | None = field(default=None, repr=False)
+    # A plain class, as the records on `cust show`'s path are NamedTuples: a dataclass costs
+    # about a millisecond to create at import, in code generated and compiled then.
+    __slots__ = ("_conn", "db_path", "lang")
+
+    def __init__(self, db_path: str | Path | None, lang: str) -> None:
+        self.db_path = db_path  # a SQLite file, or a postgresql:// URL
+        self.lang = lang
+        self._conn: sqlite3.Connection | None = None
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from custcli.db.rows import dicts, scope_conditions, where
 from custcli.domain.months import cut_months
@@ -26,8 +26,7 @@ def last_order_day(conn: sqlite3.Connection, on_or_before: str) -> str | None:
     ]
 
 
-@dataclass(frozen=True)
-class _Source:
+class _Source(NamedTuple):
     """Where amounts() reads: whole months from the rollups, the months a window cuts from
     the lines. `day` dates a row, compared with bounds cut to `bound` characters: a rollup
     by its month, which no window edge falls inside of, so that the month is in a window

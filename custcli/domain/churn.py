@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import statistics
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from custcli.db import insights as q
 from custcli.domain.months import add_months, month_end, month_start, months_end, shift_months
 
 
-@dataclass(frozen=True)
-class ChurnRules:
+class ChurnRules(NamedTuple):
     """The thresholds, in one place; `cust churn` options override them."""
 
     months: int = 3  # complete months compared
@@ -157,6 +155,8 @@ def loyal(
         counts=("months_12m", "brands_12m"),
     )
     active = [r["brands_12m"] for r in rows if r["months_12m"]]
+    import statistics  # here, not at the top: show loads this module, and needs no median
+
     wide = statistics.median(active) if active else 0
     found = [
         {

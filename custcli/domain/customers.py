@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from custcli.db import customers as q
@@ -170,7 +169,7 @@ def find(
     each result carries its rank under "match". A scope keeps to a district or a manager
     (closed shops too: find shows them, after the others).
     """
-    scope = replace(scope, shops=ALL) if scope else None
+    scope = scope._replace(shops=ALL) if scope else None
     text = halfwidth(text).strip()
     if not text:
         raise BadInput("give some text to find: a code, name, pinyin, phone or its last 4 digits")

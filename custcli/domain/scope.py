@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Which shops a question is about, by their status (在营 active, 暂停 suspended, 关闭 closed):
 ACTIVE = "active"  # in business: visits fall due at them, the drill asks about them
@@ -10,8 +10,7 @@ OPEN = "open"  # not closed, suspended too: their orders, churn, pyramid and spr
 ALL = "all"  # closed too: a month's history (the report) and finding a card
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Shops of one status set (ACTIVE unless said), narrowed to a district (片区) and/or an
     account manager."""
 
