@@ -56,6 +56,8 @@ def parse_when(text: str | None, today: dt.date) -> dt.date:
 
 
 def _when(value: str, today: dt.date) -> dt.date:
+    if len(value) == 10 and value[4] == value[7] == "-":  # 2026-11-20, as scripts write it:
+        return dt.date.fromisoformat(value)  # read before any pattern is compiled
     if value in _WORDS:
         return today + dt.timedelta(days=_WORDS[value])
     match = _RELATIVE_RE.fullmatch(value)
