@@ -119,11 +119,10 @@ def amounts(
         if narrowed
         else ("", [])
     )
-    sql, figure_params = _figures_query(windows, through, only, year_from, counts)
+    sql, figure_params, present = _figures_query(windows, through, only, year_from, counts)
     # The customers joined to their figures in the query, defaults for those without orders
     # in it too: one row per shop, made a dict once (100,000 shops cost 0.6 s more when
     # the two were merged in Python).
-    present = _present(windows, year_from, counts)
     figures = [
         f"coalesce(f.{name}, {default}) AS {name}" if name in present else f"{default} AS {name}"
         for name, default in {**dict.fromkeys(windows, "0.0"), **_DEFAULTS}.items()
@@ -155,27 +154,18 @@ _DEFAULTS = {
 }
 
 
-def _present(windows: dict, year_from: str | None, counts: tuple[str, ...]) -> set[str]:
-    """The figures _figures_query() computes for these arguments."""
-    present = {*windows, "first_order", "last_order"}
-    if year_from:
-        present |= {"first_order_12m", "order_days_12m"}
-        if "months_12m" in counts:
-            present.add("months_12m")
-    return present
-
-
 def _figures_query(
     windows: dict[str, tuple[str, str]],
     through: str,
     only: tuple[str, list],
     year_from: str | None,
     counts: tuple[str, ...],
-) -> tuple[str, list]:
+) -> tuple[str, list, list[str]]:
     """The query of amounts()' figures, one row per customer with orders: customer_id and
-    the named columns. Whole months come from the rollups, the months a window edge cuts
-    from the lines, and the two are added up per customer. `only` is an " AND …" condition
-    on customer_id with its parameters ("" for every customer)."""
+    the named columns; returned with its parameters and those names. Whole months come from
+    the rollups, the months a window edge cuts from the lines, and the two are added up per
+    customer. `only` is an " AND …" condition on customer_id with its parameters ("" for
+    every customer)."""
     edges = [bound for first_before in windows.values() for bound in first_before]
     cut = cut_months([*edges, *([year_from] if year_from else [])], through)
     months = "months_12m" in counts
@@ -187,8 +177,9 @@ def _figures_query(
         + " GROUP BY customer_id"
     ]
     params += [through[:7], *only_params, *cut]
+    names = [column.rsplit(" AS ", 1)[1] for column in columns]
     if not cut:
-        return parts[0], params
+        return parts[0], params, names
     cut_columns, cut_params = _figures(_CUT, windows, year_from, months)
     ranges = " OR ".join("(date >= ? AND date < ?)" for _ in cut)
     parts.append(
@@ -201,13 +192,12 @@ def _figures_query(
         through,
         *only_params,
     ]
-    names = [column.rsplit(" AS ", 1)[1] for column in columns]
     combined = [f"{_COMBINE.get(name, 'total({})').format(name)} AS {name}" for name in names]
     sql = (
         f"SELECT customer_id, {', '.join(combined)} FROM ({' UNION ALL '.join(parts)}) AS parts"
         " GROUP BY customer_id"
     )
-    return sql, params
+    return sql, params, names
 
 
 def _brands_since(
