@@ -181,17 +181,20 @@ def _figures_query(
     if not cut:
         return parts[0], params, names
     cut_columns, cut_params = _figures(_CUT, windows, year_from, months)
-    ranges = " OR ".join("(date >= ? AND date < ?)" for _ in cut)
-    parts.append(
-        f"SELECT customer_id, {', '.join(cut_columns)} FROM orders"
-        f" WHERE ({ranges}) AND date <= ?{and_only} GROUP BY customer_id"
+    # One range of the date index per cut month, each read from the index alone: ranges
+    # joined by OR made SQLite look every line's row up (0.75 s against 0.21 s for three
+    # months at city scale).
+    lines = " UNION ALL ".join(
+        f"SELECT customer_id, date, amount FROM orders"
+        f" WHERE date >= ? AND date < ? AND date <= ?{and_only}"
+        for _ in cut
     )
-    params += [
-        *cut_params,
-        *(bound for month in cut for bound in (f"{month}-01", f"{month}-99")),
-        through,
-        *only_params,
-    ]
+    parts.append(
+        f"SELECT customer_id, {', '.join(cut_columns)} FROM ({lines}) AS cut GROUP BY customer_id"
+    )
+    params += cut_params
+    for month in cut:
+        params += [f"{month}-01", f"{month}-99", through, *only_params]
     combined = [f"{_COMBINE.get(name, 'total({})').format(name)} AS {name}" for name in names]
     sql = (
         f"SELECT customer_id, {', '.join(combined)} FROM ({' UNION ALL '.join(parts)}) AS parts"

@@ -347,6 +347,17 @@ def m014_line_keys_per_shop(db: Database) -> None:
     rekey_lines_per_shop(db.conn)
 
 
+@migrations()
+def m015_orders_by_date_cover(db: Database) -> None:
+    # The pyramid, churn and today read the months a window edge cuts from the lines by date:
+    # through the date index alone, each line cost a lookup of its row (0.75 s for three
+    # months at city scale, 0.21 s from this index, which holds what those sums read).
+    db.execute("DROP INDEX idx_orders_date")
+    db.execute(
+        "CREATE INDEX idx_orders_date_cover ON orders(date, customer_id, amount, qty, brand)"
+    )
+
+
 # The columns each kind's key hashed at migration 14 (an order's note only when it has one).
 _M014_LINES = {
     "orders": ("date", "brand", "qty", "amount", "unit_price", "note"),

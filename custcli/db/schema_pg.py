@@ -248,6 +248,12 @@ MIGRATIONS: list[tuple[int, str | Callable]] = [
         ),
     ),
     (14, _m014),  # m014_line_keys_per_shop
+    (
+        15,  # m015_orders_by_date_cover
+        "DROP INDEX IF EXISTS idx_orders_date;"
+        " CREATE INDEX IF NOT EXISTS idx_orders_date_cover"
+        " ON orders(date, customer_id, amount, qty, brand);",
+    ),
 ]
 # Every table that holds a shop's data, by how it names the shop: row-level security fences
 # each by the shop's account manager (custcli.db.grants).
