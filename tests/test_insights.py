@@ -3,23 +3,89 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import tempfile
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from spreadsheets import write_xlsx
 
 from custcli import i18n, words
+from custcli.db import insights, rollups
+from custcli.db.connection import open_db
 from custcli.domain.churn import ChurnRules, reasons
-from custcli.domain.months import shift_months
-from custcli.domain.pyramid import rank
+from custcli.domain.months import shift_months, year_to
+from custcli.domain.pyramid import BOUNDARIES, UNRANKED
 
 AS_OF = dt.date(2026, 11, 23)
 
 
+def ranked(amounts: list[float], bought_before: list[bool] | None = None) -> list[tuple]:
+    """The database's tiers (insights.tiered) for customers 1…n who bought these amounts in
+    the twelve months to AS_OF (0: nothing), some of them also before those months."""
+    bought_before = bought_before or [False] * len(amounts)
+    with tempfile.TemporaryDirectory() as folder:
+        conn = open_db(Path(folder) / "cust.db")
+        conn.executemany(
+            "INSERT INTO customers (id, code, name) VALUES (?, ?, '店')",
+            [(i, f"{i:04d}") for i in range(1, len(amounts) + 1)],
+        )
+        lines = [(i, "2026-10-05", a) for i, a in enumerate(amounts, 1) if a > 0]
+        lines += [(i, "2025-06-05", 1.0) for i, old in enumerate(bought_before, 1) if old]
+        conn.executemany(
+            "INSERT INTO orders (customer_id, date, brand, qty, amount) VALUES (?, ?, 'x', 1, ?)",
+            lines,
+        )
+        rollups.rebuild(conn)
+        day = AS_OF.isoformat()
+        rows = insights.tiered(conn, {"a": year_to(AS_OF)}, {"a": day}, BOUNDARIES, UNRANKED, day)
+        conn.close()
+    return sorted(tuple(r) for r in rows)
+
+
 def tiers_of(amounts: list[float]) -> list[str]:
-    ranked = rank(dict(enumerate(amounts)))
-    return [ranked[i] for i in range(len(amounts))]
+    return [tier for *_, tier in ranked(amounts)]
+
+
+def reference_rank(amounts: dict[int, float]) -> dict[int, str]:
+    """The pyramid's rule, step by step: by amount, a tier ending where its cumulative share
+    is reached, rounded up; customers tied on amount share the tier of the best placed."""
+    order = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
+    ends = [(tier, math.ceil(len(order) * share)) for tier, share in BOUNDARIES]
+    tiers: dict[int, str] = {}
+    tier_of_amount: dict[float, str] = {}
+    boundary = 0
+    for position, (customer_id, amount) in enumerate(order, 1):
+        while position > ends[boundary][1]:
+            boundary += 1
+        tiers[customer_id] = tier_of_amount.setdefault(amount, ends[boundary][0])
+    return tiers
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 0, 5, 100, 250, 999.99, 1000, 1e6]) | st.integers(0, 400),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=260,
+    )
+)
+def test_the_databases_tiers_follow_the_rule_step_by_step(customers):
+    """Ranked in SQL (rank() and shares of the active count) as the rule says, ties and
+    rounding up included; inactive if bought before the twelve months, else potential."""
+    amounts, old = [float(a) for a, _ in customers], [o for _, o in customers]
+    rows = ranked(amounts, old)
+    want = reference_rank({r[0]: r[3] for r in rows if r[3] > 0})
+    for customer_id, _code, _name, amount, tier in rows:
+        if amount > 0:
+            assert tier == want[customer_id]
+        else:
+            assert tier == ("inactive" if old[customer_id - 1] else "potential")
 
 
 def test_tier_boundaries_at_1_5_and_20_percent_of_200_customers():

@@ -30,7 +30,12 @@ def pyramid(
     day = session.day(as_of)
     # Run for the whole file, it also stores the tiers `cust show` displays, with their date.
     result = domain.pyramid(
-        session.conn, day, district, manager, store=not district and not manager
+        session.conn,
+        day,
+        district,
+        manager,
+        store=not district and not manager,
+        customers=as_json,  # the screen shows those who moved tier, not all 100,000
     )
     if as_json:
         render.emit_json({k: result[k] for k in ("as_of", "tiers", "customers", "top20_share")})

@@ -107,6 +107,31 @@ def amounts(
     Whole months are read from the monthly rollups (custcli.db.rollups) and only the months
     a window edge cuts from the lines; the customers are joined to them in the same query.
     """
+    sql, params, only = _amounts_query(
+        windows, through, district, manager, customer_id, year_from, counts
+    )
+    rows = dicts(conn.execute(sql, params))
+    brands = (
+        _brands_since(conn, year_from, through, only)
+        if "brands_12m" in counts and year_from
+        else {}
+    )
+    for row in rows:
+        row["brands_12m"] = brands.get(row["id"], 0)
+    return rows
+
+
+def _amounts_query(
+    windows: dict[str, tuple[str, str]],
+    through: str,
+    district: str | None,
+    manager: str | None,
+    customer_id: int | None = None,
+    year_from: str | None = None,
+    counts: tuple[str, ...] = (),
+) -> tuple[str, list, tuple[str, list]]:
+    """amounts()' query and its parameters, with the condition on customer_id that narrows
+    the order figures to the shops in scope (" AND …" and its parameters, "" for all)."""
     clause, params = _scope(district, manager)
     if customer_id is not None:
         clause += " AND c.id = ?"
@@ -127,21 +152,94 @@ def amounts(
         f"coalesce(f.{name}, {default}) AS {name}" if name in present else f"{default} AS {name}"
         for name, default in {**dict.fromkeys(windows, "0.0"), **_DEFAULTS}.items()
     ]
-    rows = dicts(
-        conn.execute(
-            f"SELECT {', '.join(figures)}, c.id, c.code, c.name, c.district, c.account_manager"
-            f" FROM customers c LEFT JOIN ({sql}) AS f ON f.customer_id = c.id WHERE {clause}",
-            [*figure_params, *params],
+    return (
+        f"SELECT {', '.join(figures)}, c.id, c.code, c.name, c.district, c.account_manager"
+        f" FROM customers c LEFT JOIN ({sql}) AS f ON f.customer_id = c.id WHERE {clause}",
+        [*figure_params, *params],
+        only,
+    )
+
+
+def tiered(
+    conn: sqlite3.Connection,
+    windows: dict[str, tuple[str, str]],
+    bought_by: dict[str, str],
+    boundaries: tuple[tuple[str, float], ...],
+    unranked: tuple[str, str],
+    through: str,
+    district: str | None = None,
+    manager: str | None = None,
+) -> list[tuple]:
+    """Per customer in scope, in no order: id, code, name, and for each window its amount
+    and the customer's tier by it (see `_tiers_query`)."""
+    sql, params = _tiers_query(windows, bought_by, boundaries, unranked, through, district, manager)
+    return conn.execute(sql, params).fetchall()
+
+
+def store_tiers(
+    conn: sqlite3.Connection,
+    window: tuple[str, str],
+    bought_by: str,
+    boundaries: tuple[tuple[str, float], ...],
+    unranked: tuple[str, str],
+    as_of: str,
+) -> None:
+    """Every shop's tier by its amount in the window, kept for `cust show`: ranked and
+    written inside the database, with no row passing through Python."""
+    sql, params = _tiers_query(
+        {"amount_12m": window}, {"amount_12m": bought_by}, boundaries, unranked, as_of, None, None
+    )
+    conn.execute("DELETE FROM pyramid")
+    conn.execute(
+        "INSERT INTO pyramid (customer_id, tier, amount_12m, as_of)"
+        f" SELECT id, tier_amount_12m, amount_12m, ? FROM ({sql}) AS tiered",
+        [as_of, *params],
+    )
+
+
+def _tiers_query(
+    windows: dict[str, tuple[str, str]],
+    bought_by: dict[str, str],
+    boundaries: tuple[tuple[str, float], ...],
+    unranked: tuple[str, str],
+    through: str,
+    district: str | None,
+    manager: str | None,
+) -> tuple[str, list]:
+    """Each customer in scope with, for every window, its amount and `tier_<window>`: the
+    customers who bought in the window ranked by amount, a tier ending where the tier's
+    cumulative share of them is reached, rounded up (so that ten customers have a top one);
+    customers tied on amount share the tier of the best placed of them, which is what
+    rank() gives. The others are `unranked`: the first tier if they had bought by the
+    window's day in `bought_by` (inactive), else the second (potential).
+
+    A position p is within ceil(n × share) exactly when p - 1 < n × share: the same product
+    of the same doubles as ceil's, with no ceil (SQLite is not always built with it)."""
+    sql, params, _only = _amounts_query(windows, through, district, manager)
+    ranks = ", ".join(
+        f"rank() OVER (ORDER BY {name} DESC) AS rank_{name},"
+        f" count(CASE WHEN {name} > 0 THEN 1 END) OVER () AS active_{name}"
+        for name in windows
+    )
+    *ranked, (last, _share) = boundaries
+    steps = " ".join("WHEN rank_{name} - 1 < active_{name} * ? THEN ?" for _ in ranked)
+    columns, tier_params = [], []
+    for name in windows:
+        columns.append(
+            f"{name}, CASE WHEN {name} > 0 THEN CASE {steps.format(name=name)} ELSE ? END"
+            f" WHEN first_order <= ? THEN ? ELSE ? END AS tier_{name}"
         )
+        tier_params += [
+            *(value for tier, share in ranked for value in (share, tier)),
+            last,
+            bought_by[name],
+            *unranked,
+        ]
+    return (
+        f"SELECT id, code, name, {', '.join(columns)}"
+        f" FROM (SELECT f.*, {ranks} FROM ({sql}) AS f) AS ranked",
+        [*tier_params, *params],
     )
-    brands = (
-        _brands_since(conn, year_from, through, only)
-        if "brands_12m" in counts and year_from
-        else {}
-    )
-    for row in rows:
-        row["brands_12m"] = brands.get(row["id"], 0)
-    return rows
 
 
 # What a customer without orders (or without the figure asked for) shows.
