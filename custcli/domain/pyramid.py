@@ -16,8 +16,8 @@ TIERS = ("top", "high", "mid", "low", "inactive", "potential")
 # where its share is reached, rounded up, so that even ten customers have a top one, and
 # customers tied on amount share the tier of the best placed of them. Those who did not
 # buy in the window are inactive if they had bought before, else potential. The ranking
-# itself is done in the database (custcli.db.insights.tiered): 100,000 shops cost 0.9 s
-# more ranked in Python.
+# itself is done in the database (custcli.db.insights.tiered): the refresh every import
+# runs under its write lock took 2.6 s for 100,000 shops ranked in Python, 1.65 s there.
 BOUNDARIES = (("top", 0.01), ("high", 0.05), ("mid", 0.20), ("low", 1.0))
 UNRANKED = ("inactive", "potential")
 
