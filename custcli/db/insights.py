@@ -169,9 +169,10 @@ def tiered(
     through: str,
     district: str | None = None,
     manager: str | None = None,
-) -> list[tuple]:
-    """Per customer in scope, in no order: id, code, name, and for each window its amount
-    and the customer's tier by it (see `_tiers_query`)."""
+) -> list:
+    """Per customer in scope, in no order, by position or by name: id, code, name, and for
+    each window its amount (named as the window) and the customer's tier by it
+    (`tier_<window>`; see `_tiers_query`)."""
     sql, params = _tiers_query(windows, bought_by, boundaries, unranked, through, district, manager)
     return conn.execute(sql, params).fetchall()
 

@@ -249,7 +249,7 @@ MIGRATIONS: list[tuple[int, str | Callable]] = [
     ),
     (14, _m014),  # m014_line_keys_per_shop
     (
-        15,  # m015_orders_by_date_cover
+        15,  # m015_orders_by_date_cover; IF EXISTS, as the upgrade test sets the version back
         "DROP INDEX IF EXISTS idx_orders_date;"
         " CREATE INDEX IF NOT EXISTS idx_orders_date_cover"
         " ON orders(date, customer_id, amount, qty, brand);",

@@ -46,7 +46,7 @@ def pyramid(
         conn, windows, bought_by, BOUNDARIES, UNRANKED, as_of.isoformat(), district, manager
     )
     if store:
-        _store(conn, ((r[0], r[4], r[3]) for r in rows), as_of)
+        _store(conn, ((r["id"], r["tier_amount_12m"], r["amount_12m"]) for r in rows), as_of)
     total = 0.0
     counts: dict[str, int] = dict.fromkeys(TIERS, 0)
     amounts: dict[str, float] = dict.fromkeys(TIERS, 0.0)
@@ -68,11 +68,11 @@ def pyramid(
         "tiers": tiers,
         "customers": _listed(rows) if customers else [],
         "top20_share": round(top20 / total * 100, 1) if total else None,
-        "moved": _listed([r for r in rows if r[4] != r[6]]),
+        "moved": _listed([r for r in rows if r["tier_amount_12m"] != r["tier_amount_12m_before"]]),
     }
 
 
-def _listed(rows: list[tuple]) -> list[dict]:
+def _listed(rows: list) -> list[dict]:
     """Rows of `tiered` as the customers pyramid() gives, the largest amount first, then by
     code: sorted here, so that codes compare alike on both engines, whatever the database's
     collation."""
@@ -85,7 +85,7 @@ def _listed(rows: list[tuple]) -> list[dict]:
             "previous_tier": previous,
         }
         for _id, code, name, amount, tier, _before, previous in sorted(
-            rows, key=lambda r: (-r[3], r[1])
+            rows, key=lambda r: (-r["amount_12m"], r["code"])
         )
     ]
 
