@@ -285,3 +285,50 @@ def test_a_managers_import_leaves_the_departments_tiers_as_the_department_ranked
     assert sorted(owner.sql("SELECT customer_id, tier, as_of FROM pyramid")) == tiers
     owner.ok("pyramid")  # the department's own refresh ranks every shop again
     assert len(owner.sql("SELECT customer_id FROM pyramid")) == len(tiers)
+
+
+def test_a_managers_login_reads_the_departments_kept_figures_and_keeps_none(department, tmp_path):
+    """Figures kept per shop are the whole department's: a fenced login, whose queries see
+    only its own shops' lines, reads them for its shops and never keeps a set of its own;
+    its import makes every kept set stale, as the owner's does."""
+    owner, li, _nobody, _granted = department
+    valid = (
+        "SELECT count(*) FROM figure_sets s JOIN data_versions v"
+        " ON v.name = 'orders' AND v.version = s.version"
+    )
+    mine = {c["code"] for c in li.json("list")}
+    asked = ("churn", "--as-of", "2026-11-23")
+    assert li.json(*asked) and owner.sql(valid) == [(0,)]  # computed, not kept
+    everyone = owner.json(*asked)
+    assert owner.sql(valid) == [(1,)]
+    # Read from the department's set: the same warnings as the owner's, for its shops.
+    assert li.json(*asked) == [w for w in everyone if w["code"] in mine]
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        f"客户编码,日期,品名,数量,金额\n{sorted(mine)[0]},2026-11-20,玉溪(软),1,180\n", "utf-8"
+    )
+    assert li.json("import", str(export), "--kind", "orders")["counts"]["new"] == 1
+    assert owner.sql(valid) == [(0,)]
+    assert owner.json("db", "check")["figure_mismatches"] == 0
+
+
+def test_migration_16_lets_logins_granted_before_it_at_the_kept_figures(department):
+    """A login granted at schema 15 had no rights on tables made after: the migration gives
+    them, and puts the new shop table behind the fence."""
+    from custcli.db import schema_pg
+    from custcli.db.connection import SCHEMA_VERSION, open_db
+
+    owner, li, _nobody, _granted = department
+    pg = open_db(owner.db)
+    pg.execute("DROP TABLE shop_figures, figure_sets, data_versions")
+    pg.execute("UPDATE cust_meta SET value = '15' WHERE key = 'schema_version'")
+    pg.close()
+    upgraded = open_db(owner.db)
+    assert schema_pg.version(upgraded) == SCHEMA_VERSION
+    fenced = upgraded.execute(
+        "SELECT count(*) FROM pg_policies WHERE tablename = 'shop_figures' AND policyname = 'fence'"
+    ).fetchone()[0]
+    upgraded.close()
+    assert fenced == 1
+    owner.ok("churn", "--as-of", "2026-11-23")
+    assert li.json("churn", "--as-of", "2026-11-23") is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import tempfile
 from collections import defaultdict
@@ -212,26 +213,46 @@ def test_amounts_from_rollups_equal_the_sums_over_the_lines(
         rollups.rebuild(conn)
         first, before, first2, before2 = sorted(e.isoformat() for e in edges)
         windows = {"a": (first, before), "b": (first2, before2), "c": (first, before2)}
-        got = insights.amounts(
-            conn,
-            windows,
-            through.isoformat(),
-            district,
-            year_from=year_from.isoformat(),
-            counts=("months_12m", "brands_12m"),
-        )
+
+        def asked(scope):
+            return insights.amounts(
+                conn,
+                windows,
+                through.isoformat(),
+                scope,
+                year_from=year_from.isoformat(),
+                counts=("months_12m", "brands_12m"),
+            )
+
         want = _reference(rows, windows, through.isoformat(), year_from.isoformat())
-        assert sorted(row["id"] for row in got) == [
-            number for number in districts if district in (None, districts[number])
-        ]
-        for row in got:
-            expect = want.get(row["id"])
-            if expect is None:
-                assert row["last_order"] is None and row["a"] == 0 and row["order_days_12m"] == 0
-                continue
-            assert {k: round(row[k], 2) if k in windows else row[k] for k in expect} == expect
-            assert all(type(row[k]) is int for k in ("order_days_12m", "months_12m", "brands_12m"))
+        computed = asked(district)  # a district's computed; the whole file's computed and kept
+        assert _kept_sets(conn) == (0 if district else 1)
+        asked(None)
+        kept = asked(district)  # read from the kept set, joined to the district's shops
+        assert _kept_sets(conn) == 1
+        for got in (computed, kept):
+            assert sorted(row["id"] for row in got) == [
+                number for number in districts if district in (None, districts[number])
+            ]
+            _assert_figures(got, want, windows)
         conn.close()
+
+
+def _kept_sets(conn) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM figure_sets s JOIN data_versions v ON v.version = s.version"
+    ).fetchone()[0]
+
+
+def _assert_figures(got: list[dict], want: dict, windows: dict) -> None:
+    for row in got:
+        expect = want.get(row["id"])
+        if expect is None:
+            assert row["last_order"] is None and row["order_days_12m"] == 0
+            assert all(row[name] == 0 for name in windows)
+            continue
+        assert {k: round(row[k], 2) if k in windows else row[k] for k in expect} == expect
+        assert all(type(row[k]) is int for k in ("order_days_12m", "months_12m", "brands_12m"))
 
 
 def test_the_months_a_window_cuts_are_read_from_the_date_index_alone(tmp_path):
@@ -274,3 +295,105 @@ def test_order_totals_from_rollups_equal_the_sums_over_the_lines(lines, bounds):
             assert got["qty"] == len(inside)
             assert round(got["amount"], 2) == round(sum(a for _c, a in inside), 2)
         conn.close()
+
+
+# --- the figures kept per shop follow every write of order lines --------------------------------
+
+KEPT_WINDOWS = {"now": ("2026-09-01", "2026-10-15"), "before": ("2026-08-15", "2026-09-16")}
+figure_step = st.one_of(
+    st.tuples(st.just("import"), st.lists(line, min_size=1, max_size=6)),
+    st.tuples(st.just("undo"), st.integers(0, 5)),
+    st.tuples(st.just("purge"), st.sampled_from(SHOPS)),
+    st.tuples(st.just("add"), st.sampled_from(SHOPS)),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=st.lists(figure_step, min_size=1, max_size=7))
+@example(  # the last card purged and another given its id: the purged one's figures are not its
+    history=[
+        ("import", [(SHOPS[2], DAYS[2], BRANDS[0], 2, 360.0)]),
+        ("purge", SHOPS[2]),
+        ("add", SHOPS[2]),
+    ]
+)
+def test_kept_figures_follow_every_write_of_order_lines(history):
+    """After each import, undo, purge and new card, every shop's figures are what the lines
+    give, though those of the step before were kept: no write leaves a stale set read."""
+    with tempfile.TemporaryDirectory() as folder:
+        cli = Cli(Path(folder) / "cust.db")
+        for code in SHOPS:
+            cli.ok("add", "--code", code, "--name", f"店{code[-1]}")
+        imports: list[int] = []
+        for number, (action, *args) in enumerate(history):
+            if action == "import":
+                rows = [["客户编码", "日期", "品名", "数量", "金额"], *map(list, args[0])]
+                path = write_csv(Path(folder) / f"o{number}.csv", rows)
+                result = cli("import", str(path), "--kind", "orders", "--json")
+                if result.exit_code == 0:  # a purged shop's lines are refused
+                    imports.append(json.loads(result.stdout)["import_id"])
+            elif action == "undo" and imports:
+                cli("imports", "undo", str(imports.pop(args[0] % len(imports))))
+            elif action == "purge":
+                cli("rm", args[0], "--purge", "--yes")
+            elif action == "add":
+                cli("add", "--code", args[0], "--name", "新店")
+            conn = open_db(cli.db)
+            lines = conn.execute("SELECT customer_id, date, brand, amount FROM orders").fetchall()
+            want = _reference(lines, KEPT_WINDOWS, "2026-10-31", "2026-09-01")
+            for _ in range(2):  # the first may read the last step's set, the second reads one
+                got = insights.amounts(
+                    conn, KEPT_WINDOWS, "2026-10-31", year_from="2026-09-01", counts=()
+                )
+                _assert_figures(got, _without_counts(want), KEPT_WINDOWS)
+            assert _kept_sets(conn) == 1
+            conn.close()
+        assert cli.json("db", "check")["figure_mismatches"] == 0
+
+
+def _without_counts(want: dict) -> dict:
+    return {
+        cid: {k: v for k, v in row.items() if k not in ("months_12m", "brands_12m")}
+        for cid, row in want.items()
+    }
+
+
+def test_db_check_finds_kept_figures_that_drifted_and_repair_forgets_them(cli, add_shop, tmp_path):
+    add_shop()
+    orders = [["日期", "客户编码", "品名", "数量", "金额"]]
+    orders.append(["2026-10-05", SHOPS[0], BRANDS[0], 2, 360])
+    cli.json("import", str(write_csv(tmp_path / "o.csv", orders)), "--kind", "orders")
+    first = cli.json("churn", "--as-of", "2026-11-23")
+    assert cli.json("churn", "--as-of", "2026-11-23") == first  # read from the kept figures
+    assert cli.json("db", "check")["figure_mismatches"] == 0
+    cli.sql("UPDATE shop_figures SET a0 = a0 + 1")
+    result = cli("db", "check")
+    assert result.exit_code == 1
+    assert "the kept order figures of 1 shops differ from what the orders give" in result.stdout
+    assert cli.json("db", "check", "--repair")["figure_mismatches"] == 0
+    assert cli.json("churn", "--as-of", "2026-11-23") == first
+
+
+def test_figures_are_computed_not_kept_while_an_import_holds_the_lock(tmp_path):
+    """A reader never waits for a writer to keep what only saves time."""
+    conn = open_db(tmp_path / "cust.db")
+    conn.execute("INSERT INTO customers (id, code, name) VALUES (1, '0001', '店')")
+    conn.execute(
+        "INSERT INTO orders (customer_id, date, brand, qty, amount)"
+        " VALUES (1, '2026-10-05', 'x', 1, 360)"
+    )
+    rollups.rebuild(conn)
+    writer = sqlite3.connect(tmp_path / "cust.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        got = insights.amounts(conn, KEPT_WINDOWS, "2026-10-31")
+    finally:
+        writer.execute("ROLLBACK")
+    assert [row["now"] for row in got] == [360.0]
+    assert _kept_sets(conn) == 0
+    insights.amounts(conn, KEPT_WINDOWS, "2026-10-31")
+    assert _kept_sets(conn) == 1

@@ -87,6 +87,9 @@ TABLE_WORDS = {
     "drill_misses": _noop("drill misses"),
     "pyramid": _noop("pyramid tiers"),
     "order_months": _noop("monthly order rollups"),
+    "data_versions": _noop("data versions"),
+    "figure_sets": _noop("kept figure sets"),
+    "shop_figures": _noop("order figures kept per shop"),
 }
 STATUS_WORDS = {
     "path": _noop("path"),
@@ -155,6 +158,12 @@ def _problem(problem: dict) -> str:
             " `cust db check --repair` rebuilds them",
             count=problem["count"],
         )
+    if kind == "figures":
+        return tr(
+            "the kept order figures of {count} shops differ from what the orders give;"
+            " `cust db check --repair` forgets them",
+            count=problem["count"],
+        )
     if kind == "schema":
         return tr(
             "schema version {version}, expected {expected}",
@@ -174,13 +183,16 @@ def check(
     repair: Annotated[
         bool,
         typer.Option(
-            "--repair", help="Rebuild the monthly order rollups from the order lines first."
+            "--repair",
+            help="Rebuild the monthly order rollups from the order lines first (and forget"
+            " the order figures kept per shop).",
         ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Integrity, orphan rows, the monthly order rollups against the lines, schema version and
-    file permissions, with a verdict (exit 1 when something is wrong)."""
+    """Integrity, orphan rows, the monthly order rollups against the lines, the order figures
+    kept per shop, schema version and file permissions, with a verdict (exit 1 when something
+    is wrong)."""
     session: Session = ctx.obj
     try:
         conn = session.conn

@@ -18,7 +18,7 @@ from custcli.errors import BadInput
 from custcli.i18n import _noop
 
 # The number of migrations in custcli.db.schema; a test keeps the two in step.
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -234,6 +234,38 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     _begin(conn)
     try:
         yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def spare_write(conn: sqlite3.Connection) -> Iterator[bool]:
+    """A write transaction for what is kept only to save time later, if one can be had at
+    once: True inside it (committed at the end, rolled back on any error); False, with
+    nothing begun, while another writer (an import) holds SQLite's lock. PostgreSQL's
+    writers lock rows, not the database: there it is always True."""
+    if conn.in_transaction or is_postgres(conn):
+        with write_transaction(conn):
+            yield True
+        return
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        begun = True
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        begun = False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    if not begun:
+        yield False
+        return
+    try:
+        yield True
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from custcli.db import rows
+from custcli.db import figures, rows
 from custcli.db.rows import scope_conditions
 from custcli.domain.fields import CUSTOMER_KEYS
 from custcli.domain.scope import Scope
@@ -101,6 +101,8 @@ def update(
 
 def delete(conn: sqlite3.Connection, customer_id: int) -> None:
     conn.execute("DELETE FROM customers WHERE id = ?", (customer_id,))
+    # Its order lines and rollups go with it, and SQLite may give its id to the next card.
+    figures.forget(conn)
 
 
 def record_changes(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from custcli.db import figures
 from custcli.db.rows import dicts, scope_conditions, where
 from custcli.domain.months import cut_months
 from custcli.domain.scope import OPEN, Scope
@@ -106,10 +107,12 @@ def amounts(
 
     Whole months are read from the monthly rollups (custcli.db.rollups) and only the months
     a window edge cuts from the lines; the customers are joined to them in the same query.
+    Every shop's figures, once computed, are kept until an order line changes
+    (custcli.db.figures); a single card's are computed each time.
     """
-    sql, params, only = _amounts_query(
-        windows, through, district, manager, customer_id, year_from, counts
-    )
+    clause, params, only = _scope_of(district, manager, customer_id)
+    source = _figures_source(conn, windows, through, only, year_from, counts, customer_id)
+    sql, params = _amounts_query(windows, clause, params, source)
     rows = dicts(conn.execute(sql, params))
     brands = (
         _brands_since(conn, year_from, through, only)
@@ -121,17 +124,12 @@ def amounts(
     return rows
 
 
-def _amounts_query(
-    windows: dict[str, tuple[str, str]],
-    through: str,
-    district: str | None,
-    manager: str | None,
-    customer_id: int | None = None,
-    year_from: str | None = None,
-    counts: tuple[str, ...] = (),
+def _scope_of(
+    district: str | None, manager: str | None, customer_id: int | None = None
 ) -> tuple[str, list, tuple[str, list]]:
-    """amounts()' query and its parameters, with the condition on customer_id that narrows
-    the order figures to the shops in scope (" AND …" and its parameters, "" for all)."""
+    """The condition on customers c of a scope, its parameters, and the condition on
+    customer_id that narrows the order figures to its shops (" AND …" and its parameters,
+    "" for every shop)."""
     clause, params = _scope(district, manager)
     if customer_id is not None:
         clause += " AND c.id = ?"
@@ -144,19 +142,54 @@ def _amounts_query(
         if narrowed
         else ("", [])
     )
-    sql, figure_params, present = _figures_query(windows, through, only, year_from, counts)
+    return clause, params, only
+
+
+def _figures_source(
+    conn: sqlite3.Connection,
+    windows: dict[str, tuple[str, str]],
+    through: str,
+    only: tuple[str, list],
+    year_from: str | None,
+    counts: tuple[str, ...],
+    customer_id: int | None = None,
+    keep: bool = True,
+) -> tuple[str, list, list[str]]:
+    """Where the figures come from, as `_figures_query` gives them: the whole file's kept
+    set if one holds them (any scope reads it, joined to its shops), else the query itself;
+    a query over every shop is kept (with `keep`) for the next time it is asked. A single
+    card's figures are one seek of its own keys: computed, never looked up."""
+    if customer_id is not None:
+        return _figures_query(windows, through, only, year_from, counts)
+    whole = _figures_query(windows, through, ("", []), year_from, counts)
+    found = figures.kept(conn, *whole, len(windows))
+    if found:
+        return found
+    if only[0]:
+        return _figures_query(windows, through, only, year_from, counts)
+    return (keep and figures.keep(conn, *whole, len(windows))) or whole
+
+
+def _amounts_query(
+    windows: dict[str, tuple[str, str]],
+    clause: str,
+    params: list,
+    source: tuple[str, list, list[str]],
+) -> tuple[str, list]:
+    """amounts()' query and its parameters: the customers matching `clause` joined to their
+    figures from `source`."""
+    sql, figure_params, present = source
     # The customers joined to their figures in the query, defaults for those without orders
     # in it too: one row per shop, made a dict once (100,000 shops cost 0.6 s more when
     # the two were merged in Python).
-    figures = [
+    columns = [
         f"coalesce(f.{name}, {default}) AS {name}" if name in present else f"{default} AS {name}"
         for name, default in {**dict.fromkeys(windows, "0.0"), **_DEFAULTS}.items()
     ]
     return (
-        f"SELECT {', '.join(figures)}, c.id, c.code, c.name, c.district, c.account_manager"
+        f"SELECT {', '.join(columns)}, c.id, c.code, c.name, c.district, c.account_manager"
         f" FROM customers c LEFT JOIN ({sql}) AS f ON f.customer_id = c.id WHERE {clause}",
         [*figure_params, *params],
-        only,
     )
 
 
@@ -172,8 +205,10 @@ def tiered(
 ) -> list:
     """Per customer in scope, in no order, by position or by name: id, code, name, and for
     each window its amount (named as the window) and the customer's tier by it
-    (`tier_<window>`; see `_tiers_query`)."""
-    sql, params = _tiers_query(windows, bought_by, boundaries, unranked, through, district, manager)
+    (`tier_<window>`; see `_tiers_query`). The figures are kept as amounts() keeps them."""
+    clause, params, only = _scope_of(district, manager)
+    source = _figures_source(conn, windows, through, only, None, ())
+    sql, params = _tiers_query(windows, bought_by, boundaries, unranked, clause, params, source)
     return conn.execute(sql, params).fetchall()
 
 
@@ -186,9 +221,13 @@ def store_tiers(
     as_of: str,
 ) -> None:
     """Every shop's tier by its amount in the window, kept for `cust show`: ranked and
-    written inside the database, with no row passing through Python."""
+    written inside the database, with no row passing through Python. Run under an import's
+    lock, it keeps no figures (a kept set found is read)."""
+    windows = {"amount_12m": window}
+    clause, params, only = _scope_of(None, None)
+    source = _figures_source(conn, windows, as_of, only, None, (), keep=False)
     sql, params = _tiers_query(
-        {"amount_12m": window}, {"amount_12m": bought_by}, boundaries, unranked, as_of, None, None
+        windows, {"amount_12m": bought_by}, boundaries, unranked, clause, params, source
     )
     conn.execute("DELETE FROM pyramid")
     conn.execute(
@@ -203,20 +242,21 @@ def _tiers_query(
     bought_by: dict[str, str],
     boundaries: tuple[tuple[str, float], ...],
     unranked: tuple[str, str],
-    through: str,
-    district: str | None,
-    manager: str | None,
+    clause: str,
+    params: list,
+    source: tuple[str, list, list[str]],
 ) -> tuple[str, list]:
-    """Each customer in scope with, for every window, its amount and `tier_<window>`: the
-    customers who bought in the window ranked by amount, a tier ending where the tier's
-    cumulative share of them is reached, rounded up (so that ten customers have a top one);
-    customers tied on amount share the tier of the best placed of them, which is what
-    rank() gives. The others are `unranked`: the first tier if they had bought by the
-    window's day in `bought_by` (inactive), else the second (potential).
+    """Each customer matching `clause` (its figures from `source`) with, for every window,
+    its amount and `tier_<window>`: the customers who bought in the window ranked by
+    amount, a tier ending where the tier's cumulative share of them is reached, rounded up
+    (so that ten customers have a top one); customers tied on amount share the tier of the
+    best placed of them, which is what rank() gives. The others are `unranked`: the first
+    tier if they had bought by the window's day in `bought_by` (inactive), else the second
+    (potential).
 
     A position p is within ceil(n × share) exactly when p - 1 < n × share: the same product
     of the same doubles as ceil's, with no ceil (SQLite is not always built with it)."""
-    sql, params, _only = _amounts_query(windows, through, district, manager)
+    sql, params = _amounts_query(windows, clause, params, source)
     ranks = ", ".join(
         f"rank() OVER (ORDER BY {name} DESC) AS rank_{name},"
         f" count(CASE WHEN {name} > 0 THEN 1 END) OVER () AS active_{name}"

@@ -7,14 +7,17 @@ class, so those questions read about a tenth of the rows.
 
 Every write of order lines (import, undo, merge) calls `refresh` for the (customer, month)
 keys it touched, inside its own transaction; a change of a brand's price class calls
-`rebuild`. A key's row is recomputed from its lines, never adjusted by difference, so a
-rollup cannot drift. `mismatches` recomputes them all and compares, for `cust db check`.
+`rebuild`; both make the figures kept per shop (custcli.db.figures) stale. A key's row is
+recomputed from its lines, never adjusted by difference, so a rollup cannot drift.
+`mismatches` recomputes them all and compares, for `cust db check`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+
+from custcli.db import figures
 
 # Sums are rounded where they are stored, so that a row recomputed in another order of lines
 # compares equal: amounts to the fen, volumes to a thousandth of a carton.
@@ -83,6 +86,7 @@ def refresh(conn: sqlite3.Connection, keys: Iterable[tuple[int, str]]) -> int:
         " GROUP BY t.customer_id, t.month"
     )
     conn.execute("DELETE FROM touched_months")
+    figures.forget(conn)
     return len(keys)
 
 
@@ -90,6 +94,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     """Every rollup row from the lines: after a brand's price class changes, or a migration."""
     conn.execute("DELETE FROM order_months")
     conn.execute(f"INSERT INTO order_months ({COLUMNS}) {_computed()}")
+    figures.forget(conn)
 
 
 def mismatches(conn: sqlite3.Connection) -> int:

@@ -9,7 +9,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from custcli.db import rollups
+from custcli.db import figures, rollups
 from custcli.db.connection import (
     SCHEMA_VERSION,
     backup,
@@ -135,15 +135,17 @@ def _mode(path: Path) -> str | None:
 
 
 def repair(conn: sqlite3.Connection) -> None:
-    """What can be rebuilt from the data itself: the monthly order rollups."""
+    """What can be rebuilt from the data itself: the monthly order rollups (and, with them,
+    the figures kept per shop, forgotten: the next query computes them again)."""
     with write_transaction(conn):
         rollups.rebuild(conn)
 
 
 def check(conn: sqlite3.Connection) -> dict:
-    """Integrity, foreign keys (orphan rows), the order rollups against their lines, schema
-    version and file permissions. PostgreSQL keeps its own integrity and foreign keys and
-    has no file: there, the rollups and the schema version."""
+    """Integrity, foreign keys (orphan rows), the order rollups against their lines, the
+    figures kept per shop against their queries, schema version and file permissions.
+    PostgreSQL keeps its own integrity and foreign keys and has no file: there, the rollups,
+    the kept figures and the schema version."""
     version = schema_version(conn)
     integrity, orphans, files, backups = ["ok"], [], {}, []
     if not is_postgres(conn):
@@ -163,9 +165,13 @@ def check(conn: sqlite3.Connection) -> dict:
     if orphans:
         tables = sorted({row[0] for row in orphans})
         problems.append({"problem": "orphans", "count": len(orphans), "tables": tables})
-    differing = rollups.mismatches(conn) if version == SCHEMA_VERSION and integrity == ["ok"] else 0
+    current = version == SCHEMA_VERSION and integrity == ["ok"]
+    differing = rollups.mismatches(conn) if current else 0
     if differing:
         problems.append({"problem": "rollups", "count": differing})
+    kept = figures.mismatches(conn) if current else 0
+    if kept:
+        problems.append({"problem": "figures", "count": kept})
     if version != SCHEMA_VERSION:
         problems.append({"problem": "schema", "version": version, "expected": SCHEMA_VERSION})
     for name, mode in files.items():
@@ -177,6 +183,7 @@ def check(conn: sqlite3.Connection) -> dict:
         "integrity": integrity[0],
         "orphan_rows": len(orphans),
         "rollup_mismatches": differing,
+        "figure_mismatches": kept,
         "schema_version": version,
         "expected_schema_version": SCHEMA_VERSION,
         "files": files,

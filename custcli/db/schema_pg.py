@@ -232,6 +232,35 @@ def _m014(conn) -> None:
     rekey_lines_per_shop(conn)
 
 
+def _m016(conn) -> None:
+    # IF NOT EXISTS and the checks below, as the upgrade test sets the version back.
+    conn.raw.execute(
+        "CREATE TABLE IF NOT EXISTS data_versions (name text PRIMARY KEY, version bigint NOT NULL);"
+        " INSERT INTO data_versions (name, version) VALUES ('orders', 0) ON CONFLICT DO NOTHING;"
+        " CREATE TABLE IF NOT EXISTS figure_sets (id serial PRIMARY KEY,"
+        " version bigint NOT NULL, digest text NOT NULL, query text NOT NULL,"
+        " params text NOT NULL, columns text NOT NULL, UNIQUE (digest, version));"
+        " CREATE TABLE IF NOT EXISTS shop_figures ("
+        " set_id integer NOT NULL REFERENCES figure_sets(id) ON DELETE CASCADE,"
+        " customer_id integer NOT NULL,"
+        " a0 double precision, a1 double precision, a2 double precision, a3 double precision,"
+        " first_order text, last_order text, first_order_12m text,"
+        " order_days_12m integer, months_12m integer, PRIMARY KEY (set_id, customer_id));"
+    )
+    # A database already fenced: the new shop table behind the fence, and the logins granted
+    # before it existed let at the new tables as at the others.
+    from custcli.db import grants
+
+    fenced, done = conn.raw.execute(
+        "SELECT bool_or(tablename = 'customers'), bool_or(tablename = 'shop_figures')"
+        " FROM pg_policies WHERE policyname = 'fence'"
+    ).fetchone()
+    if fenced and not done:
+        conn.raw.execute(grants.SHOP_POLICY.format(table="shop_figures"))
+    for (login,) in conn.raw.execute("SELECT DISTINCT login FROM cust_grants").fetchall():
+        grants.let_at_tables(conn, login, ("data_versions", "figure_sets", "shop_figures"))
+
+
 MIGRATIONS: list[tuple[int, str | Callable]] = [
     (
         13,  # m013_record_ids_and_merge_provenance
@@ -254,6 +283,7 @@ MIGRATIONS: list[tuple[int, str | Callable]] = [
         " CREATE INDEX IF NOT EXISTS idx_orders_date_cover"
         " ON orders(date, customer_id, amount, qty, brand);",
     ),
+    (16, _m016),  # m016_shop_figures_kept
 ]
 # Every table that holds a shop's data, by how it names the shop: row-level security fences
 # each by the shop's account manager (custcli.db.grants).
@@ -268,6 +298,7 @@ SHOP_TABLES = (
     "drill_misses",
     "pyramid",
     "order_months",
+    "shop_figures",
 )
 
 

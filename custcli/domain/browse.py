@@ -34,6 +34,9 @@ TABLES = {
 HIDDEN = (
     "_sqlite_migrations",
     "order_months",
+    "data_versions",
+    "figure_sets",
+    "shop_figures",
     "pyramid",
     "drill_misses",
     "brand_changes",
