@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from custcli import render, words
-from custcli.commands.options import AsOf, District, JsonOption, Limit, Manager, more, shown
+from custcli.commands.options import (
+    AsOf,
+    District,
+    JsonOption,
+    Limit,
+    Manager,
+    more,
+    rows_to_show,
+    shown,
+)
 from custcli.i18n import _noop, tr
 from custcli.session import Session
 
@@ -101,14 +110,20 @@ def churn(
     year before, or silent for over twice the usual interval; the largest loss first, 20 on
     a screen (--limit). Measured from the day the order data runs to (its latest line), or
     from --as-of."""
-    from custcli.domain.churn import ChurnRules, orders_day
-    from custcli.domain.churn import churn as find
+    from custcli.domain.churn import ChurnRules, orders_day, warnings
 
     session: Session = ctx.obj
     rules = ChurnRules(months=months, drop_pct=drop, gap_factor=gap_factor)
     day = orders_day(session.conn, session.day(as_of) if as_of else None, session.today)
-    warned = find(session.conn, day, rules, district=district, manager=manager)
-    kept, left_out = shown(warned, limit, as_json)
+    kept, count = warnings(
+        session.conn,
+        day,
+        rules,
+        district=district,
+        manager=manager,
+        first=rows_to_show(limit, as_json) or None,
+    )
+    left_out = count - len(kept)
     if as_json:
         render.emit_json(kept)
         return

@@ -175,10 +175,12 @@ ATTENTION_ROWS = 5  # shops of each kind the first sheet lists: page one holds t
 def _attention(conn, at_end: list[dict], last: dt.date, district, manager) -> dict:
     """What needs attention at the month's end: the most overdue shops, the largest churn
     warnings (as of the month's end), and the complaints still open."""
-    from custcli.domain.churn import churn
+    from custcli.domain.churn import warnings
 
     overdue = [r for r in at_end if r["days_overdue"] > 0][:ATTENTION_ROWS]
-    slipping = churn(conn, last, district=district, manager=manager)[:ATTENTION_ROWS]
+    slipping, _count = warnings(
+        conn, last, district=district, manager=manager, first=ATTENTION_ROWS
+    )
     open_complaints = [
         c
         for c in visit_q.complaints(conn, open_only=True, scope=Scope(district, manager))

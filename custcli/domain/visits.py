@@ -11,7 +11,7 @@ from custcli.db import rows
 from custcli.db import visits as q
 from custcli.db.connection import write_transaction
 from custcli.domain import schedule
-from custcli.domain.churn import churn, orders_day
+from custcli.domain.churn import orders_day, warnings
 from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence
 from custcli.domain.fields import VISIT_KIND
@@ -376,11 +376,16 @@ def today_briefing(
             if c["opened_on"] < stale_before
         ],
         "dates": upcoming(conn, today, scope=scope),
-        "churn": churn(
-            conn, orders_day(conn, None, today), district=scope.district, manager=scope.manager
-        ),
     }
+    sections["churn"], slipping = warnings(
+        conn,
+        orders_day(conn, None, today),
+        district=scope.district,
+        manager=scope.manager,
+        first=shown or None,
+    )
     counts = {name: len(found) for name, found in (visits | sections).items()}
+    counts["churn"] = slipping
     for name, found in visits.items():
         sections[name] = due_rows(conn, found[:shown] if shown else found, today)
     return {
