@@ -3,6 +3,8 @@ the database itself, many writers at once."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from custcli.db import postgres
@@ -287,7 +289,9 @@ def test_a_managers_import_leaves_the_departments_tiers_as_the_department_ranked
     assert len(owner.sql("SELECT customer_id FROM pyramid")) == len(tiers)
 
 
-def test_a_managers_login_reads_the_departments_kept_figures_and_keeps_none(department, tmp_path):
+def test_a_managers_login_reads_the_departments_kept_figures_and_keeps_none(
+    department, tmp_path, today
+):
     """Figures kept per shop are the whole department's: a fenced login, whose queries see
     only its own shops' lines, reads them for its shops and never keeps a set of its own;
     its import makes every kept set stale, as the owner's does."""
@@ -297,22 +301,23 @@ def test_a_managers_login_reads_the_departments_kept_figures_and_keeps_none(depa
         " ON v.name = 'orders' AND v.version = s.version"
     )
     mine = {c["code"] for c in li.json("list")}
-    asked = ("churn", "--as-of", "2026-11-23")
+    asked = ("churn", "--as-of", str(today - dt.timedelta(days=1)))  # the sample's last day
     assert li.json(*asked) and owner.sql(valid) == [(0,)]  # computed, not kept
     everyone = owner.json(*asked)
     assert owner.sql(valid) == [(1,)]
     # Read from the department's set: the same warnings as the owner's, for its shops.
     assert li.json(*asked) == [w for w in everyone if w["code"] in mine]
     export = tmp_path / "orders.csv"
+    day = today - dt.timedelta(days=4)
     export.write_text(
-        f"客户编码,日期,品名,数量,金额\n{sorted(mine)[0]},2026-11-20,玉溪(软),1,180\n", "utf-8"
+        f"客户编码,日期,品名,数量,金额\n{sorted(mine)[0]},{day},玉溪(软),1,180\n", "utf-8"
     )
     assert li.json("import", str(export), "--kind", "orders")["counts"]["new"] == 1
     assert owner.sql(valid) == [(0,)]
     assert owner.json("db", "check")["figure_mismatches"] == 0
 
 
-def test_migration_16_lets_logins_granted_before_it_at_the_kept_figures(department):
+def test_migration_16_lets_logins_granted_before_it_at_the_kept_figures(department, today):
     """A login granted at schema 15 had no rights on tables made after: the migration gives
     them, and puts the new shop table behind the fence."""
     from custcli.db import schema_pg
@@ -330,5 +335,6 @@ def test_migration_16_lets_logins_granted_before_it_at_the_kept_figures(departme
     ).fetchone()[0]
     upgraded.close()
     assert fenced == 1
-    owner.ok("churn", "--as-of", "2026-11-23")
-    assert li.json("churn", "--as-of", "2026-11-23") is not None
+    asked = ("churn", "--as-of", str(today - dt.timedelta(days=1)))
+    owner.ok(*asked)
+    assert li.json(*asked) is not None
