@@ -388,7 +388,7 @@ def render(timings: dict[str, Timing], show_work_ms: float, scale: str) -> str:
             "sqlite-utils",
             "python-calamine",
             "fastexcel",
-            "xlsxwriter",
+            "rvgsrust-xlsxwriter",
             "pypinyin",
         )
         if _installed(p)

@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
+import rvgsrust_xlsxwriter
 
 SEED = 20261123
 
@@ -229,25 +229,26 @@ def write_sheet(
     total: list | None = None,
     exported_on: dt.date | None = None,
 ) -> None:
-    book = xlsxwriter.Workbook(path, {"constant_memory": True})
-    ws = book.add_worksheet(sheet)
-    text = book.add_format({"num_format": "@"})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    book = rvgsrust_xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet(sheet, constant_memory=True)
+    text = book.add_format().set_num_format("@")
+    date = book.add_format().set_num_format("yyyy-mm-dd")
     row = 0
     if title:
         ws.write(row, 0, title)
         ws.write(row + 1, 0, f"导出日期：{exported_on:%Y年%m月%d日}")
         row += 3  # a blank line under the export date, as the systems do
     ws.write_row(row, 0, headers)
+    write = ws.write
     for values in rows:
         row += 1
         for col, value in enumerate(values):
             if isinstance(value, dt.date):
-                ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), date)
+                write(row, col, value, date)
             elif isinstance(value, str):
-                ws.write_string(row, col, value, text)
+                write(row, col, value, text)
             else:
-                ws.write_number(row, col, value)
+                write(row, col, value)
     if total:
         ws.write_row(row + 1, 0, total)
     book.close()

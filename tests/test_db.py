@@ -57,7 +57,7 @@ def test_importing_the_cli_stays_light():
     """`cust show` starts at a shop's door: the heavy libraries load only where used."""
     code = (
         "import sys, custcli.cli; heavy = {'rich', 'sqlite_utils', 'openpyxl', 'pypinyin', "
-        "'python_calamine', 'xlsxwriter', 'pandas', 'numpy', 'lunardate', 'platformdirs'};"
+        "'python_calamine', 'rvgsrust_xlsxwriter', 'pandas', 'numpy', 'lunardate', 'platformdirs'};"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -152,6 +152,25 @@ def test_a_failed_export_leaves_no_half_file(cli, add_shop, tmp_path, monkeypatc
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+def test_a_full_disk_at_the_writers_close_is_said_in_one_line(cli, add_shop, tmp_path, monkeypatch):
+    """The writer says a failed write as an OSError naming no file: said as the target's,
+    exit 2, no traceback, no half file."""
+    add_shop()
+    import rvgsrust_xlsxwriter
+
+    def full(book, *args):
+        raise OSError("failed to write '/x/.r.xlsx.part': No space left on device (os error 28)")
+
+    monkeypatch.setattr(rvgsrust_xlsxwriter.Workbook, "close", full)
+    target = tmp_path / "r.xlsx"
+    for args in (("export", "customers"), ("report", "monthly", "--month", "2026-10")):
+        result = cli(*args, "-o", str(target))
+        assert result.exit_code == 2, result.exception
+        assert result.stderr == f"cust: {target}: No space left on device\n"
+        assert not target.exists()
+        assert not [p for p in tmp_path.iterdir() if ".part" in p.name]
+
+
 # --- the monthly report ---------------------------------------------------------------------
 
 
