@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from custcli import i18n
+from custcli import cycles, i18n
 from custcli.errors import Ambiguous, CustError
 from custcli.i18n import _, _noop, tr
 from custcli.session import Session
@@ -116,13 +116,14 @@ class CustGroup(TyperGroup):
             if english:
                 param.help = _(english)
         try:
-            result = super().main(
-                args=args,
-                prog_name="cust",  # whatever runs it (a test runner says "root")
-                complete_var=complete_var,
-                standalone_mode=False,
-                **extra,
-            )
+            with cycles.paused():
+                result = super().main(
+                    args=args,
+                    prog_name="cust",  # whatever runs it (a test runner says "root")
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
         except Exception as exc:  # translated into one line, or re-raised just below
             code = _report(exc, as_json="--json" in argv)
             if code is None or os.environ.get("CUST_DEBUG"):

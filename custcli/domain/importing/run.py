@@ -8,15 +8,14 @@ file and gives the result its JSON; the command only prints.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from custcli import cycles
 from custcli.db import imports as q
 from custcli.db.connection import import_running, write_transaction
 from custcli.db.safety import auto_backup
@@ -112,22 +111,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """An import builds a row, a dict and a few strings per line, all alive until it ends,
-    and almost no reference cycles: Python's cycle collector would walk them again and
-    again as they pile up (a city roster's card writes took 7.0 s with it, 4.2 s without).
-    Memory is freed as before, by reference counts; the collector resumes after."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
-@_cycle_collection_paused()
+@cycles.paused()  # called from the library as well as from `cust import`
 def run(
     conn: sqlite3.Connection,
     book,
