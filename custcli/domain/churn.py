@@ -142,8 +142,8 @@ def warnings(
         if row["last_order"] is None:  # never bought: nothing to lose
             continue
         raised = _raised(row, as_of, rules)
-        if raised:
-            loss = max(round(loss, 2) for _rule, loss, _figures in raised)
+        if raised:  # the largest loss, rounded as said (round() keeps the order: max first)
+            loss = round(max([loss for _rule, loss, _figures in raised]), 2)
             ranked.append((-loss, row["code"], row, raised))
     ranked.sort(key=lambda w: w[:2])
     warned = [
