@@ -216,6 +216,9 @@ def backup(conn: sqlite3.Connection, target: Path) -> Path:
     try:
         with dest:
             conn.backup(dest)
+        # The copy is a file of its own: in WAL mode, as the live one is, every read-only
+        # opening of it (its check, a restore) left a -wal and a -shm file beside it.
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     return target
