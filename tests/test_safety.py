@@ -212,9 +212,30 @@ def test_every_import_into_a_file_with_data_is_backed_up_first_and_ten_are_kept(
         cli.ok("import", str(path))
     copies = sorted(backups.glob("cust-*-before-import.db"))
     assert len(copies) == 10
+    assert sorted(backups.iterdir()) == copies  # nothing beside them: no -wal, -shm, .part
     assert stat.S_IMODE(os.stat(backups).st_mode) == 0o700
     assert all(stat.S_IMODE(os.stat(c).st_mode) == 0o600 for c in copies)
     assert sqlite3.connect(copies[-1]).execute("SELECT count(*) FROM customers").fetchone()[0] == 3
+
+
+@pytest.mark.sqlite_only
+def test_the_backup_made_while_the_file_is_parsed_is_of_the_file_before_it(cli, tmp_path):
+    """The copy is made by a thread while the import reads its file: it holds the cards as
+    they were, and an import refused while its file was read leaves the file as it was and
+    only complete copies."""
+    cli.ok("import", str(roster(tmp_path, 3)))
+    cli.ok("import", str(roster(tmp_path, 5)))
+    (copy,) = (tmp_path / "backups").glob("cust-*-before-import.db")
+    assert sqlite3.connect(copy).execute("SELECT count(*) FROM customers").fetchone()[0] == 3
+    assert len(cli.json("list")) == 5
+    hostile = tmp_path / "hostile.csv"
+    good = "".join(f"{n:04d},店{n}\n" for n in range(1, 101))  # past where headers are sought
+    hostile.write_text(f"客户编码,店名\n{good}0999,{'九' * 200_000}\n", "utf-8")
+    line = cli.fails(2, "import", str(hostile))  # its last row refused as the file is parsed
+    assert "not a readable CSV" in line and len(cli.json("list")) == 5
+    copies = sorted((tmp_path / "backups").iterdir())
+    assert len(copies) == 2 and all(c.name.endswith("-before-import.db") for c in copies)
+    assert sqlite3.connect(copies[-1]).execute("SELECT count(*) FROM customers").fetchone()[0] == 5
 
 
 @pytest.mark.sqlite_only

@@ -7,6 +7,7 @@ file and gives the result its JSON; the command only prints.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import sqlite3
@@ -18,7 +19,7 @@ from pathlib import Path
 from custcli import cycles
 from custcli.db import imports as q
 from custcli.db.connection import import_running, write_transaction
-from custcli.db.safety import auto_backup
+from custcli.db.safety import backed_up_meanwhile
 from custcli.domain import merge, pyramid
 from custcli.domain.importing.mapping import Mapping
 from custcli.domain.importing.rows import CellTooLarge, Row, RowParser, RowRejected, skip_reason
@@ -132,10 +133,11 @@ def run(
     result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
     digest = None
     target = TARGETS[mapping.kind](conn, result, today)
-    target.prepare(_parsed_rows(book, mapping, result, progress))
-    book.release(mapping.sheet)
-    if not dry_run:
-        auto_backup(conn, "before-import")
+    # The file is read and parsed while the database is copied: the copy is of the file
+    # before the import, and complete and checked before the import's first write.
+    with contextlib.nullcontext() if dry_run else backed_up_meanwhile(conn, "before-import"):
+        target.prepare(_parsed_rows(book, mapping, result, progress))
+        book.release(mapping.sheet)
     try:
         with import_running(conn, book.path.name), write_transaction(conn):
             if target.stale():  # shops changed while the file was read: match again
