@@ -62,3 +62,17 @@ def test_importing_the_cli_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_uids_drawn_together_are_unique_hex_and_in_the_order_they_were_made():
+    """An import's uids are drawn a chunk at a time: each one 32 hex digits, none repeated,
+    each later than the one before, across draws too (the uid index grows at its end)."""
+    from custcli.db.rows import new_uid, new_uids
+
+    first = new_uid()
+    drawn = new_uids(5_000)
+    after = new_uid()
+    made = [first, *drawn, after]
+    assert all(len(u) == 32 and int(u, 16) >= 0 for u in made)
+    assert len(set(made)) == len(made) and made == sorted(made)
+    assert new_uids(0) == []

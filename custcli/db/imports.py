@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from custcli.db import rows
-from custcli.db.rows import new_uid
+from custcli.db.rows import new_uids
 
 
 def create(conn: sqlite3.Connection, file_name: str, sha256: str, kind: str, sheet: str) -> int:
@@ -96,7 +96,11 @@ def insert_lines(
     skipping those whose row_key or uid is there already; returns how many were new. A
     record without a uid of its own (no "uid" column) is given a new one."""
     if "uid" not in columns:
-        columns, rows = (*columns, "uid"), [(*row, new_uid()) for row in rows]
+        uids = new_uids(len(rows))
+        columns, rows = (
+            (*columns, "uid"),
+            [(*row, uid) for row, uid in zip(rows, uids, strict=True)],
+        )
     marks = ", ".join("?" for _ in columns)
     # Both engines sum an executemany's changed rows; a line already there changes none.
     return conn.executemany(
