@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from custcli.db.rows import dicts, scope_conditions, where
+from custcli.db.rows import dicts, record, scope_conditions, where
 from custcli.domain.months import whole_months
 from custcli.domain.scope import ALL, OPEN, Scope
 
@@ -71,7 +71,7 @@ def order_totals(
 
 def plan(conn: sqlite3.Connection, year: int) -> dict | None:
     row = conn.execute("SELECT * FROM plans WHERE year = ?", (year,)).fetchone()
-    return dict(row) if row else None
+    return record(row) if row else None
 
 
 def set_plan(
@@ -87,7 +87,7 @@ def set_plan(
 
 def policy(conn: sqlite3.Connection, month: str) -> dict | None:
     row = conn.execute("SELECT * FROM policies WHERE month = ?", (month,)).fetchone()
-    return dict(row) if row else None
+    return record(row) if row else None
 
 
 def set_policy(conn: sqlite3.Connection, month: str, text: str) -> None:

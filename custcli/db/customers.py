@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from custcli.db import figures, rows
-from custcli.db.rows import scope_conditions
+from custcli.db.rows import record, scope_conditions
 from custcli.domain.fields import CUSTOMER_KEYS
 from custcli.domain.scope import Scope
 
@@ -20,9 +20,9 @@ SORTABLE = frozenset(CUSTOMER_KEYS) | {"id", "created_at", "updated_at"}
 def _to_dict(row: sqlite3.Row | None) -> dict[str, Any] | None:
     if row is None:
         return None
-    record = dict(row)
-    record["extra"] = json.loads(record["extra"] or "{}")
-    return record
+    card = record(row)
+    card["extra"] = json.loads(card["extra"] or "{}")
+    return card
 
 
 def by_code(conn: sqlite3.Connection, code: str) -> dict | None:
@@ -120,7 +120,7 @@ def history(conn: sqlite3.Connection, customer_id: int) -> list[dict]:
         " WHERE customer_id = ? ORDER BY id",
         (customer_id,),
     )
-    return [dict(r) for r in rows]
+    return [record(r) for r in rows]
 
 
 def listing(

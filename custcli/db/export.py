@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from custcli.db.rows import where
+from custcli.db.rows import record, where
 
 # kind → (SELECT list, FROM and JOIN, the date column a --month filters on)
 _LINES = {
@@ -48,4 +48,4 @@ def lines(
         f"SELECT {columns} FROM {source} WHERE {clause} ORDER BY {date}, {alias}.id", params
     )
     for row in cursor:
-        yield dict(row)
+        yield record(row)

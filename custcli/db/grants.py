@@ -11,7 +11,7 @@ department head) is not fenced: PostgreSQL does not apply a table's policies to 
 from __future__ import annotations
 
 from custcli.db.connection import is_postgres, write_transaction
-from custcli.db.rows import scope_conditions, where
+from custcli.db.rows import record, scope_conditions, where
 from custcli.db.schema_pg import SHOP_TABLES
 from custcli.domain.scope import OPEN, Scope
 from custcli.errors import BadInput, NotFound
@@ -129,7 +129,7 @@ def grants(conn) -> list[dict]:
         " GROUP BY g.login, g.manager, g.granted_at ORDER BY g.login, g.manager",
         params,
     )
-    return [dict(r) for r in rows]
+    return [record(r) for r in rows]
 
 
 def _shops(conn, manager: str) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from custcli.db import rows
-from custcli.db.rows import new_uids
+from custcli.db.rows import new_uids, record
 
 
 def create(conn: sqlite3.Connection, file_name: str, sha256: str, kind: str, sheet: str) -> int:
@@ -36,9 +36,9 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
 
 
 def _to_dict(row: sqlite3.Row) -> dict:
-    record = dict(row)
-    record["counts"] = json.loads(record["counts"] or "{}")
-    return record
+    entry = record(row)
+    entry["counts"] = json.loads(entry["counts"] or "{}")
+    return entry
 
 
 def mark_undone(conn: sqlite3.Connection, import_id: int) -> None:
@@ -55,7 +55,7 @@ def changes_of(conn: sqlite3.Connection, import_id: int) -> list[dict]:
         "SELECT id, customer_id, field, old, new FROM changes WHERE import_id = ? ORDER BY id DESC",
         (import_id,),
     )
-    return [dict(r) for r in rows]
+    return [record(r) for r in rows]
 
 
 LINE_TABLES = ("orders", "visits", "brands")
@@ -116,7 +116,7 @@ def brand_by_name(conn: sqlite3.Connection, name: str) -> dict | None:
     row = conn.execute(
         f"SELECT id, {', '.join(BRAND_COLUMNS)} FROM brands WHERE name = ?", (name,)
     ).fetchone()
-    return dict(row) if row else None
+    return record(row) if row else None
 
 
 def insert_brand(conn: sqlite3.Connection, values: Mapping[str, Any], import_id: int | None) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from custcli.db import figures
-from custcli.db.rows import dicts, scope_conditions, where
+from custcli.db.rows import dicts, record, scope_conditions, where
 from custcli.domain.months import cut_months
 from custcli.domain.scope import OPEN, Scope
 
@@ -378,7 +378,7 @@ def pyramid_of(conn: sqlite3.Connection, customer_id: int) -> dict | None:
     row = conn.execute(
         "SELECT tier, amount_12m, as_of FROM pyramid WHERE customer_id = ?", (customer_id,)
     ).fetchone()
-    return dict(row) if row else None
+    return record(row) if row else None
 
 
 def pyramid_tiers(conn: sqlite3.Connection) -> dict[int, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from custcli.db.rows import in_chunks
+from custcli.db.rows import in_chunks, record
 
 # What a merge brings, in the order their references need: visits before the follow-ups
 # that name them. Each: the columns copied (customer_id and uid are handled apart).
@@ -20,7 +20,7 @@ RECORDS = {
 
 
 def customers(conn: sqlite3.Connection) -> list[dict]:
-    return [dict(r) for r in conn.execute("SELECT * FROM customers ORDER BY id")]
+    return [record(r) for r in conn.execute("SELECT * FROM customers ORDER BY id")]
 
 
 def last_changes(conn: sqlite3.Connection) -> dict[tuple[int, str], str]:
@@ -48,7 +48,7 @@ def records(conn: sqlite3.Connection, table: str) -> Iterator[dict]:
     keyed = ("row_key",) if table in KEYED else ()
     columns = ", ".join(("id", "customer_id", "uid", *RECORDS[table], *keyed))
     for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY id"):
-        yield dict(row)
+        yield record(row)
 
 
 def delete_of(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:

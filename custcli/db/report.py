@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from custcli.db.rows import dicts, scope_conditions, where
+from custcli.db.rows import dicts, record, scope_conditions, where
 from custcli.domain.scope import ALL, Scope
 
 
@@ -60,7 +60,7 @@ def orders_by_customer(conn: sqlite3.Connection, month: str) -> dict[int, dict]:
     rows = conn.execute(
         "SELECT customer_id, qty, amount FROM order_months WHERE month = ?", (month,)
     )
-    return {r["customer_id"]: dict(r) for r in rows}
+    return {r["customer_id"]: record(r) for r in rows}
 
 
 def orders_by_brand(
@@ -85,7 +85,7 @@ def visit_counts(conn: sqlite3.Connection, first: str, last: str) -> dict[int, d
         " WHERE date <= ? GROUP BY customer_id",
         (first, last),
     )
-    return {r["customer_id"]: dict(r) for r in rows}
+    return {r["customer_id"]: record(r) for r in rows}
 
 
 def managers_by_code(conn: sqlite3.Connection) -> dict[str, str | None]:

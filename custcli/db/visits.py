@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from custcli.db.rows import dicts, in_chunks, scope_conditions, where
+from custcli.db.rows import dicts, in_chunks, record, scope_conditions, where
 from custcli.domain.scope import Scope
 
 VISIT_COLUMNS = "v.id, v.date, v.kind, v.kind_text, v.note, v.found, v.satisfaction, v.manager"
@@ -150,7 +150,7 @@ def due_cards(conn: sqlite3.Connection, ids: Iterable[int], on: str, kind: str) 
             f" {_LAST_VISIT} AS last_visit FROM customers c WHERE c.id IN ({marks})",
             [kind, on, *chunk],
         ):
-            found[row["id"]] = dict(row)
+            found[row["id"]] = record(row)
     return found
 
 
@@ -275,4 +275,4 @@ def last_satisfaction(conn: sqlite3.Connection, customer_id: int) -> dict | None
         " satisfaction IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1",
         (customer_id,),
     ).fetchone()
-    return dict(row) if row else None
+    return record(row) if row else None
