@@ -195,7 +195,7 @@ def _charts(book, formats: _Formats, report: dict) -> None:
     sheet.write_row(0, 0, [_("week / price class"), _("visits / cartons")], formats.header)
     rows = layout.chart_rows(report)
     for row, values in enumerate(rows, 1):
-        sheet.write_row(row, 0, [cell(value) for value in values])
+        sheet.write_row(row, 0, cells(values))
     sheet.set_column_width(0, 16)
     sheet.set_column_width(1, 16)
     weeks, classes = len(report["visits_by_week"]), len(report["volume_by_class"])
