@@ -83,11 +83,10 @@ class _Formats:
 
 
 def _print_setup(sheet, month: str, header_row: int | None, pages_tall: int = 0) -> None:
-    print_setup(sheet, pages_tall)
+    """Every workbook's print setup, with the report's margins and its footer."""
+    print_setup(sheet, pages_tall, header_row)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7, header=0.3, footer=0.3)
     sheet.set_footer(layout.footer(month))
-    if header_row is not None:
-        sheet.set_repeat_rows(header_row, header_row)
 
 
 # Columns where a missing figure says so: no data is not 0.

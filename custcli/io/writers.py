@@ -101,8 +101,7 @@ def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Seq
         sheet.set_column_width(col, min(width + 2, 60))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(count, 1), max(len(headers) - 1, 0))
-    print_setup(sheet)
-    sheet.set_repeat_rows(0, 0)
+    print_setup(sheet, header_row=0)
     return sheet
 
 
@@ -129,11 +128,14 @@ def cell(value: object) -> object:
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
 
 
-def print_setup(sheet, pages_tall: int = 0) -> None:
-    """A4 landscape, one page wide and as many long as it takes (`pages_tall` 0)."""
+def print_setup(sheet, pages_tall: int = 0, header_row: int | None = None) -> None:
+    """A4 landscape, one page wide and as many long as it takes (`pages_tall` 0), the
+    header row (if any) on every page."""
     sheet.set_landscape()
     sheet.set_paper_size(9)  # A4
     sheet.set_print_fit_to_pages(1, pages_tall)
+    if header_row is not None:
+        sheet.set_repeat_rows(header_row, header_row)
 
 
 def close_book(book, target: Path) -> None:
