@@ -178,3 +178,21 @@ def sample_cli(sample_db, tmp_path) -> Cli:
     copy = tmp_path / "sample.db"
     shutil.copy(sample_db, copy)
     return Cli(copy)
+
+
+@pytest.fixture
+def department(pg_cluster, sample_files, today):  # noqa: F811
+    """A department's database: the sample imported by its owner, and two logins, one
+    granted 李明's shops and one granted nothing."""
+    import uuid
+
+    database = pg_cluster.new_database()
+    owner = Cli(pg_cluster.url(database))
+    for name in ("roster", "brands", "orders", "visits"):
+        owner.ok("import", str(sample_files / f"{name}.xlsx"))
+    suffix = uuid.uuid4().hex[:8]
+    li, nobody = f"li_{suffix}", f"zhao_{suffix}"
+    for login in (li, nobody):
+        pg_cluster.sql(f"CREATE ROLE {login} LOGIN")
+    granted = owner.json("db", "grant", "李明", "--role", li)
+    return owner, Cli(pg_cluster.url(database, li)), Cli(pg_cluster.url(database, nobody)), granted

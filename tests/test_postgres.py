@@ -65,24 +65,6 @@ def test_every_card_shows_the_same_on_both(pg_sample, sample_db):
 NO_SUCH_SHOP = "053099999999"
 
 
-@pytest.fixture
-def department(pg_cluster, sample_files, today):
-    """A department's database: the sample imported by its owner, and two logins, one
-    granted 李明's shops and one granted nothing."""
-    import uuid
-
-    database = pg_cluster.new_database()
-    owner = Cli(pg_cluster.url(database))
-    for name in ("roster", "brands", "orders", "visits"):
-        owner.ok("import", str(sample_files / f"{name}.xlsx"))
-    suffix = uuid.uuid4().hex[:8]
-    li, nobody = f"li_{suffix}", f"zhao_{suffix}"
-    for login in (li, nobody):
-        pg_cluster.sql(f"CREATE ROLE {login} LOGIN")
-    granted = owner.json("db", "grant", "李明", "--role", li)
-    return owner, Cli(pg_cluster.url(database, li)), Cli(pg_cluster.url(database, nobody)), granted
-
-
 def test_a_granted_login_sees_exactly_its_managers_shops(department):
     owner, li, _nobody, granted = department
     everyone = owner.json("list")
@@ -103,15 +85,15 @@ def test_a_login_granted_nothing_sees_nothing(department):
     # Never granted: PostgreSQL lets it read no table at all, said in one line.
     line = nobody.fails(2, "list")
     assert "your PostgreSQL login may not do this" in line
-    # Granted and then revoked: it may read the tables, and the fence lets no shop through.
+    # Granted and then revoked: every privilege the grant gave is taken back with it.
     login = nobody.db.split("//")[1].split("@")[0]
     owner.ok("db", "grant", "王芳", "--role", login)
     assert nobody.json("list")
     owner.ok("db", "revoke", "王芳", "--role", login)
-    assert nobody.json("list") == [] and nobody.json("due") == []
-    assert nobody.json("visit", "list") == []
+    for args in (("list",), ("due",), ("visit", "list"), ("imports",)):
+        assert "your PostgreSQL login may not do this" in nobody.fails(2, *args)
     code = owner.json("list")[0]["code"]
-    assert nobody.fails(1, "show", code) == nobody.fails(1, "show", NO_SUCH_SHOP)
+    assert nobody.fails(2, "show", code) == nobody.fails(2, "show", NO_SUCH_SHOP)
 
 
 def test_a_manager_cannot_read_log_at_or_edit_anothers_shop(department):
@@ -237,36 +219,42 @@ def test_an_upgrade_keys_imported_lines_per_shop_on_postgresql_too(pg_url, tmp_p
     are keyed as today's import keys them, so the file imported again adds nothing."""
     import hashlib
 
-    from custcli.db import schema_pg
+    from custcli.db import postgres, schema_pg
     from custcli.db.connection import SCHEMA_VERSION, open_db
+    from custcli.domain.importing.targets import line_key
 
-    owner = Cli(pg_url)
-    for code in ("0001", "0002"):
-        owner.ok("add", "--code", code, "--name", f"店{code}")
+    old = postgres.connect(pg_url, upto=13)  # the database as schema 13's cust left it
+    content = "2026-10-05|玉溪(软)|2.0|360.0|180.0"
+    old.execute(
+        "INSERT INTO imports (id, file_name, sha256, kind, imported_at)"
+        " VALUES (1, 'orders.csv', 'x', 'orders', '2026-10-06T09:00:00')"
+    )
+    for customer_id, code, n in ((1, "0001", 2), (2, "0002", 1)):
+        old.execute(
+            "INSERT INTO customers (id, code, name, uid) VALUES (?, ?, ?, ?)",
+            (customer_id, code, f"店{code}", f"u{customer_id}"),
+        )
+        # schema 13 counted the file's identical lines across its shops: n = 2, then 1
+        key = hashlib.sha1(f"{customer_id}|{content}|{n}".encode()).hexdigest()
+        old.execute(
+            "INSERT INTO orders (customer_id, date, brand, qty, amount, unit_price, import_id,"
+            " row_key, uid) VALUES (?, '2026-10-05', '玉溪(软)', 2, 360, 180, 1, ?, ?)",
+            (customer_id, key, f"o{customer_id}"),
+        )
+    old.close()
+    upgraded = open_db(pg_url)
+    assert schema_pg.version(upgraded) == SCHEMA_VERSION  # through 14, and on
+    keys = sorted(tuple(r) for r in upgraded.execute("SELECT customer_id, row_key FROM orders"))
+    assert keys == [(1, line_key(1, content, 1)), (2, line_key(2, content, 1))]
+    upgraded.execute("SELECT setval(pg_get_serial_sequence('customers', 'id'), 2)")
+    upgraded.execute("SELECT setval(pg_get_serial_sequence('imports', 'id'), 1)")
     export = tmp_path / "orders.csv"
     export.write_text(
         "客户编码,日期,品名,数量,金额\n0002,2026-10-05,玉溪(软),2,360\n"
         "0001,2026-10-05,玉溪(软),2,360\n",
         "utf-8",
     )
-    assert owner.json("import", str(export), "--kind", "orders")["counts"]["new"] == 2
-    pg = open_db(pg_url)
-    expected = sorted(tuple(r) for r in pg.execute("SELECT customer_id, row_key FROM orders"))
-    content = "2026-10-05|玉溪(软)|2.0|360.0|180.0"
-    for n, (customer_id,) in enumerate(
-        pg.execute("SELECT customer_id FROM orders ORDER BY customer_id DESC").fetchall(), 1
-    ):  # schema 13 counted the file's identical lines across its shops: n = 1, 2
-        old = hashlib.sha1(f"{customer_id}|{content}|{n}".encode()).hexdigest()
-        pg.execute("UPDATE orders SET row_key = ? WHERE customer_id = ?", (old, customer_id))
-    pg.execute("UPDATE cust_meta SET value = '13' WHERE key = 'schema_version'")
-    changed = sorted(tuple(r) for r in pg.execute("SELECT customer_id, row_key FROM orders"))
-    assert changed != expected
-    pg.close()
-    upgraded = open_db(pg_url)
-    assert schema_pg.version(upgraded) == SCHEMA_VERSION  # through 14, and on
-    keys = sorted(tuple(r) for r in upgraded.execute("SELECT customer_id, row_key FROM orders"))
-    assert keys == expected
-    again = owner.json("import", str(export), "--kind", "orders")["counts"]
+    again = Cli(pg_url).json("import", str(export), "--kind", "orders")["counts"]
     assert again["new"] == 0 and again["unchanged"] == 2
 
 
@@ -317,24 +305,60 @@ def test_a_managers_login_reads_the_departments_kept_figures_and_keeps_none(
     assert owner.json("db", "check")["figure_mismatches"] == 0
 
 
-def test_migration_16_lets_logins_granted_before_it_at_the_kept_figures(department, today):
-    """A login granted at schema 15 had no rights on tables made after: the migration gives
-    them, and puts the new shop table behind the fence."""
-    from custcli.db import schema_pg
+# The fence as schema 16's cust put it up: a function of each row's manager, and every
+# table of the schema granted whole (frozen here, as the migrations are).
+FENCE_16 = """
+CREATE FUNCTION cust_sees(manager text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS 'SELECT EXISTS (SELECT 1 FROM cust_grants WHERE login = session_user AND manager = $1)';
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+CREATE POLICY fence ON customers
+    USING (cust_sees(account_manager)) WITH CHECK (cust_sees(account_manager));
+GRANT USAGE ON SCHEMA public TO {login};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {login};
+GRANT EXECUTE ON FUNCTION cust_sees(text) TO {login};
+"""
+
+
+def test_a_fenced_database_upgraded_gives_its_logins_exactly_what_this_cust_grants(
+    pg_cluster, today
+):
+    """A login granted by schema 16's cust could write every table; the upgrade puts the
+    fence up as this cust does and leaves the login exactly MANAGER_TABLES."""
+    import uuid
+
+    from custcli.db import grants, postgres, schema_pg
     from custcli.db.connection import SCHEMA_VERSION, open_db
 
-    owner, li, _nobody, _granted = department
-    pg = open_db(owner.db)
-    pg.execute("DROP TABLE shop_figures, figure_sets, data_versions")
-    pg.execute("UPDATE cust_meta SET value = '15' WHERE key = 'schema_version'")
-    pg.close()
-    upgraded = open_db(owner.db)
+    database = pg_cluster.new_database()
+    login = f"old_{uuid.uuid4().hex[:8]}"
+    pg_cluster.sql(f"CREATE ROLE {login} LOGIN")
+    old = postgres.connect(pg_cluster.url(database), upto=16)
+    old.execute("INSERT INTO customers (code, name, account_manager, uid) VALUES"
+                " ('0001', '甲店', '李明', 'a'), ('0002', '乙店', '王芳', 'b')")  # fmt: skip
+    old.execute("INSERT INTO cust_grants (login, manager) VALUES (?, '李明')", (login,))
+    old.raw.execute(FENCE_16.format(login=login))
+    old.close()
+    upgraded = open_db(pg_cluster.url(database))
     assert schema_pg.version(upgraded) == SCHEMA_VERSION
-    fenced = upgraded.execute(
-        "SELECT count(*) FROM pg_policies WHERE tablename = 'shop_figures' AND policyname = 'fence'"
-    ).fetchone()[0]
+    held = _privileges(upgraded, login)
+    assert held == {t: set(p) for t, p in grants.MANAGER_TABLES.items()}
+    assert not upgraded.execute("SELECT 1 FROM pg_proc WHERE proname = 'cust_sees'").fetchone()
     upgraded.close()
-    assert fenced == 1
-    asked = ("churn", "--as-of", str(today - dt.timedelta(days=1)))
-    owner.ok(*asked)
-    assert li.json(*asked) is not None
+    li = Cli(pg_cluster.url(database, login))
+    assert [c["code"] for c in li.json("list")] == ["0001"]
+
+
+def _privileges(conn, login: str) -> dict[str, set[str]]:
+    """What a login may do with each table of the schema: the tables it may do anything with."""
+    held: dict[str, set[str]] = {}
+    tables = [r[0] for r in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]  # fmt: skip
+    for table in tables:
+        for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
+                          "TRIGGER"):  # fmt: skip
+            if conn.execute(
+                "SELECT has_table_privilege(?, ?, ?)", (login, table, privilege)
+            ).fetchone()[0]:
+                held.setdefault(table, set()).add(privilege)
+    return held

@@ -46,9 +46,9 @@ def _sqlite_only(session: Session, command: str) -> None:
 def path(ctx: typer.Context) -> None:
     """Print where the database is (a PostgreSQL URL without its password)."""
     session: Session = ctx.obj
-    url = _url(session)
-    if url:
-        render.line(postgres.masked(url))
+    named = str(session.db_path or "")
+    if _url(session) or "://" in named:
+        render.line(postgres.masked(named))
         return
     render.line(str(_path(session)))
 
@@ -74,6 +74,7 @@ TABLE_WORDS = {
     "customers": _noop("customers"),
     "changes": _noop("card history"),
     "imports": _noop("imports"),
+    "import_managers": _noop("whose shops each import touched"),
     "orders": _noop("order lines"),
     "visits": _noop("visits"),
     "brands": _noop("brands"),

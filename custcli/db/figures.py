@@ -15,17 +15,22 @@ carries the version the write replaced. Sets of old versions are removed by the 
 not by the write, which holds the import's lock and so does no more than it must.
 
 Sets are kept only for the whole file's figures and only by a login that sees every shop (a
-fenced manager's query sees its own shops' lines only); any scope reads them, joined to its
-shops. `mismatches` recomputes the valid sets for `cust db check`.
+fenced manager's query sees its own shops' lines only, and may not write these tables); any
+scope reads them, joined to its shops. A set is keyed by its recipe, what was asked (the
+windows, the days), never by the text of its query: `mismatches` builds each valid set's
+query again from its recipe, checked word by word, for `cust db check`, so that nothing a
+table holds is ever run as SQL.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from custcli.db.connection import spare_write
+from custcli.db.connection import is_postgres, spare_write
 
 # The windows' amounts a set holds, by position; the other figures by their own names.
 WINDOW_COLUMNS = ("a0", "a1", "a2", "a3")
@@ -43,10 +48,61 @@ def _columns(names: Sequence[str], windows: int) -> list[str] | None:
     return [*WINDOW_COLUMNS[:windows], *names[windows:]]
 
 
-def _digest(sql: str, params: Sequence) -> str:
+# Raised when the queries a recipe makes change meaning: sets kept by an older cust are then
+# not found by this one.
+RECIPE_VERSION = 2
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+COUNTS = ("months_12m", "brands_12m", "order_days_12m")
+
+
+def recipe(
+    windows: dict[str, tuple[str, str]], through: str, year_from: str | None, counts: Sequence
+) -> dict[str, Any]:
+    """What a set of figures answers, as data: its windows in order, each [name, first,
+    before), the day it runs to, the day its year starts and the counts asked for (a set's
+    columns hold the windows by position: the order is part of what was asked)."""
+    return {
+        "windows": [[name, *bounds] for name, bounds in windows.items()],
+        "through": through,
+        "year_from": year_from,
+        "counts": sorted(counts),
+    }
+
+
+def checked(text: str) -> dict[str, Any] | None:
+    """A stored recipe, if every word of it is what `recipe` writes: window names are
+    lower-case words, days are ISO days, counts are known; None for anything else."""
+    try:
+        found = json.loads(text)
+        windows = found["windows"]
+        ok = (
+            isinstance(windows, list)
+            and 0 < len(windows) <= len(WINDOW_COLUMNS)
+            and all(
+                isinstance(w, list)
+                and len(w) == 3
+                and all(isinstance(word, str) for word in w)
+                and _NAME.fullmatch(w[0])
+                and all(_DAY.fullmatch(day) for day in w[1:])
+                for w in windows
+            )
+            and isinstance(found["through"], str)
+            and _DAY.fullmatch(found["through"])
+            and (found["year_from"] is None or _DAY.fullmatch(str(found["year_from"])))
+            and isinstance(found["counts"], list)
+            and all(c in COUNTS for c in found["counts"])
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+    return found if ok else None
+
+
+def _digest(asked: dict[str, Any]) -> str:
     import hashlib  # here: `cust show` loads this module (a card's removal forgets sets)
 
-    return hashlib.sha1(json.dumps([sql, list(params)]).encode()).hexdigest()
+    text = json.dumps([RECIPE_VERSION, asked])
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def _reading(
@@ -61,9 +117,9 @@ def _reading(
 
 
 def kept(
-    conn: sqlite3.Connection, sql: str, params: Sequence, names: Sequence[str], windows: int
+    conn: sqlite3.Connection, asked: dict[str, Any], names: Sequence[str], windows: int
 ) -> tuple[str, list, list[str]] | None:
-    """The kept figures of a query (its rows: customer_id and `names`, the first `windows`
+    """The kept figures of a recipe (rows of customer_id and `names`, the first `windows`
     of them amounts), as a query reading them with its parameters and names; None if no
     valid set holds them."""
     columns = _columns(names, windows)
@@ -71,31 +127,37 @@ def kept(
         return None
     row = conn.execute(
         f"SELECT id FROM figure_sets WHERE digest = ? AND version = {_VALID}",
-        (_digest(sql, params),),
+        (_digest(asked),),
     ).fetchone()
     return _reading(row[0], names, columns) if row else None
 
 
 def keep(
-    conn: sqlite3.Connection, sql: str, params: Sequence, names: Sequence[str], windows: int
+    conn: sqlite3.Connection,
+    asked: dict[str, Any],
+    sql: str,
+    params: Sequence,
+    names: Sequence[str],
+    windows: int,
 ) -> tuple[str, list, list[str]] | None:
-    """Compute a query's figures into a set and return them as `kept` does; None, keeping
-    nothing, when they cannot be kept (more windows than a set holds, a fenced login, a
-    writer holding the lock, another process keeping the same set at the same moment)."""
+    """Compute a recipe's figures (by its query `sql`) into a set and return them as `kept`
+    does; None, keeping nothing, when they cannot be kept (more windows than a set holds, a
+    fenced login, a writer holding the lock, another process keeping the same set at the
+    same moment)."""
     from custcli.db.grants import fenced
 
     columns = _columns(names, windows)
     if columns is None or fenced(conn):
         return None
-    digest = _digest(sql, params)
+    digest = _digest(asked)
     with spare_write(conn) as writing:
         if not writing:
             return None
         _drop_stale(conn)
         row = conn.execute(
-            "INSERT INTO figure_sets (version, digest, query, params, columns)"
-            f" SELECT {_VALID}, ?, ?, ?, ? WHERE true ON CONFLICT DO NOTHING RETURNING id",
-            (digest, sql, json.dumps(list(params)), json.dumps(list(names))),
+            "INSERT INTO figure_sets (version, digest, recipe, columns)"
+            f" SELECT {_VALID}, ?, ?, ? WHERE true ON CONFLICT DO NOTHING RETURNING id",
+            (digest, json.dumps(asked), json.dumps(list(names))),
         ).fetchone()
         if row is None:
             return None
@@ -120,25 +182,37 @@ def _drop_stale(conn: sqlite3.Connection) -> None:
 
 def forget(conn: sqlite3.Connection) -> None:
     """Every set kept so far no longer valid: called, in the writer's transaction, by every
-    write that changes what an order figure could be (order lines, a card removed)."""
-    conn.execute("UPDATE data_versions SET version = version + 1 WHERE name = 'orders'")
+    write that changes what an order figure could be (order lines, a card removed). On
+    PostgreSQL through a function of the owner's: a manager's login may not write the
+    version itself."""
+    if is_postgres(conn):
+        conn.execute("SELECT cust_orders_changed()")
+    else:
+        conn.execute("UPDATE data_versions SET version = version + 1 WHERE name = 'orders'")
 
 
-def mismatches(conn: sqlite3.Connection) -> int:
-    """How many shops' kept figures, over the valid sets, differ from what their query
-    gives now: missing, extra or other."""
+Build = Callable[[dict[str, Any]], tuple[str, list, list[str]]]
+
+
+def mismatches(conn: sqlite3.Connection, build: Build) -> int:
+    """How many shops' kept figures, over the valid sets, differ from what their recipe's
+    query (`build(recipe)`: its SQL, parameters and names) gives now: missing, extra or
+    other. A set whose recipe is not one cust writes counts every shop it holds."""
     differing = 0
-    sets = conn.execute(
-        f"SELECT id, query, params, columns FROM figure_sets WHERE version = {_VALID}"
-    ).fetchall()
-    for set_id, sql, params, names in sets:
-        names = json.loads(names)
-        windows = sum(1 for n in names if n not in OTHER_COLUMNS)
-        stored, stored_params, _ = _reading(set_id, names, _columns(names, windows))
+    sets = conn.execute(f"SELECT id, recipe FROM figure_sets WHERE version = {_VALID}").fetchall()
+    for set_id, text in sets:
+        asked = checked(text)
+        if asked is None:
+            differing += conn.execute(
+                "SELECT count(*) FROM shop_figures WHERE set_id = ?", (set_id,)
+            ).fetchone()[0]
+            continue
+        sql, params, names = build(asked)
+        stored, stored_params, _ = _reading(set_id, names, _columns(names, len(asked["windows"])))
         computed = f"SELECT customer_id, {', '.join(names)} FROM ({sql}) AS figures"
         differing += conn.execute(
             f"SELECT count(*) FROM (SELECT customer_id FROM ({computed} EXCEPT {stored}) AS m"
             f" UNION SELECT customer_id FROM ({stored} EXCEPT {computed}) AS e) AS differing",
-            [*json.loads(params), *stored_params, *stored_params, *json.loads(params)],
+            [*params, *stored_params, *stored_params, *params],
         ).fetchone()[0]
     return differing

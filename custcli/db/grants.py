@@ -1,36 +1,182 @@
 """Managers fenced by PostgreSQL itself: a login sees and changes only the shops whose account
-manager it was granted, and everything that hangs on them.
+manager it was granted, and everything that hangs on them; the department's shared tables
+are the owner's to write.
 
-Row-level security on `customers` lets a login through where `cust_sees(account_manager)`
-says so: a SECURITY DEFINER function that reads `cust_grants` for the session's login (the
-logins never read that table themselves). Every table that holds a shop's data lets a row
-through when its shop is visible, so the fence follows the card. The database's owner (the
-department head) is not fenced: PostgreSQL does not apply a table's policies to its owner.
+Row-level security on `customers` lets a login through where the shop's account manager is
+one of `cust_managers()`: a SECURITY DEFINER function that reads `cust_grants` for the
+session's login (the logins never read that table themselves). It takes no argument, so
+PostgreSQL calls it once per statement and can use the account manager's index, where a
+function of each row's manager ran once per row. Every table that holds a shop's data lets
+a row through when its shop is visible, so the fence follows the card. The database's owner
+(the department head) is not fenced: PostgreSQL does not apply a table's policies to its
+owner.
+
+What a manager's login may do with each table is `MANAGER_TABLES`, and nothing more: the
+shared tables (brands, plans, policies, the pyramid, the kept figures) it may read, never
+write; imports it may read only as far as they concern its shops (`import_managers`), and
+undo only its own. No table holds SQL that cust runs later: what a manager can write is data.
 """
 
 from __future__ import annotations
 
 from custcli.db.connection import is_postgres, write_transaction
 from custcli.db.rows import record, scope_conditions, where
-from custcli.db.schema_pg import SHOP_TABLES
 from custcli.domain.scope import OPEN, Scope
 from custcli.errors import BadInput, NotFound
 
-POLICIES = """
-CREATE FUNCTION cust_sees(manager text) RETURNS boolean
+_ALL = ("SELECT", "INSERT", "UPDATE", "DELETE")
+_READ = ("SELECT",)
+# What a manager's login may do with each table: what its commands need, no more. A table
+# not named here is the owner's alone (cust_grants, brand_changes: a manager never undoes a
+# price list). A test holds every table of the schema to this list, so that a new table
+# says what a manager may do with it.
+MANAGER_TABLES: dict[str, tuple[str, ...]] = {
+    "customers": _ALL,
+    "changes": ("SELECT", "INSERT"),
+    "orders": _ALL,
+    "visits": _ALL,
+    "followups": _ALL,
+    "complaints": _ALL,
+    "key_dates": _ALL,
+    "notes": _ALL,
+    "drill_misses": _ALL,
+    "order_months": _ALL,  # the rollups of the lines a manager imports, of its own shops
+    "pyramid": _READ,  # ranked among the whole department: the owner's refresh writes it
+    "shop_figures": _READ,
+    "figure_sets": _READ,
+    "data_versions": _READ,  # raised through cust_orders_changed(), never written directly
+    "brands": _READ,
+    "plans": _READ,
+    "policies": _READ,
+    "imports": ("SELECT", "INSERT", "UPDATE"),  # its own, fenced by the policies below
+    "import_managers": ("SELECT", "INSERT"),
+    "cust_meta": _READ,
+}
+OWNER_ONLY = ("cust_grants", "brand_changes")
+# Every table that holds a shop's data, by how it names the shop: each lets a row through
+# when its shop is visible.
+SHOP_TABLES = (
+    "changes",
+    "orders",
+    "visits",
+    "followups",
+    "complaints",
+    "key_dates",
+    "notes",
+    "drill_misses",
+    "pyramid",
+    "order_months",
+    "shop_figures",
+)
+FUNCTIONS = ("cust_managers()", "cust_orders_changed()")
+
+# The fence itself. {schema} is the database's schema, quoted.
+FUNCTIONS_SQL = """
+CREATE OR REPLACE FUNCTION cust_managers() RETURNS text[]
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}
-    AS 'SELECT EXISTS (SELECT 1 FROM cust_grants WHERE login = session_user AND manager = $1)';
-REVOKE ALL ON FUNCTION cust_sees(text) FROM PUBLIC;
-ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
-CREATE POLICY fence ON customers
-    USING (cust_sees(account_manager)) WITH CHECK (cust_sees(account_manager));
+    AS 'SELECT coalesce(array_agg(manager), ''{{}}'') FROM cust_grants WHERE login = session_user';
+REVOKE ALL ON FUNCTION cust_managers() FROM PUBLIC;
+CREATE OR REPLACE FUNCTION cust_orders_changed() RETURNS void
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}
+    AS 'UPDATE data_versions SET version = version + 1 WHERE name = ''orders''';
+REVOKE ALL ON FUNCTION cust_orders_changed() FROM PUBLIC;
 """
+CUSTOMERS_POLICY = """
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS fence ON customers;
+CREATE POLICY fence ON customers
+    USING (account_manager = ANY (cust_managers()))
+    WITH CHECK (account_manager = ANY (cust_managers()));
+"""
+# `customer_id IN (visible shops)` is one hashed set per statement; an EXISTS per row looked
+# the card up once for every line.
 SHOP_POLICY = """
 ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS fence ON {table};
 CREATE POLICY fence ON {table}
-    USING (EXISTS (SELECT 1 FROM customers c WHERE c.id = {table}.customer_id))
-    WITH CHECK (EXISTS (SELECT 1 FROM customers c WHERE c.id = {table}.customer_id));
+    USING (customer_id IN (SELECT id FROM customers))
+    WITH CHECK (customer_id IN (SELECT id FROM customers));
 """
+# A manager reads the imports it made and those that touched its shops; it makes and
+# changes (undoes) only its own.
+IMPORT_POLICIES = """
+ALTER TABLE imports ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS fence ON imports;
+DROP POLICY IF EXISTS own_or_touching ON imports;
+DROP POLICY IF EXISTS makes_own ON imports;
+DROP POLICY IF EXISTS changes_own ON imports;
+CREATE POLICY own_or_touching ON imports FOR SELECT USING (
+    made_by = session_user OR id IN (SELECT import_id FROM import_managers));
+CREATE POLICY makes_own ON imports FOR INSERT WITH CHECK (made_by = session_user);
+CREATE POLICY changes_own ON imports FOR UPDATE
+    USING (made_by = session_user) WITH CHECK (made_by = session_user);
+ALTER TABLE import_managers ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS fence ON import_managers;
+CREATE POLICY fence ON import_managers
+    USING (manager = ANY (cust_managers())) WITH CHECK (manager = ANY (cust_managers()));
+"""
+
+
+# What cust itself writes into the columns its code reads back as more than text: ISO days,
+# months and JSON objects. On a fenced database the tables hold their values to these
+# shapes, so that what a manager's login writes by hand is refused rather than stored to
+# break the owner's listings, exports and reports.
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
+_DAY_OR_TIME = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$"
+_YEARDAY = r"^(lunar:)?(\d{4}|-)-\d{2}-\d{2}$"
+_DAYS = (
+    ("visits", "date"),
+    ("orders", "date"),
+    ("followups", "due"),
+    ("followups", "done_on"),
+    ("complaints", "opened_on"),
+    ("complaints", "resolved_on"),
+    ("notes", "noted_on"),
+    ("customers", "opened_on"),
+    ("order_months", "first_day"),
+    ("order_months", "last_day"),
+)
+_MOMENTS = (
+    ("customers", "created_at"),
+    ("customers", "updated_at"),
+    ("changes", "changed_at"),
+    ("imports", "imported_at"),
+    ("imports", "undone_at"),
+    ("visits", "created_at"),
+    ("followups", "created_at"),
+    ("notes", "created_at"),
+    ("drill_misses", "last_at"),
+)
+SHAPES: dict[tuple[str, str], str] = {
+    **dict.fromkeys(_DAYS, _DAY),
+    **dict.fromkeys(_MOMENTS, _DAY_OR_TIME),
+    ("customers", "birthday"): _YEARDAY,
+    ("key_dates", "day"): _YEARDAY,
+    ("order_months", "month"): r"^\d{4}-\d{2}$",
+}
+JSON_OBJECTS = (("customers", "extra"), ("imports", "counts"))
+SHAPES_SQL = """
+CREATE OR REPLACE FUNCTION cust_json_object(value text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE AS $$
+    BEGIN RETURN jsonb_typeof(value::jsonb) = 'object';
+    EXCEPTION WHEN others THEN RETURN false; END $$;
+"""
+
+
+def _hold_shapes(conn) -> None:
+    """The shape constraints, on the columns as this cust writes them (NOT VALID: what is
+    there already stays; what is written from now on is checked)."""
+    conn.raw.execute(SHAPES_SQL)
+    for (table, column), pattern in SHAPES.items():
+        _constrain(conn, table, column, f"{column} IS NULL OR {column} ~ '{pattern}'")
+    for table, column in JSON_OBJECTS:
+        _constrain(conn, table, column, f"cust_json_object({column})")
+
+
+def _constrain(conn, table: str, column: str, check: str) -> None:
+    name = f"cust_shape_{table}_{column}"
+    conn.raw.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+    conn.raw.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({check}) NOT VALID")
 
 
 def fenced(conn) -> bool:
@@ -53,70 +199,135 @@ def _require_postgres(conn) -> None:
         )
 
 
-def _fence(conn) -> None:
-    """Create the policies once (the first grant), in the current transaction."""
-    exists = conn.execute(
-        "SELECT 1 FROM pg_policies WHERE tablename = 'customers' AND policyname = 'fence'"
-    ).fetchone()
-    if exists:
-        return
+def _schema(conn) -> str:
     from psycopg import sql
 
-    schema = conn.execute("SELECT current_schema()").fetchone()[0]
-    conn.raw.execute(POLICIES.format(schema=sql.Identifier(schema).as_string(conn.raw)))
+    name = conn.execute("SELECT current_schema()").fetchone()[0]
+    return sql.Identifier(name).as_string(conn.raw)
+
+
+def is_up(conn) -> bool:
+    """Whether the fence has been put up (the first grant does it)."""
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM pg_policies WHERE tablename = 'customers' AND policyname = 'fence'"
+        ).fetchone()
+    )
+
+
+def put_functions(conn) -> None:
+    """The functions the fence and the writers of order lines call (migration 17 makes
+    them in every database: the owner's commands call cust_orders_changed() too)."""
+    conn.raw.execute(FUNCTIONS_SQL.format(schema=_schema(conn)))
+
+
+def put_up(conn) -> None:
+    """The functions and every policy, as this version of cust writes them (in the current
+    transaction): the first grant calls it, and a migration of a fenced database again."""
+    put_functions(conn)
+    conn.raw.execute(CUSTOMERS_POLICY)
     for table in SHOP_TABLES:
         conn.raw.execute(SHOP_POLICY.format(table=table))
+    conn.raw.execute(IMPORT_POLICIES)
+    conn.raw.execute("DROP FUNCTION IF EXISTS cust_sees(text)")  # schema 16's fence
+    _hold_shapes(conn)
 
 
-def let_at_tables(conn, login: str, tables: tuple[str, ...]) -> None:
-    """Give a login what `grant` gives it on every table, on tables made after its grant."""
+def logins(conn) -> list[str]:
+    """The logins granted some manager's shops."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT login FROM cust_grants ORDER BY 1")]
+
+
+def apply_privileges(conn, login: str) -> None:
+    """Give a login exactly MANAGER_TABLES and the fence's functions; take away anything
+    else it was given on the schema's tables, sequences and functions before."""
     from psycopg import sql
 
-    conn.raw.execute(
-        sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {login}").format(
-            tables=sql.SQL(", ").join(map(sql.Identifier, tables)), login=sql.Identifier(login)
+    who = sql.Identifier(login)
+    schema = sql.SQL(_schema(conn))
+    take_back(conn, login)
+    conn.raw.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, who))
+    for table, privileges in MANAGER_TABLES.items():
+        conn.raw.execute(
+            sql.SQL("GRANT {} ON {} TO {}").format(
+                sql.SQL(", ").join(map(sql.SQL, privileges)), sql.Identifier(table), who
+            )
         )
-    )
+    for function in FUNCTIONS:
+        conn.raw.execute(sql.SQL(f"GRANT EXECUTE ON FUNCTION {function} TO {{}}").format(who))
+
+
+def take_back(conn, login: str) -> None:
+    """Every privilege a login holds on the schema's tables, sequences and functions."""
+    from psycopg import sql
+
+    who = sql.Identifier(login)
+    schema = sql.SQL(_schema(conn))
+    for statement in (
+        "REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who}",
+        "REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {who}",
+        "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {schema} FROM {who}",
+        "REVOKE ALL ON SCHEMA {schema} FROM {who}",
+    ):
+        conn.raw.execute(sql.SQL(statement).format(schema=schema, who=who))
+
+
+def refresh_privileges(conn) -> None:
+    """After a migration of a fenced database: the policies as this cust writes them, and
+    every granted login given exactly what MANAGER_TABLES says of the tables as they are."""
+    if not is_up(conn):
+        return
+    put_up(conn)
+    for login in logins(conn):
+        apply_privileges(conn, login)
 
 
 def grant(conn, manager: str, role: str) -> dict:
     """Let the PostgreSQL login `role` see and change the shops whose account manager is
     `manager` (and only those: a login granted nothing sees none)."""
     _require_postgres(conn)
-    from psycopg import sql
-
     if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone():
         raise NotFound(
             "no PostgreSQL login {role}; create it first (CREATE ROLE … LOGIN)", role=role
         )
+    if _is_owner(conn, role):
+        raise BadInput(
+            "{role} owns the database and sees every shop already; grant a manager's own login",
+            role=role,
+        )
     with write_transaction(conn):
-        _fence(conn)
+        if not is_up(conn):
+            put_up(conn)
         conn.execute(
             "INSERT INTO cust_grants (login, manager) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (role, manager),
         )
-        login = sql.Identifier(role)
-        schema = sql.Identifier(conn.execute("SELECT current_schema()").fetchone()[0])
-        for statement in (
-            "GRANT USAGE ON SCHEMA {schema} TO {login}",
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {login}",
-            "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {login}",
-            "REVOKE ALL ON cust_grants, cust_meta FROM {login}",
-            "GRANT SELECT ON cust_meta TO {login}",
-            "GRANT EXECUTE ON FUNCTION cust_sees(text) TO {login}",
-        ):
-            conn.raw.execute(sql.SQL(statement).format(schema=schema, login=login))
+        apply_privileges(conn, role)
     return {"login": role, "manager": manager, "shops": _shops(conn, manager)}
 
 
+def _is_owner(conn, role: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner"
+            " WHERE c.oid = 'customers'::regclass AND r.rolname = ?",
+            (role,),
+        ).fetchone()
+    )
+
+
 def revoke(conn, manager: str, role: str) -> bool:
+    """Take a grant back; a login left with no grant loses every privilege a grant gave."""
     _require_postgres(conn)
     with write_transaction(conn):
-        return bool(
+        gone = bool(
             conn.execute(
                 "DELETE FROM cust_grants WHERE login = ? AND manager = ?", (role, manager)
             ).rowcount
         )
+        if gone and role not in logins(conn):
+            take_back(conn, role)
+    return gone
 
 
 def grants(conn) -> list[dict]:

@@ -9,21 +9,50 @@ from typing import Any
 
 from custcli.db import rows
 from custcli.db.rows import new_uids, record
+from custcli.text import readable
 
 
 def create(conn: sqlite3.Connection, file_name: str, sha256: str, kind: str, sheet: str) -> int:
+    """A new import's row; its file's name as a person reads it (a GBK name decoded)."""
+    file_name = readable(file_name)
     return conn.execute(
         "INSERT INTO imports (file_name, sha256, kind, sheet, imported_at)"
         " VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')) RETURNING id",
-        (file_name, sha256, kind, sheet),
+        (file_name, sha256, kind, readable(sheet) if sheet else sheet),
     ).fetchone()[0]
 
 
 def finish(conn: sqlite3.Connection, import_id: int, counts: Mapping[str, Any]) -> None:
+    """An import's counts, and whose shops it touched (what a manager's login may read of
+    it): in the import's own transaction, before it commits."""
     conn.execute(
         "UPDATE imports SET counts = ? WHERE id = ?",
         (json.dumps(counts, ensure_ascii=False), import_id),
     )
+    touched = " UNION ALL ".join(
+        f"SELECT customer_id FROM {table} WHERE import_id = ?" for table in TOUCHING
+    )
+    conn.execute(
+        "INSERT INTO import_managers (import_id, manager, records)"
+        " SELECT ?, coalesce(c.account_manager, ''), count(*)"
+        f" FROM ({touched}) AS t JOIN customers c ON c.id = t.customer_id"
+        " GROUP BY coalesce(c.account_manager, '')",
+        (import_id, *[import_id] * len(TOUCHING)),
+    )
+
+
+# The tables whose rows an import or a merge brings, each naming its shop.
+TOUCHING = ("orders", "visits", "changes", "notes", "followups", "complaints", "key_dates")
+
+
+def made_by_another(conn: sqlite3.Connection, record: Mapping[str, Any]) -> bool:
+    """Whether an import was made by a login other than this session's (PostgreSQL; a
+    SQLite file has one user)."""
+    from custcli.db.connection import is_postgres
+
+    if not is_postgres(conn) or record.get("made_by") is None:
+        return False
+    return conn.execute("SELECT session_user").fetchone()[0] != record["made_by"]
 
 
 def get(conn: sqlite3.Connection, import_id: int) -> dict | None:
@@ -37,7 +66,11 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
 
 def _to_dict(row: sqlite3.Row) -> dict:
     entry = record(row)
-    entry["counts"] = json.loads(entry["counts"] or "{}")
+    try:
+        counts = json.loads(entry["counts"] or "{}")
+    except ValueError:
+        counts = None
+    entry["counts"] = counts if isinstance(counts, dict) else {}  # never what a login forged
     return entry
 
 

@@ -161,13 +161,23 @@ def _figures_source(
     card's figures are one seek of its own keys: computed, never looked up."""
     if customer_id is not None:
         return _figures_query(windows, through, only, year_from, counts)
-    whole = _figures_query(windows, through, ("", []), year_from, counts)
-    found = figures.kept(conn, *whole, len(windows))
+    asked = figures.recipe(windows, through, year_from, counts)
+    whole = kept_figures_query(asked)
+    found = figures.kept(conn, asked, whole[2], len(windows))
     if found:
         return found
     if only[0]:
         return _figures_query(windows, through, only, year_from, counts)
-    return (keep and figures.keep(conn, *whole, len(windows))) or whole
+    return (keep and figures.keep(conn, asked, *whole, len(windows))) or whole
+
+
+def kept_figures_query(asked: dict) -> tuple[str, list, list[str]]:
+    """The whole file's figures query of a recipe (custcli.db.figures): what a kept set
+    holds, built again from what was asked, for `cust db check` too."""
+    windows = {name: (first, before) for name, first, before in asked["windows"]}
+    return _figures_query(
+        windows, asked["through"], ("", []), asked["year_from"], tuple(asked["counts"])
+    )
 
 
 def _amounts_query(

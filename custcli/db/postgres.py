@@ -29,9 +29,57 @@ def is_url(text: object) -> bool:
     return bool(URL.match(str(text)))
 
 
+_SECRET_PARAMS = ("password", "sslpassword")
+
+
+def _parts(url: str) -> tuple[str, str, str, str]:
+    """A URL's scheme, the user info before its host (everything up to the last @ before
+    the path), the host and path after it, and its query."""
+    scheme, _, rest = url.partition("://")
+    rest, _, query = rest.partition("?")
+    userinfo, at, place = rest.rpartition("@")
+    return scheme, userinfo if at else "", place, query
+
+
+def secrets_in(url: str) -> list[str]:
+    """Every password a URL may hold, as written and decoded: the part after the first ':'
+    of its user info, and the values of its password parameters."""
+    from urllib.parse import parse_qsl, unquote
+
+    _scheme, userinfo, _place, query = _parts(url)
+    found = []
+    if ":" in userinfo:
+        found.append(userinfo.split(":", 1)[1])
+    found += [v for k, v in parse_qsl(query, keep_blank_values=True) if k in _SECRET_PARAMS]
+    found += [unquote(v) for v in found]
+    return sorted({v for v in found if v}, key=len, reverse=True)
+
+
 def masked(url: str) -> str:
-    """A URL fit to print: never its password."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:…@", url)
+    """A URL fit to print: its user, host, database and parameters, never a password (in
+    the user info, raw @ and / included, or as a parameter)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    scheme, userinfo, place, query = _parts(url)
+    user = userinfo.split("@", 1)[0].split(":", 1)[0]
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in _SECRET_PARAMS]
+    shown = f"{scheme}://{user + '@' if user else ''}{place}"
+    return shown + (f"?{urlencode(kept, safe='/')}" if kept else "")
+
+
+def scrubbed(text: str, url: str) -> str:
+    """A message about a URL (a server's refusal) with any password of it taken out."""
+    for secret in secrets_in(url):
+        text = text.replace(secret, "…")
+    return text
+
+
+def _ambiguous(url: str) -> bool:
+    """Whether the user info holds a raw @ or / (a password written unencoded): libpq would
+    read part of the password as the host, and say it in its errors."""
+    rest = url.partition("://")[2].partition("?")[0]
+    userinfo = rest.rpartition("@")[0]
+    return "@" in userinfo or "/" in userinfo
 
 
 class Row:
@@ -123,8 +171,9 @@ class Connection:
         self.raw.close()
 
 
-def connect(url: str) -> Connection:
-    """Open a PostgreSQL database named by a URL, created or migrated to this cust's schema."""
+def connect(url: str, upto: int | None = None) -> Connection:
+    """Open a PostgreSQL database named by a URL, created or migrated to this cust's schema
+    (or to an earlier version `upto`, for the upgrade tests)."""
     try:
         import psycopg
         from psycopg.types.numeric import FloatLoader
@@ -134,20 +183,24 @@ def connect(url: str) -> Connection:
             " pip install 'cust[postgres]'",
             url=masked(url),
         ) from None
+    if _ambiguous(url):
+        raise BadInput(
+            "{url}: a password in the URL holds @ or /; write @ as %40 and / as %2F",
+            url=masked(url),
+        )
     try:
         raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as error:
+        said = str(error).strip()
         raise BadInput(
             "cannot open {url}: {error}",
             url=masked(url),
-            error=str(error).strip().splitlines()[0]
-            if str(error).strip()
-            else type(error).__name__,
+            error=scrubbed(said.splitlines()[0], url) if said else type(error).__name__,
         ) from None
     # avg() and sums of integers come back as numeric: cust's figures are floats, as in SQLite.
     raw.adapters.register_loader("numeric", FloatLoader)
     conn = Connection(raw, url)
     from custcli.db import schema_pg
 
-    schema_pg.migrate(conn)
+    schema_pg.migrate(conn, upto)
     return conn

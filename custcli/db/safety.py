@@ -11,7 +11,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from custcli.db import figures, rollups
+from custcli.db import figures, insights, rollups
 from custcli.db.connection import (
     SCHEMA_VERSION,
     backup,
@@ -210,7 +210,7 @@ def check(conn: sqlite3.Connection) -> dict:
     differing = rollups.mismatches(conn) if current else 0
     if differing:
         problems.append({"problem": "rollups", "count": differing})
-    kept = figures.mismatches(conn) if current else 0
+    kept = figures.mismatches(conn, insights.kept_figures_query) if current else 0
     if kept:
         problems.append({"problem": "figures", "count": kept})
     if version != SCHEMA_VERSION:

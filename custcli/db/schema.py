@@ -389,6 +389,62 @@ def m016_shop_figures_kept(db: Database) -> None:
     """)
 
 
+@migrations()
+def m017_imports_by_login_and_figures_as_data(db: Database) -> None:
+    # On a department's database each import says which login made it (a manager undoes
+    # only its own) and whose shops it touched (a manager reads only those). The figures
+    # kept per shop are keyed by what was asked (a recipe of windows and days), never by
+    # the text of a query: nothing a table holds is run as SQL.
+    db.execute("ALTER TABLE imports ADD COLUMN made_by TEXT")
+    db.execute("""
+        CREATE TABLE import_managers (
+            import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+            manager TEXT NOT NULL,
+            records INTEGER NOT NULL,
+            PRIMARY KEY (import_id, manager)
+        ) WITHOUT ROWID
+    """)
+    db.execute(_M017_IMPORT_MANAGERS)
+    db.execute("DROP TABLE shop_figures")
+    db.execute("DROP TABLE figure_sets")
+    db.execute("""
+        CREATE TABLE figure_sets (
+            id INTEGER PRIMARY KEY,
+            version INTEGER NOT NULL,
+            digest TEXT NOT NULL,
+            recipe TEXT NOT NULL,
+            columns TEXT NOT NULL,
+            UNIQUE (digest, version)
+        )
+    """)
+    db.execute("""
+        CREATE TABLE shop_figures (
+            set_id INTEGER NOT NULL REFERENCES figure_sets(id) ON DELETE CASCADE,
+            customer_id INTEGER NOT NULL,
+            a0 REAL, a1 REAL, a2 REAL, a3 REAL,
+            first_order TEXT, last_order TEXT, first_order_12m TEXT,
+            order_days_12m INTEGER, months_12m INTEGER,
+            PRIMARY KEY (set_id, customer_id)
+        ) WITHOUT ROWID
+    """)
+
+
+# Whose shops each import touched, counted from what it left: the same on both engines.
+_M017_IMPORT_MANAGERS = """
+    INSERT INTO import_managers (import_id, manager, records)
+    SELECT t.import_id, coalesce(c.account_manager, ''), count(*)
+    FROM (SELECT import_id, customer_id FROM orders WHERE import_id IS NOT NULL
+          UNION ALL SELECT import_id, customer_id FROM visits WHERE import_id IS NOT NULL
+          UNION ALL SELECT import_id, customer_id FROM changes WHERE import_id IS NOT NULL
+          UNION ALL SELECT import_id, customer_id FROM notes WHERE import_id IS NOT NULL
+          UNION ALL SELECT import_id, customer_id FROM followups WHERE import_id IS NOT NULL
+          UNION ALL SELECT import_id, customer_id FROM complaints WHERE import_id IS NOT NULL
+          UNION ALL SELECT import_id, customer_id FROM key_dates WHERE import_id IS NOT NULL
+    ) AS t JOIN customers c ON c.id = t.customer_id
+    GROUP BY t.import_id, coalesce(c.account_manager, '')
+"""
+
+
 # The columns each kind's key hashed at migration 14 (an order's note only when it has one).
 _M014_LINES = {
     "orders": ("date", "brand", "qty", "amount", "unit_price", "note"),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from custcli import cycles
 from custcli.db import imports as q
-from custcli.db.connection import import_running, write_transaction
+from custcli.db.connection import import_running, pause_for_tests, write_transaction
 from custcli.db.safety import backed_up_meanwhile
 from custcli.domain import merge, pyramid
 from custcli.domain.importing.mapping import Mapping
@@ -150,7 +150,7 @@ def run(
             target.write(import_id)
             result.rejects.sort(key=lambda reject: reject[0])
             result.warnings.sort(key=lambda warning: warning[0])
-            _pause_for_tests()
+            pause_for_tests()
             _refuse_hopeless(result)
             if strict and result.rejects:
                 row_no, _values, reason = result.rejects[0]
@@ -208,17 +208,6 @@ def _parsed_rows(
                 row_no=row_no,
                 error=error,
             ) from None
-
-
-def _pause_for_tests() -> None:
-    """The reliability tests hold an import inside its transaction for CUST_TEST_PAUSE
-    seconds, so that their kills and rival writers land inside the work, not after it."""
-    import os
-    import time
-
-    seconds = os.environ.get("CUST_TEST_PAUSE")
-    if seconds:
-        time.sleep(float(seconds))
 
 
 def _refuse_hopeless(result: ImportResult) -> None:
@@ -302,6 +291,13 @@ def undo(conn: sqlite3.Connection, import_id: int, today: dt.date) -> dict[str, 
         record = q.get(conn, import_id)
         if record is None:
             raise NotFound("no import #{import_id}; `cust imports` lists them", import_id=import_id)
+        if q.made_by_another(conn, record):
+            raise BadInput(
+                "import #{import_id} was made by {login}; a manager's login undoes only its"
+                " own imports and merges (the department's owner may undo any)",
+                import_id=import_id,
+                login=record["made_by"],
+            )
         if record["undone_at"]:
             raise BadInput(
                 "import #{import_id} was undone already on {undone_at}",
