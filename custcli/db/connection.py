@@ -14,11 +14,11 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from custcli.errors import BadInput
+from custcli.errors import BadInput, DiskFull
 from custcli.i18n import _noop
 
 # The number of migrations in custcli.db.schema; a test keeps the two in step.
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -103,7 +103,7 @@ def open_db(path: str | Path | None = None) -> sqlite3.Connection:
         raise BadInput(
             "{url} is a database URL cust does not speak: give a SQLite file name or a"
             " postgresql:// URL",
-            url=re.sub(r":/+[^@/]*@", "://…@", str(path)),  # never echo a password
+            url=postgres.masked(str(path)),  # never echo a password
         )
     path = Path(path) if path else default_db_path()
     if path.exists() and not path.is_file():
@@ -123,6 +123,8 @@ def open_db(path: str | Path | None = None) -> sqlite3.Connection:
         elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
     except sqlite3.DatabaseError as error:
+        if full_disk(path):  # WAL's shared memory, or the migration's writes, found no room
+            raise DiskFull(path) from None
         raise BadInput(
             "{path} is not a cust database, or it is damaged ({error}); `cust db check` says"
             " more, `cust db restore BACKUP` puts a backup back",
@@ -130,6 +132,21 @@ def open_db(path: str | Path | None = None) -> sqlite3.Connection:
             error=error,
         ) from None
     return conn
+
+
+# Free space under which a failed write is taken for a full disk.
+NEARLY_FULL = 1 << 20
+
+
+def full_disk(path: Path) -> bool:
+    """Whether the disk holding `path` (or its folder) has next to no room left."""
+    import shutil
+
+    folder = path if path.is_dir() else path.parent
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL
+    except OSError:
+        return False
 
 
 def _say(template: str, **params: object) -> str:
@@ -154,7 +171,7 @@ def _version(conn: sqlite3.Connection, path: Path) -> int:
         # Another cust may be making this file: wait for its migration, then look again.
         with _migration_lock(path):
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version == 0 and _foreign(conn):
+    if (version == 0 and _foreign(conn)) or (version > 0 and not _cust_tables(conn)):
         conn.close()
         raise BadInput(
             "{path} is a SQLite file but not a cust database; nothing was changed", path=path
@@ -166,6 +183,13 @@ def _foreign(conn: sqlite3.Connection) -> bool:
     """Whether a file of schema 0 holds tables, and not cust's."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return bool(tables - {"_migrations"}) and "customers" not in tables
+
+
+def _cust_tables(conn: sqlite3.Connection) -> bool:
+    """Whether a file that says it is of some schema holds the tables every cust file has
+    had since the first (another program's file may set user_version too)."""
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master"))
+    return all(kinds.get(t) == "table" for t in ("customers", "imports", "changes"))
 
 
 def _migrated(conn: sqlite3.Connection, path: Path, created: bool) -> sqlite3.Connection:
@@ -206,21 +230,39 @@ def _migration_lock(path: Path) -> Iterator[None]:
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> Path:
-    """Copy the live database to target (0600) with SQLite's online backup API."""
+    """Copy the live database to target (0600) with SQLite's online backup API: written
+    under a temporary name beside it and renamed only when complete, so that a full disk
+    or a kill never leaves a partial file under the name asked for."""
     target = Path(target)
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise BadInput("{target} exists already; choose another name", target=target)
-    if not _create_private_file(target):
-        raise BadInput("{target} exists already; choose another name", target=target)
-    dest = sqlite3.connect(target)
+    private_folder(target.parent)
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    partial = Path(name)
+    os.chmod(partial, 0o600)
     try:
-        with dest:
-            conn.backup(dest)
-        # The copy is a file of its own: in WAL mode, as the live one is, every read-only
-        # opening of it (its check, a restore) left a -wal and a -shm file beside it.
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
+        dest = sqlite3.connect(partial)
+        try:
+            with dest:
+                conn.backup(dest)
+            # The copy is a file of its own: in WAL mode, as the live one is, every read-only
+            # opening of it (its check, a restore) left a -wal and a -shm file beside it.
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        if not _create_private_file(target):  # made meanwhile: never replaced
+            raise BadInput("{target} exists already; choose another name", target=target)
+        os.replace(partial, target)
+    except BaseException as error:
+        for leftover in (partial, Path(f"{partial}-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        if isinstance(error, sqlite3.OperationalError) and full_disk(target):
+            raise DiskFull(target) from None
+        raise
     return target
 
 
@@ -237,10 +279,11 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     _begin(conn)
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # a COMMIT that failed (a full disk) leaves it open
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 @contextlib.contextmanager
@@ -366,3 +409,14 @@ def import_running(conn: sqlite3.Connection, file_name: str) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
         with contextlib.suppress(FileNotFoundError):
             marker.unlink()
+
+
+def pause_for_tests() -> None:
+    """The reliability tests hold an import (or a merge) inside its transaction for
+    CUST_TEST_PAUSE seconds, so that their kills and rival writers land inside the work,
+    not after it."""
+    import time
+
+    seconds = os.environ.get("CUST_TEST_PAUSE")
+    if seconds:
+        time.sleep(float(seconds))

@@ -4,17 +4,31 @@ database, SQLite or PostgreSQL.
 Records are matched by their stable ids (uid), cards also by code, so that merging the same
 file twice adds and changes nothing the second time. A card's field that differs takes the
 value changed last, by each file's history (or the card's last update where a field has
-none); every change is kept in the card's history with the merge as its source. Visits,
-orders, notes, follow-ups, complaints and dates that this database does not hold are added.
-A merge is listed by `cust imports` and undone like an import; a dry run is the same merge,
-rolled back.
+none); a value the laptop does not have is "not known there", never an erasure; and a shop
+the laptop made a card of apart (found here by its code, not its uid) only fills the fields
+this card lacks. Every change is kept in the card's history with the merge as its source.
+Visits, orders, notes, follow-ups, complaints and dates that this database does not hold
+are added. A merge is listed by `cust imports` and undone like an import; a dry run is the
+same merge, rolled back.
+
+The laptop's file is never written: it is copied to a private folder, the copy checked (a
+cust file, every table a table) and upgraded, and read whole before the write lock is
+taken, so that other writers wait only for the writes, as they do for an import.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +36,16 @@ from custcli.db import customers as customer_q
 from custcli.db import imports as import_q
 from custcli.db import merge as q
 from custcli.db import rollups
-from custcli.db.connection import open_db, write_transaction
+from custcli.db.connection import import_running, open_db, pause_for_tests, write_transaction
 from custcli.domain import customers as cards
 from custcli.domain import pyramid
-from custcli.domain.fields import CUSTOMER_KEYS
+from custcli.domain.fields import CUSTOMER_FIELDS
 from custcli.domain.search import search_text
 from custcli.errors import BadInput, NotFound
+
+# How long reading a laptop's file may take before it is given up: a city's worth of lines
+# reads in seconds; a file built to make a query run forever is stopped.
+READ_SECONDS = 600
 
 
 class _RollBack(Exception):
@@ -36,66 +54,186 @@ class _RollBack(Exception):
 
 def merge(conn, source: Path, today: dt.date, dry_run: bool = False) -> dict:
     """Merge the SQLite file `source` into the database `conn` holds; returns what it did:
-    {"import_id", "file", "dry_run", "counts"}."""
+    {"import_id", "file", "dry_run", "counts", "warnings"}."""
     source = Path(source)
     if not source.is_file():
         raise NotFound("{file} is not there; give a manager's cust file (.db)", file=source)
-    other = open_db(source)  # an older file is upgraded, and its records get their uids
+    if _same_file(conn, source):
+        raise BadInput("{file} is this database itself; nothing to merge", file=source)
+    with _laptop(source) as other:
+        laptop = _read(other)
+    counts: Counter = Counter()
+    result = {"import_id": None, "file": source.name, "dry_run": dry_run, "counts": counts}
     try:
-        if _same_file(conn, other):
-            raise BadInput("{file} is this database itself; nothing to merge", file=source)
-        from custcli.domain.importing.run import sha256_of
-
-        counts: Counter = Counter()
-        result = {"import_id": None, "file": source.name, "dry_run": dry_run, "counts": counts}
-        try:
-            with write_transaction(conn):
-                import_id = import_q.create(conn, source.name, sha256_of(source), "merge", None)
-                label = f"merge #{import_id} ({source.name})"
-                ids = _cards(conn, other, import_id, label, counts)
-                months = _records(conn, other, ids, import_id, counts)
-                rollups.refresh(conn, months)
-                if months:
-                    pyramid.refresh(conn, today)
-                import_q.finish(conn, import_id, dict(counts))
-                result["import_id"] = import_id
-                if dry_run:
-                    raise _RollBack
-        except _RollBack:
-            result["import_id"] = None
-        return {**result, "counts": {k: v for k, v in counts.items() if v}}
-    finally:
-        other.close()
+        with import_running(conn, source.name), write_transaction(conn):
+            import_id = import_q.create(conn, source.name, laptop.digest, "merge", None)
+            label = f"merge #{import_id} ({source.name})"
+            ids = _cards(conn, laptop, import_id, label, counts)
+            months = _records(conn, laptop, ids, import_id, counts)
+            pause_for_tests()
+            rollups.refresh(conn, months)
+            if months:
+                pyramid.refresh(conn, today)
+            import_q.finish(conn, import_id, dict(counts))
+            result["import_id"] = import_id
+            if dry_run:
+                raise _RollBack
+    except _RollBack:
+        result["import_id"] = None
+    return {
+        **result,
+        "counts": {k: v for k, v in counts.items() if v},
+        "warnings": laptop.warnings,
+    }
 
 
-def _same_file(conn, other) -> bool:
+def _same_file(conn, source: Path) -> bool:
     from custcli.db.connection import db_file, is_postgres
 
-    return not is_postgres(conn) and db_file(conn).resolve() == db_file(other).resolve()
+    return not is_postgres(conn) and db_file(conn).resolve() == source.resolve()
 
 
-def _card_values(row: dict) -> dict[str, Any]:
-    values = {k: row.get(k) for k in CUSTOMER_KEYS}
-    values["extra"] = json.loads(row.get("extra") or "{}")
-    return values
+@contextlib.contextmanager
+def _laptop(source: Path) -> Iterator[sqlite3.Connection]:
+    """The laptop's file as a connection to a private copy of it, checked and upgraded; the
+    file itself is only read."""
+    folder = Path(tempfile.mkdtemp(prefix="cust-merge-"))  # 0700
+    copy = folder / "laptop.db"
+    os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        try:
+            original = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            try:
+                target = sqlite3.connect(copy)
+                with target:
+                    original.backup(target)
+                target.close()
+            finally:
+                original.close()
+        except sqlite3.DatabaseError:
+            raise BadInput(
+                "{file} is not a cust file (not a SQLite database, or a damaged one)",
+                file=source.name,
+            ) from None
+        other = open_db(copy)  # refused if not cust's; an older one upgraded (the copy)
+        try:
+            _check_tables(other, source)
+            deadline = time.monotonic() + READ_SECONDS
+            other.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
+            yield other
+        except sqlite3.OperationalError as error:
+            if "interrupted" not in str(error):
+                raise
+            raise BadInput(
+                "reading {file} took over {seconds} seconds; it is not a laptop's cust file",
+                file=source.name,
+                seconds=READ_SECONDS,
+            ) from None
+        finally:
+            other.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _cards(conn, other, import_id: int, label: str, counts: Counter) -> dict[int, int]:
-    """Each of the other file's cards found here (by uid, else by code) or added; the
-    fields it changed last taken. Returns {its id: this database's id}."""
-    theirs = q.customers(other)
-    their_changes, our_changes = q.last_changes(other), q.last_changes(conn)
-    ours_by_uid = q.by_uid(conn, "customers", [c["uid"] for c in theirs if c["uid"]])
+def _check_tables(other: sqlite3.Connection, source: Path) -> None:
+    """Every table a merge reads is there, and a table (a view could be anything)."""
+    kinds = dict(other.execute("SELECT name, type FROM sqlite_master"))
+    for table in ("customers", "changes", *q.RECORDS):
+        if kinds.get(table) != "table":
+            raise BadInput(
+                "{file} is not a complete cust file (its {table} is missing or not a table);"
+                " nothing was merged",
+                file=source.name,
+                table=table,
+            )
+
+
+class _Laptop:
+    """Everything a merge takes from the laptop's file, read before the write lock."""
+
+    def __init__(self) -> None:
+        self.cards: list[dict] = []
+        self.changed_at: dict[tuple[int, str], str] = {}
+        self.records: dict[str, list[dict]] = {}
+        self.warnings: list[dict] = []
+        self.digest = ""
+
+
+def _read(other: sqlite3.Connection) -> _Laptop:
+    laptop = _Laptop()
+    digest = hashlib.sha256()
+    for card in q.customers(other):
+        values, dropped = _card_values(card)
+        if dropped:
+            laptop.warnings.append({"code": card.get("code"), "not_taken": dropped})
+        if not values.get("code"):
+            continue
+        laptop.cards.append({**card, "values": values})
+        digest.update(json.dumps([card.get("uid"), values], default=str).encode())
+    laptop.changed_at = q.last_changes(other)
+    for table in q.RECORDS:
+        rows = list(q.records(other, table))
+        for row in rows:
+            if not row.get("uid"):
+                row["uid"] = _uid_of(table, row)
+        laptop.records[table] = rows
+        digest.update(f"{table}:{len(rows)}".encode())
+    laptop.digest = digest.hexdigest()
+    return laptop
+
+
+def _uid_of(table: str, row: dict) -> str:
+    """An id for a laptop's record that has none: made of what it holds, so that the same
+    file merged twice gives it the same id (and it is not added again)."""
+    content = json.dumps(
+        [table, row["customer_id"], *(row.get(c) for c in q.RECORDS[table])], default=str
+    )
+    return hashlib.sha1(content.encode()).hexdigest()
+
+
+def _card_values(row: dict) -> tuple[dict[str, Any], list[str]]:
+    """A laptop card's values as this cust would store them, each read again by its field:
+    a value no field would take (a tier of "abc", a name of 20,000 characters, an extra that
+    is not a JSON object) is left out and named."""
+    values: dict[str, Any] = {}
+    dropped = []
+    for field in CUSTOMER_FIELDS:
+        value = row.get(field.key)
+        if value is None or value == "":
+            continue
+        try:
+            values[field.key] = field.parse(field.render(value, "zh"))
+        except (ValueError, TypeError):
+            dropped.append(field.key)
+    try:
+        extra = json.loads(row.get("extra") or "{}")
+    except (ValueError, TypeError):
+        extra = None
+    if isinstance(extra, dict):
+        values["extra"] = {str(k): v for k, v in extra.items() if v not in (None, "")}
+    else:
+        dropped.append("extra")
+    return values, dropped
+
+
+def _cards(conn, laptop: _Laptop, import_id: int, label: str, counts: Counter) -> dict[int, int]:
+    """Each of the laptop's cards found here (by uid, else by code) or added; the fields it
+    changed last taken, never one it lacks. Returns {its id: this database's id}."""
+    our_changes = q.last_changes(conn)
+    ours_by_uid = q.by_uid(conn, "customers", [c["uid"] for c in laptop.cards if c["uid"]])
     ids: dict[int, int] = {}
     created = []
-    for card in theirs:
-        values = _card_values(card)
+    for card in laptop.cards:
+        values = card["values"]
         found = ours_by_uid.get(card["uid"])
+        same_card = found is not None
         if found is None:  # made in both files apart: the same shop by its code
-            same_code = customer_q.by_code(conn, card["code"])
+            same_code = customer_q.by_code(conn, values["code"])
             found = same_code["id"] if same_code else None
         if found is None:
+            values.setdefault("name", "")
             keys = search_text(values.get("name"), values.get("owner"))
+            values.setdefault("extra", {})
             new_id = customer_q.insert(conn, values, keys, uid=card["uid"])
             created.append((new_id, "(created)", None, values["name"], label, import_id))
             ids[card["id"]] = new_id
@@ -104,13 +242,17 @@ def _cards(conn, other, import_id: int, label: str, counts: Counter) -> dict[int
         ids[card["id"]] = found
         current = customer_q.by_id(conn, found)
         taken = {}
-        for key, (_old, new) in cards.diff(current, values).items():
-            if key.startswith("extra.") and new is None:
-                continue  # a key the other file never had is not a removal
-            theirs_at = their_changes.get((card["id"], key)) or card["updated_at"]
+        for key, (old, new) in cards.diff(current, values).items():
+            if new is None or new == "":
+                continue  # not known on the laptop: never an erasure
+            if not same_card:
+                if old is None or old == "":  # a quick card of a shop: fills what is empty
+                    taken[key] = (old, new)
+                continue
+            theirs_at = laptop.changed_at.get((card["id"], key)) or card["updated_at"]
             ours_at = our_changes.get((found, key)) or current["updated_at"]
             if theirs_at > ours_at:
-                taken[key] = (_old, new)
+                taken[key] = (old, new)
         if taken:
             cards.apply_changes(conn, current, taken, label, import_id)
             counts["cards updated"] += 1
@@ -119,26 +261,26 @@ def _cards(conn, other, import_id: int, label: str, counts: Counter) -> dict[int
     return ids
 
 
-def _records(conn, other, ids: dict[int, int], import_id: int, counts: Counter) -> set:
-    """Add the other file's records this database does not hold; the order rollups' keys
-    they touch come back."""
+def _records(conn, laptop: _Laptop, ids: dict[int, int], import_id: int, counts: Counter) -> set:
+    """Add the laptop's records this database does not hold; the order rollups' keys they
+    touch come back."""
     months: set[tuple[int, str]] = set()
     visit_ids: dict[int, int] = {}  # their visit id -> ours, for follow-ups
-    for table in q.RECORDS:
-        rows = [r for r in q.records(other, table) if r["customer_id"] in ids]
+    for table, columns in q.RECORDS.items():
+        rows = [r for r in laptop.records[table] if r["customer_id"] in ids]
         known = q.by_uid(conn, table, [r["uid"] for r in rows])
         new = []
         for row in rows:
             if row["uid"] in known:
                 continue
-            record = {k: row[k] for k in q.RECORDS[table]}
+            record = {k: row[k] for k in columns}
             record.update(customer_id=ids[row["customer_id"]], uid=row["uid"], import_id=import_id)
             if table in q.KEYED:
                 record["row_key"] = _key_here(table, row, record["customer_id"])
             if table == "followups" and record["visit_id"] is not None:
                 record["visit_id"] = visit_ids.get(record["visit_id"])
             if table == "orders":
-                months.add((record["customer_id"], record["date"][:7]))
+                months.add((record["customer_id"], str(record["date"])[:7]))
             new.append(record)
         if new:  # uid is unique: a record already here is skipped, not doubled
             values = [tuple(record.values()) for record in new]
@@ -154,7 +296,7 @@ def _key_here(table: str, row: dict, customer_id: int) -> str | None:
     this database's card), so that the file imported here too does not add it again."""
     from custcli.domain.importing.targets import line_content, line_key, place
 
-    if not row["row_key"]:
+    if not row.get("row_key"):
         return None  # logged by hand: its uid is its only identity
     content = line_content(table, (row[c] for c in q.RECORDS[table]))
     n = place(row["customer_id"], content, row["row_key"])
