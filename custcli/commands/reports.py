@@ -92,18 +92,27 @@ def monthly(
     if template is not None:
         from custcli.io.report_template import fill
 
-        unknown = fill(
+        filled = fill(
             template,
             output,
             layout.placeholders(data, company, session.today),
             layout.row_placeholders(data),
         )
         render.line(tr("wrote the {month} report to {file}", month=month, file=output))
-        if unknown:
+        if filled.unknown:
             render.error(
                 tr(
                     "placeholders nobody knows were left as they are: {names}",
-                    names=", ".join(unknown),
+                    names=", ".join(filled.unknown),
+                )
+            )
+        if filled.in_formulas:
+            render.error(
+                tr(
+                    "placeholders inside a formula were left as they are (a value is never"
+                    " written into a formula): {names}; put each in a cell of its own and"
+                    " point the formula at that cell",
+                    names=", ".join(filled.in_formulas),
                 )
             )
     elif output is not None:

@@ -21,8 +21,10 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from custcli.errors import BadInput
+from custcli.text import readable
 
 MAX_UNZIPPED_BYTES = 1 << 30  # 1 GiB: far beyond any real roster, far below a zip bomb
 MAX_ZIP_RATIO = 200  # real xlsx parts compress 5-30×; bombs compress 1000× and more
@@ -125,10 +127,35 @@ def open_workbook(path: Path) -> Workbook:
     return _open_text(path, head)
 
 
-def _check_zip(path: Path) -> None:
+class Limits(NamedTuple):
+    """How large a workbook's package may be before it is refused unread (None: the limit
+    a file to import is held to)."""
+
+    unzipped: int | None = None
+    xml: int | None = None  # the XML parts together: shared strings, sheets, styles
+    cells: int | None = None  # a sheet's extent, rows × columns
+
+
+# A template is a page or two the company laid out: openpyxl builds an object for each of
+# its cells and its shared strings, so it is held to far less than a data file.
+TEMPLATE_LIMITS = Limits(unzipped=100 << 20, xml=20 << 20, cells=1_000_000)
+
+
+def check_package(path: Path, limits: Limits | None = None) -> None:
+    """Refuse a zip that is not a workbook before anything reads it: zip bombs, XML that
+    declares entities, more XML than `limits` allows, sheets whose extent is too large."""
+    _check_zip(path, limits)
+
+
+def _check_zip(path: Path, limits: Limits | None = None) -> None:
     """Refuse zip bombs and XML that declares entities, before any parser expands them."""
     import defusedxml.ElementTree as SafeET
     from defusedxml import DefusedXmlException
+
+    limits = limits or Limits()
+    most_unzipped = limits.unzipped or MAX_UNZIPPED_BYTES
+    most_xml = limits.xml or MAX_UNZIPPED_BYTES
+    most_cells = limits.cells or MAX_SHEET_CELLS
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -141,11 +168,16 @@ def _check_zip(path: Path) -> None:
                 )
             total = sum(m.file_size for m in members)
             packed = sum(m.compress_size for m in members) or 1
-            if total > MAX_UNZIPPED_BYTES or (total > 50 << 20 and total / packed > MAX_ZIP_RATIO):
+            xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+            if (
+                total > most_unzipped
+                or xml > most_xml
+                or (total > 50 << 20 and total / packed > MAX_ZIP_RATIO)
+            ):
                 raise UnreadableFile(
                     "{path_name} would expand to {value} MB; refusing it as a possible zip bomb",
                     path_name=path.name,
-                    value=total >> 20,
+                    value=max(total, xml) >> 20,
                 )
             for member in members:
                 if member.filename.endswith((".xml", ".rels")) and member.file_size:
@@ -153,7 +185,7 @@ def _check_zip(path: Path) -> None:
                         # A DTD can only stand before the root element: the first event tells.
                         next(SafeET.iterparse(stream, events=("start",), forbid_dtd=True))
                 if member.filename.startswith("xl/worksheets/") and member.file_size:
-                    _check_extent(path, archive, member)
+                    _check_extent(path, archive, member, most_cells)
     except DefusedXmlException:
         raise UnreadableFile(
             "{path_name} declares XML entities (a possible entity bomb); refusing it",
@@ -229,7 +261,9 @@ class _Extent:
         self.last_column = max(self.last_column, column)
 
 
-def _check_extent(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+def _check_extent(
+    path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int | None = None
+) -> None:
     """Refuse a worksheet whose extent would need more than MAX_SHEET_CELLS cells, before
     calamine allocates them: one streaming pass over its XML, never parsed whole."""
     extent = _Extent()
@@ -242,7 +276,7 @@ def _check_extent(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo)
             tail = data[cut:]
         extent.feed(tail, len(tail))
     rows, columns = extent.last_row, max(extent.last_column, 1)
-    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_SHEET_CELLS:
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > (most or MAX_SHEET_CELLS):
         raise UnreadableFile(
             "{path_name} declares a sheet of {last_row:,} rows by {last_column:,} columns;"
             " refusing it (not a real roster)",
@@ -361,7 +395,9 @@ def _open_text(path: Path, head: bytes) -> Workbook:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel_tab if suffix == ".tsv" else csv.excel
-    return Workbook(path, sheets=[path.stem], _csv_encoding=encoding, _csv_dialect=dialect)
+    return Workbook(
+        path, sheets=[readable(path.stem)], _csv_encoding=encoding, _csv_dialect=dialect
+    )
 
 
 def _open_markup(path: Path, start: str) -> Workbook:
@@ -396,7 +432,9 @@ def _open_markup(path: Path, start: str) -> Workbook:
         )
     else:
         found = markup.html_tables(_decode_html(data))
-        tables = {f"table{i}" if i > 1 else path.stem: rows for i, rows in enumerate(found, 1)}
+        tables = {
+            f"table{i}" if i > 1 else readable(path.stem): rows for i, rows in enumerate(found, 1)
+        }
     if not tables:
         raise UnreadableFile("{path_name} is a web page with no table in it", path_name=path.name)
     return Workbook(path, sheets=list(tables), _tables=tables)
