@@ -13,8 +13,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from custcli import cycles, i18n
-from custcli.errors import Ambiguous, CustError
+from custcli import cycles, i18n, text
+from custcli.errors import Ambiguous, CustError, DiskFull
 from custcli.i18n import _, _noop, tr
 from custcli.session import Session
 
@@ -110,6 +110,18 @@ class CustGroup(TyperGroup):
         # standalone_mode is click's; whatever a caller asks, failures are reported here.
         argv = sys.argv[1:] if args is None else list(args)
         i18n.use(i18n.choose(_prescan_lang(argv)))
+        taken = [text.argument(arg, os.path.exists) for arg in argv]
+        if None in taken:
+            from custcli import render
+
+            render.error(
+                tr(
+                    "argument {number} is neither UTF-8 nor GBK text; type it again",
+                    number=taken.index(None) + 1,
+                )
+            )
+            sys.exit(2)
+        args = taken
         self.help = _(ROOT_HELP)
         for param in self.params:  # the root's own options, from their English help
             english = param.__dict__.setdefault("english_help", getattr(param, "help", None))
@@ -224,6 +236,9 @@ def _report(exc: BaseException, as_json: bool = False) -> int | None:
         hint = tr(" (see `{command} --help`)", command=ctx.command_path) if ctx is not None else ""
         render.error(usage_said(exc.format_message().replace("\n", " ")) + hint)
         return getattr(exc, "exit_code", 2)
+    if _disk_full(exc):
+        render.error(DiskFull(getattr(exc, "filename", None) or _("the database")).said())
+        return 2
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         render.error(_("the database is busy in another cust; try again in a moment"))
         return 2
@@ -243,6 +258,18 @@ def _report(exc: BaseException, as_json: bool = False) -> int | None:
     return None
 
 
+def _disk_full(exc: BaseException) -> bool:
+    """Whether a failure is a full disk: the system's ENOSPC (or a full quota), SQLite's
+    SQLITE_FULL, PostgreSQL's disk_full."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if getattr(exc, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+        return True
+    return getattr(exc, "sqlstate", None) == "53100"
+
+
 def _report_postgres(exc: BaseException) -> int | None:
     """What PostgreSQL refused, in one line: its SQLSTATE class says which kind of refusal."""
     from custcli import render
@@ -255,6 +282,17 @@ def _report_postgres(exc: BaseException) -> int | None:
                 " granted to it (`cust db grants`)"
             )
         )
+        return 2
+    if state == "23505":  # unique: a code or key another login's shop holds, unseen
+        render.error(
+            _(
+                "that code (or record) is taken already, perhaps by a shop your login does not"
+                " see; nothing was changed"
+            )
+        )
+        return 2
+    if state == "23514":  # a shape the department's tables hold their values to
+        render.error(_("a value is not in the shape cust writes it; nothing was changed"))
         return 2
     if state.startswith("08") or type(exc).__name__ == "OperationalError":
         render.error(_("the PostgreSQL server could not be reached; try again in a moment"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from custcli.i18n import _noop
+
 
 def words(value: Any) -> Any:
     """A reason in the language in use: a Said or an error of ours by its template, another
@@ -77,3 +79,13 @@ class Ambiguous(CustError):
     def __init__(self, message: str, matches: list[dict], **params: Any):
         super().__init__(message, **params)
         self.matches = matches
+
+
+DISK_FULL = _noop("the disk is full ({where}); nothing was changed: free some space and try again")
+
+
+class DiskFull(BadInput):
+    """The disk a file is written to has no room left: nothing was changed (exit 2)."""
+
+    def __init__(self, where: object):
+        super().__init__(DISK_FULL, where=where)

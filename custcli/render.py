@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from custcli.i18n import _
 from custcli.patterns import lazy
+from custcli.text import readable
 
 Column = tuple[str, str]  # (key in the row, header label)
 Section = tuple[str, Sequence[tuple[str, str]]]  # (title, [(label, value), …])
@@ -38,12 +39,13 @@ _CONTROL_RE = lazy("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def shown(text: str) -> str:
-    """Text as a terminal may safely print it: control characters written as \\x1b."""
+    """Text as a terminal may safely print it: control characters written as \\x1b, bytes
+    that were not UTF-8 (a GBK file name) read as GBK (custcli.text)."""
     return _CONTROL_RE.sub(
         lambda m: (
             f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
         ),
-        text,
+        readable(text),
     )
 
 
@@ -83,6 +85,7 @@ def table(
     title = _(title) if title else title
     fmt = cell or (lambda _key, value: _cell(value))
     rendered = [[shown(fmt(key, row.get(key))) for key, _label in columns] for row in rows]
+    title = shown(title) if title else title
     if not out.isatty():
         if title:
             out.write(f"# {title}\n")
@@ -93,7 +96,13 @@ def table(
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(title=title, title_justify="left", header_style="bold", pad_edge=False, box=None)
+    grid = Table(
+        title=Text(title) if title else None,
+        title_justify="left",
+        header_style="bold",
+        pad_edge=False,
+        box=None,
+    )
     for _key, label in columns:
         grid.add_column(label, overflow="fold")
     for values in rendered:

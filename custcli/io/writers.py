@@ -46,14 +46,71 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.chmod(temp, 0o600)
     _sweep_stale_parts(target, now=os.stat(temp).st_mtime)
     try:
-        yield Path(temp)
+        with _native_stderr_held():
+            yield Path(temp)
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
+        failed = _as_os_error(error, target)
+        if failed is not None:
+            raise failed from None
         raise
     finally:
         shutil.rmtree(f"{temp}.tmp", ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _native_stderr_held() -> Iterator[None]:
+    """What native code writes to the process's stderr while a file is written, held back
+    and passed on only if the writing succeeds: the Rust writer, failing to write (a full
+    disk), prints its panic and a backtrace note there before Python sees the failure, which
+    is then said in one line."""
+    import sys
+
+    with contextlib.ExitStack() as stack:
+        try:
+            sys.stderr.flush()
+            held = stack.enter_context(tempfile.TemporaryFile())
+        except (OSError, ValueError):  # no room even for that: nothing held back
+            held = None
+        if held is None:
+            yield
+            return
+        saved = os.dup(2)
+        os.dup2(held.fileno(), 2)
+        failed = False
+        try:
+            yield
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not failed:
+                held.seek(0)
+                kept = held.read()
+                if kept:
+                    os.write(2, kept)
+
+
+def _as_os_error(error: BaseException, target: Path) -> OSError | None:
+    """A writer's failure to write as an OSError naming the target: the system's own
+    (written without a file name by the csv module), or the Rust writer's, which panics
+    ("Couldn't write to xml file: Os { code: 28, … }") rather than raising."""
+    if isinstance(error, OSError):
+        if error.filename:
+            return None
+        number = error.errno or errno.EIO
+        return OSError(number, os.strerror(number), str(target))
+    if type(error).__name__ != "PanicException":
+        return None
+    said = re.search(r"(?:os error|code:)\s*(\d+)", str(error))
+    number = int(said[1]) if said else errno.EIO
+    return OSError(number, os.strerror(number), str(target))
 
 
 def private_temp(part: Path) -> Path:
