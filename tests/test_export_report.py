@@ -147,7 +147,7 @@ def test_a_failed_export_leaves_no_half_file(cli, add_shop, tmp_path, monkeypatc
     monkeypatch.setattr(writers, "write_rows", broken)
     target = tmp_path / "r.xlsx"
     result = cli("export", "customers", "-o", str(target))
-    assert result.exit_code == 2 and "No space left" in result.stderr
+    assert result.exit_code == 2 and "the disk is full" in result.stderr
     assert list(tmp_path.iterdir()) == [cli.db] or not target.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
@@ -166,7 +166,10 @@ def test_a_full_disk_at_the_writers_close_is_said_in_one_line(cli, add_shop, tmp
     for args in (("export", "customers"), ("report", "monthly", "--month", "2026-10")):
         result = cli(*args, "-o", str(target))
         assert result.exit_code == 2, result.exception
-        assert result.stderr == f"cust: {target}: No space left on device\n"
+        assert result.stderr == (
+            f"cust: the disk is full ({target}); nothing was changed: free some space and"
+            " try again\n"
+        )
         assert not target.exists()
         assert not [p for p in tmp_path.iterdir() if ".part" in p.name]
 

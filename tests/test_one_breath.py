@@ -193,7 +193,7 @@ def test_brief_on_the_sample_data_shows_six_kinds_of_facts_that_add_up(sample_cl
 
 
 def test_plan_and_policy_commands(cli, tmp_path):
-    assert "positive" in cli.fails(
+    assert "above 0" in cli.fails(
         2, "plan", "set", "--year", "2026", "--volume", "0", "--revenue", "1"
     )
     assert "no supply policy for 2026-11" in cli.fails(1, "policy", "show", "--month", "2026-11")

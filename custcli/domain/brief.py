@@ -10,6 +10,7 @@ from pathlib import Path
 from custcli.db import business as q
 from custcli.db.connection import write_transaction
 from custcli.domain.months import parse_month
+from custcli.domain.normalize import MAX_PRICE
 from custcli.domain.trade import CARTONS_PER_CASE
 from custcli.errors import BadInput, NotFound
 
@@ -99,6 +100,10 @@ def _plan_figures(plan: dict | None, mine: dict, department: dict) -> dict:
     return figures
 
 
+# A province's year is a few million cases: past these a plan is a typing slip.
+MAX_PLAN_CASES, MAX_PLAN_REVENUE = 10_000_000, 10**12
+
+
 def set_plan(
     conn: sqlite3.Connection,
     year: int,
@@ -106,8 +111,13 @@ def set_plan(
     revenue: float,
     avg_price: float | None,
 ) -> dict:
-    if volume_cases <= 0 or revenue <= 0:
-        raise BadInput("--volume (cases) and --revenue (yuan) are positive numbers")
+    if not (0 < volume_cases < MAX_PLAN_CASES and 0 < revenue < MAX_PLAN_REVENUE) or (
+        avg_price is not None and not 0 < avg_price < MAX_PRICE
+    ):
+        raise BadInput(
+            "--volume is cases above 0 and below 10 million, --revenue yuan above 0 and below"
+            " a trillion, --avg-price yuan a carton above 0 and below 100000"
+        )
     if avg_price is None:  # 条均价 follows from the plan itself
         avg_price = round(revenue / (volume_cases * CARTONS_PER_CASE), 2)
     with write_transaction(conn):

@@ -20,7 +20,7 @@ from custcli.domain.fields import (
     Field,
 )
 from custcli.domain.months import parse_month
-from custcli.domain.privacy import redact_extra
+from custcli.domain.privacy import redact_extra, redact_text
 from custcli.errors import BadInput
 
 
@@ -56,8 +56,8 @@ def column(field: Field, lang: str, redact: bool = False) -> Callable[[Any], Any
         def shown(value: Any) -> Any:
             return render(value, lang)
 
-    if redact and field.redact:
-        mask = field.redact
+    mask = field.redact or (redact_text if field.type.name == "text" else None)
+    if redact and mask:
         return lambda value: shown(mask(value))
     return shown
 
@@ -95,7 +95,7 @@ def export_rows(
         )
     first, last = (d.isoformat() for d in parse_month(month)) if month else (None, None)
     lines = q.lines(conn, kind, card_filters, first, last)
-    columns = [(f.key, column(f, lang)) for f in fields]
+    columns = [(f.key, column(f, lang, redact)) for f in fields]
     return headers, (
         [None if (value := line.get(key)) is None else shown(value) for key, shown in columns]
         for line in lines

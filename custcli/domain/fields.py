@@ -45,6 +45,7 @@ PHONE = FieldType(
     "an 11-digit mobile or a landline with area code (0871-12345678)",
 )
 NUMBER = FieldType("number", "REAL", n.parse_number, n.render_number, "a number, e.g. 1234.5")
+PRICE = FieldType("price", "REAL", n.parse_price, n.render_number, "yuan a carton, e.g. 260")
 TIER = FieldType("tier", "INTEGER", n.parse_tier, n.render_int, "a tier from 1 to 30 (12, 12档)")
 CYCLE = FieldType(
     "cycle", "INTEGER", n.parse_cycle, n.render_int, "days (7, 10天) or 每周, 双周, 每月"
@@ -175,13 +176,20 @@ class Field(NamedTuple):
     # is every 14 days, on the order day 单周周四.
     weekdays_to: str | None = None
     redact: Callable[[Any], Any] | None = None  # how `--redact` masks it (privacy)
+    # The longest text it holds, in characters: a longer value is refused where it is typed
+    # and kept as written (in the card's extra) from a file. Names are worked into pinyin
+    # and shown on one line; nothing a person writes on a card runs to thousands.
+    most: int = 200
 
     def label(self, lang: str | None = None) -> str:
         """The field's name in a language (default: the one in use)."""
         return pick(self.zh, self.en) if lang is None else (self.zh if lang == "zh" else self.en)
 
     def parse(self, value: object) -> Any:
-        return self.type.parse(value)
+        parsed = self.type.parse(value)
+        if isinstance(parsed, str) and len(parsed) > self.most:
+            raise ValueError(Said("at most {most} characters", most=self.most))
+        return parsed
 
     def render(self, value: Any, lang: str | None = None) -> str:
         """A stored value as the language in use (or `lang`) writes it."""
@@ -332,6 +340,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         in_list=True,
         help="Store name.",
         rule=_SHOP_NAME,
+        most=100,
     ),
     _f(
         "owner",
@@ -343,6 +352,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         rule=Rule(
             ("姓名", "人", "名字"), ("经营", "店主", "业主", "负责", "零售户", "老板", "户主")
         ),
+        most=50,
     ),
     _f(
         "phone",
@@ -372,6 +382,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("地址", "详细地址", "门店地址", "商铺地址", "addr"),
         rule=Rule(("地址", "住址", "address", "addr"), (), ("邮箱", "网址", "email", "ip")),
+        most=200,
     ),
     _f(
         "license_no",
@@ -534,8 +545,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         help="Owner's birthday: 1975-04-12, 04-12 or 农历三月初八.",
         rule=Rule(("生日", "出生")),
     ),
-    _f("preferences", "喜好", "Preferences", TEXT, ("偏好", "爱好", "兴趣")),
-    _f("notes", "备注", "Notes", TEXT, ("说明", "remark", "remarks")),
+    _f("preferences", "喜好", "Preferences", TEXT, ("偏好", "爱好", "兴趣"), most=2000),
+    _f("notes", "备注", "Notes", TEXT, ("说明", "remark", "remarks"), most=2000),
 )
 
 # A line (an order, a visit) finds its shop by code, then licence, then its exact name.
@@ -666,6 +677,7 @@ VISIT_FIELDS: tuple[Field, ...] = (
             ("拜访", "巡店", "走访", "检查", "visit"),
             ("人", "时间", "日期", "位置"),
         ),
+        most=2000,
     ),
     _f(
         "found",
@@ -674,6 +686,7 @@ VISIT_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("问题", "存在问题"),
         rule=Rule(("问题",), (), ("类型",)),
+        most=2000,
     ),
     _f(
         "satisfaction",
@@ -723,7 +736,7 @@ BRAND_FIELDS: tuple[Field, ...] = (
         "wholesale_price",
         "批发价",
         "Wholesale (元/条)",
-        NUMBER,
+        PRICE,
         ("调拨价", "批发价格", "进货价", "采购价", "单价", "wholesale", "wholesale price"),
         rule=Rule(("价",), ("批发", "进", "采购", "调拨", "出厂", "供货", "成本", "单")),
     ),
@@ -731,7 +744,7 @@ BRAND_FIELDS: tuple[Field, ...] = (
         "retail_price",
         "零售价",
         "Retail (元/条)",
-        NUMBER,
+        PRICE,
         ("建议零售价", "零售指导价", "零售价格", "售价", "retail", "retail price"),
         rule=Rule(("价",), ("零售", "售", "建议", "指导", "终端")),
     ),

@@ -182,6 +182,20 @@ def parse_number(value: object) -> float | None:
     return float(text)
 
 
+# The dearest carton sold is a few thousand yuan; a price past this is a typing slip.
+MAX_PRICE = 100_000
+
+
+def parse_price(value: object) -> float | None:
+    """A price in yuan a carton: a number above 0 and below MAX_PRICE (￥260, 260元)."""
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not 0 < number < MAX_PRICE:
+        raise ValueError("a price above 0 and below 100000 yuan a carton")
+    return number
+
+
 def render_number(value: float | None, lang: str = "en") -> str:
     if value is None:
         return ""

@@ -2,7 +2,9 @@
 
 A card's own fields say how they are masked (the registry's `redact`); the columns a roster
 brought along (extra) are masked by what their header means and by what a value looks like,
-so a phone number in a column called 备用收货电话 or 其他 is hidden all the same.
+so a phone number in a column called 备用收货电话 or 其他 is hidden all the same; and every
+free text (a note, a visit's content, a WeChat column) by the shape of what it holds: a run
+of digits that is a phone, an ID or an account number is masked where it stands.
 """
 
 from __future__ import annotations
@@ -61,4 +63,33 @@ def redact_extra(header: str, value: object) -> object:
         return mask_phone(text.replace(" ", ""))
     if _ACCOUNT_RE.fullmatch(plain):
         return mask_tail(plain)
-    return value
+    return redact_text(value)
+
+
+# What a phone, an ID or an account looks like inside free text, written as people write
+# them (138 1234 5678, 0871-65123456, 6222 0212 3456 7890), never inside a longer word or
+# number: an ID, a mobile, a landline, an account number, tried in that order.
+_IN_TEXT = lazy(
+    r"(?<![0-9A-Za-z])(?:"
+    r"(?P<id>\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]|\d{15})"
+    r"|(?P<mobile>(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d){8})"
+    r"|(?P<landline>0\d{2,3}[- ]?\d{7,8})"
+    r"|(?P<account>\d{4}(?:[ -]?\d{4}){2,6}(?:[ -]?\d{1,4})?|\d{12,30})"
+    r")(?![0-9A-Za-z])"
+)
+
+
+def redact_text(text: object) -> object:
+    """Free text with every phone-, ID- or account-shaped number in it masked."""
+    if not isinstance(text, str):
+        return text
+
+    def one(match) -> str:
+        plain = re.sub(r"[\s\-]", "", match.group())
+        if match.group("mobile"):
+            return mask_phone(plain[-11:])
+        if match.group("landline"):
+            return mask_phone(match.group().replace(" ", "-"))
+        return mask_tail(plain)
+
+    return _IN_TEXT.sub(one, text)

@@ -54,8 +54,20 @@ def _satisfaction(value: int | str | None) -> int | None:
         raise BadInput("--satisfaction: {error}", error=error) from None
 
 
+# The longest free text a visit, a note, a promise or a complaint holds, in characters.
+MAX_TEXT = 2000
+
+
+def _bounded(values: dict[str, Any]) -> None:
+    """Refuse a text longer than anyone writes on a card (a pasted file, a runaway script)."""
+    for value in values.values():
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise BadInput("a text is at most {most} characters", most=MAX_TEXT)
+
+
 def _attach(conn: sqlite3.Connection, ref: str, table: str, values: dict[str, Any]) -> dict:
     """Add a row about the customer REF finds: {"id", "code", "name"} of what was added."""
+    _bounded(values)
     with write_transaction(conn):
         customer = resolve(conn, ref)
         row_id = rows.insert(conn, table, {"customer_id": customer["id"], **values})
@@ -78,6 +90,7 @@ def log_visit(
 ) -> dict:
     kind = _visit_kind(kind)
     day = _visit_date(date, today)
+    _bounded({"note": note, "found": found, "follow_up": follow_up, "manager": manager})
     if due is not None and not follow_up:
         raise BadInput("--due goes with --follow-up TEXT")
     score = _satisfaction(satisfaction)
@@ -142,6 +155,7 @@ def edit_visit(
         values["date"] = _visit_date(values["date"], today)
     if "satisfaction" in values:
         values["satisfaction"] = _satisfaction(values["satisfaction"])
+    _bounded(values)
     if not values:
         raise BadInput(
             "nothing to change; give --date, --kind, --note, --found, --satisfaction or --manager"
@@ -240,6 +254,7 @@ def complaint_add(
 def complaint_resolve(
     conn: sqlite3.Connection, complaint_id: int, how: str, resolved_on: dt.date
 ) -> dict:
+    _bounded({"how": how})
     with write_transaction(conn):
         current = rows.get(conn, "complaints", complaint_id)
         _must(current is not None, "complaint", complaint_id, "`cust complaint list` shows them")
