@@ -27,6 +27,11 @@ def pytest_addoption(parser) -> None:
         help="the day the clock is pinned to in every test (YYYY-MM-DD)",
     )
     parser.addoption(
+        "--golden-update",
+        action="store_true",
+        help="write tests/golden/*.json from what the commands print now",
+    )
+    parser.addoption(
         "--engine",
         default="sqlite",
         choices=("sqlite", "postgresql"),
