@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from custcli.domain import search
-from custcli.domain.fields import CUSTOMER_FIELDS
+from custcli.kinds.fields import CUSTOMER_FIELDS
 
 EVERY_FIELD = {
     "code": "000100000001",

@@ -450,7 +450,8 @@ def test_each_managers_figures_in_the_report_are_that_managers_own_report(month_
 
 
 def test_a_managers_sheet_name_is_one_excel_takes_and_no_other_sheets():
-    from custcli import i18n, report_layout
+    from custcli import i18n
+    from custcli.present import report_layout
 
     i18n.use("zh")
     taken = {report_layout.sheet(name) for name in report_layout.SHEETS}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from custcli.db.connection import open_db
-from custcli.domain.fields import CARD_SECTIONS, CUSTOMER_FIELDS, KINDS
 from custcli.domain.importing.mapping import match, normalize_header
+from custcli.kinds.fields import CARD_SECTIONS, CUSTOMER_FIELDS, KINDS
 
 ISSUE_KEYS = [
     "code", "name", "owner", "phone", "address", "license_no", "district", "account_manager",

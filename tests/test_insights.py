@@ -12,12 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spreadsheets import write_xlsx
 
-from custcli import i18n, words
+from custcli import i18n
 from custcli.db import insights, rollups
 from custcli.db.connection import open_db
 from custcli.domain.churn import ChurnRules, reasons
-from custcli.domain.months import shift_months, year_to
 from custcli.domain.pyramid import BOUNDARIES, UNRANKED
+from custcli.months import shift_months, year_to
+from custcli.present import words
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -360,7 +361,7 @@ def test_managers_are_evaluated_from_the_data(cli, add_shop):
 def test_a_window_splits_into_whole_months_and_its_edges_day_for_day(first, length):
     """Whole months from the rollups and the edges from the lines cover [first, before)
     exactly: every day once, none outside."""
-    from custcli.domain.months import whole_months
+    from custcli.months import whole_months
 
     before = first + dt.timedelta(days=length)
     whole, edges = whole_months(first.isoformat(), before.isoformat())

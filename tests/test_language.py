@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from custcli.cli import COMMANDS
-from custcli.domain.fields import KINDS, VISIT_KINDS
+from custcli.kinds.fields import KINDS, VISIT_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))

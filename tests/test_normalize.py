@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custcli.domain import normalize as n
-from custcli.domain.fields import CUSTOMER_FIELDS
+from custcli.kinds import normalize as n
+from custcli.kinds.fields import CUSTOMER_FIELDS
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from custcli.db import visits as visit_q
 from custcli.db.connection import open_db, write_transaction
 from custcli.domain import schedule, visits
 from custcli.domain.dates import next_occurrence, occurrence_in, parse_when
-from custcli.domain.scope import Scope
+from custcli.scope import Scope
 
 TODAY = "2026-11-23"  # a Monday
 

@@ -19,9 +19,9 @@ from custcli.commands.options import (
 )
 from custcli.commands.show import card_json
 from custcli.domain import customers as domain
-from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
-from custcli.domain.scope import Scope
 from custcli.i18n import _, _noop, tr
+from custcli.kinds.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
+from custcli.scope import Scope
 from custcli.session import Session
 
 

@@ -7,13 +7,14 @@ from typing import Annotated
 
 import typer
 
-from custcli import render, words
+from custcli import render
 from custcli.commands.options import AsOf, District, JsonOption, Manager
 from custcli.domain import brands as brand_domain
 from custcli.domain import brief as domain
 from custcli.domain.customers import parse_assignments
-from custcli.domain.fields import BRAND_FIELDS
 from custcli.i18n import _, _noop, tr
+from custcli.kinds.fields import BRAND_FIELDS
+from custcli.present import words
 from custcli.session import Session
 
 brand_app = typer.Typer(

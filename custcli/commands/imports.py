@@ -137,7 +137,7 @@ HOW_WORDS = {"alias": _noop("alias"), "rule": _noop("rule"), "map": _noop("--map
 
 
 def _print_result(plan: importing.Mapping, result: importing.ImportResult) -> None:
-    from custcli.domain.fields import KINDS
+    from custcli.kinds.fields import KINDS
 
     if result.dry_run:
         head = _("dry run: nothing written")

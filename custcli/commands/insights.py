@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from custcli import render, words
+from custcli import render
 from custcli.commands.options import (
     AsOf,
     District,
@@ -18,6 +18,7 @@ from custcli.commands.options import (
     shown,
 )
 from custcli.i18n import _noop, tr
+from custcli.present import words
 from custcli.session import Session
 
 

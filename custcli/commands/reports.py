@@ -81,8 +81,8 @@ def monthly(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """The monthly visit report: summary, visit details, not visited, customers and charts."""
-    from custcli import report_layout as layout
     from custcli.domain import report
+    from custcli.present import report_layout as layout
 
     session: Session = ctx.obj
     month = session.month(month)
@@ -137,7 +137,7 @@ def monthly(
 @report_app.command("placeholders")
 def placeholders(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False):
     """The placeholders a company template may hold, and what each is filled with."""
-    from custcli import report_layout as layout
+    from custcli.present import report_layout as layout
 
     render.rows(
         layout.placeholder_catalogue(),

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
-from custcli import i18n, render, words
+from custcli import i18n, render
 from custcli.commands.options import Ref
 from custcli.domain import customers as domain
-from custcli.domain.fields import CARD_SECTIONS, FIELDS_BY_KEY, VISIT_KIND
-from custcli.domain.normalize import render_yearday
 from custcli.i18n import _noop, tr
+from custcli.kinds.fields import CARD_SECTIONS, FIELDS_BY_KEY, VISIT_KIND
+from custcli.kinds.normalize import render_yearday
+from custcli.present import words
 from custcli.session import Session
 
 # The basics a manager recites first, in order (零售客户基本资料).

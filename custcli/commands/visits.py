@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from custcli import i18n, render, words
+from custcli import i18n, render
 from custcli.commands.options import (
     DateOption,
     District,
@@ -20,11 +20,12 @@ from custcli.commands.options import (
     shown,
 )
 from custcli.domain import visits as domain
-from custcli.domain.fields import FIELDS_BY_KEY, VISIT_KIND
-from custcli.domain.normalize import render_yearday
 from custcli.domain.schedule import DUE_RULE
-from custcli.domain.scope import Scope
 from custcli.i18n import _, _noop, tr
+from custcli.kinds.fields import FIELDS_BY_KEY, VISIT_KIND
+from custcli.kinds.normalize import render_yearday
+from custcli.present import words
+from custcli.scope import Scope
 from custcli.session import Session
 
 KIND_HELP = "实地 (field), 电话 (phone) or 线上 (online, 微信); a field visit when not given."

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from custcli.db.rows import dicts, record, scope_conditions, where
-from custcli.domain.months import whole_months
-from custcli.domain.scope import ALL, OPEN, Scope
+from custcli.months import whole_months
+from custcli.scope import ALL, OPEN, Scope
 
 BRAND_FIELDS = "name, wholesale_price, retail_price, price_class, features, promotion"
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from custcli.db import figures, rows
 from custcli.db.rows import record, scope_conditions
-from custcli.domain.fields import CUSTOMER_KEYS
-from custcli.domain.scope import Scope
+from custcli.kinds.fields import CUSTOMER_KEYS
+from custcli.scope import Scope
 
 _COLUMNS = ("id", *CUSTOMER_KEYS, "extra", "created_at", "updated_at")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM customers"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from custcli.db.rows import dicts, scope_conditions, where
-from custcli.domain.scope import Scope
+from custcli.scope import Scope
 
 
 def candidates(conn: sqlite3.Connection, district: str | None, limit: int) -> list[dict]:

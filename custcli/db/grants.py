@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from custcli.db.connection import is_postgres, write_transaction
 from custcli.db.rows import record, scope_conditions, where
-from custcli.domain.scope import OPEN, Scope
 from custcli.errors import BadInput, NotFound
+from custcli.scope import OPEN, Scope
 
 _ALL = ("SELECT", "INSERT", "UPDATE", "DELETE")
 _READ = ("SELECT",)

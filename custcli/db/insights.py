@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from custcli.db import figures
 from custcli.db.rows import dicts, record, scope_conditions, where
-from custcli.domain.months import cut_months
-from custcli.domain.scope import OPEN, Scope
+from custcli.months import cut_months
+from custcli.scope import OPEN, Scope
 
 
 def _scope(district: str | None, manager: str | None) -> tuple[str, list]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from custcli.db.rows import dicts, record, scope_conditions, where
-from custcli.domain.scope import ALL, Scope
+from custcli.scope import ALL, Scope
 
 
 def _scope(district: str | None, manager: str | None) -> tuple:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from custcli.domain.scope import ACTIVE, OPEN, Scope
+from custcli.scope import ACTIVE, OPEN, Scope
 
 Condition = tuple[str, tuple] | None | bool
 

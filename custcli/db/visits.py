@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from custcli.db.rows import dicts, in_chunks, record, scope_conditions, where
-from custcli.domain.scope import Scope
+from custcli.scope import Scope
 
 VISIT_COLUMNS = "v.id, v.date, v.kind, v.kind_text, v.note, v.found, v.satisfaction, v.manager"
 

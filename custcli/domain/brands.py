@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from custcli.db import business, rollups, rows
 from custcli.db import imports as q
 from custcli.db.connection import write_transaction
-from custcli.domain.fields import BRAND_FIELDS
-from custcli.domain.trade import price_class_of
 from custcli.errors import BadInput, NotFound
+from custcli.kinds.fields import BRAND_FIELDS
+from custcli.trade import price_class_of
 
 _FIELDS = {f.key: f for f in BRAND_FIELDS}
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from custcli.db import business as q
 from custcli.db.connection import write_transaction
-from custcli.domain.months import parse_month
-from custcli.domain.normalize import MAX_PRICE
-from custcli.domain.trade import CARTONS_PER_CASE
 from custcli.errors import BadInput, NotFound
+from custcli.kinds.normalize import MAX_PRICE
+from custcli.months import parse_month
+from custcli.trade import CARTONS_PER_CASE
 
-# Tier bands and "not filled in" as --json names them; custcli.words says them.
+# Tier bands and "not filled in" as --json names them; custcli.present.words says them.
 TIER_BANDS = ((21, "21-30"), (11, "11-20"), (1, "1-10"))
 UNKNOWN = "unknown"
 BAND_ORDER = ("1-10", "11-20", "21-30", UNKNOWN)

@@ -8,14 +8,14 @@ reads, with their labels, and none of the internal ones (ids, keys, search text)
 
 from __future__ import annotations
 
-from custcli.domain.fields import (
+from custcli.i18n import _, _noop, tr
+from custcli.kinds.fields import (
     BRAND_FIELDS,
     COMPLAINT_FIELDS,
     CUSTOMER_FIELDS,
     ORDER_FIELDS,
     VISIT_FIELDS,
 )
-from custcli.i18n import _, _noop, tr
 
 # Tables a person browses: their title and the fields that label their columns.
 TABLES = {

@@ -11,8 +11,8 @@ import sqlite3
 from collections import defaultdict
 
 from custcli.db import business as q
-from custcli.domain.months import add_months, month_keys, months_end
-from custcli.domain.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS, price_class_of
+from custcli.months import add_months, month_keys, months_end
+from custcli.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS, price_class_of
 
 SPARK = "▁▂▃▄▅▆▇█"
 TREND_MONTHS = 12
@@ -117,7 +117,7 @@ LOW_CREDIT = ("B", "C", "D")
 
 def alerts(card: dict, visits: dict, churn_reasons: list[dict]) -> list[dict]:
     """Warnings for the door, as codes and figures: overdue, slipping away (the churn
-    rules), a compliance record that is not clean (custcli.words says them)."""
+    rules), a compliance record that is not clean (custcli.present.words says them)."""
     found = []
     if visits["days_overdue"] > 0:
         found.append({"kind": "overdue", "days": visits["days_overdue"]})

@@ -7,7 +7,7 @@ import sqlite3
 from typing import NamedTuple
 
 from custcli.db import insights as q
-from custcli.domain.months import add_months, month_end, month_start, months_end, shift_months
+from custcli.months import add_months, month_end, month_start, months_end, shift_months
 
 
 class ChurnRules(NamedTuple):
@@ -77,7 +77,7 @@ def _raised(row: dict, as_of: dt.date, rules: ChurnRules) -> list[tuple[str, flo
 
 def reasons(row: dict, as_of: dt.date, rules: ChurnRules) -> list[dict]:
     """The warnings one customer's figures raise: a rule code with its figures and the amount
-    a month it stands to lose (custcli.words says them)."""
+    a month it stands to lose (custcli.present.words says them)."""
     return [_worded(raised, as_of, rules) for raised in _raised(row, as_of, rules)]
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from custcli.db import customers as q
 from custcli.db.connection import write_transaction
-from custcli.domain.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY, customer_field
-from custcli.domain.normalize import halfwidth, typed_digits
-from custcli.domain.scope import ALL, Scope
 from custcli.domain.search import may_be_in_search_text, rank, search_text
 from custcli.errors import Ambiguous, BadInput, NotFound
+from custcli.kinds.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY, customer_field
+from custcli.kinds.normalize import halfwidth, typed_digits
+from custcli.scope import ALL, Scope
 
 
 def parse_values(raw: Mapping[str, object]) -> dict[str, Any]:

@@ -6,9 +6,9 @@ import datetime as dt
 import functools
 import re
 
-from custcli.domain.months import add_months, month_start
-from custcli.domain.normalize import cn_number, halfwidth, parse_date
 from custcli.errors import BadInput
+from custcli.kinds.normalize import cn_number, halfwidth, parse_date
+from custcli.months import add_months, month_start
 from custcli.patterns import lazy
 
 # The days cust takes: what shops and their owners have lived through, and a while ahead.

@@ -9,13 +9,11 @@ from collections.abc import Callable
 
 from custcli.db import drill as q
 from custcli.db.connection import write_transaction
-from custcli.domain.months import add_months, month_start
-from custcli.domain.normalize import halfwidth
-from custcli.domain.schedule import weekdays
 from custcli.domain.search import pinyin_keys
 from custcli.i18n import _noop
+from custcli.kinds.normalize import WEEKDAY_NAMES, halfwidth, weekdays
+from custcli.months import add_months, month_start
 
-WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 # What each question asks about, as message ids (the edge says them).
 LABELS = {
     "owner": _noop("owner"),

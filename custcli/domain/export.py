@@ -12,16 +12,16 @@ from typing import Any
 from custcli.db import customers as customer_q
 from custcli.db import export as q
 from custcli.domain.customers import parse_values
-from custcli.domain.fields import (
+from custcli.errors import BadInput
+from custcli.kinds.fields import (
     COMPLAINT_FIELDS,
     CUSTOMER_FIELDS,
     ORDER_FIELDS,
     VISIT_FIELDS,
     Field,
 )
-from custcli.domain.months import parse_month
-from custcli.domain.privacy import redact_extra, redact_text
-from custcli.errors import BadInput
+from custcli.kinds.privacy import redact_extra, redact_text
+from custcli.months import parse_month
 
 
 def _only(fields: tuple[Field, ...], *keys: str) -> tuple[Field, ...]:

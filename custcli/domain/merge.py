@@ -39,9 +39,9 @@ from custcli.db import rollups
 from custcli.db.connection import import_running, open_db, pause_for_tests, write_transaction
 from custcli.domain import customers as cards
 from custcli.domain import pyramid
-from custcli.domain.fields import CUSTOMER_FIELDS
 from custcli.domain.search import search_text
 from custcli.errors import BadInput, NotFound
+from custcli.kinds.fields import CUSTOMER_FIELDS
 
 # How long reading a laptop's file may take before it is given up: a city's worth of lines
 # reads in seconds; a file built to make a query run forever is stopped.

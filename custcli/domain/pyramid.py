@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from custcli.db import insights as q
 from custcli.db.connection import write_transaction
-from custcli.domain.months import shift_months, year_to
+from custcli.months import shift_months, year_to
 
 TIERS = ("top", "high", "mid", "low", "inactive", "potential")
 # Cumulative share of the ranked active customers at which each tier ends; a tier ends

@@ -13,9 +13,9 @@ from custcli.db import report as q
 from custcli.db import visits as visit_q
 from custcli.domain import schedule
 from custcli.domain.business import line_class
-from custcli.domain.months import add_months, parse_month
-from custcli.domain.scope import Scope
-from custcli.domain.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS
+from custcli.months import add_months, parse_month
+from custcli.scope import Scope
+from custcli.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS
 
 
 def _pct(part: float, whole: float) -> float | None:

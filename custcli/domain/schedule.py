@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 
-from custcli.patterns import lazy
+from custcli.kinds.normalize import weekdays
 
 # Where a card has no visit cycle, its tier sets one: larger shops are seen more often.
 DEFAULT_CYCLE_BY_TIER = ((20, 7), (8, 14), (1, 30))  # (lowest tier, days)
 DEFAULT_CYCLE_NO_TIER = 14
 FIELD_VISIT = "field"  # the visit kind (a code of fields.VISIT_KINDS) that resets the cycle
-_WEEKDAY_CHARS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_WEEKDAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# 周二、周五 · 每周二 · 星期四 · 礼拜天 · 单周周四 · 周二、五
-_WEEKDAYS_RE = lazy(r"(?:周|星期|礼拜)([一二三四五六日天](?:[、,，/和及]?[一二三四五六日天])*)")
 
 # Stated once, here and in `cust due --help`.
 DUE_RULE = (
@@ -33,36 +28,6 @@ def cycle_days(customer: dict) -> int:
     if tier is None:
         return DEFAULT_CYCLE_NO_TIER
     return next(days for lowest, days in DEFAULT_CYCLE_BY_TIER if tier >= lowest)
-
-
-@functools.cache
-def weekdays(text: str | None) -> tuple[int, ...]:
-    """The weekdays a text names, Monday 0: 周二 → (1,); 周二、周五 → (1, 4); 双周周一 → (0,);
-    Tue → (1,); nothing, or a text that names no weekday (随时), → ()."""
-    if not text:
-        return ()
-    found = [
-        _WEEKDAY_CHARS[char]
-        for run in _WEEKDAYS_RE.findall(text.strip())
-        for char in run
-        if char in _WEEKDAY_CHARS
-    ]
-    lowered = text.strip().lower()
-    found += [i for i, word in enumerate(_WEEKDAY_WORDS) if word in lowered]
-    return tuple(sorted(set(found)))
-
-
-WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-
-
-def weekday_text(text: str | None) -> str | None:
-    """The weekdays a text names, written as the order day keeps them: 每周二 → 周二;
-    周二、五 → 周二、周五; 单周周四 → 单周周四; None when it names none."""
-    days = weekdays(text)
-    if not days:
-        return None
-    every_other = next((w for w in ("单周", "双周", "隔周") if w in (text or "")), "")
-    return every_other + "、".join(WEEKDAY_NAMES[d] for d in days)
 
 
 def next_due(customer: dict, last_field_visit: dt.date | None, today: dt.date) -> dt.date:

@@ -14,11 +14,11 @@ from custcli.domain import schedule
 from custcli.domain.churn import orders_day, warnings
 from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence
-from custcli.domain.fields import VISIT_KIND
-from custcli.domain.months import parse_month
-from custcli.domain.normalize import parse_satisfaction, parse_yearday
-from custcli.domain.scope import Scope
 from custcli.errors import BadInput, NotFound
+from custcli.kinds.fields import VISIT_KIND
+from custcli.kinds.normalize import parse_satisfaction, parse_yearday
+from custcli.months import parse_month
+from custcli.scope import Scope
 
 COMPLAINT_KINDS = ("货源", "送货", "价格", "服务", "其他")
 UPCOMING_DAYS = 7

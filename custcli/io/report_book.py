@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from custcli import report_layout as layout
 from custcli.i18n import _
 from custcli.io.writers import (
     _width,
@@ -21,6 +20,7 @@ from custcli.io.writers import (
     open_book,
     print_setup,
 )
+from custcli.present import report_layout as layout
 
 NUMBER_FORMATS = {
     layout.COUNT: "#,##0",

@@ -1,7 +1,7 @@
 """A company's own report template, filled in: its look kept (styles, merged cells, widths,
 images, formulas elsewhere), its {{ placeholders }} replaced.
 
-- `{{ 名称 }}` anywhere in a cell's text is replaced by that value (custcli.report_layout
+- `{{ 名称 }}` anywhere in a cell's text is replaced by that value (custcli.present.report_layout
   lists them: `cust report placeholders`);
 - a row whose cells hold `{{ 拜访.字段 }}` is repeated once per visit of the month, and one
   holding `{{ 未访.字段 }}` once per shop due and not visited; the rows below move down, their

@@ -17,9 +17,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from custcli.domain.fields import KINDS, Field
-from custcli.domain.normalize import clean_text
 from custcli.errors import BadInput, Said
+from custcli.kinds.fields import KINDS, Field
+from custcli.kinds.normalize import clean_text
 
 KIND_ORDER = ("customers", "orders", "visits", "brands")
 HEADER_SCAN_ROWS = 30

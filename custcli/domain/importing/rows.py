@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from custcli.domain.importing.mapping import Mapping
-from custcli.domain.normalize import clean_text
 from custcli.errors import BadInput, Said
 from custcli.i18n import _
+from custcli.kinds.normalize import clean_text
 
 TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total")
 MAX_CELL_CHARS = 32_767  # what one Excel cell can hold

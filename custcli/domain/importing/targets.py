@@ -25,11 +25,11 @@ from custcli.db import customers as customer_q
 from custcli.db import imports as q
 from custcli.db import rollups
 from custcli.domain import customers as cards
-from custcli.domain.fields import FIELDS_BY_KEY
 from custcli.domain.importing.rows import Row, RowRejected
 from custcli.domain.schedule import FIELD_VISIT
 from custcli.domain.search import search_text
-from custcli.domain.trade import price_class_of
+from custcli.kinds.fields import FIELDS_BY_KEY
+from custcli.trade import price_class_of
 
 if TYPE_CHECKING:
     from custcli.domain.importing.run import ImportResult

@@ -13,12 +13,11 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from custcli.domain import normalize as n
-from custcli.domain.privacy import mask_license, mask_phone
-from custcli.domain.schedule import weekday_text
 from custcli.errors import Said
 from custcli.i18n import lang as language
 from custcli.i18n import pick
+from custcli.kinds import normalize as n
+from custcli.kinds.privacy import mask_license, mask_phone
 
 
 # The registry's records are NamedTuples, as are the other immutable records `cust show` loads
@@ -198,7 +197,7 @@ class Field(NamedTuple):
     def derived(self, raw: object) -> dict[str, Any]:
         """Values of other fields that this field's text also gives (see weekdays_to)."""
         if self.weekdays_to and isinstance(raw, str):
-            days = weekday_text(n.halfwidth(raw))
+            days = n.weekday_text(n.halfwidth(raw))
             if days:
                 return {self.weekdays_to: days}
         return {}

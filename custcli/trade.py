@@ -6,7 +6,7 @@ CARTONS_PER_CASE = 250  # 1 箱 = 250 条
 
 # 价类 by the wholesale allocation price per carton (调拨价, 元/条): lower bounds, class 1 first.
 PRICE_CLASS_FLOORS = ((1, 100.0), (2, 70.0), (3, 30.0), (4, 16.5), (5, 0.0))
-# Price classes as --json and the domain name them; custcli.words says them (一类 / class 1).
+# Price classes as --json and the domain name them; custcli.present.words says them (一类).
 PRICE_CLASS_CODES = {1: "class_1", 2: "class_2", 3: "class_3", 4: "class_4", 5: "class_5"}
 UNKNOWN_CLASS = "unknown"
 

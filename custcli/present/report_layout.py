@@ -9,9 +9,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from custcli.domain.fields import VISIT_FIELDS, VISIT_KIND
 from custcli.i18n import _, _noop, tr
-from custcli.words import price_class, pyramid_tier, reasons
+from custcli.kinds.fields import VISIT_FIELDS, VISIT_KIND
+from custcli.present.words import price_class, pyramid_tier, reasons
 
 # How a figure is written: a count (#,##0), cartons (#,##0), money (#,##0.00), days (0.0),
 # a rate (0.0%), a change (+0.0%). None is written "—": no data is not zero.
