@@ -67,17 +67,27 @@ def choose(option: str | None = None) -> str:
     return "zh"
 
 
+def _catalogue_of(lang: str) -> gettext.NullTranslations:
+    if lang not in _loaded:
+        _loaded[lang] = (
+            gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+            if lang != "en"
+            else gettext.NullTranslations()
+        )
+    return _loaded[lang]
+
+
+def said_in(lang: str, message: str) -> str:
+    """A message in a given language, whatever language is in use: a field's label as a
+    Chinese file heads its column, for an export in English too."""
+    return _catalogue_of(lang if lang in LANGS else "zh").gettext(message) if message else message
+
+
 def use(lang: str) -> None:
     """Speak `lang` from now on: this program, its registry, Click and Typer."""
     global _current, _catalogue
     _current = lang if lang in LANGS else "zh"
-    if _current not in _loaded:
-        _loaded[_current] = (
-            gettext.translation(DOMAIN, LOCALE_DIR, languages=[_current], fallback=True)
-            if _current != "en"
-            else gettext.NullTranslations()
-        )
-    _catalogue = _loaded[_current]
+    _catalogue = _catalogue_of(_current)
     # Modules imported from now on bind these when they do `from gettext import gettext`.
     gettext.gettext, gettext.ngettext = _, ngettext
     for name in _LIBRARY_MODULES:

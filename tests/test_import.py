@@ -193,7 +193,7 @@ def test_dry_run_shows_the_mapping_and_counts_and_writes_nothing(cli, tmp_path):
     assert result["samples"][0] == "new 000100000001 张三烟酒店"
     assert cli.json("list") == [] and cli.json("imports") == []
     plain = cli.ok("import", str(path), "--dry-run").stdout
-    assert "dry run: nothing written" in plain and "客户代码\tCode (code)\talias" in plain
+    assert "dry run: nothing written" in plain and "客户代码\tCustomer code (code)\talias" in plain
 
 
 def test_map_overrides_a_column_and_ignore_drops_one(cli, tmp_path):

@@ -49,7 +49,7 @@ add.__signature__ = inspect.Signature(
                     None,
                     _option_name(f.key),
                     show_default=False,
-                    help=f.help or f"{f.en}: {f.type.hint}.",
+                    help=f.help or f"{f.label_id}: {f.type.hint}.",
                 ),
             )
             for f in CUSTOMER_FIELDS

@@ -38,13 +38,13 @@ def card_sections(customer: dict) -> list[render.Section]:
     """Every card field, labelled as the registry says, grouped as it says; empty ones left
     out; the roster's own columns last."""
     sections = []
-    for zh, en, keys in CARD_SECTIONS:
+    for title, keys in CARD_SECTIONS:
         pairs = [
             (FIELDS_BY_KEY[k].label(), FIELDS_BY_KEY[k].render(customer.get(k)))
             for k in keys
             if customer.get(k) is not None
         ]
-        sections.append((i18n.pick(zh, en), pairs))
+        sections.append((title, pairs))
     extra = customer.get("extra") or {}
     sections.append((_noop("Other"), [(k, str(v)) for k, v in extra.items()]))
     return sections

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from custcli.errors import Said
+from custcli.i18n import _noop, said_in
 from custcli.i18n import lang as language
-from custcli.i18n import pick
 from custcli.kinds import normalize as n
 from custcli.kinds.privacy import mask_license, mask_phone
 
@@ -77,13 +77,16 @@ SATISFACTION = FieldType(
 
 
 class Choice(NamedTuple):
-    """One allowed value of a choice field: a stable code (stored, and in --json), its words
-    in Chinese and English, and what else people and files write for it."""
+    """One allowed value of a choice field: a stable code (stored, and in --json), its label
+    (a message id: the catalogue says it in Chinese), and what else people and files write
+    for it."""
 
     code: str
-    zh: str
-    en: str
+    label_id: str
     aliases: tuple[str, ...] = ()
+
+    def words(self) -> tuple[str, ...]:
+        return (self.code, said_in("zh", self.label_id), self.label_id, *self.aliases)
 
 
 def _fold_choice(value: object) -> str:
@@ -92,18 +95,19 @@ def _fold_choice(value: object) -> str:
 
 def choice_type(name: str, choices: tuple[Choice, ...]) -> FieldType:
     """A field type whose values are codes: parse takes any word for one, render says it."""
-    by_word = {
-        _fold_choice(word): c.code for c in choices for word in (c.code, c.zh, c.en, *c.aliases)
-    }
     by_code = {c.code: c for c in choices}
-    hint = ", ".join(f"{c.zh} ({c.code})" for c in choices)
+
+    @functools.cache
+    def by_word() -> dict[str, str]:  # its labels from the catalogue, read when first parsed
+        return {_fold_choice(word): c.code for c in choices for word in c.words()}
 
     def parse(value: object) -> str | None:
         text = n.clean_text(value)
         if text is None:
             return None
-        code = by_word.get(_fold_choice(text))
+        code = by_word().get(_fold_choice(text))
         if code is None:
+            hint = ", ".join(f"{said_in('zh', c.label_id)} ({c.code})" for c in choices)
             raise ValueError(Said("one of {choices}", choices=hint))
         return code
 
@@ -111,23 +115,31 @@ def choice_type(name: str, choices: tuple[Choice, ...]) -> FieldType:
         if value is None:
             return ""
         choice = by_code.get(value)
-        return (
-            value if choice is None else (choice.zh if (lang or language()) == "zh" else choice.en)
-        )
+        return value if choice is None else said_in(lang or language(), choice.label_id)
 
-    return FieldType(name, "TEXT", parse, render, hint)
+    return FieldType(name, "TEXT", parse, render, ", ".join(c.code for c in choices))
 
 
 VISIT_KINDS = (
     Choice(
         "field",
-        "实地",
-        "field visit",
-        ("实地拜访", "上门", "上门拜访", "走访", "现场", "到店", "巡店", "拜访", "field", "visit"),
+        _noop("field visit"),
+        (
+            "实地拜访",
+            "上门",
+            "上门拜访",
+            "走访",
+            "现场",
+            "到店",
+            "巡店",
+            "拜访",
+            "field",
+            "visit",
+        ),
     ),
-    Choice("phone", "电话", "phone", ("电话拜访", "电话回访", "电联", "call", "telephone")),
-    Choice("online", "线上", "online", ("微信", "微信拜访", "视频", "网络", "qq", "wechat")),
-    Choice("other", "其他", "other", ("其它",)),
+    Choice("phone", _noop("phone call"), ("电话拜访", "电话回访", "电联", "call", "telephone")),
+    Choice("online", _noop("online"), ("微信", "微信拜访", "视频", "网络", "qq", "wechat")),
+    Choice("other", _noop("other way"), ("其它",)),
 )
 VISIT_KIND = choice_type("visit_kind", VISIT_KINDS)
 
@@ -159,9 +171,12 @@ class Rule(NamedTuple):
 
 
 class Field(NamedTuple):
+    """One field of a record kind: its key (in --json and the database), its label (a
+    message id: the catalogue says it in Chinese), its type, and the headers files write
+    for it beside its label."""
+
     key: str
-    zh: str
-    en: str
+    label_id: str
     type: FieldType = TEXT
     aliases: tuple[str, ...] = ()
     help: str = ""
@@ -182,7 +197,12 @@ class Field(NamedTuple):
 
     def label(self, lang: str | None = None) -> str:
         """The field's name in a language (default: the one in use)."""
-        return pick(self.zh, self.en) if lang is None else (self.zh if lang == "zh" else self.en)
+        return said_in(lang or language(), self.label_id)
+
+    def names(self) -> tuple[str, ...]:
+        """Every name a file or a person gives this field: its label in Chinese and in
+        English, its key, then its aliases (the more specific first)."""
+        return (said_in("zh", self.label_id), self.label_id, self.key, *self.aliases)
 
     def parse(self, value: object) -> Any:
         parsed = self.type.parse(value)
@@ -203,8 +223,8 @@ class Field(NamedTuple):
         return {}
 
 
-def _f(key, zh, en, type_=TEXT, aliases=(), **kw) -> Field:
-    return Field(key, zh, en, type_, (zh, en, key, *aliases), **kw)
+def _f(key, label, type_=TEXT, aliases=(), **kw) -> Field:
+    return Field(key, label, type_, tuple(aliases), **kw)
 
 
 # Words the header rules share. A shop is named many ways; so is "the code of".
@@ -320,8 +340,7 @@ _LICENSE_ALIASES = (
 CUSTOMER_FIELDS: tuple[Field, ...] = (
     _f(
         "code",
-        "客户编码",
-        "Code",
+        _noop("Customer code"),
         CODE,
         _CODE_ALIASES,
         required=True,
@@ -331,8 +350,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "name",
-        "店名",
-        "Store",
+        _noop("Customer name"),
         TEXT,
         (*_NAME_ALIASES, "名称", "公司名称"),
         required=True,
@@ -343,8 +361,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "owner",
-        "经营者",
-        "Owner",
+        _noop("Owner"),
         TEXT,
         ("负责人", "店主", "经营人", "业主", "联系人", "老板", "零售户姓名", "经营者姓名"),
         in_list=True,
@@ -355,8 +372,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "phone",
-        "联系电话",
-        "Phone",
+        _noop("Phone"),
         PHONE,
         (
             "联系方式",
@@ -376,8 +392,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "address",
-        "经营地址",
-        "Address",
+        _noop("Address"),
         TEXT,
         ("地址", "详细地址", "门店地址", "商铺地址", "addr"),
         rule=Rule(("地址", "住址", "address", "addr"), (), ("邮箱", "网址", "email", "ip")),
@@ -385,8 +400,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "license_no",
-        "许可证号",
-        "Licence no.",
+        _noop("Licence no."),
         LICENSE,
         _LICENSE_ALIASES,
         rule=_LICENSE,
@@ -394,8 +408,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "district",
-        "片区",
-        "District",
+        _noop("District"),
         TEXT,
         ("区域", "所属片区", "所属区域", "辖区", "市场部", "market_department", "area"),
         in_list=True,
@@ -403,58 +416,51 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "account_manager",
-        "客户经理",
-        "Account manager",
+        _noop("Account manager"),
         TEXT,
         _MANAGER_ALIASES,
         rule=Rule(("经理", "业务员", "管户", "专员"), (), ("电话", "手机", "编码", "工号")),
     ),
     _f(
         "tier",
-        "档位",
-        "Tier",
+        _noop("Tier"),
         TIER,
         ("客户档位", "档次", "新档位", "grade", "tier"),
         rule=Rule(("档位", "档次", "档级"), (), ("信用", "诚信", "终端", "经销商", "原", "旧")),
     ),
     _f(
         "category",
-        "客户分类",
-        "Category",
+        _noop("Category"),
         TEXT,
         ("标准分类", "分类", "客户类别", "客户类型", "classification", "classification_code"),
     ),
     _f(
         "format",
-        "经营业态",
-        "Format",
+        _noop("Format"),
         TEXT,
         ("业态", "业态类型", "客户格式", "cust_format"),
         rule=Rule(("业态",), (), ("细分",)),
     ),
     _f(
         "market",
-        "市场类型",
-        "Market",
+        _noop("Market"),
         TEXT,
         ("城乡分类", "城乡类型", "城网农网", "market_type"),
         rule=Rule(("市场类型", "城乡", "城网", "农网"), (), ("代码", "编码")),
     ),
     _f(
         "visit_cycle_days",
-        "拜访周期",
-        "Visit cycle (days)",
+        _noop("Visit cycle (days)"),
         CYCLE,
         ("拜访周期(天)", "拜访周期类型", "走访周期", "拜访频次", "visit cycle", "visit_cycle"),
         help="Days between field visits; 每周, 双周, 每月, 单周周四 are understood.",
         rule=Rule(("周期", "频次", "频率"), ("拜访", "走访", "巡店", "服务"), ("订货", "订单")),
         weekdays_to="order_day",
     ),
-    _f("order_method", "订货方式", "Order method", TEXT, ("订单采集方式", "订货方式")),
+    _f("order_method", _noop("Order method"), TEXT, ("订单采集方式", "订货方式")),
     _f(
         "order_cycle",
-        "订货周期",
-        "Order cycle (days)",
+        _noop("Order cycle (days)"),
         CYCLE,
         ("订单周期", "order_cycle", "order cycle"),
         help="Days between the shop's orders: 7, 每周, 双周; 周四 is weekly on Thursday.",
@@ -463,8 +469,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "order_day",
-        "订货日",
-        "Order day",
+        _noop("Order day"),
         TEXT,
         ("订货时间", "订单日", "order day", "order_day"),
         help="The weekday(s) the shop orders: 周二, 周二、周五, 单周周四 (visits fall due on it).",
@@ -472,8 +477,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "delivery_day",
-        "送货日",
-        "Delivery day",
+        _noop("Delivery day"),
         TEXT,
         ("送货时间", "配送日", "配送周期", "送货周期", "delivery_day"),
         rule=Rule(
@@ -482,28 +486,25 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "settlement",
-        "结算方式",
-        "Settlement",
+        _noop("Settlement"),
         TEXT,
         ("结算类型", "付款方式"),
         rule=Rule(("结算", "付款", "支付"), (), ("账", "帐", "银行", "金额", "日期")),
     ),
-    _f("business_hours", "营业时间", "Business hours", TEXT, ("营业时段",)),
-    _f("facility", "经营设施类型", "Facilities", TEXT, ("设施类型", "经营设施")),
-    _f("signage", "门头标识", "Shop sign", TEXT, ("门头", "招牌")),
+    _f("business_hours", _noop("Business hours"), TEXT, ("营业时段",)),
+    _f("facility", _noop("Facilities"), TEXT, ("设施类型", "经营设施")),
+    _f("signage", _noop("Shop sign"), TEXT, ("门头", "招牌")),
     _f(
         "legal_rep",
-        "法人代表",
-        "Legal representative",
+        _noop("Legal representative"),
         TEXT,
         ("法人", "法定代表人", "法人姓名"),
         rule=Rule(("法人", "法定代表"), (), ("身份", "证件", "电话", "手机")),
     ),
-    _f("store_manager", "管理者", "Store manager", TEXT, ("店长",)),
+    _f("store_manager", _noop("Store manager"), TEXT, ("店长",)),
     _f(
         "credit_grade",
-        "诚信等级",
-        "Credit grade",
+        _noop("Credit grade"),
         TEXT,
         ("信用等级", "诚信等级", "信用级别", "credit_level", "credit grade"),
         help="The company's credit grade: AAA, AA, A, B, C or D.",
@@ -511,8 +512,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "compliance",
-        "守法情况",
-        "Compliance",
+        _noop("Compliance"),
         TEXT,
         ("守法经营", "违规记录", "合规情况", "违规情况"),
         help="The compliance record with the monopoly rules, e.g. 无违规, 有违规记录.",
@@ -520,8 +520,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "status",
-        "状态",
-        "Status",
+        _noop("Status"),
         STATUS,
         ("经营状态", "客户状态", "business_status"),
         in_list=True,
@@ -529,36 +528,33 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "opened_on",
-        "开业日期",
-        "Opened on",
+        _noop("Opened on"),
         DATE,
         ("开业时间", "建档日期", "入网日期"),
         rule=Rule(_DATE_ROLES, ("开业", "入网", "建档", "开户", "注册")),
     ),
     _f(
         "birthday",
-        "店主生日",
-        "Owner's birthday",
+        _noop("Owner's birthday"),
         YEARDAY,
         ("生日", "经营者生日", "出生日期"),
         help="Owner's birthday: 1975-04-12, 04-12 or 农历三月初八.",
         rule=Rule(("生日", "出生")),
     ),
-    _f("preferences", "喜好", "Preferences", TEXT, ("偏好", "爱好", "兴趣"), most=2000),
-    _f("notes", "备注", "Notes", TEXT, ("说明", "remark", "remarks"), most=2000),
+    _f("preferences", _noop("Preferences"), TEXT, ("偏好", "爱好", "兴趣"), most=2000),
+    _f("notes", _noop("Notes"), TEXT, ("说明", "remark", "remarks"), most=2000),
 )
 
 # A line (an order, a visit) finds its shop by code, then licence, then its exact name.
 _LINE_SHOP_FIELDS = (
-    _f("code", "客户编码", "Code", CODE, _CODE_ALIASES, rule=_CODE),
-    _f("license_no", "许可证号", "Licence no.", LICENSE, _LICENSE_ALIASES, rule=_LICENSE),
+    _f("code", _noop("Customer code"), CODE, _CODE_ALIASES, rule=_CODE),
+    _f("license_no", _noop("Licence no."), LICENSE, _LICENSE_ALIASES, rule=_LICENSE),
 )
 
 ORDER_FIELDS: tuple[Field, ...] = (
     _f(
         "date",
-        "订货日期",
-        "Date",
+        _noop("Order date"),
         DATE,
         ("日期", "订单日期", "购进日期", "下单日期", "订购日期", "订单时间", "购买日期"),
         required=True,
@@ -583,16 +579,14 @@ ORDER_FIELDS: tuple[Field, ...] = (
     *_LINE_SHOP_FIELDS,
     _f(
         "name",
-        "店名",
-        "Store",
+        _noop("Customer name"),
         TEXT,
         (*_NAME_ALIASES, "零售户", "商户"),
         rule=Rule(_NAME_ROLES, _SHOP, _NOT_A_SHOP_NAME),
     ),
     _f(
         "brand",
-        "卷烟名称",
-        "Brand",
+        _noop("Brand"),
         TEXT,
         (
             "规格名称",
@@ -611,8 +605,7 @@ ORDER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "qty",
-        "订购量",
-        "Quantity (条)",
+        _noop("Quantity (条)"),
         NUMBER,
         ("数量", "订货量", "购进量", "条数", "销量", "订购数量", "qty", "quantity"),
         required=True,
@@ -624,16 +617,14 @@ ORDER_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "amount",
-        "金额",
-        "Amount (元)",
+        _noop("Amount (元)"),
         NUMBER,
         ("订货金额", "购进金额", "销售金额", "订购金额", "amount"),
         rule=Rule(("金额", "总价", "总额", "货款", "小计", "amount", "total"), (), ("单价",)),
     ),
     _f(
         "unit_price",
-        "单价",
-        "Unit price (元/条)",
+        _noop("Unit price (元/条)"),
         NUMBER,
         ("批发价", "价格", "price"),
         rule=Rule(("单价", "价格", "批发价", "price"), (), ("零售", "建议", "指导")),
@@ -643,8 +634,7 @@ ORDER_FIELDS: tuple[Field, ...] = (
 VISIT_FIELDS: tuple[Field, ...] = (
     _f(
         "date",
-        "拜访日期",
-        "Date",
+        _noop("Visit date"),
         DATE,
         ("日期", "走访日期", "拜访时间", "本次拜访日期", "实际巡店时间"),
         required=True,
@@ -655,11 +645,10 @@ VISIT_FIELDS: tuple[Field, ...] = (
         ),
     ),
     *_LINE_SHOP_FIELDS,
-    _f("name", "店名", "Store", TEXT, _NAME_ALIASES, rule=_SHOP_NAME),
+    _f("name", _noop("Customer name"), TEXT, _NAME_ALIASES, rule=_SHOP_NAME),
     _f(
         "kind",
-        "拜访方式",
-        "Kind",
+        _noop("Visit kind"),
         VISIT_KIND,
         ("方式", "拜访类型", "走访方式", "拜访形式"),
         other="other",
@@ -667,8 +656,7 @@ VISIT_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "note",
-        "拜访内容",
-        "Note",
+        _noop("Visit note"),
         TEXT,
         ("内容", "拜访记录", "记录", "工作内容", "备注"),
         rule=Rule(
@@ -680,8 +668,7 @@ VISIT_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "found",
-        "发现问题",
-        "Found",
+        _noop("Problems found"),
         TEXT,
         ("问题", "存在问题"),
         rule=Rule(("问题",), (), ("类型",)),
@@ -689,16 +676,14 @@ VISIT_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "satisfaction",
-        "满意度",
-        "Satisfaction",
+        _noop("Satisfaction"),
         SATISFACTION,
         ("客户满意度", "评分"),
         rule=Rule(("满意",)),
     ),
     _f(
         "manager",
-        "客户经理",
-        "Manager",
+        _noop("Account manager"),
         TEXT,
         ("拜访人", "巡店人", "评估人姓名", "销售", *_MANAGER_ALIASES),
         rule=Rule(
@@ -724,8 +709,7 @@ VISIT_FIELDS: tuple[Field, ...] = (
 BRAND_FIELDS: tuple[Field, ...] = (
     _f(
         "name",
-        "卷烟名称",
-        "Brand",
+        _noop("Brand"),
         TEXT,
         ("规格名称", "卷烟规格", "卷烟品规", "品规", "商品名称", "品名", "规格", "品牌"),
         required=True,
@@ -733,40 +717,35 @@ BRAND_FIELDS: tuple[Field, ...] = (
     ),
     _f(
         "wholesale_price",
-        "批发价",
-        "Wholesale (元/条)",
+        _noop("Wholesale (元/条)"),
         PRICE,
         ("调拨价", "批发价格", "进货价", "采购价", "单价", "wholesale", "wholesale price"),
         rule=Rule(("价",), ("批发", "进", "采购", "调拨", "出厂", "供货", "成本", "单")),
     ),
     _f(
         "retail_price",
-        "零售价",
-        "Retail (元/条)",
+        _noop("Retail (元/条)"),
         PRICE,
         ("建议零售价", "零售指导价", "零售价格", "售价", "retail", "retail price"),
         rule=Rule(("价",), ("零售", "售", "建议", "指导", "终端")),
     ),
     _f(
         "price_class",
-        "价类",
-        "Price class",
+        _noop("Price class"),
         PRICE_CLASS,
         ("类别", "价格类别", "价位段"),
         rule=Rule(("价类", "价位", "价格类")),
     ),
     _f(
         "features",
-        "特点",
-        "Features",
+        _noop("Features"),
         TEXT,
         ("卖点", "产品特点", "特色"),
         rule=Rule(("特点", "卖点", "特色", "口感")),
     ),
     _f(
         "promotion",
-        "促销",
-        "Promotion",
+        _noop("Promotion"),
         TEXT,
         ("促销政策", "促销活动", "活动"),
         rule=Rule(("促销", "活动")),
@@ -775,14 +754,14 @@ BRAND_FIELDS: tuple[Field, ...] = (
 
 # Complaints are exported, not imported: their fields give the export its headers.
 COMPLAINT_FIELDS: tuple[Field, ...] = (
-    _f("opened_on", "投诉日期", "Opened", DATE),
-    _f("code", "客户编码", "Code", CODE),
-    _f("name", "店名", "Store", TEXT),
-    _f("kind", "投诉类别", "Kind", TEXT),
-    _f("text", "投诉内容", "Complaint", TEXT),
-    _f("resolved_on", "解决日期", "Resolved", DATE),
-    _f("resolution", "处理结果", "Resolution", TEXT),
-    _f("days_to_resolve", "处理天数", "Days to resolve", NUMBER),
+    _f("opened_on", _noop("Complaint date"), DATE),
+    _f("code", _noop("Customer code"), CODE),
+    _f("name", _noop("Customer name"), TEXT),
+    _f("kind", _noop("Complaint type"), TEXT),
+    _f("text", _noop("Complaint"), TEXT),
+    _f("resolved_on", _noop("Resolved"), DATE),
+    _f("resolution", _noop("Resolution"), TEXT),
+    _f("days_to_resolve", _noop("Days to resolve"), NUMBER),
 )
 
 KINDS: dict[str, tuple[Field, ...]] = {
@@ -806,7 +785,7 @@ def _customer_names() -> dict[str, str]:
     labels and its aliases (档位, 客户档位, tier…), the first field to claim a name keeping it."""
     names: dict[str, str] = {}
     for f in CUSTOMER_FIELDS:
-        for name in (f.key, f.zh, f.en, *f.aliases):
+        for name in f.names():
             names.setdefault(_typed_name(name), f.key)
     return names
 
@@ -826,11 +805,10 @@ def customer_field(name: str) -> Field:
     return FIELDS_BY_KEY[key]
 
 
-# How the card groups its fields: (zh title, en title, keys).
-CARD_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+# How the card groups its fields: (title, keys).
+CARD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        "基本信息",
-        "Basics",
+        _noop("Basic information"),
         (
             "code",
             "name",
@@ -847,8 +825,7 @@ CARD_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "业务信息",
-        "Business process",
+        _noop("Business process"),
         (
             "district",
             "account_manager",
@@ -867,5 +844,5 @@ CARD_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "status",
         ),
     ),
-    ("关系", "Relationship", ("birthday", "preferences", "notes")),
+    (_noop("Relationship"), ("birthday", "preferences", "notes")),
 )

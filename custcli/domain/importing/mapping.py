@@ -58,7 +58,7 @@ def _aliases(kind: str) -> dict[str, tuple[str, int]]:
     """Normalised alias → (field key, score) for one kind; the first field to claim wins."""
     found: dict[str, tuple[str, int]] = {}
     for f in KINDS[kind]:
-        for index, alias in enumerate(f.aliases):
+        for index, alias in enumerate(f.names()):
             found.setdefault(normalize_header(alias), (f.key, ALIAS_SCORE - index))
     return found
 
