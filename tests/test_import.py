@@ -313,14 +313,14 @@ def test_an_interrupted_import_changes_nothing(cli, tmp_path, add_shop, monkeypa
 def test_ctrl_c_while_printing_a_landed_import_says_it_is_in(cli, tmp_path, add_shop, monkeypatch):
     """The exit code agrees with the data: the import is committed, so Ctrl-C during its
     printing exits 0 and says the import is in, with how to take it back."""
-    from custcli.commands import imports
+    from custcli.present import imports
 
     add_shop()
 
     def interrupted(*_args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(imports, "_print_result", interrupted)
+    monkeypatch.setattr(imports, "result", interrupted)
     result = cli("--lang", "en", "import", str(sample_orders(tmp_path)))
     assert result.exit_code == 0
     assert "import #1 is in" in result.stderr and "cust imports undo 1" in result.stderr
@@ -407,10 +407,11 @@ def test_shops_added_while_a_file_was_read_are_matched_under_the_lock(cli, tmp_p
 def test_a_column_parses_each_distinct_cell_once_and_keeps_types_apart():
     """The parser remembers a column's values by type and value: 1, 1.0 and True are equal
     keys in Python but not the same cell."""
+    from custcli import kinds
     from custcli.domain import importing
     from custcli.domain.importing.rows import RowParser
 
-    mapping = importing.Mapping("customers", "s", 1, ["客户编码", "档位"], {0: "code", 1: "tier"})
+    mapping = importing.Mapping(kinds.CUSTOMERS, "s", 1, ["客户编码", "档位"], {0: "code", 1: "tier"})
     parser = RowParser(mapping)
     assert parser.parse(["0001", 1]).values["tier"] == 1
     assert parser.parse(["0002", True]).kept  # a yes/no cell is no tier

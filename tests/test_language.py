@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from custcli.cli import COMMANDS
-from custcli.kinds.fields import KINDS, VISIT_KINDS
+from custcli import kinds
+from custcli.kinds.fields import VISIT_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -34,7 +35,7 @@ ALLOWED = {
     "chmod", "rejects", "sqlite", "backup", "rm", "d", "x", "on", "off", "postgresql", "pg_dump",
     "pg_restore",
 }  # fmt: skip
-ALLOWED |= {f.key for fields in KINDS.values() for f in fields}  # field keys are codes
+ALLOWED |= {f.key for kind in kinds.KINDS for f in kind.fields}  # field keys are codes
 ALLOWED |= {c.code for c in VISIT_KINDS}
 ALLOWED |= set(COMMANDS) | {"log", "list", "edit", "rm", "done", "add", "resolve", "set", "show"}
 ALLOWED |= {"monthly", "placeholders", "undo", "path", "status", "backup", "restore", "check"}

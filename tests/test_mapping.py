@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from custcli import kinds
 from custcli.domain.importing.mapping import map_headers, match
 
 VOCABULARY = Path(__file__).resolve().parents[2] / "shared" / "vocabulary" / "real-headers.tsv"
@@ -38,9 +39,9 @@ def _vocabulary() -> list[tuple[str, str, set[str | None]]]:
 @pytest.mark.skipif(not VOCABULARY.exists(), reason="shared vocabulary not present")
 def test_the_whole_vocabulary_maps_right():
     wrong = [
-        (kind, header, match(kind, header).key, wanted)
+        (kind, header, match(kinds.BY_NAME[kind], header).key, wanted)
         for kind, header, wanted in _vocabulary()
-        if match(kind, header).key not in wanted
+        if match(kinds.BY_NAME[kind], header).key not in wanted
     ]
     assert wrong == [], f"{len(wrong)} of {len(_vocabulary())} headers map wrong"
 
@@ -98,11 +99,11 @@ def test_the_whole_vocabulary_maps_right():
     ],
 )
 def test_headers_beyond_the_vocabulary_map_by_their_parts(kind, header, key):
-    assert match(kind, header).key == key
+    assert match(kinds.BY_NAME[kind], header).key == key
 
 
 def test_the_more_specific_header_wins_a_field_and_the_other_is_left():
-    mapping = map_headers(["品牌", "规格名称", "批发价"], "brands")
+    mapping = map_headers(["品牌", "规格名称", "批发价"], kinds.BRANDS)
     assert mapping.columns == {1: "name", 2: "wholesale_price"}
     assert mapping.ignored == ["品牌"]
     described = {d["column"]: (d["field"], d["how"]) for d in mapping.describe()}
@@ -114,7 +115,7 @@ def test_the_more_specific_header_wins_a_field_and_the_other_is_left():
 
 
 def test_every_decision_says_how_it_was_made():
-    mapping = map_headers(["订单时间", "客户ID", "品名", "订货数量（条）", "备注"], "orders")
+    mapping = map_headers(["订单时间", "客户ID", "品名", "订货数量（条）", "备注"], kinds.ORDERS)
     assert [(d["field"], d["how"]) for d in mapping.describe()] == [
         ("date", "alias"),
         ("code", "alias"),
@@ -122,5 +123,5 @@ def test_every_decision_says_how_it_was_made():
         ("qty", "rule"),
         (None, ""),
     ]
-    forced = map_headers(["订单时间", "杂项"], "orders", {"杂项": "brand"})
+    forced = map_headers(["订单时间", "杂项"], kinds.ORDERS, {"杂项": "brand"})
     assert forced.how == {0: "alias", 1: "map"}

@@ -82,11 +82,11 @@ def test_an_export_both_imported_and_merged_counts_once(cli, tmp_path, first):
 
 def test_a_merged_line_takes_the_columns_its_key_is_made_of():
     """The merge keys a laptop's line again from the columns it reads: the import's."""
+    from custcli import kinds
     from custcli.db import merge
-    from custcli.domain.importing import targets
 
-    assert merge.RECORDS["orders"] == targets.ORDER_COLUMNS
-    assert merge.RECORDS["visits"] == targets.VISIT_COLUMNS
+    for kind in (kinds.ORDERS, kinds.VISITS):
+        assert merge.RECORDS[kind.table] == kind.columns and kind.table in merge.KEYED
 
 
 def test_a_field_changed_last_wins_and_the_change_keeps_its_source(cli, laptop, today):

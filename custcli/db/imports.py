@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from custcli import kinds
 from custcli.db import rows
 from custcli.db.rows import new_uids, record
 from custcli.text import readable
@@ -42,7 +43,7 @@ def finish(conn: sqlite3.Connection, import_id: int, counts: Mapping[str, Any]) 
 
 
 # The tables whose rows an import or a merge brings, each naming its shop.
-TOUCHING = ("orders", "visits", "changes", "notes", "followups", "complaints", "key_dates")
+TOUCHING = ("changes", *(k.table for k in kinds.ON_A_SHOP))
 
 
 def made_by_another(conn: sqlite3.Connection, record: Mapping[str, Any]) -> bool:
@@ -91,32 +92,28 @@ def changes_of(conn: sqlite3.Connection, import_id: int) -> list[dict]:
     return [record(r) for r in rows]
 
 
-LINE_TABLES = ("orders", "visits", "brands")
+# The tables an import or a merge adds rows to, each row carrying its import_id.
+ADDED_TO = frozenset(k.table for k in (*kinds.ON_A_SHOP, kinds.BRANDS))
 
 
 def delete_rows_of(
-    conn: sqlite3.Connection, import_id: int, tables: tuple[str, ...] = LINE_TABLES
+    conn: sqlite3.Connection, import_id: int, tables: Sequence[str]
 ) -> dict[str, int]:
-    """Delete the orders, visits or brands an import added; returns counts per table."""
+    """Delete the rows an import added to these tables; returns counts per table."""
     return {
         table: conn.execute(f"DELETE FROM {table} WHERE import_id = ?", (import_id,)).rowcount
         for table in tables
-        if table in LINE_TABLES
+        if table in ADDED_TO
     }
 
 
 def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int) -> bool:
     """Whether anything not brought by this import hangs on the customer."""
-    for table in ("orders", "visits"):
+    for kind in kinds.ON_A_SHOP:
         if conn.execute(
-            f"SELECT 1 FROM {table} WHERE customer_id = ? AND"
+            f"SELECT 1 FROM {kind.table} WHERE customer_id = ? AND"
             " (import_id IS NULL OR import_id != ?) LIMIT 1",
             (customer_id, import_id),
-        ).fetchone():
-            return True
-    for table in ("followups", "complaints", "notes", "key_dates"):
-        if conn.execute(
-            f"SELECT 1 FROM {table} WHERE customer_id = ? LIMIT 1", (customer_id,)
         ).fetchone():
             return True
     return False

@@ -5,18 +5,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
+from custcli import kinds
 from custcli.db.rows import in_chunks, record
 
-# What a merge brings, in the order their references need: visits before the follow-ups
-# that name them. Each: the columns copied (customer_id and uid are handled apart).
-RECORDS = {
-    "visits": ("date", "kind", "kind_text", "note", "found", "satisfaction", "manager"),
-    "orders": ("date", "brand", "qty", "amount", "unit_price", "note"),
-    "notes": ("text", "noted_on"),
-    "followups": ("visit_id", "text", "due", "done_on"),
-    "complaints": ("kind", "text", "opened_on", "resolved_on", "resolution"),
-    "key_dates": ("label", "day"),
-}
+# What a merge brings, in the order their references need (a visit before the follow-ups
+# that name it), each table with the columns copied (customer_id and uid handled apart).
+RECORDS = {kind.table: kind.columns for kind in kinds.MERGED}
 
 
 def customers(conn: sqlite3.Connection) -> list[dict]:
@@ -41,7 +35,7 @@ def by_uid(conn: sqlite3.Connection, table: str, uids: list[str]) -> dict[str, i
 
 
 # Records an import brought carry the key that keeps a file from being imported twice.
-KEYED = ("visits", "orders")
+KEYED = tuple(kind.table for kind in kinds.MERGED if kind.store == kinds.LINES)
 
 
 def records(conn: sqlite3.Connection, table: str) -> Iterator[dict]:
@@ -55,5 +49,6 @@ def delete_of(conn: sqlite3.Connection, import_id: int) -> dict[str, int]:
     """Remove the notes, follow-ups, complaints and dates a merge brought."""
     return {
         table: conn.execute(f"DELETE FROM {table} WHERE import_id = ?", (import_id,)).rowcount
-        for table in ("followups", "notes", "complaints", "key_dates")
+        for table in RECORDS
+        if table not in KEYED
     }

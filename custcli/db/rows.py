@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from custcli import kinds
 from custcli.scope import ACTIVE, OPEN, Scope
 
 Condition = tuple[str, tuple] | None | bool
@@ -57,9 +58,7 @@ def record(row: sqlite3.Row) -> dict:
 
 
 # Tables whose records carry a stable id (uid) across files: what `cust merge` matches by.
-UID_TABLES = frozenset(
-    ("customers", "visits", "orders", "notes", "followups", "complaints", "key_dates")
-)
+UID_TABLES = frozenset(k.table for k in (kinds.CUSTOMERS, *kinds.ON_A_SHOP))
 
 
 def new_uid() -> str:

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from custcli import kinds
 from custcli.db import customers as customer_q
 from custcli.db import imports as import_q
 from custcli.db import merge as q
@@ -41,7 +42,10 @@ from custcli.domain import customers as cards
 from custcli.domain import pyramid
 from custcli.domain.search import search_text
 from custcli.errors import BadInput, NotFound
+from custcli.kinds import Kind
 from custcli.kinds.fields import CUSTOMER_FIELDS
+
+MERGE = "merge"  # what imports.kind says of a merged file
 
 # How long reading a laptop's file may take before it is given up: a city's worth of lines
 # reads in seconds; a file built to make a query run forever is stopped.
@@ -66,7 +70,7 @@ def merge(conn, source: Path, today: dt.date, dry_run: bool = False) -> dict:
     result = {"import_id": None, "file": source.name, "dry_run": dry_run, "counts": counts}
     try:
         with import_running(conn, source.name), write_transaction(conn):
-            import_id = import_q.create(conn, source.name, laptop.digest, "merge", None)
+            import_id = import_q.create(conn, source.name, laptop.digest, MERGE, None)
             label = f"merge #{import_id} ({source.name})"
             ids = _cards(conn, laptop, import_id, label, counts)
             months = _records(conn, laptop, ids, import_id, counts)
@@ -137,9 +141,9 @@ def _laptop(source: Path) -> Iterator[sqlite3.Connection]:
 
 def _check_tables(other: sqlite3.Connection, source: Path) -> None:
     """Every table a merge reads is there, and a table (a view could be anything)."""
-    kinds = dict(other.execute("SELECT name, type FROM sqlite_master"))
-    for table in ("customers", "changes", *q.RECORDS):
-        if kinds.get(table) != "table":
+    types = dict(other.execute("SELECT name, type FROM sqlite_master"))
+    for table in (kinds.CUSTOMERS.table, "changes", *q.RECORDS):
+        if types.get(table) != "table":
             raise BadInput(
                 "{file} is not a complete cust file (its {table} is missing or not a table);"
                 " nothing was merged",
@@ -265,40 +269,40 @@ def _records(conn, laptop: _Laptop, ids: dict[int, int], import_id: int, counts:
     """Add the laptop's records this database does not hold; the order rollups' keys they
     touch come back."""
     months: set[tuple[int, str]] = set()
-    visit_ids: dict[int, int] = {}  # their visit id -> ours, for follow-ups
-    for table, columns in q.RECORDS.items():
-        rows = [r for r in laptop.records[table] if r["customer_id"] in ids]
-        known = q.by_uid(conn, table, [r["uid"] for r in rows])
+    visit_ids: dict[int, int] = {}  # their visit id -> ours, for the follow-ups naming them
+    for kind in kinds.MERGED:
+        rows = [r for r in laptop.records[kind.table] if r["customer_id"] in ids]
+        known = q.by_uid(conn, kind.table, [r["uid"] for r in rows])
         new = []
         for row in rows:
             if row["uid"] in known:
                 continue
-            record = {k: row[k] for k in columns}
+            record = {k: row[k] for k in kind.columns}
             record.update(customer_id=ids[row["customer_id"]], uid=row["uid"], import_id=import_id)
-            if table in q.KEYED:
-                record["row_key"] = _key_here(table, row, record["customer_id"])
-            if table == "followups" and record["visit_id"] is not None:
+            if kind.store == kinds.LINES:
+                record["row_key"] = _key_here(kind, row, record["customer_id"])
+            if record.get("visit_id") is not None:
                 record["visit_id"] = visit_ids.get(record["visit_id"])
-            if table == "orders":
+            if kind.rolled_up:
                 months.add((record["customer_id"], str(record["date"])[:7]))
             new.append(record)
         if new:  # uid is unique: a record already here is skipped, not doubled
             values = [tuple(record.values()) for record in new]
-            counts[table] += import_q.insert_lines(conn, table, tuple(new[0]), values)
-        if table == "visits":
-            ours = q.by_uid(conn, "visits", [r["uid"] for r in rows])
+            counts[kind.name] += import_q.insert_lines(conn, kind.table, tuple(new[0]), values)
+        if kind is kinds.VISITS:
+            ours = q.by_uid(conn, kind.table, [r["uid"] for r in rows])
             visit_ids = {r["id"]: ours[r["uid"]] for r in rows if r["uid"] in ours}
     return months
 
 
-def _key_here(table: str, row: dict, customer_id: int) -> str | None:
+def _key_here(kind: Kind, row: dict, customer_id: int) -> str | None:
     """An imported line's key as this database's import of the same file would make it (for
     this database's card), so that the file imported here too does not add it again."""
     from custcli.domain.importing.targets import line_content, line_key, place
 
     if not row.get("row_key"):
         return None  # logged by hand: its uid is its only identity
-    content = line_content(table, (row[c] for c in q.RECORDS[table]))
+    content = line_content(kind, (row[c] for c in kind.columns))
     n = place(row["customer_id"], content, row["row_key"])
     return line_key(customer_id, content, n) if n else None
 

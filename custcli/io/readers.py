@@ -108,6 +108,18 @@ class Workbook:
             ) from None
 
 
+def digest_of(path: Path) -> str:
+    """The file's SHA-256: what an import records of it, and how a re-read knows it is the
+    same file."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def open_workbook(path: Path) -> Workbook:
     path = Path(path)
     try:

@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import custcli.kinds.normalize as n
 from custcli.errors import Said
 from custcli.i18n import _noop, said_in
 from custcli.i18n import lang as language
-from custcli.kinds import normalize as n
 from custcli.kinds.privacy import mask_license, mask_phone
 
 
@@ -763,13 +763,6 @@ COMPLAINT_FIELDS: tuple[Field, ...] = (
     _f("resolution", _noop("Resolution"), TEXT),
     _f("days_to_resolve", _noop("Days to resolve"), NUMBER),
 )
-
-KINDS: dict[str, tuple[Field, ...]] = {
-    "customers": CUSTOMER_FIELDS,
-    "orders": ORDER_FIELDS,
-    "visits": VISIT_FIELDS,
-    "brands": BRAND_FIELDS,
-}
 
 CUSTOMER_KEYS = tuple(f.key for f in CUSTOMER_FIELDS)
 FIELDS_BY_KEY = {f.key: f for f in CUSTOMER_FIELDS}

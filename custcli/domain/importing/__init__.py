@@ -2,8 +2,9 @@
 field, and the kind), `rows` (skip rules, parsing a row), `targets` (one per record kind:
 find, take, undo), and `run` (the transaction, dry run, --strict, rejects file, result)."""
 
+from custcli import kinds
+from custcli.domain.importing.history import listing, undo
 from custcli.domain.importing.mapping import (
-    KIND_ORDER,
     Mapping,
     map_headers,
     match,
@@ -11,19 +12,22 @@ from custcli.domain.importing.mapping import (
     parse_overrides,
     plan,
 )
+from custcli.domain.importing.result import ImportResult
 from custcli.domain.importing.rows import CellTooLarge, RowRejected, parse_row, skip_reason
-from custcli.domain.importing.run import ImportResult, listing, run, undo, write_rejects
+from custcli.domain.importing.run import run, write_rejects
+from custcli.errors import BadInput
 
 __all__ = [
-    "KIND_ORDER",
     "CellTooLarge",
     "ImportResult",
     "Mapping",
     "RowRejected",
+    "kind_named",
     "listing",
     "map_headers",
     "match",
     "normalize_header",
+    "open_file",
     "parse_overrides",
     "parse_row",
     "plan",
@@ -32,3 +36,21 @@ __all__ = [
     "undo",
     "write_rejects",
 ]
+
+
+def open_file(path):
+    """The file to import, opened (custcli.io.readers: any spreadsheet the field sends)."""
+    from custcli.io.readers import open_workbook
+
+    return open_workbook(path)
+
+
+def kind_named(word: str | None) -> kinds.Kind | None:
+    """The kind --kind names, in any of its words (订单, orders); None when not given."""
+    if word is None:
+        return None
+    try:
+        return kinds.named(word, kinds.IMPORTED)
+    except ValueError:
+        names = ", ".join(f"{k.name} ({k.label()})" for k in kinds.IMPORTED)
+        raise BadInput("--kind is one of {value}", value=names) from None

@@ -17,11 +17,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from custcli import kinds
 from custcli.errors import BadInput, Said
-from custcli.kinds.fields import KINDS, Field
+from custcli.kinds import Kind
+from custcli.kinds.fields import Field
 from custcli.kinds.normalize import clean_text
 
-KIND_ORDER = ("customers", "orders", "visits", "brands")
 HEADER_SCAN_ROWS = 30
 MAX_HEADER_CHARS = 100  # longer text is data, not a column name
 IGNORE = "ignore"
@@ -54,16 +55,16 @@ NO_MATCH = Match(None)
 
 
 @functools.cache
-def _aliases(kind: str) -> dict[str, tuple[str, int]]:
+def _aliases(kind: Kind) -> dict[str, tuple[str, int]]:
     """Normalised alias → (field key, score) for one kind; the first field to claim wins."""
     found: dict[str, tuple[str, int]] = {}
-    for f in KINDS[kind]:
+    for f in kind.fields:
         for index, alias in enumerate(f.names()):
             found.setdefault(normalize_header(alias), (f.key, ALIAS_SCORE - index))
     return found
 
 
-def match(kind: str, header: object, overrides: dict[str, str] | None = None) -> Match:
+def match(kind: Kind, header: object, overrides: dict[str, str] | None = None) -> Match:
     """What a header means in a file of this kind."""
     text = normalize_header(header)
     if not text:
@@ -77,7 +78,7 @@ def match(kind: str, header: object, overrides: dict[str, str] | None = None) ->
     if text.startswith(_NEVER_BY_RULE):
         return NO_MATCH
     best: tuple[int, Field] | None = None
-    for f in KINDS[kind]:
+    for f in kind.fields:
         score = f.rule.score(text) if f.rule else 0
         if score and (best is None or score > best[0]):
             best = (score, f)
@@ -86,7 +87,7 @@ def match(kind: str, header: object, overrides: dict[str, str] | None = None) ->
 
 @dataclass
 class Mapping:
-    kind: str
+    kind: Kind
     sheet: str
     header_row: int  # as the spreadsheet shows it (1-based)
     headers: list[str]  # the header cells as written
@@ -112,7 +113,7 @@ class Mapping:
         return described
 
     def field_of(self, key: str) -> Field:
-        return next(f for f in KINDS[self.kind] if f.key == key)
+        return self.kind.field(key)
 
 
 def parse_overrides(items: Iterable[str]) -> dict[str, str]:
@@ -132,7 +133,7 @@ def _header_text(cell: object) -> str:
     return clean_text(cell) or ""
 
 
-def map_headers(cells: Sequence, kind: str, overrides: dict[str, str] | None = None) -> Mapping:
+def map_headers(cells: Sequence, kind: Kind, overrides: dict[str, str] | None = None) -> Mapping:
     """Map one row of header cells: each field goes to the column that says it most
     specifically; unknown columns of a roster are kept in the card's extra."""
     overrides = overrides or {}
@@ -148,7 +149,7 @@ def map_headers(cells: Sequence, kind: str, overrides: dict[str, str] | None = N
         if found.key and best[found.key] == col:
             mapping.columns[col] = found.key
             mapping.how[col] = found.how
-        elif kind == "customers" and overrides.get(normalize_header(header)) != IGNORE:
+        elif kind.keeps_extra and overrides.get(normalize_header(header)) != IGNORE:
             mapping.extra[col] = header
         else:
             mapping.ignored.append(header)
@@ -157,46 +158,24 @@ def map_headers(cells: Sequence, kind: str, overrides: dict[str, str] | None = N
 
 # --- which kind a header row is --------------------------------------------------------------
 
-NEEDS = {
-    "customers": "a customer code or licence number column",
-    "orders": "date, customer (code, licence or name), brand and quantity columns",
-    "visits": "date and customer (code, licence or name) columns",
-    "brands": "brand name and price columns",
-}
-_SHOP_KEYS = {"code", "license_no", "name"}
-# Words in a header that tell a visit log (拜访, 巡店, 检查…) from a roster.
-VISIT_WORDS = ("拜访", "巡店", "走访", "巡查", "检查", "稽查", "督导", "visit")
 
-
-def meets_needs(kind: str, keys: set[str]) -> bool:
+def meets_needs(kind: Kind, keys: set[str]) -> bool:
     """Whether the mapped fields are enough for a file of this kind."""
-    if kind == "customers":
-        return bool(keys & {"code", "license_no"}) and len(keys) >= 2
-    if kind == "orders":
-        return {"date", "brand", "qty"} <= keys and bool(keys & _SHOP_KEYS)
-    if kind == "visits":
-        return "date" in keys and bool(keys & _SHOP_KEYS)
-    return "name" in keys and bool(keys & {"wholesale_price", "retail_price", "price_class"})
+    return kind.needs.met(keys)
 
 
-def evidence(kind: str, mapping: Mapping) -> int:
+def evidence(kind: Kind, mapping: Mapping) -> int:
     """How strongly a header row says it is of this kind, beyond meeting its needs: the
     fields only this kind has, and its telltale words (a visit log names visits, a person
     and a date; an order list a brand, a quantity and a date)."""
     keys = set(mapping.columns.values())
     text = " ".join(normalize_header(h) for h in mapping.headers)
-    if kind == "visits":
-        words = sum(1 for w in VISIT_WORDS if w in text)
-        return 2 * words + len(keys & {"manager", "note", "found", "kind", "satisfaction"})
-    if kind == "orders":
-        return 2 * len(keys & {"brand", "qty"}) + len(keys & {"amount", "unit_price"})
-    if kind == "brands":
-        return 2 * len(keys & {"wholesale_price", "retail_price", "price_class"})
-    return len(keys - {"code", "license_no", "name"})
+    return kind.evidence.weigh(keys, text)
 
 
-def _validate_overrides(overrides: dict[str, str], kind: str | None) -> None:
-    valid = {IGNORE, EXTRA} | {f.key for k in ([kind] if kind else KINDS) for f in KINDS[k]}
+def _validate_overrides(overrides: dict[str, str], kind: Kind | None) -> None:
+    among = [kind] if kind else kinds.IMPORTED
+    valid = {IGNORE, EXTRA} | {f.key for k in among for f in k.fields}
     for key in overrides.values():
         if key not in valid:
             raise BadInput(
@@ -207,7 +186,10 @@ def _validate_overrides(overrides: dict[str, str], kind: str | None) -> None:
 
 
 def plan(
-    book, kind: str | None = None, sheet: str | None = None, overrides: dict[str, str] | None = None
+    book,
+    kind: Kind | None = None,
+    sheet: str | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> Mapping:
     """Find the sheet, the header row and the kind; map every column.
 
@@ -223,19 +205,20 @@ def plan(
             sheet=sheet,
             value=", ".join(book.sheets),
         )
-    kinds = [kind] if kind else list(KIND_ORDER)
+    candidates = [kind] if kind else list(kinds.IMPORTED)
     best: tuple | None = None
     nearest: tuple | None = None  # the most promising row that fell short, to explain why
     for name in [sheet] if sheet else book.sheets:
         for row_index, cells in enumerate(_head(book.rows(name))):
-            for kind_name in kinds:
-                mapping = map_headers(cells, kind_name, overrides)
+            for candidate in candidates:
+                mapping = map_headers(cells, candidate, overrides)
                 keys = set(mapping.columns.values())
-                if not meets_needs(kind_name, keys):
+                if not meets_needs(candidate, keys):
                     if keys and (nearest is None or len(keys) > nearest[0]):
-                        nearest = (len(keys), kind_name, mapping, NEEDS[kind_name])
+                        nearest = (len(keys), candidate, mapping)
                     continue
-                score = (evidence(kind_name, mapping), len(keys), -KIND_ORDER.index(kind_name))
+                order = -kinds.IMPORTED.index(candidate)
+                score = (evidence(candidate, mapping), len(keys), order)
                 if best is None or score > best[0]:
                     mapping.sheet, mapping.header_row = name, row_index + 1
                     mapping.guessed = kind is None
@@ -245,18 +228,18 @@ def plan(
     return best[1]
 
 
-def _no_header_message(book, sheet: str | None, kind: str | None, nearest: tuple | None):
+def _no_header_message(book, sheet: str | None, kind: Kind | None, nearest: tuple | None):
     """Why no header row was found, as the error that says so."""
     if nearest is not None and nearest[0] >= 2:
-        _count, kind_name, mapping, _needs = nearest
+        _count, candidate, mapping = nearest
         known = ", ".join(h for i, h in enumerate(mapping.headers) if i in mapping.columns)
         return BadInput(
             "{file} looks like {kind} ({known}) but lacks {needs};"
             ' name columns with --map "表头=key", or give --kind',
             file=book.path.name,
-            kind=Said(kind_name),
+            kind=Said(candidate.label_id),
             known=known,
-            needs=Said(NEEDS[kind_name]),
+            needs=Said(candidate.needs.said_id),
         )
     where = (
         Said("sheet {sheet!r}", sheet=sheet)
@@ -267,7 +250,7 @@ def _no_header_message(book, sheet: str | None, kind: str | None, nearest: tuple
         return BadInput(
             "found no {kind} headers in {where} of {file};"
             ' name columns with --map "表头=key", or give --kind',
-            kind=Said(kind),
+            kind=Said(kind.label_id),
             where=where,
             file=book.path.name,
         )

@@ -22,13 +22,6 @@ from custcli.kinds.normalize import clean_text
 TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total")
 MAX_CELL_CHARS = 32_767  # what one Excel cell can hold
 HOSTILE_CELL_CHARS = 1_000_000  # no roster has such a cell: the file is refused whole
-# Fields a line cannot do without: an unreadable one refuses the row.
-ESSENTIAL = {
-    "customers": {"code", "license_no"},
-    "orders": {"date", "brand", "qty", "code", "license_no"},
-    "visits": {"date", "code", "license_no"},
-    "brands": {"name"},
-}
 
 
 class RowRejected(Exception):
@@ -114,7 +107,7 @@ class RowParser:
     CACHE_LIMIT = 50_000
 
     def __init__(self, mapping: Mapping):
-        essential = ESSENTIAL[mapping.kind]
+        essential = mapping.kind.essential  # an unreadable one refuses the row
         self.mapped = set(mapping.columns.values())
         self.columns = [
             (col, key, mapping.headers[col], mapping.field_of(key), key in essential, {})

@@ -9,107 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from custcli import cycles
 from custcli.db import imports as q
 from custcli.db.connection import import_running, pause_for_tests, write_transaction
 from custcli.db.safety import backed_up_meanwhile
-from custcli.domain import merge, pyramid
+from custcli.domain import pyramid
 from custcli.domain.importing.mapping import Mapping
-from custcli.domain.importing.rows import CellTooLarge, Row, RowParser, RowRejected, skip_reason
-from custcli.domain.importing.targets import TARGETS, Parsed
-from custcli.errors import BadInput, NotFound, words
-
-
-@dataclass
-class ImportResult:
-    file: str
-    mapping: Mapping
-    dry_run: bool
-    import_id: int | None = None
-    counts: Counter = field(default_factory=Counter)
-    skipped: Counter = field(default_factory=Counter)
-    # (row, values as written, reason); values are None until read back from the file
-    rejects: list[tuple[int, list | None, RowRejected]] = field(default_factory=list)
-    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
-    kept: Counter = field(default_factory=Counter)  # field → values kept as "other"
-    unnamed: int = 0  # new cards without a store name
-    changed_cards: int = 0  # cards that were there before the import, changed by it
-    samples: list[str] = field(default_factory=list)
-    rejects_file: Path | None = None
-    # A guessed kind would have changed existing cards: nothing was written, --kind is asked.
-    held_back: bool = False
-    rejects_file_error: str | None = None  # the import landed, its rejects file did not
-
-    def reject(self, row_no: int, raw: list | None, why: RowRejected) -> None:
-        """A row refused; without `raw` (refused under the lock), read_back fills it in."""
-        self.rejects.append((row_no, None if raw is None else list(raw), why))
-
-    def took(self, row_no: int, row: Row, outcome: str | None) -> None:
-        """A row taken: its outcome counted (None: counted when its batch is written) and
-        the values it kept as written noted."""
-        if outcome:
-            self.counts[outcome] += 1
-        self.warnings += [(row_no, header, why) for header, why in row.kept]
-
-    def start_over(self) -> None:
-        """Forget the rows' outcomes: the file is prepared again."""
-        self.counts.clear()
-        self.skipped.clear()
-        self.kept.clear()
-        self.rejects, self.warnings, self.samples = [], [], []
-        self.unnamed = self.changed_cards = 0
-
-    def summary(self) -> dict:
-        counts = {k: self.counts.get(k, 0) for k in ("new", "updated", "unchanged")}
-        counts["rejected"] = len(self.rejects)
-        counts["skipped"] = sum(self.skipped.values())
-        counts["kept_as_written"] = len(self.warnings)
-        return counts
-
-    def to_json(self, path: Path) -> dict:
-        mapping = self.mapping
-        return {
-            "file": str(path),
-            "kind": mapping.kind,
-            "kind_guessed": mapping.guessed,
-            "sheet": mapping.sheet,
-            "header_row": mapping.header_row,
-            "dry_run": self.dry_run,
-            "import_id": self.import_id,
-            "mapping": mapping.describe(),
-            "counts": self.summary(),
-            "skipped": dict(self.skipped),
-            "rejects": [{"row": r, "reason": words(why)} for r, _v, why in self.rejects],
-            "warnings": [
-                {"row": r, "column": c, "reason": words(why)} for r, c, why in self.warnings
-            ],
-            "rejects_file": str(self.rejects_file) if self.rejects_file else None,
-            "rejects_file_error": self.rejects_file_error,
-            "samples": self.samples,
-            "kept_as_other": dict(self.kept),
-            "without_name": self.unnamed,
-            "held_back": self.held_back,
-        }
+from custcli.domain.importing.result import ImportResult
+from custcli.domain.importing.rows import CellTooLarge, RowParser, RowRejected, skip_reason
+from custcli.domain.importing.targets import Parsed, target_of
+from custcli.errors import BadInput, words
+from custcli.io.readers import digest_of
 
 
 class _RollBack(Exception):
     """Raised inside the transaction to undo a dry run, a --strict import with rejects, or
     a guessed kind that would change cards."""
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @cycles.paused()  # called from the library as well as from `cust import`
@@ -132,7 +51,7 @@ def run(
     """
     result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
     digest = None
-    target = TARGETS[mapping.kind](conn, result, today)
+    target = target_of(mapping.kind)(conn, result, today)
     # The file is read and parsed while the database is copied: the copy is of the file
     # before the import, and complete and checked before the import's first write.
     with contextlib.nullcontext() if dry_run else backed_up_meanwhile(conn, "before-import"):
@@ -142,10 +61,10 @@ def run(
         with import_running(conn, book.path.name), write_transaction(conn):
             if target.stale():  # shops changed while the file was read: match again
                 result.start_over()
-                target = TARGETS[mapping.kind](conn, result, today)
+                target = target_of(mapping.kind)(conn, result, today)
                 target.prepare(_parsed_rows(book, mapping, result, None))
-            digest = sha256_of(book.path)
-            import_id = q.create(conn, book.path.name, digest, mapping.kind, mapping.sheet)
+            digest = digest_of(book.path)
+            import_id = q.create(conn, book.path.name, digest, mapping.kind.name, mapping.sheet)
             result.import_id = import_id
             target.write(import_id)
             result.rejects.sort(key=lambda reject: reject[0])
@@ -165,7 +84,7 @@ def run(
                 result.held_back = not confirmed and not dry_run
             if dry_run or result.held_back:
                 raise _RollBack
-            if mapping.kind == "orders":
+            if mapping.kind.rolled_up:
                 pyramid.refresh(conn, today)
             q.finish(conn, import_id, {**result.summary(), "skipped_why": dict(result.skipped)})
     except _RollBack:
@@ -231,7 +150,7 @@ def read_back(book, result: ImportResult, digest: str | None) -> None:
     it was imported (its digest differs) is not read: those rejects keep no values."""
     wanted = {row_no for row_no, values, _why in result.rejects if values is None}
     found: dict[int, list] = {}
-    if wanted and digest == sha256_of(book.path):
+    if wanted and digest == digest_of(book.path):
         for row_no, row in enumerate(book.rows(result.mapping.sheet), 1):
             if row_no in wanted:
                 found[row_no] = list(row)
@@ -271,42 +190,3 @@ def write_rejects(file: Path, result: ImportResult) -> Path:
             )
         )
     return write_workbook(target, sheets)
-
-
-# --- listing and undoing imports -----------------------------------------------------------
-
-
-def listing(conn: sqlite3.Connection) -> list[dict]:
-    return q.listing(conn)
-
-
-# What takes each kind of import back: the file kinds' targets, and a merged manager's file.
-UNDO = {**{kind: target.undo for kind, target in TARGETS.items()}, "merge": merge.undo}
-
-
-def undo(conn: sqlite3.Connection, import_id: int, today: dt.date) -> dict[str, int]:
-    """Reverse an import: its kind's target removes what it added and puts back what it
-    changed (card values, brand prices)."""
-    with write_transaction(conn):
-        record = q.get(conn, import_id)
-        if record is None:
-            raise NotFound("no import #{import_id}; `cust imports` lists them", import_id=import_id)
-        if q.made_by_another(conn, record):
-            raise BadInput(
-                "import #{import_id} was made by {login}; a manager's login undoes only its"
-                " own imports and merges (the department's owner may undo any)",
-                import_id=import_id,
-                login=record["made_by"],
-            )
-        if record["undone_at"]:
-            raise BadInput(
-                "import #{import_id} was undone already on {undone_at}",
-                import_id=import_id,
-                undone_at=record["undone_at"],
-            )
-        counts: Counter = Counter()
-        UNDO[record["kind"]](conn, import_id, counts)
-        q.mark_undone(conn, import_id)
-        if record["kind"] in ("orders", "merge"):
-            pyramid.refresh(conn, today)
-    return {k: v for k, v in counts.items() if v}

@@ -1,11 +1,11 @@
 """Where rows go: one target per record kind, each finding what a row is about, taking it,
 and undoing an import of its kind (each keeps the history its undo needs).
 
-    target = TARGETS[kind](conn, result, today)
+    target = target_of(kind)(conn, result, today)
     target.prepare(rows)              # before the write lock: match, build, key what it can
     target.stale()                    # under the lock: has what prepare read changed since?
     target.write(import_id)           # under the lock: the writes, and only those
-    TARGETS[kind].undo(conn, import_id, counts)
+    target_of(kind).undo(conn, import_id, counts)
 
 An import holds the database's write lock only for `write`: the sheet is read and parsed,
 and order and visit lines matched to their shops and keyed, before it, so that other
@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from custcli import kinds
 from custcli.db import customers as customer_q
 from custcli.db import imports as q
 from custcli.db import rollups
@@ -28,22 +29,20 @@ from custcli.domain import customers as cards
 from custcli.domain.importing.rows import Row, RowRejected
 from custcli.domain.schedule import FIELD_VISIT
 from custcli.domain.search import search_text
+from custcli.kinds import Kind
 from custcli.kinds.fields import FIELDS_BY_KEY
 from custcli.trade import price_class_of
 
 if TYPE_CHECKING:
-    from custcli.domain.importing.run import ImportResult
-
-# What a line of each kind stores, beside its shop, import and key.
-ORDER_COLUMNS = ("date", "brand", "qty", "amount", "unit_price", "note")
-VISIT_COLUMNS = ("date", "kind", "kind_text", "note", "found", "satisfaction", "manager")
+    from custcli.domain.importing.result import ImportResult
 
 
-def line_content(kind: str, values: Iterable) -> str:
+def line_content(kind: Kind, values: Iterable) -> str:
     """What a line's key hashes besides its shop: its values in the order of its kind's
-    columns, as stored (an order's note only when it has one, as before notes existed)."""
+    columns, as stored (a last column left empty is left out: an order's note, as before
+    notes existed)."""
     values = list(values)
-    if kind == "orders" and values[-1] is None:
+    if kind.columns[-1] == "note" and kind.rolled_up and values[-1] is None:
         values.pop()
     return "|".join(map(str, values))
 
@@ -285,7 +284,7 @@ class Lines(Target):
     def __init__(self, conn: sqlite3.Connection, result: ImportResult, today: dt.date):
         super().__init__(conn, result, today)
         self.kind = result.mapping.kind
-        self.columns = ORDER_COLUMNS if self.kind == "orders" else VISIT_COLUMNS
+        self.columns = self.kind.columns
         self.lines: list[tuple] = []  # (customer_id, *columns, row_key)
         self.months: set[tuple[int, str]] = set()  # the order rollups' keys this file touches
 
@@ -305,7 +304,7 @@ class Lines(Target):
         for row_no, raw, row in rows:
             try:
                 customer_id = self.find(row.values)
-                line = self._order(row) if self.kind == "orders" else self._visit(row)
+                line = self._order(row) if self.kind.rolled_up else self._visit(row)
             except RowRejected as rejected:
                 self.result.reject(row_no, raw, rejected)
                 continue
@@ -318,7 +317,7 @@ class Lines(Target):
         # In the order of the (customer, date) index: its pages are written one after another.
         lines.sort(key=lambda line: line[:2])
         self.lines = lines
-        if self.kind == "orders":
+        if self.kind.rolled_up:
             self.months = {(line[0], line[1][:7]) for line in lines}
 
     def stale(self) -> bool:
@@ -329,7 +328,7 @@ class Lines(Target):
         columns = ("customer_id", *self.columns, "row_key", "import_id")
         for start in range(0, len(self.lines), self.CHUNK):
             chunk = [(*line, import_id) for line in self.lines[start : start + self.CHUNK]]
-            inserted = q.insert_lines(self.conn, self.kind, columns, chunk)
+            inserted = q.insert_lines(self.conn, self.kind.table, columns, chunk)
             self.result.counts["new"] += inserted
             self.result.counts["unchanged"] += len(chunk) - inserted
         rollups.refresh(self.conn, self.months)
@@ -408,7 +407,8 @@ class Lines(Target):
     @staticmethod
     def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
         months = rollups.keys_of_import(conn, import_id)
-        counts.update(q.delete_rows_of(conn, import_id, ("orders", "visits")))
+        lines = tuple(k.table for k in kinds.KINDS if k.store == kinds.LINES)
+        counts.update(q.delete_rows_of(conn, import_id, lines))
         rollups.refresh(conn, months)
 
 
@@ -445,13 +445,17 @@ class Brands(Target):
         for change in q.brand_changes_of(conn, import_id):
             q.restore_brand(conn, change["brand_id"], change["field"], change["old"])
             counts["values restored"] += 1
-        counts.update(q.delete_rows_of(conn, import_id, ("brands",)))
+        counts.update(q.delete_rows_of(conn, import_id, (kinds.BRANDS.table,)))
         rollups.rebuild(conn)
 
 
-TARGETS: dict[str, type[Target]] = {
-    "customers": Customers,
-    "orders": Lines,
-    "visits": Lines,
-    "brands": Brands,
+# How each store writes (custcli.kinds: a kind names its store).
+STORES: dict[str, type[Target]] = {
+    kinds.CARDS: Customers,
+    kinds.LINES: Lines,
+    kinds.CATALOG: Brands,
 }
+
+
+def target_of(kind: Kind) -> type[Target]:
+    return STORES[kind.store]

@@ -1,0 +1,274 @@
+"""The record kinds, in one registry: what cust keeps, each as one object.
+
+As django-import-export gives each model a Resource and tablib each format a class, a kind
+holds everything the rest of cust asks about it: its table and fields, how one of its rows
+finds its shop and what makes it itself (the columns its key hashes, that a merge copies),
+what an import of it needs and what tells a file of it from another, how an import writes
+it (its store, whose undo goes with it), the sheet an export of it fills, and its words
+(message ids: the catalogue says them). Code that used to switch on a kind's name asks the
+kind instead:
+
+    kind = kinds.named("订单")          # its code or any word a person types for it
+    kind.fields, kind.table, kind.needs, kind.store, kind.sheet_id …
+    kinds.IMPORTED, kinds.MERGED, kinds.EXPORTED
+
+Adding a field is one entry in custcli.kinds.fields and one step in custcli.db.schema;
+adding a kind, one entry here (and its table in the schema).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import NamedTuple
+
+from custcli.i18n import _noop, said_in
+from custcli.kinds.fields import (
+    BRAND_FIELDS,
+    COMPLAINT_FIELDS,
+    CUSTOMER_FIELDS,
+    ORDER_FIELDS,
+    VISIT_FIELDS,
+    Field,
+)
+
+# How an import writes a kind (custcli.domain.importing.targets has one store of each):
+CARDS = "cards"  # the cards themselves: found by code or licence, changed field by field
+LINES = "lines"  # lines that hang on a shop, keyed so that the same file adds nothing twice
+CATALOG = "catalog"  # the department's own list (brands): found by name, its changes kept
+
+SHOP_KEYS = ("code", "license_no", "name")  # how a line finds its shop, in this order
+
+
+class Needs(NamedTuple):
+    """What a header row must map for a file to be of a kind: every field of `all_of`, one
+    of `any_of` (when given), and at least `count` fields in all."""
+
+    all_of: frozenset[str] = frozenset()
+    any_of: frozenset[str] = frozenset()
+    count: int = 0
+    said_id: str = ""  # the need, said (a message id)
+
+    def met(self, keys: set[str]) -> bool:
+        return (
+            self.all_of <= keys
+            and (not self.any_of or bool(keys & self.any_of))
+            and len(keys) >= self.count
+        )
+
+
+class Evidence(NamedTuple):
+    """What tells a header row is of a kind beyond meeting its needs: its telltale words
+    (twice each), the fields only it has (`strong`, twice each) and those it is likelier to
+    have than another (`weak`, once each)."""
+
+    words: tuple[str, ...] = ()
+    strong: frozenset[str] = frozenset()
+    weak: frozenset[str] = frozenset()
+
+    def weigh(self, keys: set[str], headers: str) -> int:
+        return (
+            2 * sum(1 for word in self.words if word in headers)
+            + 2 * len(keys & self.strong)
+            + len(keys & self.weak)
+        )
+
+
+class Kind(NamedTuple):
+    name: str  # its code: --kind, imports.kind, --json
+    table: str
+    label_id: str  # what a file of it is (a message id): "a visit log"
+    noun_id: str  # what its records are, counted: "visits"
+    sheet_id: str = ""  # the title of an export's sheet of it ("" for none)
+    fields: tuple[Field, ...] = ()
+    words: tuple[str, ...] = ()  # what else a person types for it (拜访, 订单…)
+    store: str = ""  # how an import writes it ("" for a kind no file brings)
+    columns: tuple[str, ...] = ()  # what a record holds beside its shop: a line's key, a merge
+    needs: Needs = Needs()
+    evidence: Evidence = Evidence()
+    essential: frozenset[str] = frozenset()  # fields whose unreadable value refuses a row
+    export: tuple[str, ...] = ()  # its export sheet's columns, by field key
+    merged: bool = False  # a merge brings its records (matched by their stable ids)
+    keeps_extra: bool = False  # a file's columns no field takes are kept (a roster's)
+    rolled_up: bool = False  # its lines are summed into the monthly rollups
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+    def label(self, lang: str | None = None) -> str:
+        from custcli.i18n import lang as language
+
+        return said_in(lang or language(), self.label_id)
+
+
+def _keys(fields: tuple[Field, ...], *left_out: str) -> frozenset[str]:
+    return frozenset(f.key for f in fields if f.key not in left_out)
+
+
+CUSTOMERS = Kind(
+    "customers",
+    "customers",
+    _noop("a customer roster"),
+    _noop("customers"),
+    _noop("Customers"),
+    CUSTOMER_FIELDS,
+    ("客户", "零售户", "客户名册", "名册", "roster", "customer", "cards"),
+    store=CARDS,
+    needs=Needs(
+        any_of=frozenset({"code", "license_no"}),
+        count=2,
+        said_id=_noop("a customer code or licence number column"),
+    ),
+    evidence=Evidence(weak=_keys(CUSTOMER_FIELDS, *SHOP_KEYS)),
+    essential=frozenset({"code", "license_no"}),
+    export=tuple(f.key for f in CUSTOMER_FIELDS),
+    keeps_extra=True,
+)
+ORDERS = Kind(
+    "orders",
+    "orders",
+    _noop("order lines"),
+    _noop("order lines"),
+    _noop("Orders"),
+    ORDER_FIELDS,
+    ("订单", "订货", "购进", "order", "order lines"),
+    store=LINES,
+    columns=("date", "brand", "qty", "amount", "unit_price", "note"),
+    needs=Needs(
+        all_of=frozenset({"date", "brand", "qty"}),
+        any_of=frozenset(SHOP_KEYS),
+        said_id=_noop("date, customer (code, licence or name), brand and quantity columns"),
+    ),
+    evidence=Evidence(strong=frozenset({"brand", "qty"}), weak=frozenset({"amount", "unit_price"})),
+    essential=frozenset({"date", "brand", "qty", "code", "license_no"}),
+    export=("date", "code", "brand", "qty", "amount", "unit_price"),
+    merged=True,
+    rolled_up=True,
+)
+VISITS = Kind(
+    "visits",
+    "visits",
+    _noop("a visit log"),
+    _noop("visits"),
+    _noop("Visits"),
+    VISIT_FIELDS,
+    ("拜访", "走访", "巡店", "visit", "visit log"),
+    store=LINES,
+    columns=("date", "kind", "kind_text", "note", "found", "satisfaction", "manager"),
+    needs=Needs(
+        all_of=frozenset({"date"}),
+        any_of=frozenset(SHOP_KEYS),
+        said_id=_noop("date and customer (code, licence or name) columns"),
+    ),
+    evidence=Evidence(
+        words=("拜访", "巡店", "走访", "巡查", "检查", "稽查", "督导", "visit"),
+        weak=frozenset({"manager", "note", "found", "kind", "satisfaction"}),
+    ),
+    essential=frozenset({"date", "code", "license_no"}),
+    export=("date", "code", "name", "kind", "note", "found", "satisfaction", "manager"),
+    merged=True,
+)
+BRANDS = Kind(
+    "brands",
+    "brands",
+    _noop("a price list"),
+    _noop("brands"),
+    fields=BRAND_FIELDS,
+    words=("品牌", "卷烟", "价格表", "brand", "price list"),
+    store=CATALOG,
+    needs=Needs(
+        all_of=frozenset({"name"}),
+        any_of=frozenset({"wholesale_price", "retail_price", "price_class"}),
+        said_id=_noop("brand name and price columns"),
+    ),
+    evidence=Evidence(strong=frozenset({"wholesale_price", "retail_price", "price_class"})),
+    essential=frozenset({"name"}),
+)
+COMPLAINTS = Kind(
+    "complaints",
+    "complaints",
+    _noop("complaints"),
+    _noop("complaints"),
+    _noop("Complaints"),
+    COMPLAINT_FIELDS,
+    ("投诉", "complaint"),
+    columns=("kind", "text", "opened_on", "resolved_on", "resolution"),
+    export=tuple(f.key for f in COMPLAINT_FIELDS),
+    merged=True,
+)
+NOTES = Kind("notes", "notes", _noop("notes"), _noop("notes"), columns=("text", "noted_on"),
+             merged=True)  # fmt: skip
+FOLLOWUPS = Kind(
+    "followups",
+    "followups",
+    _noop("follow-ups"),
+    _noop("follow-ups"),
+    columns=("visit_id", "text", "due", "done_on"),
+    merged=True,
+)
+KEY_DATES = Kind("key_dates", "key_dates", _noop("dates"), _noop("dates"),
+                 columns=("label", "day"), merged=True)  # fmt: skip
+
+# Every kind, in the order a merge brings them (a visit before the follow-ups naming it).
+KINDS: tuple[Kind, ...] = (
+    CUSTOMERS,
+    VISITS,
+    ORDERS,
+    NOTES,
+    FOLLOWUPS,
+    COMPLAINTS,
+    KEY_DATES,
+    BRANDS,
+)
+# What a file can bring, in the order a tie between them is settled.
+IMPORTED: tuple[Kind, ...] = (CUSTOMERS, ORDERS, VISITS, BRANDS)
+MERGED: tuple[Kind, ...] = tuple(k for k in KINDS if k.merged)
+EXPORTED: tuple[Kind, ...] = (CUSTOMERS, VISITS, ORDERS, COMPLAINTS)
+# Kinds whose records hang on one shop (a customer_id), with a stable id each (uid).
+ON_A_SHOP: tuple[Kind, ...] = MERGED
+BY_NAME = {k.name: k for k in KINDS}
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).strip().lower().replace(" ", "")
+
+
+def named(word: str, among: tuple[Kind, ...] = KINDS) -> Kind:
+    """The kind a person named: its code, its words in either language, or what else they
+    type for it (订单, 拜访); ValueError naming the choices."""
+    folded = _fold(word)
+    for kind in among:
+        names = (kind.name, said_in("zh", kind.label_id), kind.label_id,
+                 said_in("zh", kind.noun_id), kind.noun_id, *kind.words)  # fmt: skip
+        if folded in {_fold(n) for n in names}:
+            return kind
+    raise ValueError(word)
+
+
+__all__ = [
+    "BRANDS",
+    "BY_NAME",
+    "CARDS",
+    "CATALOG",
+    "COMPLAINTS",
+    "CUSTOMERS",
+    "EXPORTED",
+    "FOLLOWUPS",
+    "IMPORTED",
+    "KEY_DATES",
+    "KINDS",
+    "LINES",
+    "MERGED",
+    "NOTES",
+    "ON_A_SHOP",
+    "ORDERS",
+    "SHOP_KEYS",
+    "VISITS",
+    "Evidence",
+    "Kind",
+    "Needs",
+    "named",
+]
