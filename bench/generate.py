@@ -28,7 +28,7 @@ from custcli.domain import pyramid  # noqa: E402
 from custcli.domain.customers import parse_values  # noqa: E402
 from custcli.domain.importing.mapping import match  # noqa: E402
 from custcli.domain.search import search_text  # noqa: E402
-from custcli.domain.trade import price_class_of  # noqa: E402
+from custcli.trade import price_class_of  # noqa: E402
 
 SCALES = {
     "full": {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from custcli import kinds
 from custcli.db.connection import open_db
 from custcli.domain.importing.mapping import match, normalize_header
-from custcli import kinds
 from custcli.kinds.fields import CARD_SECTIONS, CUSTOMER_FIELDS
 
 ISSUE_KEYS = [

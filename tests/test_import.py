@@ -411,7 +411,9 @@ def test_a_column_parses_each_distinct_cell_once_and_keeps_types_apart():
     from custcli.domain import importing
     from custcli.domain.importing.rows import RowParser
 
-    mapping = importing.Mapping(kinds.CUSTOMERS, "s", 1, ["客户编码", "档位"], {0: "code", 1: "tier"})
+    mapping = importing.Mapping(
+        kinds.CUSTOMERS, "s", 1, ["客户编码", "档位"], {0: "code", 1: "tier"}
+    )
     parser = RowParser(mapping)
     assert parser.parse(["0001", 1]).values["tier"] == 1
     assert parser.parse(["0002", True]).kept  # a yes/no cell is no tier

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from custcli.cli import COMMANDS
 from custcli import kinds
+from custcli.cli import COMMANDS
 from custcli.kinds.fields import VISIT_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
