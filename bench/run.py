@@ -44,7 +44,7 @@ SHOW_WORK = """
 import datetime as dt, io, sys, time, contextlib
 from pathlib import Path
 from custcli.commands import show
-from custcli.db.connection import open_db
+from custcli.db.opening import open_db
 from custcli.domain import customers
 from custcli.domain.profile import one_breath
 from custcli import i18n, render
@@ -385,7 +385,6 @@ def render(timings: dict[str, Timing], show_work_ms: float, scale: str) -> str:
         for p in (
             "typer",
             "rich",
-            "sqlite-utils",
             "python-calamine",
             "fastexcel",
             "rvgsrust-xlsxwriter",

@@ -243,7 +243,7 @@ def _report(exc: BaseException, as_json: bool = False) -> int | None:
         render.error(_("the database is busy in another cust; try again in a moment"))
         return 2
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
-        from custcli.db.safety import DAMAGED
+        from custcli.db.files import DAMAGED
 
         render.error(_(DAMAGED))  # a damaged file, met half-way through a command
         return 2

@@ -21,7 +21,7 @@ class Session:
     def conn(self) -> sqlite3.Connection:
         """The database, opened (and created or migrated) on first use."""
         if self._conn is None:
-            from custcli.db.connection import open_db
+            from custcli.db.opening import open_db
 
             self._conn = open_db(self.db_path)
         return self._conn

@@ -87,7 +87,7 @@ class Cli:
 
     def sql(self, query: str, params: tuple = ()) -> list[tuple]:
         """Run SQL on the database, SQLite file or PostgreSQL alike; rows as tuples."""
-        from custcli.db.connection import open_db
+        from custcli.db.opening import open_db
 
         conn = open_db(self.db)
         try:

@@ -85,7 +85,7 @@ def test_a_manager_may_do_exactly_what_its_commands_need_with_each_table(departm
     """Every table and sequence of the schema, and what a manager's login may do with it:
     the shared tables read only, the owner's own not at all, nothing beyond MANAGER_TABLES."""
     from custcli.db import grants
-    from custcli.db.connection import open_db
+    from custcli.db.opening import open_db
 
     owner, li, _nobody, _granted = department
     conn = open_db(owner.db)
@@ -178,7 +178,7 @@ def _as(cli: Cli, statement: str) -> None:
 
 
 def test_revoke_takes_back_every_privilege_a_grant_gave(department):
-    from custcli.db.connection import open_db
+    from custcli.db.opening import open_db
 
     owner, li, _nobody, _granted = department
     login = _login(li)

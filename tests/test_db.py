@@ -7,26 +7,53 @@ import subprocess
 import sys
 
 import pytest
-from sqlite_utils import Database
-
 from custcli.db import schema
-from custcli.db.connection import SCHEMA_VERSION, open_db
+from custcli.db.opening import open_db
+from custcli.db.schema import VERSION as SCHEMA_VERSION
 from custcli.errors import BadInput
 
 
-def test_schema_version_counts_the_migrations(tmp_path):
-    db = Database(open_db(tmp_path / "x.db"), execute_plugins=False)
-    assert len(schema.migrations.applied(db)) == SCHEMA_VERSION
-    assert not schema.migrations.pending(db)
+def test_schema_version_counts_the_steps(tmp_path):
+    conn = open_db(tmp_path / "x.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(schema.STEPS)
+    assert schema.steps_after(SCHEMA_VERSION) == []
+
+
+def _shape(conn) -> dict:
+    """A file's schema as the engine reads it back: each table's columns (name, type, not
+    null, default, key), indexes (unique, columns) and foreign keys."""
+    shape = {}
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name")]  # fmt: skip
+    for table in tables:
+        columns = [tuple(r)[1:] for r in conn.execute(f"PRAGMA table_info({table})")]
+        indexes = sorted(
+            (r[1], r[2], tuple(c[2] for c in conn.execute(f"PRAGMA index_info('{r[1]}')")))
+            for r in conn.execute(f"PRAGMA index_list({table})")
+        )
+        keys = sorted(tuple(r)[2:] for r in conn.execute(f"PRAGMA foreign_key_list({table})"))
+        shape[table] = (columns, indexes, keys)
+    return shape
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_a_file_of_any_earlier_schema_upgrades_to_exactly_a_new_files_schema(tmp_path, version):
+    """The files earlier cust versions wrote (tests/fixtures, made by their own migrations),
+    upgraded, hold exactly the tables, columns, indexes and keys a new file does: the steps
+    written once for both engines are the migrations they replaced."""
+    import shutil
+    from pathlib import Path
+
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / f"schema-v{version}.db", old)
+    assert _shape(open_db(old)) == _shape(open_db(tmp_path / "new.db"))
 
 
 def test_a_database_made_by_the_first_schema_upgrades_and_is_backed_up_first(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    schema.migrations.apply(
-        Database(conn, execute_plugins=False), stop_before="m002_orders_visits_brands"
-    )
-    conn.execute("PRAGMA user_version = 1")
+    conn = open_db(path, upto=1)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.execute(
         "INSERT INTO customers (code, name, phone) VALUES ('000100000001', '老店', '0871-1234567')"
     )
@@ -42,6 +69,7 @@ def test_a_database_made_by_the_first_schema_upgrades_and_is_backed_up_first(tmp
     old = sqlite3.connect(backups[0])
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT name FROM customers").fetchone()[0] == "老店"
+    assert not list(tmp_path.glob("old.db-migrating"))  # no lock file left beside it
 
 
 def test_a_database_from_a_newer_cust_is_refused_and_left_alone(tmp_path):

@@ -433,7 +433,7 @@ def test_parts_a_killed_writer_left_behind_are_swept_after_an_hour(cli, add_shop
 def test_each_managers_figures_in_the_report_are_that_managers_own_report(month_of_work):
     """The department's report splits its rows by manager; each manager's figures equal the
     report run for that manager alone, visits at a shop closed since included."""
-    from custcli.db.connection import open_db
+    from custcli.db.opening import open_db
     from custcli.domain import report
 
     cli = month_of_work

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custcli import kinds
-from custcli.db.connection import open_db
+from custcli.db.opening import open_db
 from custcli.domain.importing.mapping import match, normalize_header
 from custcli.kinds.fields import CARD_SECTIONS, CUSTOMER_FIELDS
 

@@ -710,7 +710,7 @@ def test_lines_keyed_by_schema_13_are_keyed_per_shop_and_their_files_still_add_n
     import shutil
     import sqlite3
 
-    from custcli.db.connection import open_db
+    from custcli.db.opening import open_db
 
     header = ["客户编码", "订货日期", "卷烟名称", "订购量", "金额"]
     line = ["2026-10-06", "玉溪(软)", 2, 360]

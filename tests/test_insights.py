@@ -14,7 +14,7 @@ from spreadsheets import write_xlsx
 
 from custcli import i18n
 from custcli.db import insights, rollups
-from custcli.db.connection import open_db
+from custcli.db.opening import open_db
 from custcli.domain.churn import ChurnRules, reasons
 from custcli.domain.pyramid import BOUNDARIES, UNRANKED
 from custcli.months import shift_months, year_to

@@ -234,7 +234,7 @@ def test_drill_checks_answers_kindly_and_brings_missed_shops_back_first(cli, add
         order_day="周二",
     )
     add_shop("0002", "李四便利店", owner="李四", phone="13912345678", tier="5")
-    from custcli.db.connection import open_db
+    from custcli.db.opening import open_db
 
     conn = open_db(db_path)
     today = dt.date(2026, 11, 23)

@@ -131,7 +131,7 @@ def test_fifty_writers_twenty_writes_each_all_land(pg_url, today):
     transaction: all 1,000 land and nobody sees an error."""
     import threading
 
-    from custcli.db.connection import open_db
+    from custcli.db.opening import open_db
     from custcli.domain import visits
 
     owner = Cli(pg_url)
@@ -185,33 +185,108 @@ def test_the_reading_commands_take_a_manager(sample_db, args):
 # --- one schema on both engines ----------------------------------------------------------
 
 
-def test_both_engines_hold_the_same_tables_and_columns(pg_url, tmp_path):
-    """PostgreSQL starts at schema 12 in one step and follows every later migration: the
-    same tables and columns as a SQLite file of this version, and the same version."""
-    from custcli.db import schema_pg
-    from custcli.db.connection import SCHEMA_VERSION, open_db
+_TYPES = {"integer": "INTEGER", "bigint": "INTEGER", "text": "TEXT", "double precision": "REAL"}
 
-    assert [step for step, _sql in schema_pg.MIGRATIONS] == list(
-        range(schema_pg.BASE_VERSION + 1, SCHEMA_VERSION + 1)
-    )
-    lite = open_db(tmp_path / "cust.db")
-    tables = [
+
+def _sqlite_shape(conn) -> dict:
+    """Each table's columns (name, type, not null, has a default), primary key, unique column
+    sets, plain indexes (by name, their columns) and foreign keys, as SQLite reads them back."""
+    shape = {}
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name")]  # fmt: skip
+    for table in tables:
+        info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+        key = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+        # (a key's default aside: SQLite's INTEGER PRIMARY KEY numbers itself, as an identity)
+        columns = {
+            (r[1], r[2].upper(), bool(r[3]) or bool(r[5]), r[4] is not None and r[1] not in key)
+            for r in info
+        }
+        unique, indexes = set(), {}
+        for index in conn.execute(f"PRAGMA index_list({table})").fetchall():
+            cols = tuple(c[2] for c in conn.execute(f"PRAGMA index_info('{index[1]}')"))
+            if index[3] == "pk":
+                continue
+            if index[3] == "u":  # a UNIQUE in the table's definition
+                unique.add(cols)
+            else:
+                indexes[index[1]] = (bool(index[2]), cols)
+        keys = {(r[3], r[2], r[4], r[6]) for r in conn.execute(f"PRAGMA foreign_key_list({table})")}
+        shape[table] = (columns, key, unique, indexes, keys)
+    return shape
+
+
+def _primary_key(conn, table: str) -> list[str]:
+    return [
         r[0]
-        for r in lite.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-            " AND name NOT LIKE '\\_%' ESCAPE '\\'"
+        for r in conn.execute(
+            "SELECT a.attname FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid"
+            " AND a.attnum = ANY(x.indkey) WHERE x.indrelid = ?::regclass AND x.indisprimary",
+            (table,),
         )
     ]
-    sqlite_columns = {t: {r[1] for r in lite.execute(f"PRAGMA table_info({t})")} for t in tables}
-    pg = open_db(pg_url)
-    pg_columns: dict[str, set] = {}
-    for table, column in pg.execute(
-        "SELECT table_name, column_name FROM information_schema.columns"
-        " WHERE table_schema = current_schema() AND table_name NOT LIKE 'cust\\_%'"
-    ):
-        pg_columns.setdefault(table, set()).add(column)
-    assert pg_columns == sqlite_columns
-    assert schema_pg.version(pg) == SCHEMA_VERSION
+
+
+def _postgresql_shape(conn) -> dict:
+    shape = {}
+    tables = [r[0] for r in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        " AND tablename NOT LIKE 'cust\\_%' ORDER BY 1")]  # fmt: skip
+    for table in tables:
+        key_columns = set(_primary_key(conn, table))
+        columns = {
+            (name, _TYPES[kind], nullable == "NO", default is not None and name not in key_columns)
+            for name, kind, nullable, default, _identity in conn.execute(
+                "SELECT column_name, data_type, is_nullable, column_default, is_identity"
+                " FROM information_schema.columns WHERE table_schema = current_schema()"
+                " AND table_name = ?",
+                (table,),
+            )
+        }
+        constraints = conn.execute(
+            "SELECT c.contype, array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o)"
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o),"
+            " c.confrelid::regclass::text, c.confdeltype, c.conname,"
+            " array(SELECT a.attname FROM unnest(c.confkey) k(n) JOIN pg_attribute a"
+            " ON a.attrelid = c.confrelid AND a.attnum = k.n)"
+            " FROM pg_constraint c WHERE c.conrelid = ?::regclass",
+            (table,),
+        ).fetchall()
+        key = next((tuple(r[1]) for r in constraints if r[0] == "p"), ())
+        unique = {tuple(r[1]) for r in constraints if r[0] == "u"}
+        actions = {"a": "NO ACTION", "c": "CASCADE", "n": "SET NULL", "r": "RESTRICT"}
+        keys = {(r[1][0], r[2], r[5][0], actions[r[3]]) for r in constraints if r[0] == "f"}
+        owned = {r[4] for r in constraints}
+        indexes = {
+            name: (unique_, tuple(cols))
+            for name, unique_, cols in conn.execute(
+                "SELECT i.relname, x.indisunique, array(SELECT a.attname FROM"
+                " unnest(x.indkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a"
+                " ON a.attrelid = x.indrelid AND a.attnum = k.n ORDER BY k.o)"
+                " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                " WHERE x.indrelid = ?::regclass",
+                (table,),
+            )
+            if name not in owned
+        }
+        shape[table] = (columns, key, unique, indexes, keys)
+    return shape
+
+
+def test_both_engines_hold_the_same_tables_columns_types_indexes_and_constraints(pg_url, tmp_path):
+    """One history of steps builds both: every table, column (type, not null, default),
+    primary key, unique constraint, index and foreign key is the same on a new SQLite file
+    and a new PostgreSQL database, at the same version."""
+    from custcli.db import schema
+    from custcli.db.opening import open_db, schema_version
+
+    lite, pg = open_db(tmp_path / "cust.db"), open_db(pg_url)
+    sqlite, postgresql = _sqlite_shape(lite), _postgresql_shape(pg)
+    assert sorted(sqlite) == sorted(postgresql)
+    for table in sqlite:
+        assert sqlite[table] == postgresql[table], table
+    assert schema_version(pg) == schema_version(lite) == schema.VERSION
 
 
 def test_an_upgrade_keys_imported_lines_per_shop_on_postgresql_too(pg_url, tmp_path):
@@ -219,11 +294,11 @@ def test_an_upgrade_keys_imported_lines_per_shop_on_postgresql_too(pg_url, tmp_p
     are keyed as today's import keys them, so the file imported again adds nothing."""
     import hashlib
 
-    from custcli.db import postgres, schema_pg
-    from custcli.db.connection import SCHEMA_VERSION, open_db
+    from custcli.db.opening import open_db, schema_version
+    from custcli.db.schema import VERSION as SCHEMA_VERSION
     from custcli.domain.importing.targets import line_key
 
-    old = postgres.connect(pg_url, upto=13)  # the database as schema 13's cust left it
+    old = open_db(pg_url, upto=13)  # the database as schema 13's cust left it
     content = "2026-10-05|玉溪(软)|2.0|360.0|180.0"
     old.execute(
         "INSERT INTO imports (id, file_name, sha256, kind, imported_at)"
@@ -243,7 +318,7 @@ def test_an_upgrade_keys_imported_lines_per_shop_on_postgresql_too(pg_url, tmp_p
         )
     old.close()
     upgraded = open_db(pg_url)
-    assert schema_pg.version(upgraded) == SCHEMA_VERSION  # through 14, and on
+    assert schema_version(upgraded) == SCHEMA_VERSION  # through 14, and on
     keys = sorted(tuple(r) for r in upgraded.execute("SELECT customer_id, row_key FROM orders"))
     assert keys == [(1, line_key(1, content, 1)), (2, line_key(2, content, 1))]
     upgraded.execute("SELECT setval(pg_get_serial_sequence('customers', 'id'), 2)")
@@ -327,20 +402,21 @@ def test_a_fenced_database_upgraded_gives_its_logins_exactly_what_this_cust_gran
     fence up as this cust does and leaves the login exactly MANAGER_TABLES."""
     import uuid
 
-    from custcli.db import grants, postgres, schema_pg
-    from custcli.db.connection import SCHEMA_VERSION, open_db
+    from custcli.db import grants
+    from custcli.db.opening import open_db, schema_version
+    from custcli.db.schema import VERSION as SCHEMA_VERSION
 
     database = pg_cluster.new_database()
     login = f"old_{uuid.uuid4().hex[:8]}"
     pg_cluster.sql(f"CREATE ROLE {login} LOGIN")
-    old = postgres.connect(pg_cluster.url(database), upto=16)
+    old = open_db(pg_cluster.url(database), upto=16)
     old.execute("INSERT INTO customers (code, name, account_manager, uid) VALUES"
                 " ('0001', '甲店', '李明', 'a'), ('0002', '乙店', '王芳', 'b')")  # fmt: skip
     old.execute("INSERT INTO cust_grants (login, manager) VALUES (?, '李明')", (login,))
     old.raw.execute(FENCE_16.format(login=login))
     old.close()
     upgraded = open_db(pg_cluster.url(database))
-    assert schema_pg.version(upgraded) == SCHEMA_VERSION
+    assert schema_version(upgraded) == SCHEMA_VERSION
     held = _privileges(upgraded, login)
     assert held == {t: set(p) for t, p in grants.MANAGER_TABLES.items()}
     assert not upgraded.execute("SELECT 1 FROM pg_proc WHERE proname = 'cust_sees'").fetchone()

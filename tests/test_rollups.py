@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from custcli.db import business, insights, rollups
-from custcli.db.connection import open_db
+from custcli.db.opening import open_db
 from tests.conftest import Cli
 from tests.spreadsheets import write_csv
 

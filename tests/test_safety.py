@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from spreadsheets import write_xlsx
 
 from custcli.db import maintenance
-from custcli.db.connection import SCHEMA_VERSION, open_db
+from custcli.db.opening import open_db
+from custcli.db.schema import VERSION as SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -166,7 +167,7 @@ def test_a_killed_report_leaves_no_half_written_workbook(tmp_path, sample_db):
 WRITER = """
 import datetime as dt, sys
 from pathlib import Path
-from custcli.db.connection import open_db
+from custcli.db.opening import open_db
 from custcli.domain.visits import log_visit
 conn = open_db(Path(sys.argv[1]))
 for i in range(int(sys.argv[3])):
@@ -575,7 +576,7 @@ def test_backups_are_checked_before_they_count_and_rotation_spares_neighbours(
                 )
             ),
         )
-    from custcli.db.safety import list_backups
+    from custcli.db.files import list_backups
 
     kept = list_backups(db_path)
     assert len(kept) == 10 and all(not p.name.endswith(".part") for p in kept)

@@ -13,7 +13,8 @@ from spreadsheets import write_xlsx
 
 from custcli.db import rows
 from custcli.db import visits as visit_q
-from custcli.db.connection import open_db, write_transaction
+from custcli.db.engine import write_transaction
+from custcli.db.opening import open_db
 from custcli.domain import schedule, visits
 from custcli.domain.dates import next_occurrence, occurrence_in, parse_when
 from custcli.scope import Scope
@@ -355,7 +356,7 @@ def test_old_files_keep_their_visits_with_kinds_as_codes_and_import_nothing_twic
     import shutil
     import sqlite3
 
-    from custcli.db.connection import open_db
+    from custcli.db.opening import open_db
 
     rows = [
         ["拜访日期", "客户编码", "拜访方式", "拜访内容"],

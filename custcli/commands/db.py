@@ -10,9 +10,7 @@ import typer
 
 from custcli import render
 from custcli.commands.options import JsonOption
-from custcli.db import grants, maintenance, postgres, safety
-from custcli.db.connection import backup as backup_db
-from custcli.db.connection import default_db_path
+from custcli.domain import store
 from custcli.errors import BadInput, NotFound
 from custcli.i18n import _, _noop, tr
 from custcli.session import Session
@@ -24,40 +22,18 @@ app = typer.Typer(
 )
 
 
-def _path(session: Session) -> Path:
-    return Path(session.db_path) if session.db_path else default_db_path()
-
-
-def _url(session: Session) -> str | None:
-    """The PostgreSQL URL the session opens, if it opens one rather than a file."""
-    return str(session.db_path) if postgres.is_url(session.db_path or "") else None
-
-
-def _sqlite_only(session: Session, command: str) -> None:
-    if _url(session):
-        raise BadInput(
-            "`cust db {command}` copies a SQLite file; a PostgreSQL database is backed up"
-            " with pg_dump and put back with pg_restore (see the README)",
-            command=command,
-        )
-
-
 @app.command()
 def path(ctx: typer.Context) -> None:
     """Print where the database is (a PostgreSQL URL without its password)."""
     session: Session = ctx.obj
-    named = str(session.db_path or "")
-    if _url(session) or "://" in named:
-        render.line(postgres.masked(named))
-        return
-    render.line(str(_path(session)))
+    render.line(store.where(session.db_path))
 
 
 @app.command()
 def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Schema version, size, permissions and row counts."""
     session: Session = ctx.obj
-    info = maintenance.status(session.conn)
+    info = store.status(session.conn)
     if as_json:
         render.emit_json(info)
         return
@@ -116,12 +92,12 @@ def backup(
 ) -> None:
     """Write a consistent copy of the database (safe while cust is in use)."""
     session: Session = ctx.obj
-    _sqlite_only(session, "backup")
-    db_path = _path(session)
+    store.sqlite_only(session.db_path, "backup")
+    db_path = Path(store.where(session.db_path))
     target = output or db_path.with_name(
         f"{db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.backup.db"
     )
-    written = backup_db(session.conn, target)
+    written = store.backup(session.conn, target)
     render.line(tr("backed up to {file}", file=written))
 
 
@@ -133,8 +109,8 @@ def restore(
     """Replace the database with a backup, after checking the backup and keeping a copy of
     the current database in the backups folder."""
     session: Session = ctx.obj
-    _sqlite_only(session, "restore")
-    done = safety.restore(session.conn, source)
+    store.sqlite_only(session.db_path, "restore")
+    done = store.restore(session.conn, source)
     kept = (
         tr("; the previous one is kept as {file}", file=done["previous_copy"])
         if done["previous_copy"]
@@ -200,9 +176,7 @@ def check(
     except BadInput as error:  # too damaged, or not cust's, to open at all: that is the verdict
         render.error(error.said())
         raise typer.Exit(1) from None
-    if repair:
-        safety.repair(conn)
-    report = safety.check(conn)
+    report = store.check(conn, repair)
     if as_json:
         render.emit_json(report)
     else:
@@ -235,7 +209,7 @@ def grant(
     """Let a PostgreSQL login see and change exactly one account manager's shops (and their
     visits, orders, notes, follow-ups, complaints and dates), fenced by PostgreSQL itself."""
     session: Session = ctx.obj
-    done = grants.grant(session.conn, manager, role)
+    done = store.grant(session.conn, manager, role)
     if as_json:
         render.emit_json(done)
         return
@@ -257,7 +231,7 @@ def revoke(
 ) -> None:
     """Take back a grant: the login no longer sees that manager's shops."""
     session: Session = ctx.obj
-    if not grants.revoke(session.conn, manager, role):
+    if not store.revoke(session.conn, manager, role):
         raise NotFound("{login} was not granted {manager}", login=role, manager=manager)
     render.line(tr("{login} no longer sees the shops of {manager}", login=role, manager=manager))
 
@@ -269,7 +243,7 @@ def grant_list(
 ) -> None:
     """Who sees what: each PostgreSQL login and the account managers whose shops it sees."""
     session: Session = ctx.obj
-    found = grants.grants(session.conn)
+    found = store.granted(session.conn)
     if as_json:
         render.emit_json(found)
         return
@@ -299,7 +273,8 @@ def datasette_metadata(
     from custcli.domain.browse import metadata
 
     session: Session = ctx.obj
-    text = json.dumps(metadata(_path(session).stem), ensure_ascii=False, indent=2)
+    database = Path(store.where(session.db_path)).stem
+    text = json.dumps(metadata(database), ensure_ascii=False, indent=2)
     if output is None:
         render.line(text)
         return

@@ -30,7 +30,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from custcli.db.connection import is_postgres, spare_write
+from custcli.db.engine import is_postgres, spare_write
 
 # The windows' amounts a set holds, by position; the other figures by their own names.
 WINDOW_COLUMNS = ("a0", "a1", "a2", "a3")

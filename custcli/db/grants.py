@@ -19,7 +19,7 @@ undo only its own. No table holds SQL that cust runs later: what a manager can w
 
 from __future__ import annotations
 
-from custcli.db.connection import is_postgres, write_transaction
+from custcli.db.engine import is_postgres, write_transaction
 from custcli.db.rows import record, scope_conditions, where
 from custcli.errors import BadInput, NotFound
 from custcli.scope import OPEN, Scope
@@ -69,6 +69,7 @@ SHOP_TABLES = (
     "shop_figures",
 )
 FUNCTIONS = ("cust_managers()", "cust_orders_changed()")
+SINCE = 17  # the schema from which the fence's functions and tables are all there
 
 # The fence itself. {schema} is the database's schema, quoted.
 FUNCTIONS_SQL = """

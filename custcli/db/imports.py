@@ -9,17 +9,21 @@ from typing import Any
 
 from custcli import kinds
 from custcli.db import rows
+from custcli.db.engine import is_postgres
 from custcli.db.rows import new_uids, record
 from custcli.text import readable
 
 
 def create(conn: sqlite3.Connection, file_name: str, sha256: str, kind: str, sheet: str) -> int:
-    """A new import's row; its file's name as a person reads it (a GBK name decoded)."""
-    file_name = readable(file_name)
+    """A new import's row; its file's name as a person reads it (a GBK name decoded), and on
+    a department's database the login that made it."""
+
+    made_by = "session_user" if is_postgres(conn) else "NULL"
     return conn.execute(
-        "INSERT INTO imports (file_name, sha256, kind, sheet, imported_at)"
-        " VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')) RETURNING id",
-        (file_name, sha256, kind, readable(sheet) if sheet else sheet),
+        "INSERT INTO imports (file_name, sha256, kind, sheet, imported_at, made_by)"
+        " VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'),"
+        f" {made_by}) RETURNING id",
+        (readable(file_name), sha256, kind, readable(sheet) if sheet else sheet),
     ).fetchone()[0]
 
 
@@ -49,7 +53,6 @@ TOUCHING = ("changes", *(k.table for k in kinds.ON_A_SHOP))
 def made_by_another(conn: sqlite3.Connection, record: Mapping[str, Any]) -> bool:
     """Whether an import was made by a login other than this session's (PostgreSQL; a
     SQLite file has one user)."""
-    from custcli.db.connection import is_postgres
 
     if not is_postgres(conn) or record.get("made_by") is None:
         return False

@@ -1,12 +1,19 @@
-"""Questions about the database as a whole: where it is, its version and what it holds."""
+"""Questions about the database as a whole: where it is, its version and what it holds, and
+its health (integrity, orphans, the rollups and kept figures against what the lines give,
+the schema, the files' permissions), with what can be rebuilt from the data itself."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import stat
+from pathlib import Path
 
-from custcli.db.connection import db_file, is_postgres, schema_version
+from custcli.db import figures, insights, rollups
+from custcli.db.engine import db_file, is_postgres, write_transaction
+from custcli.db.files import file_mode, list_backups
+from custcli.db.opening import schema_version
+from custcli.db.schema import VERSION as SCHEMA_VERSION
 
 
 def status(conn: sqlite3.Connection) -> dict:
@@ -46,3 +53,63 @@ def status(conn: sqlite3.Connection) -> dict:
         }
     counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     return {**place, "tables": counts}
+
+
+def repair(conn: sqlite3.Connection) -> None:
+    """What can be rebuilt from the data itself: the monthly order rollups (and, with them,
+    the figures kept per shop, forgotten: the next query computes them again)."""
+    with write_transaction(conn):
+        rollups.rebuild(conn)
+
+
+def check(conn: sqlite3.Connection) -> dict:
+    """Integrity, foreign keys (orphan rows), the order rollups against their lines, the
+    figures kept per shop against their queries, schema version and file permissions.
+    PostgreSQL keeps its own integrity and foreign keys and has no file: there, the rollups,
+    the kept figures and the schema version."""
+    version = schema_version(conn)
+    integrity, orphans, files, backups = ["ok"], [], {}, []
+    if not is_postgres(conn):
+        path = db_file(conn)
+        try:
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as error:  # too damaged to check: that is the verdict
+            integrity, orphans = [str(error)], []
+        files = {
+            str(p): file_mode(p)
+            for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+            if p.exists()
+        }
+        backups = list_backups(path)
+    problems = []
+    if integrity != ["ok"]:
+        problems.append({"problem": "integrity", "detail": integrity[:3]})
+    if orphans:
+        tables = sorted({row[0] for row in orphans})
+        problems.append({"problem": "orphans", "count": len(orphans), "tables": tables})
+    current = version == SCHEMA_VERSION and integrity == ["ok"]
+    differing = rollups.mismatches(conn) if current else 0
+    if differing:
+        problems.append({"problem": "rollups", "count": differing})
+    kept = figures.mismatches(conn, insights.kept_figures_query) if current else 0
+    if kept:
+        problems.append({"problem": "figures", "count": kept})
+    if version != SCHEMA_VERSION:
+        problems.append({"problem": "schema", "version": version, "expected": SCHEMA_VERSION})
+    for name, mode in files.items():
+        if mode is not None and int(mode, 8) & 0o077:
+            problems.append({"problem": "permissions", "file": name, "mode": mode})
+    return {
+        "ok": not problems,
+        "problems": problems,
+        "integrity": integrity[0],
+        "orphan_rows": len(orphans),
+        "rollup_mismatches": differing,
+        "figure_mismatches": kept,
+        "schema_version": version,
+        "expected_schema_version": SCHEMA_VERSION,
+        "files": files,
+        "backups": len(backups),
+        "latest_backup": str(backups[-1]) if backups else None,
+    }

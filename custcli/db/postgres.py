@@ -6,7 +6,7 @@ The queries are written once, in the SQL both engines speak. What differs lives 
 - `BEGIN IMMEDIATE` is SQLite's way to take the write lock first; PostgreSQL locks rows;
 - LIKE is case-blind for ASCII in SQLite: ILIKE here;
 - the few SQLite functions the queries use (total, round of a float, julianday, strftime of
-  the local time, instr, sum of a comparison) are created in the database by `schema_pg`;
+  the local time, instr, sum of a comparison) are created in the database by `custcli.db.schema`;
 - rows answer to `row[0]`, `row["name"]` and `dict(row)`, as sqlite3.Row does.
 
 psycopg is imported only when a PostgreSQL URL is given (`pip install 'cust[postgres]'`):
@@ -144,7 +144,7 @@ def translate(sql: str) -> str:
 
 class Connection:
     """A psycopg connection in autocommit, as cust's sqlite3 connections are: writers open
-    their own transactions with BEGIN … COMMIT (custcli.db.connection.write_transaction)."""
+    their own transactions with BEGIN … COMMIT (custcli.db.engine.write_transaction)."""
 
     engine = "postgresql"
 
@@ -171,9 +171,8 @@ class Connection:
         self.raw.close()
 
 
-def connect(url: str, upto: int | None = None) -> Connection:
-    """Open a PostgreSQL database named by a URL, created or migrated to this cust's schema
-    (or to an earlier version `upto`, for the upgrade tests)."""
+def connect(url: str) -> Connection:
+    """Open a PostgreSQL database named by a URL (custcli.db.opening migrates it)."""
     try:
         import psycopg
         from psycopg.types.numeric import FloatLoader
@@ -199,8 +198,4 @@ def connect(url: str, upto: int | None = None) -> Connection:
         ) from None
     # avg() and sums of integers come back as numeric: cust's figures are floats, as in SQLite.
     raw.adapters.register_loader("numeric", FloatLoader)
-    conn = Connection(raw, url)
-    from custcli.db import schema_pg
-
-    schema_pg.migrate(conn, upto)
-    return conn
+    return Connection(raw, url)

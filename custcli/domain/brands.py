@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from custcli.db import business, rollups, rows
 from custcli.db import imports as q
-from custcli.db.connection import write_transaction
+from custcli.db.engine import write_transaction
 from custcli.errors import BadInput, NotFound
 from custcli.kinds.fields import BRAND_FIELDS
 from custcli.trade import price_class_of

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from custcli.db import business as q
-from custcli.db.connection import write_transaction
+from custcli.db.engine import write_transaction
 from custcli.errors import BadInput, NotFound
 from custcli.kinds.normalize import MAX_PRICE
 from custcli.months import parse_month

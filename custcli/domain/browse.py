@@ -32,7 +32,6 @@ TABLES = {
 }
 # Kept by cust for itself: not browsed.
 HIDDEN = (
-    "_sqlite_migrations",
     "order_months",
     "data_versions",
     "figure_sets",

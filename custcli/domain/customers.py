@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from custcli.db import customers as q
-from custcli.db.connection import write_transaction
+from custcli.db.engine import write_transaction
 from custcli.domain.search import may_be_in_search_text, rank, search_text
 from custcli.errors import Ambiguous, BadInput, NotFound
 from custcli.kinds.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY, customer_field

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 
 from custcli.db import drill as q
-from custcli.db.connection import write_transaction
+from custcli.db.engine import write_transaction
 from custcli.domain.search import pinyin_keys
 from custcli.i18n import _noop
 from custcli.kinds.normalize import WEEKDAY_NAMES, halfwidth, weekdays

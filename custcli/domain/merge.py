@@ -37,7 +37,8 @@ from custcli.db import customers as customer_q
 from custcli.db import imports as import_q
 from custcli.db import merge as q
 from custcli.db import rollups
-from custcli.db.connection import import_running, open_db, pause_for_tests, write_transaction
+from custcli.db.engine import import_running, pause_for_tests, write_transaction
+from custcli.db.opening import open_db
 from custcli.domain import customers as cards
 from custcli.domain import pyramid
 from custcli.domain.search import search_text
@@ -92,7 +93,7 @@ def merge(conn, source: Path, today: dt.date, dry_run: bool = False) -> dict:
 
 
 def _same_file(conn, source: Path) -> bool:
-    from custcli.db.connection import db_file, is_postgres
+    from custcli.db.engine import db_file, is_postgres
 
     return not is_postgres(conn) and db_file(conn).resolve() == source.resolve()
 

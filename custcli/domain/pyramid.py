@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from custcli.db import insights as q
-from custcli.db.connection import write_transaction
+from custcli.db.engine import write_transaction
 from custcli.months import shift_months, year_to
 
 TIERS = ("top", "high", "mid", "low", "inactive", "potential")

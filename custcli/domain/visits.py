@@ -9,7 +9,7 @@ from typing import Any
 
 from custcli.db import rows
 from custcli.db import visits as q
-from custcli.db.connection import write_transaction
+from custcli.db.engine import write_transaction
 from custcli.domain import schedule
 from custcli.domain.churn import orders_day, warnings
 from custcli.domain.customers import resolve

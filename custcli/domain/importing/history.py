@@ -9,7 +9,7 @@ from collections import Counter
 
 from custcli import kinds
 from custcli.db import imports as q
-from custcli.db.connection import write_transaction
+from custcli.db.engine import write_transaction
 from custcli.domain import merge, pyramid
 from custcli.domain.importing.targets import target_of
 from custcli.errors import BadInput, NotFound

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from custcli import cycles
 from custcli.db import imports as q
-from custcli.db.connection import import_running, pause_for_tests, write_transaction
-from custcli.db.safety import backed_up_meanwhile
+from custcli.db.backups import backed_up_meanwhile
+from custcli.db.engine import import_running, pause_for_tests, write_transaction
 from custcli.domain import pyramid
 from custcli.domain.importing.mapping import Mapping
 from custcli.domain.importing.result import ImportResult
