@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from custcli import cycles, i18n, text
+from custcli import cycles, i18n, notices, text
 from custcli.errors import Ambiguous, CustError, DiskFull
 from custcli.i18n import _, _noop, tr
 from custcli.session import Session
@@ -22,23 +22,23 @@ from custcli.session import Session
 # command, a Typer app a group. Only the module of the command being run is imported, so
 # `cust show` does not pay for import, reports or the drill (the whole tree loads for --help).
 COMMANDS = {
-    "add": ("customers", "add"),
-    "edit": ("customers", "edit"),
+    "add": ("cards", "add"),
+    "edit": ("cards", "edit"),
     "show": ("show", "show"),
-    "list": ("customers", "list_"),
-    "find": ("customers", "find"),
-    "rm": ("customers", "rm"),
-    "history": ("customers", "history"),
+    "list": ("cards", "list_"),
+    "find": ("cards", "find"),
+    "rm": ("cards", "rm"),
+    "history": ("cards", "history"),
     "import": ("imports", "import_file"),
     "imports": ("imports", "app"),
     "merge": ("imports", "merge"),
-    "visit": ("visits", "visit_app"),
-    "due": ("visits", "due"),
-    "today": ("visits", "today"),
-    "followup": ("visits", "followup_app"),
-    "complaint": ("visits", "complaint_app"),
-    "date": ("visits", "date_app"),
-    "note": ("visits", "note"),
+    "visit": ("day", "visit_app"),
+    "due": ("day", "due"),
+    "today": ("day", "today"),
+    "followup": ("day", "followup_app"),
+    "complaint": ("day", "complaint_app"),
+    "date": ("day", "date_app"),
+    "note": ("day", "note"),
     "brief": ("department", "brief"),
     "brand": ("department", "brand_app"),
     "plan": ("department", "plan_app"),
@@ -127,6 +127,7 @@ class CustGroup(TyperGroup):
             english = param.__dict__.setdefault("english_help", getattr(param, "help", None))
             if english:
                 param.help = _(english)
+        notices.listen(_tell)
         try:
             with cycles.paused():
                 result = super().main(
@@ -193,6 +194,14 @@ USAGE_MESSAGES = (
         _noop("{value} is not in the range {range}."),
     ),
 )
+
+
+def _tell(template: str, params: dict) -> None:
+    """What the store tells while it works: one line on stderr, in the language in use."""
+    from custcli import render
+    from custcli.errors import say
+
+    render.error(say(template, params))
 
 
 def usage_said(message: str) -> str:

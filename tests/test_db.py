@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from custcli.db import schema
 from custcli.db.opening import open_db
 from custcli.db.schema import VERSION as SCHEMA_VERSION

@@ -13,6 +13,7 @@ from custcli.commands.options import JsonOption
 from custcli.domain import store
 from custcli.errors import BadInput, NotFound
 from custcli.i18n import _, _noop, tr
+from custcli.present import words
 from custcli.session import Session
 
 app = typer.Typer(
@@ -41,33 +42,11 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
         if key != "tables" and value is not None:
             render.line(f"{_(STATUS_WORDS[key])}: {value}")
     render.table(
-        [{"table": _(TABLE_WORDS.get(k, k)), "rows": v} for k, v in info["tables"].items()],
+        [{"table": words.table(k), "rows": v} for k, v in info["tables"].items()],
         [("table", _noop("table")), ("rows", _noop("rows"))],
     )
 
 
-TABLE_WORDS = {
-    "customers": _noop("customers"),
-    "changes": _noop("card history"),
-    "imports": _noop("imports"),
-    "import_managers": _noop("whose shops each import touched"),
-    "orders": _noop("order lines"),
-    "visits": _noop("visits"),
-    "brands": _noop("brands"),
-    "brand_changes": _noop("brand history"),
-    "followups": _noop("follow-ups"),
-    "complaints": _noop("complaints"),
-    "notes": _noop("notes"),
-    "key_dates": _noop("dates"),
-    "plans": _noop("plans"),
-    "policies": _noop("supply policies"),
-    "drill_misses": _noop("drill misses"),
-    "pyramid": _noop("pyramid tiers"),
-    "order_months": _noop("monthly order rollups"),
-    "data_versions": _noop("data versions"),
-    "figure_sets": _noop("kept figure sets"),
-    "shop_figures": _noop("order figures kept per shop"),
-}
 STATUS_WORDS = {
     "path": _noop("path"),
     "size_bytes": _noop("size (bytes)"),

@@ -6,19 +6,15 @@ from typing import Annotated
 
 import typer
 
-from custcli import render
 from custcli.commands.options import (
     AsOf,
     District,
     JsonOption,
     Limit,
     Manager,
-    more,
-    rows_to_show,
-    shown,
 )
-from custcli.i18n import _noop, tr
-from custcli.present import words
+from custcli.present import insights
+from custcli.present.lists import rows_to_show
 from custcli.session import Session
 
 
@@ -47,51 +43,7 @@ def pyramid(
         store=not district and not manager,
         customers=as_json,  # the screen shows those who moved tier, not all 100,000
     )
-    if as_json:
-        render.emit_json({k: result[k] for k in ("as_of", "tiers", "customers", "top20_share")})
-        return
-    rows = [
-        {"tier": words.pyramid_tier(tier), **figures} for tier, figures in result["tiers"].items()
-    ]
-    render.table(
-        rows,
-        [
-            ("tier", _noop("tier")),
-            ("count", _noop("customers")),
-            ("amount", _noop("amount 12m")),
-            ("share", _noop("share %")),
-        ],
-        title=tr("pyramid as of {day}", day=result["as_of"]),
-    )
-    if result["top20_share"] is not None:
-        render.line(
-            tr(
-                "the top 20% of active customers bring {share}% of the revenue"
-                " (the 80/20 rule says 80%)",
-                share=f"{result['top20_share']:g}",
-            )
-        )
-    kept, left_out = shown(result["moved"], limit, as_json)
-    moved = [
-        {
-            **m,
-            "previous_tier": words.pyramid_tier(m["previous_tier"]),
-            "tier": words.pyramid_tier(m["tier"]),
-        }
-        for m in kept
-    ]
-    render.table(
-        moved,
-        [
-            ("code", _noop("code")),
-            ("name", _noop("store")),
-            ("previous_tier", _noop("a quarter ago")),
-            ("tier", _noop("now")),
-            ("amount_12m", _noop("amount 12m")),
-        ],
-        title=tr("moved tier since a quarter ago ({count})", count=len(result["moved"])),
-    )
-    more(left_out)
+    insights.pyramid(result, limit, as_json)
 
 
 def churn(
@@ -124,23 +76,7 @@ def churn(
         manager=manager,
         first=rows_to_show(limit, as_json) or None,
     )
-    left_out = count - len(kept)
-    if as_json:
-        render.emit_json(kept)
-        return
-    render.line(tr("order data up to {day}", day=day))
-    rows = [{**w, "why": words.reasons(w["reasons"])} for w in kept]
-    render.table(
-        rows,
-        [
-            ("code", _noop("code")),
-            ("name", _noop("store")),
-            ("district", _noop("district")),
-            ("loss_per_month", _noop("loss/month")),
-            ("why", _noop("why")),
-        ],
-    )
-    more(left_out)
+    insights.churn(day, kept, count, as_json)
 
 
 def loyal(
@@ -155,17 +91,7 @@ def loyal(
 
     session: Session = ctx.obj
     found = find(session.conn, session.day(as_of), district=district, manager=manager)
-    render.rows(
-        found,
-        [
-            ("code", _noop("code")),
-            ("name", _noop("store")),
-            ("amount_12m", _noop("amount 12m")),
-            ("growth_pct", _noop("growth %")),
-            ("brands", _noop("brands")),
-        ],
-        as_json,
-    )
+    insights.loyal(found, as_json)
 
 
 def managers(
@@ -180,17 +106,4 @@ def managers(
 
     session: Session = ctx.obj
     month = session.month(month or "上月")
-    render.rows(
-        evaluate(session.conn, month),
-        [
-            ("manager", _noop("manager")),
-            ("customers", _noop("customers")),
-            ("coverage_pct", _noop("coverage %")),
-            ("followups_on_time_pct", _noop("follow-ups on time %")),
-            ("complaints", _noop("complaints")),
-            ("avg_days_to_resolve", _noop("days to resolve")),
-            ("volume_change_pct", _noop("volume vs last month %")),
-            ("avg_satisfaction", _noop("satisfaction")),
-        ],
-        as_json,
-    )
+    insights.managers(evaluate(session.conn, month), as_json)

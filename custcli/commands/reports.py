@@ -82,7 +82,7 @@ def monthly(
 ) -> None:
     """The monthly visit report: summary, visit details, not visited, customers and charts."""
     from custcli.domain import report
-    from custcli.present import report_layout as layout
+    from custcli.present import report_book as shown
 
     session: Session = ctx.obj
     month = session.month(month)
@@ -90,48 +90,15 @@ def monthly(
         raise BadInput("--template needs -o, the workbook to write")
     data = report.monthly(session.conn, month, district, manager)
     if template is not None:
-        from custcli.io.report_template import fill
-
-        filled = fill(
-            template,
-            output,
-            layout.placeholders(data, company, session.today),
-            layout.row_placeholders(data),
-        )
-        render.line(tr("wrote the {month} report to {file}", month=month, file=output))
-        if filled.unknown:
-            render.error(
-                tr(
-                    "placeholders nobody knows were left as they are: {names}",
-                    names=", ".join(filled.unknown),
-                )
-            )
-        if filled.in_formulas:
-            render.error(
-                tr(
-                    "placeholders inside a formula were left as they are (a value is never"
-                    " written into a formula): {names}; put each in a cell of its own and"
-                    " point the formula at that cell",
-                    names=", ".join(filled.in_formulas),
-                )
-            )
+        shown.filled(month, output, shown.fill_template(template, output, data, company,
+                                                        session.today))  # fmt: skip
     elif output is not None:
-        from custcli.io.report_book import write
-
-        write(output, data, company, session.today)
+        shown.write_report(output, data, company, session.today)
         render.line(tr("wrote the {month} report to {file}", month=month, file=output))
     elif as_json:
         render.emit_json(data["summary"])
     else:
-        rows = [
-            {"k": label, "v": layout.shown(value, kind)}
-            for label, value, kind in layout.summary_rows(data)
-        ]
-        render.table(
-            rows, [("k", _noop("item")), ("v", _noop("figure"))], title=layout.title(month)
-        )
-        for text in layout.attention_lines(data):
-            render.line(f"! {text}")
+        shown.summary(data)
 
 
 @report_app.command("placeholders")

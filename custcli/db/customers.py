@@ -9,6 +9,7 @@ from typing import Any
 
 from custcli.db import figures, rows
 from custcli.db.rows import record, scope_conditions
+from custcli.kinds import CUSTOMERS
 from custcli.kinds.fields import CUSTOMER_KEYS
 from custcli.scope import Scope
 
@@ -62,7 +63,7 @@ def insert(
     record = _record(values, search_text)
     if uid:
         record["uid"] = uid
-    return rows.insert(conn, "customers", record)
+    return rows.insert(conn, CUSTOMERS.table, record)
 
 
 def insert_many(
@@ -70,7 +71,7 @@ def insert_many(
 ) -> dict[str, int]:
     """New cards, each (values, search text), written in batches of the same columns (one
     statement for a roster's 100,000, not one each); their ids by code."""
-    rows.insert_many(conn, "customers", (_record(values, text) for values, text in cards))
+    rows.insert_many(conn, CUSTOMERS.table, (_record(values, text) for values, text in cards))
     codes = [values["code"] for values, _text in cards]
     return ids_of_codes(conn, codes)
 
@@ -96,7 +97,7 @@ def update(
     if search_text is not None:
         record["search_text"] = search_text
     if record:
-        rows.update(conn, "customers", customer_id, record, stamp="updated_at")
+        rows.update(conn, CUSTOMERS.table, customer_id, record, stamp="updated_at")
 
 
 def delete(conn: sqlite3.Connection, customer_id: int) -> None:

@@ -10,6 +10,9 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from custcli import notices
+from custcli.i18n import _noop
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -105,15 +108,8 @@ def _begin(conn: sqlite3.Connection) -> None:
             if running is None:
                 raise
             if not told:
-                from custcli.errors import say
-                from custcli.i18n import _noop
-                from custcli.render import error as tell
-
-                tell(
-                    say(
-                        _noop("waiting for the import of {file} (running since {since})…"),
-                        running,
-                    )
+                notices.tell(
+                    _noop("waiting for the import of {file} (running since {since})…"), **running
                 )
                 told = True
 

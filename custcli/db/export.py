@@ -7,45 +7,38 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from custcli.db.rows import record, where
+from custcli.kinds import Kind
 
-# kind → (SELECT list, FROM and JOIN, the date column a --month filters on)
-_LINES = {
-    "visits": (
-        "v.date, c.code, c.name, v.kind, v.note, v.found, v.satisfaction, v.manager",
-        "visits v JOIN customers c ON c.id = v.customer_id",
-        "v.date",
-    ),
-    "orders": (
-        "o.date, c.code, o.brand, o.qty, o.amount, o.unit_price",
-        "orders o JOIN customers c ON c.id = o.customer_id",
-        "o.date",
-    ),
-    "complaints": (
-        "p.opened_on, c.code, c.name, p.kind, p.text, p.resolved_on, p.resolution,"
-        " julianday(p.resolved_on) - julianday(p.opened_on) AS days_to_resolve",
-        "complaints p JOIN customers c ON c.id = p.customer_id",
-        "p.opened_on",
-    ),
-}
+# What an export shows that no column holds: worked out in the query.
+COMPUTED = {"days_to_resolve": "julianday(r.resolved_on) - julianday(r.opened_on)"}
+_SHOP = ("code", "name")
 
 
 def lines(
     conn: sqlite3.Connection,
-    kind: str,
+    kind: Kind,
     card_filters: Mapping[str, Any],
     first: str | None = None,
     last: str | None = None,
 ) -> Iterator[dict]:
-    """Visits, orders or complaints, oldest first, of customers whose card matches filters."""
-    columns, source, date = _LINES[kind]
+    """A kind's records (visits, orders, complaints), oldest first, of customers whose card
+    matches filters, with the columns its export shows (the first is the day a --month
+    filters on)."""
+    columns = ", ".join(
+        f"c.{key}" if key in _SHOP else f"{COMPUTED[key]} AS {key}" if key in COMPUTED
+        else f"r.{key}"
+        for key in kind.export
+    )  # fmt: skip
+    date = f"r.{kind.export[0]}"
     clause, params = where(
         *((f"c.{key} = ?", (value,)) for key, value in card_filters.items()),
         first is not None and (f"{date} >= ?", (first,)),
         last is not None and (f"{date} <= ?", (last,)),
     )
-    alias = date.split(".")[0]
     cursor = conn.execute(
-        f"SELECT {columns} FROM {source} WHERE {clause} ORDER BY {date}, {alias}.id", params
+        f"SELECT {columns} FROM {kind.table} r JOIN customers c ON c.id = r.customer_id"
+        f" WHERE {clause} ORDER BY {date}, r.id",
+        params,
     )
     for row in cursor:
         yield record(row)

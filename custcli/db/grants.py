@@ -19,6 +19,8 @@ undo only its own. No table holds SQL that cust runs later: what a manager can w
 
 from __future__ import annotations
 
+from custcli import kinds
+from custcli.db import schema
 from custcli.db.engine import is_postgres, write_transaction
 from custcli.db.rows import record, scope_conditions, where
 from custcli.errors import BadInput, NotFound
@@ -31,21 +33,16 @@ _READ = ("SELECT",)
 # price list). A test holds every table of the schema to this list, so that a new table
 # says what a manager may do with it.
 MANAGER_TABLES: dict[str, tuple[str, ...]] = {
-    "customers": _ALL,
+    # a shop's records: a manager's commands read and write those of its own shops
+    **{kind.table: _ALL for kind in (kinds.CUSTOMERS, *kinds.ON_A_SHOP)},
+    kinds.BRANDS.table: _READ,  # the department's price list: the owner's to write
     "changes": ("SELECT", "INSERT"),
-    "orders": _ALL,
-    "visits": _ALL,
-    "followups": _ALL,
-    "complaints": _ALL,
-    "key_dates": _ALL,
-    "notes": _ALL,
     "drill_misses": _ALL,
     "order_months": _ALL,  # the rollups of the lines a manager imports, of its own shops
     "pyramid": _READ,  # ranked among the whole department: the owner's refresh writes it
     "shop_figures": _READ,
     "figure_sets": _READ,
     "data_versions": _READ,  # raised through cust_orders_changed(), never written directly
-    "brands": _READ,
     "plans": _READ,
     "policies": _READ,
     "imports": ("SELECT", "INSERT", "UPDATE"),  # its own, fenced by the policies below
@@ -57,12 +54,7 @@ OWNER_ONLY = ("cust_grants", "brand_changes")
 # when its shop is visible.
 SHOP_TABLES = (
     "changes",
-    "orders",
-    "visits",
-    "followups",
-    "complaints",
-    "key_dates",
-    "notes",
+    *(kind.table for kind in kinds.ON_A_SHOP),
     "drill_misses",
     "pyramid",
     "order_months",
@@ -70,114 +62,6 @@ SHOP_TABLES = (
 )
 FUNCTIONS = ("cust_managers()", "cust_orders_changed()")
 SINCE = 17  # the schema from which the fence's functions and tables are all there
-
-# The fence itself. {schema} is the database's schema, quoted.
-FUNCTIONS_SQL = """
-CREATE OR REPLACE FUNCTION cust_managers() RETURNS text[]
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}
-    AS 'SELECT coalesce(array_agg(manager), ''{{}}'') FROM cust_grants WHERE login = session_user';
-REVOKE ALL ON FUNCTION cust_managers() FROM PUBLIC;
-CREATE OR REPLACE FUNCTION cust_orders_changed() RETURNS void
-    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}
-    AS 'UPDATE data_versions SET version = version + 1 WHERE name = ''orders''';
-REVOKE ALL ON FUNCTION cust_orders_changed() FROM PUBLIC;
-"""
-CUSTOMERS_POLICY = """
-ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS fence ON customers;
-CREATE POLICY fence ON customers
-    USING (account_manager = ANY (cust_managers()))
-    WITH CHECK (account_manager = ANY (cust_managers()));
-"""
-# `customer_id IN (visible shops)` is one hashed set per statement; an EXISTS per row looked
-# the card up once for every line.
-SHOP_POLICY = """
-ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS fence ON {table};
-CREATE POLICY fence ON {table}
-    USING (customer_id IN (SELECT id FROM customers))
-    WITH CHECK (customer_id IN (SELECT id FROM customers));
-"""
-# A manager reads the imports it made and those that touched its shops; it makes and
-# changes (undoes) only its own.
-IMPORT_POLICIES = """
-ALTER TABLE imports ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS fence ON imports;
-DROP POLICY IF EXISTS own_or_touching ON imports;
-DROP POLICY IF EXISTS makes_own ON imports;
-DROP POLICY IF EXISTS changes_own ON imports;
-CREATE POLICY own_or_touching ON imports FOR SELECT USING (
-    made_by = session_user OR id IN (SELECT import_id FROM import_managers));
-CREATE POLICY makes_own ON imports FOR INSERT WITH CHECK (made_by = session_user);
-CREATE POLICY changes_own ON imports FOR UPDATE
-    USING (made_by = session_user) WITH CHECK (made_by = session_user);
-ALTER TABLE import_managers ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS fence ON import_managers;
-CREATE POLICY fence ON import_managers
-    USING (manager = ANY (cust_managers())) WITH CHECK (manager = ANY (cust_managers()));
-"""
-
-
-# What cust itself writes into the columns its code reads back as more than text: ISO days,
-# months and JSON objects. On a fenced database the tables hold their values to these
-# shapes, so that what a manager's login writes by hand is refused rather than stored to
-# break the owner's listings, exports and reports.
-_DAY = r"^\d{4}-\d{2}-\d{2}$"
-_DAY_OR_TIME = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$"
-_YEARDAY = r"^(lunar:)?(\d{4}|-)-\d{2}-\d{2}$"
-_DAYS = (
-    ("visits", "date"),
-    ("orders", "date"),
-    ("followups", "due"),
-    ("followups", "done_on"),
-    ("complaints", "opened_on"),
-    ("complaints", "resolved_on"),
-    ("notes", "noted_on"),
-    ("customers", "opened_on"),
-    ("order_months", "first_day"),
-    ("order_months", "last_day"),
-)
-_MOMENTS = (
-    ("customers", "created_at"),
-    ("customers", "updated_at"),
-    ("changes", "changed_at"),
-    ("imports", "imported_at"),
-    ("imports", "undone_at"),
-    ("visits", "created_at"),
-    ("followups", "created_at"),
-    ("notes", "created_at"),
-    ("drill_misses", "last_at"),
-)
-SHAPES: dict[tuple[str, str], str] = {
-    **dict.fromkeys(_DAYS, _DAY),
-    **dict.fromkeys(_MOMENTS, _DAY_OR_TIME),
-    ("customers", "birthday"): _YEARDAY,
-    ("key_dates", "day"): _YEARDAY,
-    ("order_months", "month"): r"^\d{4}-\d{2}$",
-}
-JSON_OBJECTS = (("customers", "extra"), ("imports", "counts"))
-SHAPES_SQL = """
-CREATE OR REPLACE FUNCTION cust_json_object(value text) RETURNS boolean
-    LANGUAGE plpgsql IMMUTABLE AS $$
-    BEGIN RETURN jsonb_typeof(value::jsonb) = 'object';
-    EXCEPTION WHEN others THEN RETURN false; END $$;
-"""
-
-
-def _hold_shapes(conn) -> None:
-    """The shape constraints, on the columns as this cust writes them (NOT VALID: what is
-    there already stays; what is written from now on is checked)."""
-    conn.raw.execute(SHAPES_SQL)
-    for (table, column), pattern in SHAPES.items():
-        _constrain(conn, table, column, f"{column} IS NULL OR {column} ~ '{pattern}'")
-    for table, column in JSON_OBJECTS:
-        _constrain(conn, table, column, f"cust_json_object({column})")
-
-
-def _constrain(conn, table: str, column: str, check: str) -> None:
-    name = f"cust_shape_{table}_{column}"
-    conn.raw.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
-    conn.raw.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({check}) NOT VALID")
 
 
 def fenced(conn) -> bool:
@@ -217,21 +101,17 @@ def is_up(conn) -> bool:
 
 
 def put_functions(conn) -> None:
-    """The functions the fence and the writers of order lines call (migration 17 makes
-    them in every database: the owner's commands call cust_orders_changed() too)."""
-    conn.raw.execute(FUNCTIONS_SQL.format(schema=_schema(conn)))
+    """The functions the fence and the writers of order lines call (every database has
+    them from schema 17: the owner's commands call cust_orders_changed() too)."""
+    conn.raw.execute(schema.FENCE_FUNCTIONS.format(schema=_schema(conn)))
 
 
 def put_up(conn) -> None:
     """The functions and every policy, as this version of cust writes them (in the current
     transaction): the first grant calls it, and a migration of a fenced database again."""
     put_functions(conn)
-    conn.raw.execute(CUSTOMERS_POLICY)
-    for table in SHOP_TABLES:
-        conn.raw.execute(SHOP_POLICY.format(table=table))
-    conn.raw.execute(IMPORT_POLICIES)
-    conn.raw.execute("DROP FUNCTION IF EXISTS cust_sees(text)")  # schema 16's fence
-    _hold_shapes(conn)
+    for statement in schema.fence(SHOP_TABLES):
+        conn.raw.execute(statement)
 
 
 def logins(conn) -> list[str]:

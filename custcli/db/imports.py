@@ -11,6 +11,7 @@ from custcli import kinds
 from custcli.db import rows
 from custcli.db.engine import is_postgres
 from custcli.db.rows import new_uids, record
+from custcli.kinds import BRANDS
 from custcli.text import readable
 
 
@@ -154,7 +155,7 @@ def brand_by_name(conn: sqlite3.Connection, name: str) -> dict | None:
 
 def insert_brand(conn: sqlite3.Connection, values: Mapping[str, Any], import_id: int | None) -> int:
     return rows.insert(
-        conn, "brands", {**{k: values.get(k) for k in BRAND_COLUMNS}, "import_id": import_id}
+        conn, BRANDS.table, {**{k: values.get(k) for k in BRAND_COLUMNS}, "import_id": import_id}
     )
 
 
@@ -165,7 +166,7 @@ def update_brand(
     import_id: int | None,
 ) -> None:
     """Change a brand's values, keeping each change (its old value) for undo."""
-    rows.update(conn, "brands", current["id"], values, stamp="updated_at")
+    rows.update(conn, BRANDS.table, current["id"], values, stamp="updated_at")
     conn.executemany(
         "INSERT INTO brand_changes (brand_id, field, old, new, import_id) VALUES (?, ?, ?, ?, ?)",
         [(current["id"], k, _text(current.get(k)), _text(v), import_id) for k, v in values.items()],
@@ -191,7 +192,7 @@ def brand_changes_of(conn: sqlite3.Connection, import_id: int) -> list[dict]:
 def restore_brand(conn: sqlite3.Connection, brand_id: int, key: str, value: Any) -> None:
     if key not in BRAND_COLUMNS:
         raise ValueError(f"not a brand column: {key}")
-    rows.update(conn, "brands", brand_id, {key: value}, stamp="updated_at")
+    rows.update(conn, BRANDS.table, brand_id, {key: value}, stamp="updated_at")
 
 
 def customer_ids_by_licence(conn: sqlite3.Connection) -> dict[str, list[int]]:

@@ -15,11 +15,13 @@ import re
 import sqlite3
 from pathlib import Path
 
+from custcli import notices
 from custcli.db.engine import connect, db_file, is_postgres
 from custcli.db.files import create_private_file, default_db_path, full_disk, tighten
 from custcli.db.schema import VERSION as SCHEMA_VERSION
 from custcli.errors import BadInput, DiskFull
 from custcli.i18n import _noop
+from custcli.kinds import CUSTOMERS
 
 
 def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.Connection:
@@ -57,11 +59,8 @@ def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.
         conn = connect(path)
         version = _version(conn, path)
         if tighten(path):  # cust's own file, then: nobody else should read it
-            from custcli.render import error
-
-            error(
-                _say(_noop("{path} was readable by others; it is now yours only (0600)"), path=path)
-            )
+            notices.tell(_noop("{path} was readable by others; it is now yours only (0600)"),
+                         path=path)  # fmt: skip
         if version < (SCHEMA_VERSION if upto is None else upto):
             _migrate_sqlite(conn, upto)
         elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -76,12 +75,6 @@ def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.
             error=error,
         ) from None
     return conn
-
-
-def _say(template: str, **params: object) -> str:
-    from custcli.errors import say
-
-    return say(template, params)
 
 
 def _version(conn: sqlite3.Connection, path: Path) -> int:
@@ -107,14 +100,14 @@ def _version(conn: sqlite3.Connection, path: Path) -> int:
 def _foreign(conn: sqlite3.Connection) -> bool:
     """Whether a file of schema 0 holds tables, and not cust's."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return bool(tables - {"_migrations"}) and "customers" not in tables
+    return bool(tables - {"_migrations"}) and CUSTOMERS.name not in tables
 
 
 def _cust_tables(conn: sqlite3.Connection) -> bool:
     """Whether a file that says it is of some schema holds the tables every cust file has
     had since the first (another program's file may set user_version too)."""
     types = dict(conn.execute("SELECT name, type FROM sqlite_master"))
-    return all(types.get(t) == "table" for t in ("customers", "imports", "changes"))
+    return all(types.get(t) == "table" for t in (CUSTOMERS.name, "imports", "changes"))
 
 
 # How long a cust opening a file waits for another migrating it (a city's file takes time).

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from custcli.db import figures
+from custcli.db import figures, schema
 
 # Sums are rounded where they are stored, so that a row recomputed in another order of lines
 # compares equal: amounts to the fen, volumes to a thousandth of a carton.
@@ -65,10 +65,7 @@ def refresh(conn: sqlite3.Connection, keys: Iterable[tuple[int, str]]) -> int:
     keys = sorted(set(keys))
     if not keys:
         return 0
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS touched_months"
-        " (customer_id INTEGER, month TEXT, PRIMARY KEY (customer_id, month)) WITHOUT ROWID"
-    )
+    conn.execute(schema.TOUCHED_MONTHS)
     conn.execute("DELETE FROM touched_months")
     conn.executemany("INSERT INTO touched_months VALUES (?, ?)", keys)
     conn.execute(

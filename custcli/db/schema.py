@@ -25,6 +25,8 @@ import hashlib
 from collections.abc import Callable
 from typing import NamedTuple
 
+from custcli import kinds
+
 SQLITE = {
     "{pk}": "INTEGER PRIMARY KEY",
     "{real}": "REAL",
@@ -539,3 +541,132 @@ def apply(conn, step: Step, dialect: dict[str, str], postgres: bool) -> None:
     if postgres:
         for sql in step.postgresql:
             conn.execute(spelled(sql, dialect))
+
+
+# --- the fence on a department's PostgreSQL (custcli.db.grants puts it up) ------------------
+# Not a step: what this cust writes, put up again by every migration of a fenced database.
+
+# The fence itself. {schema} is the database's schema, quoted.
+FENCE_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION cust_managers() RETURNS text[]
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}
+    AS 'SELECT coalesce(array_agg(manager), ''{{}}'') FROM cust_grants WHERE login = session_user';
+REVOKE ALL ON FUNCTION cust_managers() FROM PUBLIC;
+CREATE OR REPLACE FUNCTION cust_orders_changed() RETURNS void
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}
+    AS 'UPDATE data_versions SET version = version + 1 WHERE name = ''orders''';
+REVOKE ALL ON FUNCTION cust_orders_changed() FROM PUBLIC;
+"""
+CUSTOMERS_POLICY = """
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS fence ON customers;
+CREATE POLICY fence ON customers
+    USING (account_manager = ANY (cust_managers()))
+    WITH CHECK (account_manager = ANY (cust_managers()));
+"""
+# `customer_id IN (visible shops)` is one hashed set per statement; an EXISTS per row looked
+# the card up once for every line.
+SHOP_POLICY = """
+ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS fence ON {table};
+CREATE POLICY fence ON {table}
+    USING (customer_id IN (SELECT id FROM customers))
+    WITH CHECK (customer_id IN (SELECT id FROM customers));
+"""
+# A manager reads the imports it made and those that touched its shops; it makes and
+# changes (undoes) only its own.
+IMPORT_POLICIES = """
+ALTER TABLE imports ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS fence ON imports;
+DROP POLICY IF EXISTS own_or_touching ON imports;
+DROP POLICY IF EXISTS makes_own ON imports;
+DROP POLICY IF EXISTS changes_own ON imports;
+CREATE POLICY own_or_touching ON imports FOR SELECT USING (
+    made_by = session_user OR id IN (SELECT import_id FROM import_managers));
+CREATE POLICY makes_own ON imports FOR INSERT WITH CHECK (made_by = session_user);
+CREATE POLICY changes_own ON imports FOR UPDATE
+    USING (made_by = session_user) WITH CHECK (made_by = session_user);
+ALTER TABLE import_managers ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS fence ON import_managers;
+CREATE POLICY fence ON import_managers
+    USING (manager = ANY (cust_managers())) WITH CHECK (manager = ANY (cust_managers()));
+"""
+
+
+# What cust itself writes into the columns its code reads back as more than text: ISO days,
+# months and JSON objects. On a fenced database the tables hold their values to these
+# shapes, so that what a manager's login writes by hand is refused rather than stored to
+# break the owner's listings, exports and reports.
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
+_DAY_OR_TIME = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$"
+_YEARDAY = r"^(lunar:)?(\d{4}|-)-\d{2}-\d{2}$"
+_DAYS = (
+    *((kind.table, field.key) for kind in kinds.ON_A_SHOP for field in kind.fields
+      if field.type.name == "date" and field.key in kind.columns),
+    (kinds.FOLLOWUPS.table, "due"),
+    (kinds.FOLLOWUPS.table, "done_on"),
+    (kinds.NOTES.table, "noted_on"),
+    (kinds.CUSTOMERS.table, "opened_on"),
+    ("order_months", "first_day"),
+    ("order_months", "last_day"),
+)  # fmt: skip
+_MOMENTS = (
+    *((kind.table, "created_at") for kind in (kinds.CUSTOMERS, kinds.VISITS, kinds.FOLLOWUPS,
+                                              kinds.NOTES)),
+    (kinds.CUSTOMERS.table, "updated_at"),
+    ("changes", "changed_at"),
+    ("imports", "imported_at"),
+    ("imports", "undone_at"),
+    ("drill_misses", "last_at"),
+)  # fmt: skip
+SHAPES: dict[tuple[str, str], str] = {
+    **dict.fromkeys(_DAYS, _DAY),
+    **dict.fromkeys(_MOMENTS, _DAY_OR_TIME),
+    (kinds.CUSTOMERS.table, "birthday"): _YEARDAY,
+    (kinds.KEY_DATES.table, "day"): _YEARDAY,
+    ("order_months", "month"): r"^\d{4}-\d{2}$",
+}
+JSON_OBJECTS = ((kinds.CUSTOMERS.table, "extra"), ("imports", "counts"))
+JSON_OBJECT_FUNCTION = """
+CREATE OR REPLACE FUNCTION cust_json_object(value text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE AS $$
+    BEGIN RETURN jsonb_typeof(value::jsonb) = 'object';
+    EXCEPTION WHEN others THEN RETURN false; END $$;
+"""
+
+
+def fence(shop_tables: tuple[str, ...]) -> list[str]:
+    """The policies, the shape constraints and what replaces the old fence, statement by
+    statement, as this cust writes them (the functions come first: FENCE_FUNCTIONS). A
+    shape constraint is NOT VALID: what is there already stays; what is written from now on
+    is checked."""
+    statements = [
+        CUSTOMERS_POLICY,
+        *(SHOP_POLICY.format(table=table) for table in shop_tables),
+        IMPORT_POLICIES,
+        "DROP FUNCTION IF EXISTS cust_sees(text)",  # schema 16's fence
+        JSON_OBJECT_FUNCTION,
+    ]
+    checks = [
+        *(((t, c), f"{c} IS NULL OR {c} ~ '{pattern}'") for (t, c), pattern in SHAPES.items()),
+        *(((t, c), f"cust_json_object({c})") for t, c in JSON_OBJECTS),
+    ]
+    for (table, column), check in checks:
+        name = f"cust_shape_{table}_{column}"
+        statements += [
+            f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}",
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({check}) NOT VALID",
+        ]
+    return statements
+
+
+# --- temporary tables, one a session ---------------------------------------------------------
+
+TOUCHED_MONTHS = (
+    "CREATE TEMP TABLE IF NOT EXISTS touched_months"
+    " (customer_id INTEGER, month TEXT, PRIMARY KEY (customer_id, month)) WITHOUT ROWID"
+)
+ORDER_SHIFTS = (
+    "CREATE TEMP TABLE IF NOT EXISTS order_shifts"
+    " (order_day TEXT PRIMARY KEY, shifts TEXT NOT NULL) WITHOUT ROWID"
+)

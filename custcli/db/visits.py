@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from custcli.db import schema
 from custcli.db.rows import dicts, in_chunks, record, scope_conditions, where
 from custcli.scope import Scope
 
@@ -94,10 +95,7 @@ def due_ranked(
     # The order days' shifts in a keyed table: a CASE of one WHEN a text cost a parameter
     # each (a roster of free-text order days could name more than SQLite binds), and a
     # join against a table without a key took 0.5 s more for a city's 100,000 shops.
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS order_shifts"
-        " (order_day TEXT PRIMARY KEY, shifts TEXT NOT NULL) WITHOUT ROWID"
-    )
+    conn.execute(schema.ORDER_SHIFTS)
     conn.execute("DELETE FROM order_shifts")
     conn.executemany("INSERT INTO order_shifts (order_day, shifts) VALUES (?, ?)", shifts)
     shift = (

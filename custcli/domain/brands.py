@@ -9,6 +9,7 @@ from custcli.db import business, rollups, rows
 from custcli.db import imports as q
 from custcli.db.engine import write_transaction
 from custcli.errors import BadInput, NotFound
+from custcli.kinds import BRANDS
 from custcli.kinds.fields import BRAND_FIELDS
 from custcli.trade import price_class_of
 
@@ -68,7 +69,7 @@ def edit(conn: sqlite3.Connection, name: str, raw: Mapping[str, object]) -> dict
 
 def remove(conn: sqlite3.Connection, name: str) -> None:
     with write_transaction(conn):
-        rows.delete(conn, "brands", _existing(conn, name)["id"])
+        rows.delete(conn, BRANDS.table, _existing(conn, name)["id"])
         rollups.rebuild(conn)
 
 

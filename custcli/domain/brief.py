@@ -10,6 +10,7 @@ from pathlib import Path
 from custcli.db import business as q
 from custcli.db.engine import write_transaction
 from custcli.errors import BadInput, NotFound
+from custcli.kinds import BRANDS
 from custcli.kinds.normalize import MAX_PRICE
 from custcli.months import parse_month
 from custcli.trade import CARTONS_PER_CASE
@@ -63,7 +64,7 @@ def brief(
             "market": dict(Counter(c["market"] or UNKNOWN for c in scoped).most_common()),
         },
         "plan": _plan_figures(plan, mine, department),
-        "brands": q.brands(conn),
+        BRANDS.name: q.brands(conn),
         "policy": q.policy(conn, month) or {"month": month, "text": None},
     }
 

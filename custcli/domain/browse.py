@@ -8,64 +8,26 @@ reads, with their labels, and none of the internal ones (ids, keys, search text)
 
 from __future__ import annotations
 
-from custcli.i18n import _, _noop, tr
-from custcli.kinds.fields import (
-    BRAND_FIELDS,
-    COMPLAINT_FIELDS,
-    CUSTOMER_FIELDS,
-    ORDER_FIELDS,
-    VISIT_FIELDS,
-)
+from custcli import glossary, kinds
+from custcli.i18n import _, tr
 
-# Tables a person browses: their title and the fields that label their columns.
-TABLES = {
-    "customers": (_noop("customers"), CUSTOMER_FIELDS),
-    "visits": (_noop("visits"), VISIT_FIELDS),
-    "orders": (_noop("order lines"), ORDER_FIELDS),
-    "brands": (_noop("brands"), BRAND_FIELDS),
-    "complaints": (_noop("complaints"), COMPLAINT_FIELDS),
-    "followups": (_noop("follow-ups"), ()),
-    "notes": (_noop("notes"), ()),
-    "key_dates": (_noop("dates"), ()),
-    "changes": (_noop("card history"), ()),
-    "imports": (_noop("imports"), ()),
-}
-# Kept by cust for itself: not browsed.
-HIDDEN = (
-    "order_months",
-    "data_versions",
-    "figure_sets",
-    "shop_figures",
-    "pyramid",
-    "drill_misses",
-    "brand_changes",
-    "plans",
-    "policies",
-    "cust_meta",
-    "cust_grants",
-)
+# Tables a person browses: the record kinds', and the history of cards and of imports.
+BROWSED = ("changes", "imports")
 INTERNAL_COLUMNS = ("uid", "row_key", "search_text", "import_id", "extra")
-# What each canned query shows: (table, its columns with the shop's code and name first).
-QUERIES = {
-    "customers": ("customers c", [f"c.{f.key}" for f in CUSTOMER_FIELDS if f.key != "extra"]),
-    "visits": (
-        "visits v JOIN customers c ON c.id = v.customer_id",
-        [
-            "v.date",
-            "c.code",
-            "c.name",
-            "v.kind",
-            "v.note",
-            "v.found",
-            "v.satisfaction",
-            "v.manager",
-        ],
-    ),
-    "orders": (
-        "orders o JOIN customers c ON c.id = o.customer_id",
-        ["o.date", "c.code", "c.name", "o.brand", "o.qty", "o.amount", "o.unit_price"],
-    ),
-}
+# What each kind's canned query shows: its records' columns, its shop's code and name first.
+QUERIED = (kinds.CUSTOMERS, kinds.VISITS, kinds.ORDERS)
+_SHOP_COLUMNS = ("code", "name")
+
+
+def _query(kind: kinds.Kind) -> tuple[str, list[str]]:
+    """The FROM of a kind's query and its columns: its day, the shop's code and name (the
+    shop joined as c), then the rest of what its export shows."""
+    if kind is kinds.CUSTOMERS:
+        return f"{kind.table} c", [f"c.{f.key}" for f in kind.fields if f.key != "extra"]
+    day, *rest = kind.export
+    shown = [f"r.{day}", *(f"c.{c}" for c in _SHOP_COLUMNS)]
+    shown += [f"r.{c}" for c in rest if c not in _SHOP_COLUMNS]
+    return f"{kind.table} r JOIN customers c ON c.id = r.customer_id", shown
 
 
 def _labels(fields) -> dict[str, str]:
@@ -75,23 +37,24 @@ def _labels(fields) -> dict[str, str]:
 def metadata(database: str) -> dict:
     """The metadata for the database file named `database` (its stem, as Datasette names it)."""
     tables: dict[str, dict] = {}
-    for table, (title, fields) in TABLES.items():
-        tables[table] = {"title": _(title), "columns": _labels(fields)}
-        if table == "customers":
-            tables[table]["label_column"] = "name"
-    for table in HIDDEN:
+    for kind in kinds.KINDS:
+        tables[kind.table] = {"title": _(kind.noun_id), "columns": _labels(kind.fields)}
+    tables[kinds.CUSTOMERS.table]["label_column"] = "name"
+    for table in BROWSED:
+        tables[table] = {"title": _(glossary.OWN_TABLES[table]), "columns": {}}
+    for table in glossary.OWN_TABLES:
+        tables.setdefault(table, {"hidden": True})
+    for table in ("cust_meta", "cust_grants"):  # a department's PostgreSQL only
         tables[table] = {"hidden": True}
     queries = {}
-    for name, (source, columns) in QUERIES.items():
-        labels = {**_labels(CUSTOMER_FIELDS), **_labels(TABLES[name][1])}
-        shown = []
-        for column in columns:
-            key = column.split(".", 1)[1]
-            shown.append(f'{column} AS "{labels.get(key, key)}"')
-        order = "c.code" if name == "customers" else f"{columns[0]} DESC"
-        queries[_(TABLES[name][0])] = {
+    for kind in QUERIED:
+        source, columns = _query(kind)
+        labels = {**_labels(kinds.CUSTOMERS.fields), **_labels(kind.fields)}
+        shown = [f'{column} AS "{labels.get(column[2:], column[2:])}"' for column in columns]
+        order = "c.code" if kind is kinds.CUSTOMERS else f"{columns[0]} DESC"
+        queries[_(kind.noun_id)] = {
             "sql": f"SELECT {', '.join(shown)} FROM {source} ORDER BY {order}",
-            "title": _(TABLES[name][0]),
+            "title": _(kind.noun_id),
         }
     return {
         "title": _("cust: customer file"),

@@ -7,6 +7,7 @@ import sqlite3
 from typing import NamedTuple
 
 from custcli.db import insights as q
+from custcli.kinds import BRANDS
 from custcli.months import add_months, month_end, month_start, months_end, shift_months
 
 
@@ -202,7 +203,7 @@ def loyal(
             "code": r["code"],
             "name": r["name"],
             "months": r["months_12m"],
-            "brands": r["brands_12m"],
+            BRANDS.name: r["brands_12m"],
             "amount_12m": round(r["first_half"] + r["second_half"], 2),
             "growth_pct": round((r["second_half"] - r["first_half"]) / r["first_half"] * 100, 1),
         }

@@ -9,36 +9,15 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from custcli import kinds
 from custcli.db import customers as customer_q
 from custcli.db import export as q
 from custcli.domain.customers import parse_values
 from custcli.errors import BadInput
-from custcli.kinds.fields import (
-    COMPLAINT_FIELDS,
-    CUSTOMER_FIELDS,
-    ORDER_FIELDS,
-    VISIT_FIELDS,
-    Field,
-)
+from custcli.i18n import _
+from custcli.kinds.fields import Field
 from custcli.kinds.privacy import redact_extra, redact_text
 from custcli.months import parse_month
-
-
-def _only(fields: tuple[Field, ...], *keys: str) -> tuple[Field, ...]:
-    """The fields of these keys, in this order: the columns db.export selects."""
-    by_key = {f.key: f for f in fields}
-    return tuple(by_key[k] for k in keys)
-
-
-EXPORT_FIELDS: dict[str, tuple[Field, ...]] = {
-    "customers": CUSTOMER_FIELDS,
-    "visits": _only(
-        VISIT_FIELDS, "date", "code", "name", "kind", "note", "found", "satisfaction", "manager"
-    ),
-    "orders": _only(ORDER_FIELDS, "date", "code", "brand", "qty", "amount", "unit_price"),
-    "complaints": COMPLAINT_FIELDS,
-}
-SHEET_NAMES = {"customers": "客户", "visits": "拜访", "orders": "订单", "complaints": "投诉"}
 
 
 def column(field: Field, lang: str, redact: bool = False) -> Callable[[Any], Any]:
@@ -66,21 +45,28 @@ def _same(value: Any) -> Any:
     return value
 
 
+def exported(word: str) -> kinds.Kind:
+    """The kind an export names (customers, 客户, visits, 拜访…)."""
+    try:
+        return kinds.named(word, kinds.EXPORTED)
+    except ValueError:
+        names = ", ".join(f"{k.name} ({_(k.noun_id)})" for k in kinds.EXPORTED)
+        raise BadInput("export one of: {value}", value=names) from None
+
+
 def export_rows(
     conn: sqlite3.Connection,
-    kind: str,
+    kind: kinds.Kind,
     filters: Mapping[str, Any],
     month: str | None,
     redact: bool,
     lang: str,
 ) -> tuple[list[str], Iterator[list]]:
     """Headers and rows of an export; rows are streamed except for the roster."""
-    if kind not in EXPORT_FIELDS:
-        raise BadInput("export one of: {value}", value=", ".join(EXPORT_FIELDS))
     card_filters = parse_values({k: v for k, v in filters.items() if v is not None})
-    fields = EXPORT_FIELDS[kind]
+    fields = [kind.field(key) for key in kind.export]
     headers = [f.label(lang) for f in fields]
-    if kind == "customers":
+    if kind is kinds.CUSTOMERS:
         if month:
             raise BadInput("--month filters visits, orders and complaints, not customers")
         customers = customer_q.listing(conn, card_filters, include_closed="status" in card_filters)
@@ -108,7 +94,7 @@ def _extra(header: str, value: Any, redact: bool) -> Any:
 
 def export(
     conn: sqlite3.Connection,
-    kind: str,
+    word: str,
     target: Path,
     fmt: str | None = None,
     filters: Mapping[str, Any] | None = None,
@@ -117,8 +103,9 @@ def export(
     lang: str = "zh",
 ) -> int:
     """Write the export; returns the number of rows written."""
-    from custcli.io import writers
+    from custcli.io import book, writers
 
+    kind = exported(word)
     fmt = fmt or ("csv" if Path(target).suffix.lower() in (".csv", ".tsv") else "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise BadInput("--format is xlsx or csv")
@@ -127,7 +114,7 @@ def export(
     if fmt == "csv":
         writers.write_csv(target, headers, counted)
     else:
-        writers.write_workbook(target, [(SHEET_NAMES[kind], headers, counted)])
+        book.write_workbook(target, [(_(kind.sheet_id), headers, counted)])
     return counted.count
 
 

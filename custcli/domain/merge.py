@@ -43,7 +43,7 @@ from custcli.domain import customers as cards
 from custcli.domain import pyramid
 from custcli.domain.search import search_text
 from custcli.errors import BadInput, NotFound
-from custcli.kinds import Kind
+from custcli.kinds import CUSTOMERS, Kind
 from custcli.kinds.fields import CUSTOMER_FIELDS
 
 MERGE = "merge"  # what imports.kind says of a merged file
@@ -225,7 +225,7 @@ def _cards(conn, laptop: _Laptop, import_id: int, label: str, counts: Counter) -
     """Each of the laptop's cards found here (by uid, else by code) or added; the fields it
     changed last taken, never one it lacks. Returns {its id: this database's id}."""
     our_changes = q.last_changes(conn)
-    ours_by_uid = q.by_uid(conn, "customers", [c["uid"] for c in laptop.cards if c["uid"]])
+    ours_by_uid = q.by_uid(conn, CUSTOMERS.table, [c["uid"] for c in laptop.cards if c["uid"]])
     ids: dict[int, int] = {}
     created = []
     for card in laptop.cards:

@@ -9,6 +9,7 @@ from custcli.db import insights
 from custcli.domain import business
 from custcli.domain.churn import ChurnRules, churn, orders_day
 from custcli.domain.visits import customer_sections
+from custcli.kinds import VISITS
 
 
 def one_breath(
@@ -32,5 +33,5 @@ def one_breath(
     return {
         "business": figures,
         **sections,
-        "alerts": business.alerts(customer, sections["visits"], churn_reasons),
+        "alerts": business.alerts(customer, sections[VISITS.name], churn_reasons),
     }

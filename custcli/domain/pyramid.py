@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from custcli.db import insights as q
 from custcli.db.engine import write_transaction
+from custcli.kinds import CUSTOMERS
 from custcli.months import shift_months, year_to
 
 TIERS = ("top", "high", "mid", "low", "inactive", "potential")
@@ -66,7 +67,7 @@ def pyramid(
     return {
         "as_of": as_of.isoformat(),
         "tiers": tiers,
-        "customers": _listed(rows) if customers else [],
+        CUSTOMERS.name: _listed(rows) if customers else [],
         "top20_share": round(top20 / total * 100, 1) if total else None,
         "moved": _listed([r for r in rows if r["tier_amount_12m"] != r["tier_amount_12m_before"]]),
     }

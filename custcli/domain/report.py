@@ -7,12 +7,14 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from custcli import kinds
 from custcli.db import business as order_q
 from custcli.db import export as line_q
 from custcli.db import report as q
 from custcli.db import visits as visit_q
 from custcli.domain import schedule
 from custcli.domain.business import line_class
+from custcli.kinds import COMPLAINTS, CUSTOMERS, VISITS
 from custcli.months import add_months, parse_month
 from custcli.scope import Scope
 from custcli.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS
@@ -42,9 +44,9 @@ def monthly(
     report = {
         "summary": _summary(conn, month, part, district, manager),
         "period": {"first": first.isoformat(), "last": last.isoformat()},
-        "visits": visits,
+        VISITS.name: visits,
         "not_visited": part.not_visited,
-        "customers": list(_customer_rows(conn, part.customers, first, last)),
+        CUSTOMERS.name: list(_customer_rows(conn, part.customers, first, last)),
         "visits_by_week": _by_week(visits),
         "volume_by_class": _by_class(conn, first, last, district, manager),
         "attention": _attention(conn, at_end, last, district, manager),
@@ -74,7 +76,11 @@ def _part(conn, first: dt.date, last: dt.date, district, manager) -> _Part:
         visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat()),
         list(
             line_q.lines(
-                conn, "visits", _filters(district, manager), first.isoformat(), last.isoformat()
+                conn,
+                kinds.VISITS,
+                _filters(district, manager),
+                first.isoformat(),
+                last.isoformat(),
             )
         ),
         schedule.due_list(customers, visit_q.last_field_visits(conn, last.isoformat()), last),
@@ -138,11 +144,11 @@ def _summary(conn, month: str, part: _Part, district, manager) -> dict:
     return {
         "month": month,
         "scope": _filters(district, manager),
-        "customers": len(part.customers),
+        CUSTOMERS.name: len(part.customers),
         "due": len(part.due_in_month),
         "visited": len(part.visited_due),
         "coverage_pct": _pct(len(part.visited_due), len(part.due_in_month)),
-        "visits": len(part.visits),
+        VISITS.name: len(part.visits),
         "visits_by_kind": dict(Counter(v["kind"] for v in part.visits)),
         "overdue_at_month_end": sum(1 for row in part.at_end if row["days_overdue"] > 0),
         "followups_made": q.followups_made(
@@ -193,7 +199,7 @@ def _attention(conn, at_end: list[dict], last: dt.date, district, manager) -> di
         "churn": [
             {"code": w["code"], "name": w["name"], "reasons": w["reasons"]} for w in slipping
         ],
-        "complaints": [
+        COMPLAINTS.name: [
             {k: c[k] for k in ("code", "name", "opened_on", "kind", "text")}
             for c in open_complaints
         ],
@@ -216,13 +222,13 @@ def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -
     visits = q.visit_counts(conn, first.isoformat(), last.isoformat())
     for customer in sorted(customers, key=lambda c: c["code"]):
         bought = orders.get(customer["id"], {"qty": 0, "amount": 0})
-        seen = visits.get(customer["id"], {"visits": 0, "last_visit": None})
+        seen = visits.get(customer["id"], {VISITS.name: 0, "last_visit": None})
         yield {
             "code": customer["code"],
             "name": customer["name"],
             "district": customer["district"],
             "tier": customer["tier"],
-            "visits": seen["visits"],
+            VISITS.name: seen[VISITS.name],
             "last_visit": seen["last_visit"],
             "qty": bought["qty"],
             "amount": bought["amount"],
@@ -262,14 +268,14 @@ def managers(conn: sqlite3.Connection, month: str) -> list[dict]:
         evaluation.append(
             {
                 "manager": manager,
-                "customers": summary["customers"],
+                CUSTOMERS.name: summary[CUSTOMERS.name],
                 "due": summary["due"],
                 "visited": summary["visited"],
                 "coverage_pct": summary["coverage_pct"],
-                "visits": summary["visits"],
+                VISITS.name: summary[VISITS.name],
                 "followups_due": followups["due"],
                 "followups_on_time_pct": _pct(followups["kept"], followups["due"]),
-                "complaints": complaints["opened"],
+                COMPLAINTS.name: complaints["opened"],
                 "avg_days_to_resolve": round(complaints["avg_days"], 1)
                 if complaints["avg_days"] is not None
                 else None,

@@ -15,6 +15,7 @@ from custcli.domain.churn import orders_day, warnings
 from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence
 from custcli.errors import BadInput, NotFound
+from custcli.kinds import COMPLAINTS, FOLLOWUPS, KEY_DATES, NOTES, VISITS
 from custcli.kinds.fields import VISIT_KIND
 from custcli.kinds.normalize import parse_satisfaction, parse_yearday
 from custcli.months import parse_month
@@ -98,7 +99,7 @@ def log_visit(
         customer = resolve(conn, ref)
         visit_id = rows.insert(
             conn,
-            "visits",
+            VISITS.table,
             {
                 "customer_id": customer["id"],
                 "date": day,
@@ -113,7 +114,7 @@ def log_visit(
         if follow_up:
             followup_id = rows.insert(
                 conn,
-                "followups",
+                FOLLOWUPS.table,
                 {
                     "customer_id": customer["id"],
                     "visit_id": visit_id,
@@ -161,9 +162,9 @@ def edit_visit(
             "nothing to change; give --date, --kind, --note, --found, --satisfaction or --manager"
         )
     with write_transaction(conn):
-        if not rows.update(conn, "visits", visit_id, values):
+        if not rows.update(conn, VISITS.table, visit_id, values):
             raise NotFound("no visit #{visit_id}; `cust visit list` shows them", visit_id=visit_id)
-    return rows.get(conn, "visits", visit_id)
+    return rows.get(conn, VISITS.table, visit_id)
 
 
 def _must(changed: int, what: str, row_id: int, hint: str) -> None:
@@ -174,7 +175,10 @@ def _must(changed: int, what: str, row_id: int, hint: str) -> None:
 def remove_visit(conn: sqlite3.Connection, visit_id: int) -> None:
     with write_transaction(conn):
         _must(
-            rows.delete(conn, "visits", visit_id), "visit", visit_id, "`cust visit list` shows them"
+            rows.delete(conn, VISITS.table, visit_id),
+            "visit",
+            visit_id,
+            "`cust visit list` shows them",
         )
 
 
@@ -225,7 +229,7 @@ def followups(
 
 def followup_done(conn: sqlite3.Connection, followup_id: int, today: dt.date) -> dict:
     with write_transaction(conn):
-        current = rows.get(conn, "followups", followup_id)
+        current = rows.get(conn, FOLLOWUPS.table, followup_id)
         _must(current is not None, "follow-up", followup_id, "`cust followup list` shows them")
         if current["done_on"]:
             raise BadInput(
@@ -233,8 +237,8 @@ def followup_done(conn: sqlite3.Connection, followup_id: int, today: dt.date) ->
                 followup_id=followup_id,
                 done_on=current["done_on"],
             )
-        rows.update(conn, "followups", followup_id, {"done_on": today.isoformat()})
-    return rows.get(conn, "followups", followup_id)
+        rows.update(conn, FOLLOWUPS.table, followup_id, {"done_on": today.isoformat()})
+    return rows.get(conn, FOLLOWUPS.table, followup_id)
 
 
 def complaint_add(
@@ -246,7 +250,7 @@ def complaint_add(
     return _attach(
         conn,
         ref,
-        "complaints",
+        COMPLAINTS.table,
         {"kind": kind, "text": text.strip(), "opened_on": opened_on.isoformat()},
     )
 
@@ -256,7 +260,7 @@ def complaint_resolve(
 ) -> dict:
     _bounded({"how": how})
     with write_transaction(conn):
-        current = rows.get(conn, "complaints", complaint_id)
+        current = rows.get(conn, COMPLAINTS.table, complaint_id)
         _must(current is not None, "complaint", complaint_id, "`cust complaint list` shows them")
         if current["resolved_on"]:
             raise BadInput(
@@ -268,7 +272,7 @@ def complaint_resolve(
             raise BadInput("a complaint cannot be resolved before it was opened")
         rows.update(
             conn,
-            "complaints",
+            COMPLAINTS.table,
             complaint_id,
             {"resolved_on": resolved_on.isoformat(), "resolution": how},
         )
@@ -292,7 +296,7 @@ def add_key_date(
     if not stored:
         raise BadInput("give the date, e.g. 2015-06-18, 06-18 or 农历三月初八")
     return {
-        **_attach(conn, ref, "key_dates", {"label": label, "day": stored}),
+        **_attach(conn, ref, KEY_DATES.table, {"label": label, "day": stored}),
         "label": label,
         "day": stored,
     }
@@ -301,7 +305,7 @@ def add_key_date(
 def add_note(conn: sqlite3.Connection, ref: str, text: str, today: dt.date) -> dict:
     if not text.strip():
         raise BadInput("the note is empty")
-    return _attach(conn, ref, "notes", {"text": text.strip(), "noted_on": today.isoformat()})
+    return _attach(conn, ref, NOTES.table, {"text": text.strip(), "noted_on": today.isoformat()})
 
 
 def _dates_of(customer: dict, key_dates: list[dict]) -> list[tuple[str | None, str, str | None]]:
@@ -361,7 +365,7 @@ def upcoming(
 
 
 # The sections of the morning's list, most urgent first: what `cust today` shows in order.
-TODAY_SECTIONS = ("overdue", "due", "followups", "complaints", "dates", "churn")
+TODAY_SECTIONS = ("overdue", "due", FOLLOWUPS.name, COMPLAINTS.name, "dates", "churn")
 
 
 def today_briefing(
@@ -384,8 +388,8 @@ def today_briefing(
         "due": [r for r in ranked if r[1] == 0],
     }
     sections = {
-        "followups": q.followups(conn, open_only=True, due_by=today.isoformat(), scope=scope),
-        "complaints": [
+        FOLLOWUPS.name: q.followups(conn, open_only=True, due_by=today.isoformat(), scope=scope),
+        COMPLAINTS.name: [
             dict(c, days_open=(today - dt.date.fromisoformat(c["opened_on"])).days)
             for c in q.complaints(conn, open_only=True, scope=scope)
             if c["opened_on"] < stale_before
@@ -417,7 +421,7 @@ def customer_sections(conn: sqlite3.Connection, customer: dict, today: dt.date) 
         customer, dt.date.fromisoformat(last_field) if last_field else None, today
     )
     return {
-        "visits": {
+        VISITS.name: {
             "last": q.visits(conn, customer["id"], limit=3),
             "last_field_visit": last_field,
             "cycle_days": schedule.cycle_days(customer),
@@ -427,7 +431,7 @@ def customer_sections(conn: sqlite3.Connection, customer: dict, today: dt.date) 
         },
         "relationship": {
             "preferences": customer.get("preferences"),
-            "notes": q.notes(conn, customer["id"]),
+            NOTES.name: q.notes(conn, customer["id"]),
             "dates": [
                 {
                     "label": label,

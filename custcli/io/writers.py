@@ -1,4 +1,4 @@
-"""Write workbooks safely: to a private temporary file, renamed into place when complete.
+"""Write files safely: to a private temporary file, renamed into place when complete.
 
 rvgsrust-xlsxwriter (a binding of rust_xlsxwriter) streams rows (constant memory) a row at
 a call: 100,000 roster rows of 21 columns in 1.7 s, where xlsxwriter's write_row took 11.3 s
@@ -139,29 +139,6 @@ def _sweep_stale_parts(target: Path, now: float) -> None:
                     part.unlink()
 
 
-def write_rows(book, sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence]):
-    """One sheet: bold frozen header row, autofilter, widths that fit Chinese text, A4
-    landscape one page wide with the header row on every page."""
-    sheet = book.add_worksheet(sheet_name[:31], constant_memory=True)
-    bold = book.add_format().set_bold().set_background_color("#DDEBF7").set_border("thin")
-    widths = [_width(h) for h in headers]
-    sheet.write_row(0, 0, list(headers), bold)
-    write_row = sheet.write_row
-    count = 0
-    for count, row in enumerate(rows, 1):
-        write_row(count, 0, cells(row))
-        if count <= 1000:  # widths from the first rows are enough
-            for col, value in enumerate(row[: len(widths)]):
-                if value is not None and value != "":
-                    widths[col] = max(widths[col], _width(value))
-    for col, width in enumerate(widths):
-        sheet.set_column_width(col, min(width + 2, 60))
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(count, 1), max(len(headers) - 1, 0))
-    print_setup(sheet, header_row=0)
-    return sheet
-
-
 def cells(values: Iterable) -> list:
     """A row's values as cells hold them (`cell`), for the writer to type a row at a call;
     text of a cell's length, most of a roster's two million cells, passes as it is."""
@@ -183,16 +160,6 @@ def cell(value: object) -> object:
         return value
     text = value if kind is str else str(value)  # True stays the word it was, not a 1
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
-
-
-def print_setup(sheet, pages_tall: int = 0, header_row: int | None = None) -> None:
-    """A4 landscape, one page wide and as many long as it takes (`pages_tall` 0), the
-    header row (if any) on every page."""
-    sheet.set_landscape()
-    sheet.set_paper_size(9)  # A4
-    sheet.set_print_fit_to_pages(1, pages_tall)
-    if header_row is not None:
-        sheet.set_repeat_rows(header_row, header_row)
 
 
 def close_book(book, target: Path) -> None:
@@ -219,7 +186,7 @@ def open_book(temp: Path):
     return book
 
 
-def _width(value: object) -> int:
+def display_width(value: object) -> int:
     """Display width: a wide or full-width character (Chinese, ＡＢＣ) takes two columns."""
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -250,16 +217,4 @@ def write_csv(target: Path, headers: Sequence[str], rows: Iterable[Sequence]) ->
                     for v in row
                 ]
             )
-    return Path(target)
-
-
-def write_workbook(
-    target: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
-) -> Path:
-    """Write [(sheet name, headers, rows), …] to target atomically."""
-    with atomic_path(target) as temp:
-        book = open_book(temp)
-        for name, headers, rows in sheets:
-            write_rows(book, name, headers, rows)
-        close_book(book, target)
     return Path(target)

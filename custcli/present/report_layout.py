@@ -1,7 +1,7 @@
 """The monthly report as a person reads it: its title, its headline figures and their kinds
 (a count, money, a rate), its detail columns, and the placeholders a company's own template
-may hold. Words come from the catalogue, in the language in use; io/report_book.py and
-io/report_template.py write them."""
+may hold. Words come from the catalogue, in the language in use; present/report_book.py
+lays the workbook out and io writes it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from custcli import kinds
 from custcli.i18n import _, _noop, tr
 from custcli.kinds.fields import VISIT_FIELDS, VISIT_KIND
 from custcli.present.words import price_class, pyramid_tier, reasons
@@ -40,11 +41,11 @@ HEADLINES = (
     Figure("due", _noop("shops due"), COUNT, "应访户数"),
     Figure("visited", _noop("shops visited"), COUNT, "实访户数"),
     Figure("coverage_pct", _noop("coverage"), RATE, "覆盖率"),
-    Figure("visits", _noop("visits"), COUNT, "拜访次数"),
+    Figure(kinds.VISITS.name, kinds.VISITS.noun_id, COUNT, "拜访次数"),
     Figure("overdue_at_month_end", _noop("overdue, not visited"), COUNT, "逾期未访"),
     Figure("followups_made", _noop("follow-ups made"), COUNT, "新增跟进"),
     Figure("followups_closed", _noop("follow-ups done"), COUNT, "已办结跟进"),
-    Figure("complaints_opened", _noop("complaints"), COUNT, "投诉件数"),
+    Figure("complaints_opened", kinds.COMPLAINTS.noun_id, COUNT, "投诉件数"),
     Figure("avg_days_to_resolve", _noop("average days to settle"), DAYS, "平均处理天数"),
     Figure("order_qty", _noop("cartons bought"), CARTONS, "订货量"),
     Figure("order_amount", _noop("amount bought (yuan)"), MONEY, "订货金额"),
@@ -109,7 +110,7 @@ def attention_lines(report: dict) -> list[str]:
             text=c["text"],
             **_shop(c),
         )
-        for c in attention["complaints"]
+        for c in attention[kinds.COMPLAINTS.name]
     ]
     return lines
 
@@ -183,7 +184,7 @@ def visit_columns() -> list[Column]:
     ]
 
 
-NOT_VISITED = [
+NOT_VISITED_COLUMNS = [
     Column("code", _noop("code"), TEXT, "客户编码"),
     Column("name", _noop("store"), TEXT, "店名"),
     Column("district", _noop("district"), TEXT, "片区"),
@@ -192,28 +193,28 @@ NOT_VISITED = [
     Column("due", _noop("due"), DATE, "应访日期"),
     Column("days_overdue", _noop("days overdue at month end"), COUNT, "逾期天数"),
 ]
-CUSTOMERS = [
+CUSTOMER_COLUMNS = [
     Column("code", _noop("code")),
     Column("name", _noop("store")),
     Column("district", _noop("district")),
     Column("tier", _noop("tier"), COUNT),
-    Column("visits", _noop("visits this month"), COUNT),
+    Column(kinds.VISITS.name, _noop("visits this month"), COUNT),
     Column("last_visit", _noop("last visit"), DATE),
     Column("qty", _noop("cartons"), CARTONS),
     Column("amount", _noop("amount (yuan)"), MONEY),
     Column("avg_price", _noop("yuan per carton"), MONEY),
     Column("pyramid", _noop("pyramid tier")),
 ]
-MANAGERS = [
+MANAGER_COLUMNS = [
     Column("manager", _noop("manager")),
-    Column("customers", _noop("customers served"), COUNT),
+    Column(kinds.CUSTOMERS.name, _noop("customers served"), COUNT),
     Column("due", _noop("shops due"), COUNT),
     Column("visited", _noop("shops visited"), COUNT),
     Column("coverage_pct", _noop("coverage"), RATE),
-    Column("visits", _noop("visits"), COUNT),
+    Column(kinds.VISITS.name, kinds.VISITS.noun_id, COUNT),
     Column("overdue_at_month_end", _noop("overdue, not visited"), COUNT),
     Column("followups_made", _noop("follow-ups made"), COUNT),
-    Column("complaints_opened", _noop("complaints"), COUNT),
+    Column("complaints_opened", kinds.COMPLAINTS.noun_id, COUNT),
     Column("order_qty", _noop("cartons bought"), CARTONS),
     Column("order_amount", _noop("amount bought (yuan)"), MONEY),
 ]
@@ -251,9 +252,9 @@ def chart_rows(report: dict) -> list[list]:
 SHEETS = {
     "summary": _noop("Summary"),
     "managers": _noop("Account managers"),
-    "visits": _noop("Visit details"),
+    kinds.VISITS.name: _noop("Visit details"),
     "not_visited": _noop("Not visited"),
-    "customers": _noop("Customers"),
+    kinds.CUSTOMERS.name: _noop("Customers"),
     "charts": _noop("Charts"),
 }
 
@@ -323,11 +324,11 @@ ENGLISH = {
     "应访户数": "shops_due",
     "实访户数": "shops_visited",
     "覆盖率": "coverage",
-    "拜访次数": "visits",
+    "拜访次数": kinds.VISITS.name,
     "逾期未访": "overdue",
     "新增跟进": "followups_made",
     "已办结跟进": "followups_done",
-    "投诉件数": "complaints",
+    "投诉件数": kinds.COMPLAINTS.name,
     "平均处理天数": "days_to_settle",
     "订货量": "cartons",
     "订货金额": "amount",
@@ -336,15 +337,18 @@ ENGLISH = {
     "订货金额环比": "amount_vs_last_month",
     "订货金额同比": "amount_vs_a_year_before",
 }
-ROW_GROUPS = {"拜访": "visits", "未访": "not_visited"}  # {{ 拜访.日期 }} rows, {{ 未访.店名 }}
+ROW_GROUPS = {
+    "拜访": kinds.VISITS.name,
+    "未访": "not_visited",
+}  # {{ 拜访.日期 }} rows, {{ 未访.店名 }}
 
 
 def row_placeholders(report: dict) -> dict[str, list[dict[str, str]]]:
     """The repeated rows a template may hold: one per visit (拜访.…), one per shop due and not
     visited (未访.…), each field as text."""
     groups = {
-        "拜访": (report["visits"], visit_columns()),
-        "未访": (report["not_visited"], NOT_VISITED),
+        "拜访": (report[kinds.VISITS.name], visit_columns()),
+        "未访": (report["not_visited"], NOT_VISITED_COLUMNS),
     }
     found = {}
     for group, (rows, columns) in groups.items():
@@ -378,7 +382,7 @@ def placeholder_catalogue() -> list[dict[str, str]]:
         {"placeholder": f"{{{{ {name} }}}}", "english": f"{{{{ {ENGLISH[name]} }}}}", "holds": text}
         for name, text in meanings.items()
     ]
-    for group, columns in (("拜访", visit_columns()), ("未访", NOT_VISITED)):
+    for group, columns in (("拜访", visit_columns()), ("未访", NOT_VISITED_COLUMNS)):
         rows += [
             {
                 "placeholder": f"{{{{ {group}.{c.placeholder} }}}}",

@@ -4,6 +4,7 @@ language in use (custcli.i18n); --json shows the codes themselves."""
 
 from __future__ import annotations
 
+from custcli import glossary, kinds
 from custcli.i18n import _, _noop, pgettext, tr
 
 PRICE_CLASSES = {
@@ -160,3 +161,11 @@ def say(card: dict, business: dict, visits: dict) -> str:
         due += tr(" ({days} days overdue)", days=visits["days_overdue"])
     clauses.append(due)
     return clause_sep.join(clauses) + _(".")
+
+
+def table(name: str) -> str:
+    """What a person calls one of cust's tables: a kind's records, or cust's own."""
+    kind = next((k for k in kinds.KINDS if k.table == name), None)
+    if kind is not None:
+        return _(kind.noun_id)
+    return _(glossary.OWN_TABLES[name]) if name in glossary.OWN_TABLES else name

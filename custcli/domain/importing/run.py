@@ -166,7 +166,7 @@ def read_back(book, result: ImportResult, digest: str | None) -> None:
 def write_rejects(file: Path, result: ImportResult) -> Path:
     """FILE.rejects.xlsx beside the file: the rows refused (row number, the row as it was,
     the reason), and the values kept as written (row, column, reason)."""
-    from custcli.io.writers import write_workbook
+    from custcli.io.book import write_workbook
 
     target = file.with_name(f"{file.name}.rejects.xlsx")
     headers = result.mapping.headers

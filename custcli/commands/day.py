@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from custcli import i18n, render
+from custcli import render
 from custcli.commands.options import (
     DateOption,
     District,
@@ -15,16 +15,13 @@ from custcli.commands.options import (
     Manager,
     Ref,
     SectionLimit,
-    more,
-    rows_to_show,
-    shown,
 )
 from custcli.domain import visits as domain
 from custcli.domain.schedule import DUE_RULE
-from custcli.i18n import _, _noop, tr
-from custcli.kinds.fields import FIELDS_BY_KEY, VISIT_KIND
-from custcli.kinds.normalize import render_yearday
-from custcli.present import words
+from custcli.i18n import tr
+from custcli.kinds.fields import VISIT_KIND
+from custcli.present import day as shown_day
+from custcli.present.lists import more, rows_to_show, shown
 from custcli.scope import Scope
 from custcli.session import Session
 
@@ -86,31 +83,6 @@ def visit_log(
     )
 
 
-def _kind_words(rows: list[dict], lang: str) -> list[dict]:
-    """Visits for a table: the kind in words, an unknown one with the text it was written as."""
-    return [
-        {
-            **row,
-            "kind": VISIT_KIND.render(row["kind"], lang)
-            + (f"（{row['kind_text']}）" if row.get("kind_text") else ""),
-        }
-        for row in rows
-    ]
-
-
-VISIT_COLUMNS = [
-    ("id", _noop("#")),
-    ("date", _noop("date")),
-    ("code", _noop("code")),
-    ("name", _noop("store")),
-    ("kind", _noop("kind")),
-    ("note", _noop("note")),
-    ("found", _noop("found")),
-    ("satisfaction", _noop("sat.")),
-    ("manager", _noop("manager")),
-]
-
-
 @visit_app.command("list")
 def visit_list(
     ctx: typer.Context,
@@ -124,7 +96,11 @@ def visit_list(
     """List visits, newest first."""
     session: Session = ctx.obj
     rows = domain.list_visits(session.conn, ref, session.month(month), manager)
-    render.rows(rows if as_json else _kind_words(rows, session.lang), VISIT_COLUMNS, as_json)
+    render.rows(
+        rows if as_json else shown_day.kind_words(rows, session.lang),
+        shown_day.VISIT_COLUMNS,
+        as_json,
+    )
 
 
 @visit_app.command("edit")
@@ -165,17 +141,6 @@ def visit_rm(
     render.line(tr("visit #{id} removed", id=visit_id))
 
 
-DUE_COLUMNS = [
-    ("code", _noop("code")),
-    ("name", _noop("store")),
-    ("tier", _noop("tier")),
-    ("district", _noop("district")),
-    ("last_visit", _noop("last visit")),
-    ("due", _noop("due")),
-    ("days_overdue", _noop("overdue")),
-]
-
-
 def due(
     ctx: typer.Context,
     date: DateOption = None,
@@ -188,7 +153,7 @@ def due(
     day = session.day(date)
     ranked = domain.due_ranked(session.conn, day, Scope(district, manager))
     kept, left_out = shown(ranked, limit, as_json)
-    render.rows(domain.due_rows(session.conn, kept, day), DUE_COLUMNS, as_json)
+    render.rows(domain.due_rows(session.conn, kept, day), shown_day.DUE_COLUMNS, as_json)
     if not as_json:
         more(left_out)
 
@@ -196,16 +161,6 @@ def due(
 due.__doc__ = (
     "Shops due or overdue for a field visit, most overdue first, then larger tiers.\n\n" + DUE_RULE
 )
-
-
-TODAY_TITLES = {
-    "overdue": _noop("overdue visits"),
-    "due": _noop("visits due today"),
-    "followups": _noop("follow-ups due"),
-    "complaints": _noop("complaints open over 3 days"),  # domain.COMPLAINT_STALE_DAYS
-    "dates": _noop("dates in the next 7 days"),  # domain.UPCOMING_DAYS
-    "churn": _noop("slipping away"),
-}
 
 
 def today(
@@ -222,52 +177,7 @@ def today(
     brief = domain.today_briefing(
         session.conn, session.day(date), Scope(district, manager), rows_to_show(limit, as_json)
     )
-    counts = brief["counts"]
-    sections = {
-        name: (brief[name], counts[name] - len(brief[name])) for name in domain.TODAY_SECTIONS
-    }
-    if as_json:
-        render.emit_json(brief)
-        return
-    render.line(
-        f"{brief['date']}: "
-        + _(", ").join(f"{counts[name]} {_(TODAY_TITLES[name])}" for name in domain.TODAY_SECTIONS)
-    )
-    columns = {
-        "overdue": DUE_COLUMNS,
-        "due": DUE_COLUMNS,
-        "followups": FOLLOWUP_COLUMNS,
-        "complaints": COMPLAINT_COLUMNS,
-        "dates": DATE_COLUMNS,
-        "churn": [("code", _noop("code")), ("name", _noop("store")), ("why", _noop("why"))],
-    }
-    for name in domain.TODAY_SECTIONS:
-        rows, left_out = sections[name]
-        if not rows:
-            continue
-        if name == "churn":
-            rows = [{**w, "why": words.reasons(w["reasons"])} for w in rows]
-        if name == "dates":
-            rows = _date_words(rows)
-        render.table(rows, columns[name], title=TODAY_TITLES[name])
-        more(left_out)
-
-
-DATE_COLUMNS = [
-    ("date", _noop("date")),
-    ("code", _noop("code")),
-    ("name", _noop("store")),
-    ("label", _noop("what")),
-    ("day", _noop("day")),
-]
-FOLLOWUP_COLUMNS = [
-    ("id", _noop("#")),
-    ("due", _noop("due")),
-    ("code", _noop("code")),
-    ("name", _noop("store")),
-    ("text", _noop("promise")),
-    ("done_on", _noop("done")),
-]
+    shown_day.today(brief, as_json)
 
 
 @followup_app.command("list")
@@ -281,7 +191,7 @@ def followup_list(
     """Open follow-ups, soonest due first."""
     session: Session = ctx.obj
     rows = domain.followups(session.conn, open_only=not all_, scope=Scope.of(district, manager))
-    render.rows(rows, FOLLOWUP_COLUMNS, as_json)
+    render.rows(rows, shown_day.FOLLOWUP_COLUMNS, as_json)
 
 
 @followup_app.command("done")
@@ -294,18 +204,6 @@ def followup_done(
     session: Session = ctx.obj
     done = domain.followup_done(session.conn, followup_id, session.day(date))
     render.line(tr("follow-up #{id} done on {day}", id=followup_id, day=done["done_on"]))
-
-
-COMPLAINT_COLUMNS = [
-    ("id", _noop("#")),
-    ("opened_on", _noop("opened")),
-    ("code", _noop("code")),
-    ("name", _noop("store")),
-    ("kind", _noop("kind")),
-    ("text", _noop("complaint")),
-    ("resolved_on", _noop("resolved")),
-    ("resolution", _noop("how")),
-]
 
 
 @complaint_app.command("add")
@@ -333,7 +231,7 @@ def complaint_list(
     """Complaints, oldest first, with the days each took to resolve."""
     session: Session = ctx.obj
     rows = domain.complaints(session.conn, open_only=open_, scope=Scope.of(district, manager))
-    render.rows(rows, COMPLAINT_COLUMNS, as_json)
+    render.rows(rows, shown_day.COMPLAINT_COLUMNS, as_json)
 
 
 @complaint_app.command("resolve")
@@ -384,19 +282,7 @@ def date_list(
     session: Session = ctx.obj
     scope = Scope.of(district, manager) or Scope()
     rows = domain.upcoming(session.conn, session.day(date), days, scope=scope)
-    render.rows(rows if as_json else _date_words(rows), DATE_COLUMNS, as_json)
-
-
-def _date_words(rows: list[dict]) -> list[dict]:
-    """Dates for a table: the birthday named by the registry, the day as written (农历三月初八)."""
-    return [
-        {
-            **row,
-            "label": row["label"] or FIELDS_BY_KEY[row["field"]].label(),
-            "day": render_yearday(row["day"], i18n.lang()),
-        }
-        for row in rows
-    ]
+    render.rows(rows if as_json else shown_day.date_words(rows), shown_day.DATE_COLUMNS, as_json)
 
 
 def note(

@@ -17,10 +17,10 @@ from custcli.commands.options import (
     Tier,
     card_filters,
 )
-from custcli.commands.show import card_json
 from custcli.domain import customers as domain
 from custcli.i18n import _, _noop, tr
 from custcli.kinds.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
+from custcli.present.card import card_json
 from custcli.scope import Scope
 from custcli.session import Session
 

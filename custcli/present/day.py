@@ -1,0 +1,128 @@
+"""The day's work on a screen: visits, what falls due, today's list, follow-ups, complaints
+and the dates that matter."""
+
+from __future__ import annotations
+
+from custcli import i18n, render
+from custcli.domain.visits import TODAY_SECTIONS
+from custcli.i18n import _, _noop
+from custcli.kinds import COMPLAINTS, FOLLOWUPS
+from custcli.kinds.fields import FIELDS_BY_KEY, VISIT_KIND
+from custcli.kinds.normalize import render_yearday
+from custcli.present import words
+from custcli.present.lists import more
+
+
+def kind_words(rows: list[dict], lang: str) -> list[dict]:
+    """Visits for a table: the kind in words, an unknown one with the text it was written as."""
+    return [
+        {
+            **row,
+            "kind": VISIT_KIND.render(row["kind"], lang)
+            + (f"（{row['kind_text']}）" if row.get("kind_text") else ""),
+        }
+        for row in rows
+    ]
+
+
+VISIT_COLUMNS = [
+    ("id", _noop("#")),
+    ("date", _noop("date")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("kind", _noop("kind")),
+    ("note", _noop("note")),
+    ("found", _noop("found")),
+    ("satisfaction", _noop("sat.")),
+    ("manager", _noop("manager")),
+]
+
+DUE_COLUMNS = [
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("tier", _noop("tier")),
+    ("district", _noop("district")),
+    ("last_visit", _noop("last visit")),
+    ("due", _noop("due")),
+    ("days_overdue", _noop("overdue")),
+]
+
+TODAY_TITLES = {
+    "overdue": _noop("overdue visits"),
+    "due": _noop("visits due today"),
+    FOLLOWUPS.name: _noop("follow-ups due"),
+    COMPLAINTS.name: _noop("complaints open over 3 days"),  # domain.COMPLAINT_STALE_DAYS
+    "dates": _noop("dates in the next 7 days"),  # domain.UPCOMING_DAYS
+    "churn": _noop("slipping away"),
+}
+
+DATE_COLUMNS = [
+    ("date", _noop("date")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("label", _noop("what")),
+    ("day", _noop("day")),
+]
+
+FOLLOWUP_COLUMNS = [
+    ("id", _noop("#")),
+    ("due", _noop("due")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("text", _noop("promise")),
+    ("done_on", _noop("done")),
+]
+
+COMPLAINT_COLUMNS = [
+    ("id", _noop("#")),
+    ("opened_on", _noop("opened")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("kind", _noop("kind")),
+    ("text", _noop("complaint")),
+    ("resolved_on", _noop("resolved")),
+    ("resolution", _noop("how")),
+]
+
+
+def date_words(rows: list[dict]) -> list[dict]:
+    """Dates for a table: the birthday named by the registry, the day as written (农历三月初八)."""
+    return [
+        {
+            **row,
+            "label": row["label"] or FIELDS_BY_KEY[row["field"]].label(),
+            "day": render_yearday(row["day"], i18n.lang()),
+        }
+        for row in rows
+    ]
+
+
+def today(brief: dict, as_json: bool) -> None:
+    """Today's list: a line of counts, then each section that has rows."""
+    counts = brief["counts"]
+    sections = {name: (brief[name], counts[name] - len(brief[name])) for name in TODAY_SECTIONS}
+    if as_json:
+        render.emit_json(brief)
+        return
+    render.line(
+        f"{brief['date']}: "
+        + _(", ").join(f"{counts[name]} {_(TODAY_TITLES[name])}" for name in TODAY_SECTIONS)
+    )
+    columns = {
+        "overdue": DUE_COLUMNS,
+        "due": DUE_COLUMNS,
+        FOLLOWUPS.name: FOLLOWUP_COLUMNS,
+        COMPLAINTS.name: COMPLAINT_COLUMNS,
+        "dates": DATE_COLUMNS,
+        "churn": [("code", _noop("code")), ("name", _noop("store")), ("why", _noop("why"))],
+    }
+    for name in TODAY_SECTIONS:
+        rows, left_out = sections[name]
+        if not rows:
+            continue
+        if name == "churn":
+            rows = [{**w, "why": words.reasons(w["reasons"])} for w in rows]
+        if name == "dates":
+            rows = date_words(rows)
+        render.table(rows, columns[name], title=TODAY_TITLES[name])
+        more(left_out)
