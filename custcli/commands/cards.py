@@ -19,7 +19,7 @@ from custcli.commands.options import (
 )
 from custcli.domain import customers as domain
 from custcli.i18n import _, _noop, tr
-from custcli.kinds.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY
+from custcli.kinds import CUSTOMERS
 from custcli.present.card import card_json
 from custcli.scope import Scope
 from custcli.session import Session
@@ -52,7 +52,7 @@ add.__signature__ = inspect.Signature(
                     help=f.help or f"{f.label_id}: {f.type.hint}.",
                 ),
             )
-            for f in CUSTOMER_FIELDS
+            for f in CUSTOMERS.fields
         ),
     ]
 )
@@ -108,11 +108,11 @@ def list_(
 
 
 def _customer_table(rows: list[dict], lang: str) -> None:
-    keys = [f.key for f in CUSTOMER_FIELDS if f.in_list] + ["tier"]
+    keys = [f.key for f in CUSTOMERS.fields if f.in_list] + ["tier"]
     render.table(
         rows,
-        [(k, FIELDS_BY_KEY[k].label(lang)) for k in keys],
-        cell=lambda key, value: FIELDS_BY_KEY[key].render(value, lang),
+        [(k, CUSTOMERS.field(k).label(lang)) for k in keys],
+        cell=lambda key, value: CUSTOMERS.field(key).render(value, lang),
     )
 
 
@@ -200,7 +200,7 @@ def _field_words(key: str) -> str:
         return _("(created)")
     if key.startswith("extra."):
         return tr("extra: {name}", name=key[6:])
-    return FIELDS_BY_KEY[key].label() if key in FIELDS_BY_KEY else key
+    return CUSTOMERS.field(key).label() if CUSTOMERS.has(key) else key
 
 
 def _source_words(source: str) -> str:

@@ -10,12 +10,20 @@ from typing import Any
 from custcli.db import figures, rows
 from custcli.db.rows import record, scope_conditions
 from custcli.kinds import CUSTOMERS
-from custcli.kinds.fields import CUSTOMER_KEYS
 from custcli.scope import Scope
 
-_COLUMNS = ("id", *CUSTOMER_KEYS, "extra", "created_at", "updated_at")
-_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM customers"
-SORTABLE = frozenset(CUSTOMER_KEYS) | {"id", "created_at", "updated_at"}
+
+def _columns() -> str:
+    """A card's columns: the registry's fields (as they are when asked), and its own."""
+    return ", ".join(("id", *CUSTOMERS.keys, "extra", "created_at", "updated_at"))
+
+
+def _select() -> str:
+    return f"SELECT {_columns()} FROM customers"
+
+
+def sortable() -> frozenset[str]:
+    return frozenset(CUSTOMERS.keys) | {"id", "created_at", "updated_at"}
 
 
 def _to_dict(row: sqlite3.Row | None) -> dict[str, Any] | None:
@@ -27,15 +35,15 @@ def _to_dict(row: sqlite3.Row | None) -> dict[str, Any] | None:
 
 
 def by_code(conn: sqlite3.Connection, code: str) -> dict | None:
-    return _to_dict(conn.execute(f"{_SELECT} WHERE code = ?", (code,)).fetchone())
+    return _to_dict(conn.execute(f"{_select()} WHERE code = ?", (code,)).fetchone())
 
 
 def by_id(conn: sqlite3.Connection, customer_id: int) -> dict | None:
-    return _to_dict(conn.execute(f"{_SELECT} WHERE id = ?", (customer_id,)).fetchone())
+    return _to_dict(conn.execute(f"{_select()} WHERE id = ?", (customer_id,)).fetchone())
 
 
 def by_license(conn: sqlite3.Connection, license_no: str) -> list[dict]:
-    rows = conn.execute(f"{_SELECT} WHERE license_no = ?", (license_no,)).fetchall()
+    rows = conn.execute(f"{_select()} WHERE license_no = ?", (license_no,)).fetchall()
     return [_to_dict(r) for r in rows]
 
 
@@ -46,7 +54,7 @@ def all_codes(conn: sqlite3.Connection) -> dict[str, int]:
 def _record(values: Mapping[str, Any], search_text: str) -> dict[str, Any]:
     """A card's row as stored: its set values (a column left out takes its default), its
     extra as JSON and its search text."""
-    record = {k: values[k] for k in CUSTOMER_KEYS if values.get(k) is not None}
+    record = {k: values[k] for k in CUSTOMERS.keys if values.get(k) is not None}
     extra = values.get("extra")
     record["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "{}"
     record["search_text"] = search_text
@@ -132,14 +140,14 @@ def listing(
     include_closed: bool = True,
 ) -> list[dict]:
     """Customers matching every filter (key = value), sorted by a registry key."""
-    if sort.lstrip("-") not in SORTABLE:
-        raise ValueError(f"cannot sort by {sort!r}; sort keys are: {', '.join(sorted(SORTABLE))}")
+    if sort.lstrip("-") not in sortable():
+        raise ValueError(f"cannot sort by {sort!r}; sort keys are: {', '.join(sorted(sortable()))}")
     where, params = rows.where(
         *((f"{k} = ?", (v,)) for k, v in filters.items()),
         not include_closed and ("status != 'closed'", ()),
     )
     order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}, code"
-    sql = f"{_SELECT} WHERE {where} ORDER BY {order}"
+    sql = f"{_select()} WHERE {where} ORDER BY {order}"
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
@@ -158,15 +166,14 @@ def by_number(conn: sqlite3.Connection, digits: str) -> list[tuple[int, dict]]:
     or one of its phones; 2 the tail of one of its phones (4 digits or more).
     """
     exact = conn.execute(
-        f"{_SELECT} WHERE code = ? UNION SELECT {', '.join(_COLUMNS)} FROM customers"
-        " WHERE license_no = ?",
+        f"{_select()} WHERE code = ? UNION SELECT {_columns()} FROM customers WHERE license_no = ?",
         (digits, digits),
     ).fetchall()
     if exact:
         return [(0, _to_dict(r)) for r in exact]
     bare = digits.lstrip("0")
     rows = conn.execute(
-        f"SELECT {', '.join(_COLUMNS)}, CASE WHEN (? != '' AND (ltrim(code, '0') = ?"
+        f"SELECT {_columns()}, CASE WHEN (? != '' AND (ltrim(code, '0') = ?"
         f" OR ltrim(coalesce(license_no, ''), '0') = ?)) OR instr({_PHONES}, ?) > 0 THEN 1"
         f" ELSE 2 END AS sureness FROM customers WHERE (? != '' AND (ltrim(code, '0') = ?"
         f" OR ltrim(coalesce(license_no, ''), '0') = ?)) OR instr({_PHONES}, ?) > 0"
@@ -221,7 +228,7 @@ def search_candidates(
         params.append(digits)
     within, within_params = rows.where(*scope_conditions(scope, alias="") if scope else ())
     sql = (
-        f"{_SELECT.replace(' FROM', ', search_text FROM')} WHERE ({' OR '.join(clauses)})"
+        f"{_select().replace(' FROM', ', search_text FROM')} WHERE ({' OR '.join(clauses)})"
         f" AND {within} LIMIT ?"
     )
     return [_to_dict(r) for r in conn.execute(sql, [*params, *within_params, limit])]

@@ -13,8 +13,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from custcli.db import schema
 from custcli.db.engine import is_postgres
-from custcli.db.schema import VERSION as SCHEMA_VERSION
 from custcli.errors import BadInput, DiskFull
 from custcli.i18n import _noop
 
@@ -245,7 +245,7 @@ def check_candidate(source: Path, thorough: bool = True) -> int:
         )
     if not has_customers:
         raise BadInput("{source} is not a cust database (it has no customers table)", source=source)
-    if version > SCHEMA_VERSION:
+    if version > schema.VERSION:
         raise BadInput(
             "{source} was written by a newer cust (schema {version}); upgrade cust",
             source=source,

@@ -9,11 +9,10 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from custcli.db import figures, insights, rollups
+from custcli.db import figures, insights, rollups, schema
 from custcli.db.engine import db_file, is_postgres, write_transaction
 from custcli.db.files import file_mode, list_backups
 from custcli.db.opening import schema_version
-from custcli.db.schema import VERSION as SCHEMA_VERSION
 
 
 def status(conn: sqlite3.Connection) -> dict:
@@ -88,15 +87,15 @@ def check(conn: sqlite3.Connection) -> dict:
     if orphans:
         tables = sorted({row[0] for row in orphans})
         problems.append({"problem": "orphans", "count": len(orphans), "tables": tables})
-    current = version == SCHEMA_VERSION and integrity == ["ok"]
+    current = version == schema.VERSION and integrity == ["ok"]
     differing = rollups.mismatches(conn) if current else 0
     if differing:
         problems.append({"problem": "rollups", "count": differing})
     kept = figures.mismatches(conn, insights.kept_figures_query) if current else 0
     if kept:
         problems.append({"problem": "figures", "count": kept})
-    if version != SCHEMA_VERSION:
-        problems.append({"problem": "schema", "version": version, "expected": SCHEMA_VERSION})
+    if version != schema.VERSION:
+        problems.append({"problem": "schema", "version": version, "expected": schema.VERSION})
     for name, mode in files.items():
         if mode is not None and int(mode, 8) & 0o077:
             problems.append({"problem": "permissions", "file": name, "mode": mode})
@@ -108,7 +107,7 @@ def check(conn: sqlite3.Connection) -> dict:
         "rollup_mismatches": differing,
         "figure_mismatches": kept,
         "schema_version": version,
-        "expected_schema_version": SCHEMA_VERSION,
+        "expected_schema_version": schema.VERSION,
         "files": files,
         "backups": len(backups),
         "latest_backup": str(backups[-1]) if backups else None,

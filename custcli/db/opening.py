@@ -16,9 +16,9 @@ import sqlite3
 from pathlib import Path
 
 from custcli import notices
+from custcli.db import schema
 from custcli.db.engine import connect, db_file, is_postgres
 from custcli.db.files import create_private_file, default_db_path, full_disk, tighten
-from custcli.db.schema import VERSION as SCHEMA_VERSION
 from custcli.errors import BadInput, DiskFull
 from custcli.i18n import _noop
 from custcli.kinds import CUSTOMERS
@@ -61,7 +61,7 @@ def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.
         if tighten(path):  # cust's own file, then: nobody else should read it
             notices.tell(_noop("{path} was readable by others; it is now yours only (0600)"),
                          path=path)  # fmt: skip
-        if version < (SCHEMA_VERSION if upto is None else upto):
+        if version < (schema.VERSION if upto is None else upto):
             _migrate_sqlite(conn, upto)
         elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
@@ -80,14 +80,14 @@ def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.
 def _version(conn: sqlite3.Connection, path: Path) -> int:
     """The file's schema version, after making sure it is cust's (or empty) and not newer."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
+    if version > schema.VERSION:
         conn.close()
         raise BadInput(
             "{path} was written by a newer cust (schema {version}, this one knows"
             " {SCHEMA_VERSION}); upgrade cust to open it",
             path=path,
             version=version,
-            SCHEMA_VERSION=SCHEMA_VERSION,
+            SCHEMA_VERSION=schema.VERSION,
         )
     if (version == 0 and _foreign(conn)) or (version > 0 and not _cust_tables(conn)):
         conn.close()
@@ -150,14 +150,14 @@ def _migrate_postgresql(conn, upto: int | None) -> None:
     time (a transaction-scoped advisory lock), all in one transaction with the version."""
     from custcli.db import grants, schema
 
-    upto = SCHEMA_VERSION if upto is None else upto
+    upto = schema.VERSION if upto is None else upto
     current = _postgresql_version(conn)
-    if current > SCHEMA_VERSION:
+    if current > schema.VERSION:
         raise BadInput(
             "the database was written by a newer cust (schema {version}, this one knows"
             " {SCHEMA_VERSION}); upgrade cust to open it",
             version=current,
-            SCHEMA_VERSION=SCHEMA_VERSION,
+            SCHEMA_VERSION=schema.VERSION,
         )
     if current >= upto:
         return

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from custcli.db import schema
 from custcli.db.rows import dicts, in_chunks, record, scope_conditions, where
+from custcli.kinds import CUSTOMERS
 from custcli.scope import Scope
 
 VISIT_COLUMNS = "v.id, v.date, v.kind, v.kind_text, v.note, v.found, v.satisfaction, v.manager"
@@ -152,15 +153,18 @@ def due_cards(conn: sqlite3.Connection, ids: Iterable[int], on: str, kind: str) 
     return found
 
 
-def active_customers(conn: sqlite3.Connection, scope: Scope = Scope()) -> list[dict]:
+_ACTIVE = ("id", "code", "name", "owner", "tier", "district", "account_manager",
+           "visit_cycle_days", "order_day", "birthday")  # fmt: skip
+
+
+def active_customers(
+    conn: sqlite3.Connection, scope: Scope = Scope(), also: tuple[str, ...] = ()
+) -> list[dict]:
+    """The cards in scope that visits fall due at, with the fields the due rule and the day
+    read, and `also` these (card fields of the registry's)."""
     clause, params = where(*scope_conditions(scope, alias=""))
-    return dicts(
-        conn.execute(
-            "SELECT id, code, name, owner, tier, district, account_manager, visit_cycle_days,"
-            f" order_day, birthday FROM customers WHERE {clause}",
-            params,
-        )
-    )
+    columns = (*_ACTIVE, *(key for key in also if key in CUSTOMERS.keys and key not in _ACTIVE))
+    return dicts(conn.execute(f"SELECT {', '.join(columns)} FROM customers WHERE {clause}", params))
 
 
 def year_days(conn: sqlite3.Connection, scope: Scope) -> list[str]:

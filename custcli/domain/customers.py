@@ -10,7 +10,7 @@ from custcli.db import customers as q
 from custcli.db.engine import write_transaction
 from custcli.domain.search import may_be_in_search_text, rank, search_text
 from custcli.errors import Ambiguous, BadInput, NotFound
-from custcli.kinds.fields import CUSTOMER_FIELDS, FIELDS_BY_KEY, customer_field
+from custcli.kinds import CUSTOMERS, customer_field
 from custcli.kinds.normalize import halfwidth, typed_digits
 from custcli.scope import ALL, Scope
 
@@ -49,7 +49,7 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, object]:
 
 def add(conn: sqlite3.Connection, raw: Mapping[str, object], source: str = "add") -> dict:
     values = parse_values({k: v for k, v in raw.items() if v is not None})
-    for field in CUSTOMER_FIELDS:
+    for field in CUSTOMERS.fields:
         if field.required and not values.get(field.key):
             raise BadInput("--{value} is required", value=field.key.replace("_", "-"))
     with write_transaction(conn):
@@ -124,7 +124,7 @@ def apply_changes(
 def _history_value(key: str, value: Any) -> str | None:
     if value is None:
         return None
-    return FIELDS_BY_KEY[key].render(value) if key in FIELDS_BY_KEY else str(value)
+    return CUSTOMERS.field(key).render(value) if CUSTOMERS.has(key) else str(value)
 
 
 def edit(conn: sqlite3.Connection, ref: str, raw: Mapping[str, object]) -> tuple[dict, dict]:

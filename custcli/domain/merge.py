@@ -44,7 +44,6 @@ from custcli.domain import pyramid
 from custcli.domain.search import search_text
 from custcli.errors import BadInput, NotFound
 from custcli.kinds import CUSTOMERS, Kind
-from custcli.kinds.fields import CUSTOMER_FIELDS
 
 MERGE = "merge"  # what imports.kind says of a merged file
 
@@ -202,7 +201,7 @@ def _card_values(row: dict) -> tuple[dict[str, Any], list[str]]:
     is not a JSON object) is left out and named."""
     values: dict[str, Any] = {}
     dropped = []
-    for field in CUSTOMER_FIELDS:
+    for field in CUSTOMERS.fields:
         value = row.get(field.key)
         if value is None or value == "":
             continue

@@ -70,7 +70,7 @@ def _filters(district: str | None, manager: str | None) -> dict[str, str]:
 
 def _part(conn, first: dt.date, last: dt.date, district, manager) -> _Part:
     """The rows a report of this scope reads, each once."""
-    customers = visit_q.active_customers(conn, Scope(district, manager))
+    customers = visit_q.active_customers(conn, Scope(district, manager), report_fields())
     return _Part(
         customers,
         visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat()),
@@ -224,10 +224,7 @@ def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -
         bought = orders.get(customer["id"], {"qty": 0, "amount": 0})
         seen = visits.get(customer["id"], {VISITS.name: 0, "last_visit": None})
         yield {
-            "code": customer["code"],
-            "name": customer["name"],
-            "district": customer["district"],
-            "tier": customer["tier"],
+            **{key: customer.get(key) for key in report_fields()},
             VISITS.name: seen[VISITS.name],
             "last_visit": seen["last_visit"],
             "qty": bought["qty"],
@@ -235,6 +232,11 @@ def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -
             "avg_price": round(bought["amount"] / bought["qty"], 2) if bought["qty"] else None,
             "pyramid": tiers.get(customer["id"]),
         }
+
+
+def report_fields() -> tuple[str, ...]:
+    """The card fields the report's customer sheet shows (the registry says which)."""
+    return tuple(f.key for f in CUSTOMERS.fields if f.in_report)
 
 
 def _by_week(visits: list[dict]) -> dict[str, int]:

@@ -18,15 +18,18 @@ adding a kind, one entry here (and its table in the schema).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import NamedTuple
 
+from custcli.errors import Said
 from custcli.i18n import _noop, said_in
 from custcli.kinds.fields import (
     BRAND_FIELDS,
     COMPLAINT_FIELDS,
     CUSTOMER_FIELDS,
     ORDER_FIELDS,
+    SECTIONS,
     VISIT_FIELDS,
     Field,
 )
@@ -59,53 +62,86 @@ class Needs(NamedTuple):
 class Evidence(NamedTuple):
     """What tells a header row is of a kind beyond meeting its needs: its telltale words
     (twice each), the fields only it has (`strong`, twice each) and those it is likelier to
-    have than another (`weak`, once each)."""
+    have than another (`weak`, once each; EVERY_FIELD: each of its fields but the shop's
+    keys, as a roster's)."""
 
     words: tuple[str, ...] = ()
     strong: frozenset[str] = frozenset()
     weak: frozenset[str] = frozenset()
 
-    def weigh(self, keys: set[str], headers: str) -> int:
-        return (
-            2 * sum(1 for word in self.words if word in headers)
-            + 2 * len(keys & self.strong)
-            + len(keys & self.weak)
-        )
+
+EVERY_FIELD = frozenset({"*"})
 
 
-class Kind(NamedTuple):
-    name: str  # its code: --kind, imports.kind, --json
-    table: str
-    label_id: str  # what a file of it is (a message id): "a visit log"
-    noun_id: str  # what its records are, counted: "visits"
-    sheet_id: str = ""  # the title of an export's sheet of it ("" for none)
-    fields: tuple[Field, ...] = ()
-    words: tuple[str, ...] = ()  # what else a person types for it (拜访, 订单…)
-    store: str = ""  # how an import writes it ("" for a kind no file brings)
-    columns: tuple[str, ...] = ()  # what a record holds beside its shop: a line's key, a merge
-    needs: Needs = Needs()
-    evidence: Evidence = Evidence()
-    essential: frozenset[str] = frozenset()  # fields whose unreadable value refuses a row
-    export: tuple[str, ...] = ()  # its export sheet's columns, by field key
-    merged: bool = False  # a merge brings its records (matched by their stable ids)
-    keeps_extra: bool = False  # a file's columns no field takes are kept (a roster's)
-    rolled_up: bool = False  # its lines are summed into the monthly rollups
+class Kind:
+    """One record kind. Its fields can grow (`extend`): everything else asks for them when it
+    needs them, never keeps its own copy."""
+
+    def __init__(
+        self,
+        name: str,  # its code: --kind, imports.kind, --json
+        table: str,
+        label_id: str,  # what a file of it is (a message id): "a visit log"
+        noun_id: str,  # what its records are, counted: "visits"
+        sheet_id: str = "",  # the title of an export's sheet of it ("" for none)
+        fields: tuple[Field, ...] = (),
+        words: tuple[str, ...] = (),  # what else a person types for it (拜访, 订单…)
+        *,
+        store: str = "",  # how an import writes it ("" for a kind no file brings)
+        columns: tuple[str, ...] = (),  # what a record holds beside its shop: its key, a merge
+        needs: Needs = Needs(),
+        evidence: Evidence = Evidence(),
+        essential: frozenset[str] = frozenset(),  # fields whose unreadable value refuses a row
+        export: tuple[str, ...] | None = (),  # its export sheet's columns (None: every field)
+        merged: bool = False,  # a merge brings its records (matched by their stable ids)
+        keeps_extra: bool = False,  # a file's columns no field takes are kept (a roster's)
+        rolled_up: bool = False,  # its lines are summed into the monthly rollups
+    ) -> None:
+        self.name, self.table, self.label_id, self.noun_id = name, table, label_id, noun_id
+        self.sheet_id, self.words, self.store, self.columns = sheet_id, words, store, columns
+        self.needs, self.evidence, self.essential = needs, evidence, essential
+        self._export, self.merged, self.keeps_extra = export, merged, keeps_extra
+        self.rolled_up = rolled_up
+        self.fields: tuple[Field, ...] = ()
+        self._by_key: dict[str, Field] = {}
+        self.extend(*fields)
+
+    def __repr__(self) -> str:
+        return f"Kind({self.name!r})"
+
+    def extend(self, *fields: Field) -> None:
+        """Give the kind more fields (a new field's whole behaviour is in its entry)."""
+        self.fields = (*self.fields, *fields)
+        self._by_key = {f.key: f for f in self.fields}
 
     def field(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
+        return self._by_key[key]
+
+    def has(self, key: str) -> bool:
+        return key in self._by_key
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(f.key for f in self.fields)
+        return tuple(self._by_key)
+
+    @property
+    def export(self) -> tuple[str, ...]:
+        return self.keys if self._export is None else self._export
+
+    def weigh(self, keys: set[str], headers: str) -> int:
+        """How strongly a header row's fields and words say it is of this kind."""
+        evidence = self.evidence
+        weak = set(self.keys) - set(SHOP_KEYS) if evidence.weak == EVERY_FIELD else evidence.weak
+        return (
+            2 * sum(1 for word in evidence.words if word in headers)
+            + 2 * len(keys & evidence.strong)
+            + len(keys & weak)
+        )
 
     def label(self, lang: str | None = None) -> str:
         from custcli.i18n import lang as language
 
         return said_in(lang or language(), self.label_id)
-
-
-def _keys(fields: tuple[Field, ...], *left_out: str) -> frozenset[str]:
-    return frozenset(f.key for f in fields if f.key not in left_out)
 
 
 CUSTOMERS = Kind(
@@ -122,9 +158,9 @@ CUSTOMERS = Kind(
         count=2,
         said_id=_noop("a customer code or licence number column"),
     ),
-    evidence=Evidence(weak=_keys(CUSTOMER_FIELDS, *SHOP_KEYS)),
+    evidence=Evidence(weak=EVERY_FIELD),
     essential=frozenset({"code", "license_no"}),
-    export=tuple(f.key for f in CUSTOMER_FIELDS),
+    export=None,
     keeps_extra=True,
 )
 ORDERS = Kind(
@@ -232,6 +268,45 @@ ON_A_SHOP: tuple[Kind, ...] = MERGED
 BY_NAME = {k.name: k for k in KINDS}
 
 
+def _typed_name(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "").replace("-", "_")
+
+
+@functools.cache
+def _customer_names(fields: tuple[Field, ...]) -> dict[str, str]:
+    """Every name a person may type for a card field: its key, its Chinese and English
+    labels and its aliases (档位, 客户档位, tier…), the first field to claim a name keeping it."""
+    names: dict[str, str] = {}
+    for f in fields:
+        for name in f.names():
+            names.setdefault(_typed_name(name), f.key)
+    return names
+
+
+def customer_field(name: str) -> Field:
+    """The card field a person named (key, label or alias, Chinese or English), or
+    ValueError listing the keys."""
+    key = _customer_names(CUSTOMERS.fields).get(_typed_name(name))
+    if key is None:
+        raise ValueError(
+            Said(
+                "unknown field {name!r}; fields are: {keys}",
+                name=name,
+                keys=", ".join(CUSTOMERS.keys),
+            )
+        )
+    return CUSTOMERS.field(key)
+
+
+def card_sections() -> list[tuple[str, tuple[str, ...]]]:
+    """How the card groups its fields: (title, keys), in the order of the sections and of
+    the fields; a field no section names is not on the card."""
+    return [
+        (section, tuple(f.key for f in CUSTOMERS.fields if f.section == section))
+        for section in SECTIONS
+    ]
+
+
 def _fold(word: str) -> str:
     return unicodedata.normalize("NFKC", word).strip().lower().replace(" ", "")
 
@@ -255,6 +330,7 @@ __all__ = [
     "CATALOG",
     "COMPLAINTS",
     "CUSTOMERS",
+    "EVERY_FIELD",
     "EXPORTED",
     "FOLLOWUPS",
     "IMPORTED",
@@ -270,5 +346,7 @@ __all__ = [
     "Evidence",
     "Kind",
     "Needs",
+    "card_sections",
+    "customer_field",
     "named",
 ]

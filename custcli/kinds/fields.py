@@ -194,6 +194,8 @@ class Field(NamedTuple):
     # and kept as written (in the card's extra) from a file. Names are worked into pinyin
     # and shown on one line; nothing a person writes on a card runs to thousands.
     most: int = 200
+    section: str | None = None  # where the card shows it (a message id); None: not on it
+    in_report: bool = False  # a column of the monthly report's customer sheet
 
     def label(self, lang: str | None = None) -> str:
         """The field's name in a language (default: the one in use)."""
@@ -337,6 +339,12 @@ _LICENSE_ALIASES = (
     "licence no",
 )
 
+# Where the card shows a field: its sections, in order (message ids).
+BASIC = _noop("Basic information")
+BUSINESS = _noop("Business process")
+RELATIONSHIP = _noop("Relationship")
+SECTIONS = (BASIC, BUSINESS, RELATIONSHIP)
+
 CUSTOMER_FIELDS: tuple[Field, ...] = (
     _f(
         "code",
@@ -347,6 +355,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         in_list=True,
         help="Customer code (kept as text: leading zeros stay).",
         rule=_CODE,
+        section=BASIC,
+        in_report=True,
     ),
     _f(
         "name",
@@ -358,6 +368,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         help="Store name.",
         rule=_SHOP_NAME,
         most=100,
+        section=BASIC,
+        in_report=True,
     ),
     _f(
         "owner",
@@ -369,6 +381,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
             ("姓名", "人", "名字"), ("经营", "店主", "业主", "负责", "零售户", "老板", "户主")
         ),
         most=50,
+        section=BASIC,
     ),
     _f(
         "phone",
@@ -389,6 +402,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         in_list=True,
         rule=Rule(("电话", "手机", "联系方式", "tel", "phone", "mobile"), (), ("备用",)),
         redact=mask_phone,
+        section=BASIC,
     ),
     _f(
         "address",
@@ -397,6 +411,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("地址", "详细地址", "门店地址", "商铺地址", "addr"),
         rule=Rule(("地址", "住址", "address", "addr"), (), ("邮箱", "网址", "email", "ip")),
         most=200,
+        section=BASIC,
     ),
     _f(
         "license_no",
@@ -405,6 +420,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         _LICENSE_ALIASES,
         rule=_LICENSE,
         redact=mask_license,
+        section=BASIC,
     ),
     _f(
         "district",
@@ -413,6 +429,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("区域", "所属片区", "所属区域", "辖区", "市场部", "market_department", "area"),
         in_list=True,
         rule=Rule(("片区", "区域", "大区", "辖区", "市场部"), (), ("类型", "编码", "代码", "行政")),
+        section=BUSINESS,
+        in_report=True,
     ),
     _f(
         "account_manager",
@@ -420,6 +438,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TEXT,
         _MANAGER_ALIASES,
         rule=Rule(("经理", "业务员", "管户", "专员"), (), ("电话", "手机", "编码", "工号")),
+        section=BUSINESS,
     ),
     _f(
         "tier",
@@ -427,12 +446,15 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TIER,
         ("客户档位", "档次", "新档位", "grade", "tier"),
         rule=Rule(("档位", "档次", "档级"), (), ("信用", "诚信", "终端", "经销商", "原", "旧")),
+        section=BUSINESS,
+        in_report=True,
     ),
     _f(
         "category",
         _noop("Category"),
         TEXT,
         ("标准分类", "分类", "客户类别", "客户类型", "classification", "classification_code"),
+        section=BUSINESS,
     ),
     _f(
         "format",
@@ -440,6 +462,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("业态", "业态类型", "客户格式", "cust_format"),
         rule=Rule(("业态",), (), ("细分",)),
+        section=BUSINESS,
     ),
     _f(
         "market",
@@ -447,6 +470,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("城乡分类", "城乡类型", "城网农网", "market_type"),
         rule=Rule(("市场类型", "城乡", "城网", "农网"), (), ("代码", "编码")),
+        section=BUSINESS,
     ),
     _f(
         "visit_cycle_days",
@@ -456,8 +480,9 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         help="Days between field visits; 每周, 双周, 每月, 单周周四 are understood.",
         rule=Rule(("周期", "频次", "频率"), ("拜访", "走访", "巡店", "服务"), ("订货", "订单")),
         weekdays_to="order_day",
+        section=BUSINESS,
     ),
-    _f("order_method", _noop("Order method"), TEXT, ("订单采集方式", "订货方式")),
+    _f("order_method", _noop("Order method"), TEXT, ("订单采集方式", "订货方式"), section=BUSINESS),
     _f(
         "order_cycle",
         _noop("Order cycle (days)"),
@@ -466,6 +491,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         help="Days between the shop's orders: 7, 每周, 双周; 周四 is weekly on Thursday.",
         rule=Rule(("周期", "频次"), ("订货", "订单")),
         weekdays_to="order_day",
+        section=BUSINESS,
     ),
     _f(
         "order_day",
@@ -474,6 +500,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("订货时间", "订单日", "order day", "order_day"),
         help="The weekday(s) the shop orders: 周二, 周二、周五, 单周周四 (visits fall due on it).",
         rule=Rule(("日", "时间"), ("订货", "订单"), ("日期", "返销", "方式", "周期")),
+        section=BUSINESS,
     ),
     _f(
         "delivery_day",
@@ -483,6 +510,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         rule=Rule(
             ("周期", "日", "时间"), ("送货", "配送"), ("地址", "线路", "电话", "收货", "日期")
         ),
+        section=BUSINESS,
     ),
     _f(
         "settlement",
@@ -490,18 +518,20 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("结算类型", "付款方式"),
         rule=Rule(("结算", "付款", "支付"), (), ("账", "帐", "银行", "金额", "日期")),
+        section=BUSINESS,
     ),
-    _f("business_hours", _noop("Business hours"), TEXT, ("营业时段",)),
-    _f("facility", _noop("Facilities"), TEXT, ("设施类型", "经营设施")),
-    _f("signage", _noop("Shop sign"), TEXT, ("门头", "招牌")),
+    _f("business_hours", _noop("Business hours"), TEXT, ("营业时段",), section=BASIC),
+    _f("facility", _noop("Facilities"), TEXT, ("设施类型", "经营设施"), section=BASIC),
+    _f("signage", _noop("Shop sign"), TEXT, ("门头", "招牌"), section=BASIC),
     _f(
         "legal_rep",
         _noop("Legal representative"),
         TEXT,
         ("法人", "法定代表人", "法人姓名"),
         rule=Rule(("法人", "法定代表"), (), ("身份", "证件", "电话", "手机")),
+        section=BASIC,
     ),
-    _f("store_manager", _noop("Store manager"), TEXT, ("店长",)),
+    _f("store_manager", _noop("Store manager"), TEXT, ("店长",), section=BASIC),
     _f(
         "credit_grade",
         _noop("Credit grade"),
@@ -509,6 +539,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("信用等级", "诚信等级", "信用级别", "credit_level", "credit grade"),
         help="The company's credit grade: AAA, AA, A, B, C or D.",
         rule=Rule(("信用", "诚信"), (), ("代码", "编码", "小组", "互助", "指标")),
+        section=BUSINESS,
     ),
     _f(
         "compliance",
@@ -517,6 +548,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("守法经营", "违规记录", "合规情况", "违规情况"),
         help="The compliance record with the monopoly rules, e.g. 无违规, 有违规记录.",
         rule=Rule(("守法", "违规", "合规"), (), ("代码", "编码")),
+        section=BUSINESS,
     ),
     _f(
         "status",
@@ -525,6 +557,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("经营状态", "客户状态", "business_status"),
         in_list=True,
         rule=Rule(("状态",), ("经营", "营业", "客户", "门店", "店铺")),
+        section=BUSINESS,
     ),
     _f(
         "opened_on",
@@ -532,6 +565,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         DATE,
         ("开业时间", "建档日期", "入网日期"),
         rule=Rule(_DATE_ROLES, ("开业", "入网", "建档", "开户", "注册")),
+        section=BASIC,
     ),
     _f(
         "birthday",
@@ -540,9 +574,24 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("生日", "经营者生日", "出生日期"),
         help="Owner's birthday: 1975-04-12, 04-12 or 农历三月初八.",
         rule=Rule(("生日", "出生")),
+        section=RELATIONSHIP,
     ),
-    _f("preferences", _noop("Preferences"), TEXT, ("偏好", "爱好", "兴趣"), most=2000),
-    _f("notes", _noop("Notes"), TEXT, ("说明", "remark", "remarks"), most=2000),
+    _f(
+        "preferences",
+        _noop("Preferences"),
+        TEXT,
+        ("偏好", "爱好", "兴趣"),
+        most=2000,
+        section=RELATIONSHIP,
+    ),
+    _f(
+        "notes",
+        _noop("Notes"),
+        TEXT,
+        ("说明", "remark", "remarks"),
+        most=2000,
+        section=RELATIONSHIP,
+    ),
 )
 
 # A line (an order, a visit) finds its shop by code, then licence, then its exact name.
@@ -762,80 +811,4 @@ COMPLAINT_FIELDS: tuple[Field, ...] = (
     _f("resolved_on", _noop("Resolved"), DATE),
     _f("resolution", _noop("Resolution"), TEXT),
     _f("days_to_resolve", _noop("Days to resolve"), NUMBER),
-)
-
-CUSTOMER_KEYS = tuple(f.key for f in CUSTOMER_FIELDS)
-FIELDS_BY_KEY = {f.key: f for f in CUSTOMER_FIELDS}
-
-
-def _typed_name(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "").replace("-", "_")
-
-
-@functools.cache
-def _customer_names() -> dict[str, str]:
-    """Every name a person may type for a card field: its key, its Chinese and English
-    labels and its aliases (档位, 客户档位, tier…), the first field to claim a name keeping it."""
-    names: dict[str, str] = {}
-    for f in CUSTOMER_FIELDS:
-        for name in f.names():
-            names.setdefault(_typed_name(name), f.key)
-    return names
-
-
-def customer_field(name: str) -> Field:
-    """The customer field a person named (key, label or alias, Chinese or English), or
-    ValueError listing the keys."""
-    key = _customer_names().get(_typed_name(name))
-    if key is None:
-        raise ValueError(
-            Said(
-                "unknown field {name!r}; fields are: {keys}",
-                name=name,
-                keys=", ".join(CUSTOMER_KEYS),
-            )
-        )
-    return FIELDS_BY_KEY[key]
-
-
-# How the card groups its fields: (title, keys).
-CARD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        _noop("Basic information"),
-        (
-            "code",
-            "name",
-            "owner",
-            "phone",
-            "address",
-            "license_no",
-            "legal_rep",
-            "store_manager",
-            "business_hours",
-            "signage",
-            "facility",
-            "opened_on",
-        ),
-    ),
-    (
-        _noop("Business process"),
-        (
-            "district",
-            "account_manager",
-            "tier",
-            "category",
-            "format",
-            "market",
-            "visit_cycle_days",
-            "order_method",
-            "order_cycle",
-            "order_day",
-            "delivery_day",
-            "settlement",
-            "credit_grade",
-            "compliance",
-            "status",
-        ),
-    ),
-    (_noop("Relationship"), ("birthday", "preferences", "notes")),
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from custcli import i18n, render
 from custcli.i18n import _noop, tr
-from custcli.kinds import NOTES, VISITS
-from custcli.kinds.fields import CARD_SECTIONS, FIELDS_BY_KEY, VISIT_KIND
+from custcli.kinds import CUSTOMERS, NOTES, VISITS, card_sections
+from custcli.kinds.fields import VISIT_KIND
 from custcli.kinds.normalize import render_yearday
 from custcli.present import words
 
@@ -25,16 +25,16 @@ BASICS = (
 
 
 def card_json(customer: dict) -> dict:
-    return {k: customer.get(k) for k in ("id", *FIELDS_BY_KEY, "extra")}
+    return {k: customer.get(k) for k in ("id", *CUSTOMERS.keys, "extra")}
 
 
-def card_sections(customer: dict) -> list[render.Section]:
+def full_sections(customer: dict) -> list[render.Section]:
     """Every card field, labelled as the registry says, grouped as it says; empty ones left
     out; the roster's own columns last."""
     sections = []
-    for title, keys in CARD_SECTIONS:
+    for title, keys in card_sections():
         pairs = [
-            (FIELDS_BY_KEY[k].label(), FIELDS_BY_KEY[k].render(customer.get(k)))
+            (CUSTOMERS.field(k).label(), CUSTOMERS.field(k).render(customer.get(k)))
             for k in keys
             if customer.get(k) is not None
         ]
@@ -58,7 +58,7 @@ def shown(customer: dict, profile: dict, full: bool = False) -> None:
             ],
         )
     )
-    head = card_sections(customer) if full else [(_noop("Basics"), _basics(customer, profile))]
+    head = full_sections(customer) if full else [(_noop("Basics"), _basics(customer, profile))]
     render.card(title, [*head, *_profile_sections(profile)])
 
 
@@ -70,13 +70,13 @@ def said(customer: dict, profile: dict) -> str:
 def _basics(customer: dict, profile: dict) -> list[tuple[str, str]]:
     visits = profile[VISITS.name]
     pairs = [
-        (FIELDS_BY_KEY[k].label(), FIELDS_BY_KEY[k].render(customer[k]))
+        (CUSTOMERS.field(k).label(), CUSTOMERS.field(k).render(customer[k]))
         for k in BASICS
         if customer.get(k) is not None
     ]
     cycle = tr("every {days} days", days=visits["cycle_days"])
     if customer.get("order_day"):
-        cycle += f" · {FIELDS_BY_KEY['order_day'].label()} {customer['order_day']}"
+        cycle += f" · {CUSTOMERS.field('order_day').label()} {customer['order_day']}"
     pairs.insert(3, (_noop("Visits"), cycle))
     return pairs
 
@@ -156,11 +156,11 @@ def _profile_sections(profile: dict) -> list[render.Section]:
         (f"#{f['id']} {f['due'] or ''}".strip(), f["text"]) for f in visits["open_followups"]
     ]
     dealings = (
-        [(FIELDS_BY_KEY["preferences"].label(), rel["preferences"])] if rel["preferences"] else []
+        [(CUSTOMERS.field("preferences").label(), rel["preferences"])] if rel["preferences"] else []
     )
     dealings += [(n["noted_on"], n["text"]) for n in rel[NOTES.name][:3]]
     for d in rel["dates"]:
-        label = FIELDS_BY_KEY["birthday"].label() if d["field"] == "birthday" else d["label"]
+        label = CUSTOMERS.field("birthday").label() if d["field"] == "birthday" else d["label"]
         dealings.append((label, f"{render_yearday(d['day'], i18n.lang())} → {d['next']}"))
     dealings += [
         (

@@ -6,8 +6,8 @@ from __future__ import annotations
 from custcli import i18n, render
 from custcli.domain.visits import TODAY_SECTIONS
 from custcli.i18n import _, _noop
-from custcli.kinds import COMPLAINTS, FOLLOWUPS
-from custcli.kinds.fields import FIELDS_BY_KEY, VISIT_KIND
+from custcli.kinds import COMPLAINTS, CUSTOMERS, FOLLOWUPS
+from custcli.kinds.fields import VISIT_KIND
 from custcli.kinds.normalize import render_yearday
 from custcli.present import words
 from custcli.present.lists import more
@@ -90,7 +90,7 @@ def date_words(rows: list[dict]) -> list[dict]:
     return [
         {
             **row,
-            "label": row["label"] or FIELDS_BY_KEY[row["field"]].label(),
+            "label": row["label"] or CUSTOMERS.field(row["field"]).label(),
             "day": render_yearday(row["day"], i18n.lang()),
         }
         for row in rows

@@ -67,7 +67,7 @@ def sheets(report: dict, company: str | None, made_on: dt.date) -> list[Sheet]:
     made += [
         _table(month, VISITS.name, layout.visit_columns(), report[VISITS.name]),
         _table(month, "not_visited", layout.NOT_VISITED_COLUMNS, report["not_visited"]),
-        _table(month, CUSTOMERS.name, layout.CUSTOMER_COLUMNS, report[CUSTOMERS.name]),
+        _table(month, CUSTOMERS.name, layout.customer_columns(), report[CUSTOMERS.name]),
         _charts(report),
     ]
     return made

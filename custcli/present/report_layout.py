@@ -193,18 +193,27 @@ NOT_VISITED_COLUMNS = [
     Column("due", _noop("due"), DATE, "应访日期"),
     Column("days_overdue", _noop("days overdue at month end"), COUNT, "逾期天数"),
 ]
-CUSTOMER_COLUMNS = [
-    Column("code", _noop("code")),
-    Column("name", _noop("store")),
-    Column("district", _noop("district")),
-    Column("tier", _noop("tier"), COUNT),
-    Column(kinds.VISITS.name, _noop("visits this month"), COUNT),
-    Column("last_visit", _noop("last visit"), DATE),
-    Column("qty", _noop("cartons"), CARTONS),
-    Column("amount", _noop("amount (yuan)"), MONEY),
-    Column("avg_price", _noop("yuan per carton"), MONEY),
-    Column("pyramid", _noop("pyramid tier")),
-]
+
+
+def customer_columns() -> list[Column]:
+    """The customer sheet's columns: the card fields the registry puts in the report, then
+    the month's figures."""
+    fields = [
+        Column(f.key, f.label_id, COUNT if f.type.sql == "INTEGER" else TEXT)
+        for f in kinds.CUSTOMERS.fields
+        if f.in_report
+    ]
+    return [
+        *fields,
+        Column(kinds.VISITS.name, _noop("visits this month"), COUNT),
+        Column("last_visit", _noop("last visit"), DATE),
+        Column("qty", _noop("cartons"), CARTONS),
+        Column("amount", _noop("amount (yuan)"), MONEY),
+        Column("avg_price", _noop("yuan per carton"), MONEY),
+        Column("pyramid", _noop("pyramid tier")),
+    ]
+
+
 MANAGER_COLUMNS = [
     Column("manager", _noop("manager")),
     Column(kinds.CUSTOMERS.name, _noop("customers served"), COUNT),

@@ -54,11 +54,15 @@ class Match:
 NO_MATCH = Match(None)
 
 
-@functools.cache
 def _aliases(kind: Kind) -> dict[str, tuple[str, int]]:
-    """Normalised alias → (field key, score) for one kind; the first field to claim wins."""
+    return _aliases_of(kind.fields)
+
+
+@functools.cache
+def _aliases_of(fields: tuple[Field, ...]) -> dict[str, tuple[str, int]]:
+    """Normalised alias → (field key, score) for one kind's fields; the first to claim wins."""
     found: dict[str, tuple[str, int]] = {}
-    for f in kind.fields:
+    for f in fields:
         for index, alias in enumerate(f.names()):
             found.setdefault(normalize_header(alias), (f.key, ALIAS_SCORE - index))
     return found
@@ -170,7 +174,7 @@ def evidence(kind: Kind, mapping: Mapping) -> int:
     and a date; an order list a brand, a quantity and a date)."""
     keys = set(mapping.columns.values())
     text = " ".join(normalize_header(h) for h in mapping.headers)
-    return kind.evidence.weigh(keys, text)
+    return kind.weigh(keys, text)
 
 
 def _validate_overrides(overrides: dict[str, str], kind: Kind | None) -> None:

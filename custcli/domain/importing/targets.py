@@ -29,8 +29,7 @@ from custcli.domain import customers as cards
 from custcli.domain.importing.rows import Row, RowRejected
 from custcli.domain.schedule import FIELD_VISIT
 from custcli.domain.search import search_text
-from custcli.kinds import Kind
-from custcli.kinds.fields import FIELDS_BY_KEY
+from custcli.kinds import CUSTOMERS, Kind
 from custcli.trade import price_class_of
 
 if TYPE_CHECKING:
@@ -263,7 +262,7 @@ def _stored_value(key: str, text: str | None) -> Any:
     """History keeps rendered text; parse(render(x)) == x gives the stored value back."""
     if text is None or key.startswith("extra."):
         return text
-    return FIELDS_BY_KEY[key].parse(text)
+    return CUSTOMERS.field(key).parse(text)
 
 
 class Lines(Target):
