@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "sample_data"))
 
 import make_sample  # noqa: E402  (the sample script's names, brands and workbook writer)
-from UNKNOWN import write_transaction  # noqa: E402
 
 from custcli.db import customers as customer_q  # noqa: E402
 from custcli.db import rollups  # noqa: E402
-from custcli.db.opening import open_db
+from custcli.db.engine import write_transaction  # noqa: E402
+from custcli.db.opening import open_db  # noqa: E402
 from custcli.domain import pyramid  # noqa: E402
 from custcli.domain.customers import parse_values  # noqa: E402
 from custcli.domain.importing.mapping import match  # noqa: E402
