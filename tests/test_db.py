@@ -75,7 +75,9 @@ def test_a_database_made_by_the_first_schema_upgrades_and_is_backed_up_first(tmp
 
 def test_a_database_from_a_newer_cust_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "new.db"
-    open_db(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    made = open_db(path)
+    made.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    made.close()  # closed here, not whenever the collector comes: its last write is in
     before = path.read_bytes()
     with pytest.raises(BadInput, match="newer cust"):
         open_db(path)

@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 from custcli import notices
@@ -55,6 +56,26 @@ def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.
         raise BadInput("{path} is not a file", path=path)
     if not path.exists():
         create_private_file(path)
+    for wait in (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, None):
+        try:
+            return _open_sqlite(path, upto)
+        except _LockedWhileOpening:
+            if wait is None:
+                raise BadInput(
+                    "{path} stayed locked by another cust while opening; try again",
+                    path=path,
+                ) from None
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+class _LockedWhileOpening(Exception):
+    """SQLite answered "locked" without waiting (another process was turning the new file to
+    WAL, or recovering its journal): opening is tried again shortly."""
+
+
+def _open_sqlite(path: Path, upto: int | None) -> sqlite3.Connection:
+    conn = None
     try:
         conn = connect(path)
         version = _version(conn, path)
@@ -65,16 +86,28 @@ def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.
             _migrate_sqlite(conn, upto)
         elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            if conn is not None:
+                conn.close()
+            raise _LockedWhileOpening from None
+        if full_disk(path):
+            raise DiskFull(path) from None
+        raise _damaged(path, error) from None
     except sqlite3.DatabaseError as error:
         if full_disk(path):  # WAL's shared memory, or the migration's writes, found no room
             raise DiskFull(path) from None
-        raise BadInput(
-            "{path} is not a cust database, or it is damaged ({error}); `cust db check` says"
-            " more, `cust db restore BACKUP` puts a backup back",
-            path=path,
-            error=error,
-        ) from None
+        raise _damaged(path, error) from None
     return conn
+
+
+def _damaged(path: Path, error: Exception) -> BadInput:
+    return BadInput(
+        "{path} is not a cust database, or it is damaged ({error}); `cust db check` says"
+        " more, `cust db restore BACKUP` puts a backup back",
+        path=path,
+        error=error,
+    )
 
 
 def _version(conn: sqlite3.Connection, path: Path) -> int:
