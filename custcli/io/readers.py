@@ -69,9 +69,38 @@ class Workbook:
     _csv_dialect: type[csv.Dialect] | None = None
     _loaded: dict = field(default_factory=dict)
     _tables: dict[str, list[list]] | None = None  # sheets read whole (HTML, SpreadsheetML)
+    _merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
 
-    def rows(self, sheet: str) -> Iterator[list]:
-        """The sheet's rows from row 1 (calamine yields leading empty rows): row numbers hold."""
+    def rows(self, sheet: str, fill_below: int | None = None) -> Iterator[list]:
+        """The sheet's rows from row 1 (calamine yields leading empty rows): row numbers hold.
+        With `fill_below` (a header row's number), a cell merged down over data rows below it
+        (an order's date and shop over its lines) is given to every row it covers."""
+        rows = self._rows(sheet)
+        if fill_below is None:
+            return rows
+        merges = [m for m in self.merges(sheet) if m[0] >= fill_below and m[2] > m[0]]
+        return _filled_down(rows, merges) if merges else rows
+
+    def merges(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        """The sheet's merged ranges: (row, column, last row, last column), 0-based, columns
+        as rows() gives them."""
+        if self._tables is not None or self._book is None:
+            return self._merges.get(sheet, [])
+        try:
+            if sheet not in self._loaded:
+                self._loaded[sheet] = self._book.get_sheet_by_name(sheet)
+            loaded = self._loaded[sheet]
+            ranges = loaded.merged_cell_ranges or []
+            first_column = loaded.start[1] if loaded.start else 0
+        except Exception:  # a format calamine gives no merges for: none
+            return []
+        return [
+            (r0, c0 - first_column, r1, c1 - first_column)
+            for (r0, c0), (r1, c1) in ranges
+            if c0 >= first_column
+        ]
+
+    def _rows(self, sheet: str) -> Iterator[list]:
         if self._tables is not None:
             yield from self._tables.get(sheet, [])
             return
@@ -106,6 +135,30 @@ class Workbook:
             raise UnreadableFile(
                 "{path_name}: not a readable CSV ({error})", path_name=self.path.name, error=error
             ) from None
+
+
+def _filled_down(rows: Iterator[list], merges: list[tuple[int, int, int, int]]) -> Iterator[list]:
+    """Rows with each merged range's first value given to the empty cells of its first
+    column in the rows it covers below (merges across a row stay as they are: one value)."""
+    starting: dict[int, list[tuple[int, int]]] = {}
+    for r0, c0, r1, _c1 in merges:
+        starting.setdefault(r0, []).append((c0, r1))
+    pending: dict[int, dict[int, object]] = {}  # row → column → the value merged over it
+    for index, row in enumerate(rows):
+        given = pending.pop(index, {})
+        if given:
+            row = list(row)
+        for column, value in given.items():
+            if column >= len(row):
+                row = row + [None] * (column + 1 - len(row))
+            if row[column] is None:
+                row[column] = value
+        for column, last in starting.get(index, ()):
+            value = row[column] if column < len(row) else None
+            if value is not None:
+                for below in range(index + 1, last + 1):
+                    pending.setdefault(below, {})[column] = value
+        yield row
 
 
 def digest_of(path: Path) -> str:
@@ -425,7 +478,7 @@ def _open_markup(path: Path, start: str) -> Workbook:
         from defusedxml import DefusedXmlException
 
         try:
-            tables = markup.spreadsheetml_sheets(data)
+            laid_out = markup.spreadsheetml_sheets(data)
         except DefusedXmlException:
             raise UnreadableFile(
                 "{path_name} declares XML entities (a possible entity bomb); refusing it",
@@ -444,12 +497,14 @@ def _open_markup(path: Path, start: str) -> Workbook:
         )
     else:
         found = markup.html_tables(_decode_html(data))
-        tables = {
-            f"table{i}" if i > 1 else readable(path.stem): rows for i, rows in enumerate(found, 1)
+        laid_out = {
+            f"table{i}" if i > 1 else readable(path.stem): table for i, table in enumerate(found, 1)
         }
+    tables = {name: rows for name, (rows, _merges) in laid_out.items()}
     if not tables:
         raise UnreadableFile("{path_name} is a web page with no table in it", path_name=path.name)
-    return Workbook(path, sheets=list(tables), _tables=tables)
+    merges = {name: merged for name, (_rows, merged) in laid_out.items() if merged}
+    return Workbook(path, sheets=list(tables), _tables=tables, _merges=merges)
 
 
 def _decode_html(data: bytes) -> str:
