@@ -20,4 +20,5 @@ OWN_TABLES = {
     "data_versions": _noop("data versions"),
     "figure_sets": _noop("kept figure sets"),
     "shop_figures": _noop("order figures kept per shop"),
+    "layouts": _noop("file layouts remembered"),
 }

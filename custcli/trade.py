@@ -9,6 +9,9 @@ PRICE_CLASS_FLOORS = ((1, 100.0), (2, 70.0), (3, 30.0), (4, 16.5), (5, 0.0))
 # Price classes as --json and the domain name them; custcli.present.words says them (一类).
 PRICE_CLASS_CODES = {1: "class_1", 2: "class_2", 3: "class_3", 4: "class_4", 5: "class_5"}
 UNKNOWN_CLASS = "unknown"
+# A complaint's types, as the card keeps them (the words are the codes: 类型 on screen).
+COMPLAINT_KINDS = ("货源", "送货", "价格", "服务", "其他")
+OTHER_COMPLAINT = "其他"
 
 
 def price_class_of(wholesale_price: float) -> int:

@@ -40,6 +40,9 @@ EVERY_FIELD = {
     "credit_grade": "AA",
     "compliance": "无违规",
     "status": "在营",
+    "delivery_route": "东线3号车",
+    "longitude": "102.712345",
+    "latitude": "25.04123",
     "opened_on": "2015/6/18",
     "birthday": "农历三月初八",
     "preferences": "爱喝普洱",
@@ -55,6 +58,8 @@ STORED = {
     "status": "active",
     "opened_on": "2015-06-18",
     "birthday": "lunar:--03-08",
+    "longitude": 102.712345,
+    "latitude": 25.04123,
 }
 
 

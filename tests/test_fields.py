@@ -14,9 +14,10 @@ ISSUE_KEYS = [
     "code", "name", "owner", "phone", "address", "license_no", "district", "account_manager",
     "tier", "category", "format", "market", "visit_cycle_days", "order_method", "order_cycle",
     "order_day", "delivery_day", "settlement", "business_hours", "facility", "signage",
-    "legal_rep", "store_manager", "credit_grade", "compliance", "status", "opened_on", "birthday",
-    "preferences", "notes",
-]  # fmt: skip  # the documented keys; order_day and credit_grade split off in schema 11
+    "legal_rep", "store_manager", "credit_grade", "compliance", "status", "delivery_route",
+    "longitude", "latitude", "opened_on", "birthday", "preferences", "notes",
+]  # fmt: skip  # the documented keys; order_day and credit_grade split off in schema 11, the
+# delivery route and coordinates (the field day's route) added in schema 18
 
 
 def test_customer_keys_are_the_documented_ones():

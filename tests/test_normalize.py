@@ -231,6 +231,8 @@ STORED_VALUES = {
     "status": st.sampled_from(list(n.STATUSES)),
     "price_class": st.integers(1, 5),
     "satisfaction": st.integers(1, 5),
+    "longitude": st.floats(73, 136).map(lambda x: round(x, 6)),
+    "latitude": st.floats(3, 54).map(lambda x: round(x, 6)),
 }
 
 

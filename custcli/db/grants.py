@@ -47,6 +47,7 @@ MANAGER_TABLES: dict[str, tuple[str, ...]] = {
     "policies": _READ,
     "imports": ("SELECT", "INSERT", "UPDATE"),  # its own, fenced by the policies below
     "import_managers": ("SELECT", "INSERT"),
+    "layouts": _ALL,  # each login its own (a policy), so that none maps another's file
     "cust_meta": _READ,
 }
 OWNER_ONLY = ("cust_grants", "brand_changes")

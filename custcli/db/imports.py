@@ -143,19 +143,21 @@ def insert_lines(
     ).rowcount
 
 
-BRAND_COLUMNS = ("name", "wholesale_price", "retail_price", "price_class", "features", "promotion")
+def brand_columns() -> tuple[str, ...]:
+    """The brands table's columns: its kind's fields, asked each time (fields can grow)."""
+    return tuple(f.key for f in BRANDS.fields)
 
 
 def brand_by_name(conn: sqlite3.Connection, name: str) -> dict | None:
     row = conn.execute(
-        f"SELECT id, {', '.join(BRAND_COLUMNS)} FROM brands WHERE name = ?", (name,)
+        f"SELECT id, {', '.join(brand_columns())} FROM brands WHERE name = ?", (name,)
     ).fetchone()
     return record(row) if row else None
 
 
 def insert_brand(conn: sqlite3.Connection, values: Mapping[str, Any], import_id: int | None) -> int:
     return rows.insert(
-        conn, BRANDS.table, {**{k: values.get(k) for k in BRAND_COLUMNS}, "import_id": import_id}
+        conn, BRANDS.table, {**{k: values.get(k) for k in brand_columns()}, "import_id": import_id}
     )
 
 
@@ -190,7 +192,7 @@ def brand_changes_of(conn: sqlite3.Connection, import_id: int) -> list[dict]:
 
 
 def restore_brand(conn: sqlite3.Connection, brand_id: int, key: str, value: Any) -> None:
-    if key not in BRAND_COLUMNS:
+    if key not in brand_columns():
         raise ValueError(f"not a brand column: {key}")
     rows.update(conn, BRANDS.table, brand_id, {key: value}, stamp="updated_at")
 

@@ -499,6 +499,33 @@ _M017_POSTGRESQL = (
     " WHERE schemaname = current_schema() AND tablename = 'customers')",
 )
 
+# 配送线路 and where a shop stands (rosters carry them; the day's route groups and orders
+# shops by them); the quantity a shop asked for beside the one it was given; the allocation
+# price a brand's class follows; complaints from the company's files (keyed, so that a file
+# imported twice adds nothing, with the caller's own details apart from the shop's); and the
+# layouts of files whose columns a person confirmed once, each login its own.
+_M018 = (
+    "ALTER TABLE customers ADD COLUMN delivery_route TEXT",
+    "ALTER TABLE customers ADD COLUMN longitude {real}",
+    "ALTER TABLE customers ADD COLUMN latitude {real}",
+    "ALTER TABLE orders ADD COLUMN requested {real}",
+    "ALTER TABLE brands ADD COLUMN allocation_price {real}",
+    "ALTER TABLE complaints ADD COLUMN row_key TEXT",
+    "CREATE UNIQUE INDEX idx_complaints_row_key ON complaints(row_key)",
+    "ALTER TABLE complaints ADD COLUMN caller TEXT",
+    """CREATE TABLE layouts (
+        id {pk},
+        kind TEXT NOT NULL,
+        headers_key TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        mapping TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL DEFAULT {now},
+        used INTEGER NOT NULL DEFAULT 0,
+        made_by TEXT NOT NULL DEFAULT '',
+        UNIQUE (headers_key, made_by)
+    )""",
+)
+
 STEPS: tuple[Step, ...] = (
     Step("customers", _M001),
     Step("orders_visits_brands", _M002),
@@ -521,6 +548,7 @@ STEPS: tuple[Step, ...] = (
     Step("orders_by_date_cover", _M015),
     Step("shop_figures_kept", _M016),
     Step("imports_by_login_and_figures_as_data", _M017, postgresql=_M017_POSTGRESQL),
+    Step("routes_positions_requests_complaints_layouts", _M018),
 )
 VERSION = len(STEPS)  # the schema this cust writes
 POSTGRESQL_SINCE = 12  # the version a PostgreSQL database began at, as one snapshot
@@ -586,6 +614,9 @@ CREATE POLICY own_or_touching ON imports FOR SELECT USING (
 CREATE POLICY makes_own ON imports FOR INSERT WITH CHECK (made_by = session_user);
 CREATE POLICY changes_own ON imports FOR UPDATE
     USING (made_by = session_user) WITH CHECK (made_by = session_user);
+ALTER TABLE layouts ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS own ON layouts;
+CREATE POLICY own ON layouts USING (made_by = session_user) WITH CHECK (made_by = session_user);
 ALTER TABLE import_managers ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS fence ON import_managers;
 CREATE POLICY fence ON import_managers

@@ -20,8 +20,8 @@ from custcli.kinds.fields import VISIT_KIND
 from custcli.kinds.normalize import parse_satisfaction, parse_yearday
 from custcli.months import parse_month
 from custcli.scope import Scope
+from custcli.trade import COMPLAINT_KINDS
 
-COMPLAINT_KINDS = ("货源", "送货", "价格", "服务", "其他")
 UPCOMING_DAYS = 7
 COMPLAINT_STALE_DAYS = 3
 

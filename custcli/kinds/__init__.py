@@ -44,19 +44,22 @@ SHOP_KEYS = ("code", "license_no", "name")  # how a line finds its shop, in this
 
 class Needs(NamedTuple):
     """What a header row must map for a file to be of a kind: every field of `all_of`, one
-    of `any_of` (when given), and at least `count` fields in all."""
+    field of each group of `any_of` (a shop's code, licence or name; a quantity ordered or
+    delivered), and at least `count` fields in all."""
 
     all_of: frozenset[str] = frozenset()
-    any_of: frozenset[str] = frozenset()
+    any_of: tuple[frozenset[str], ...] = ()
     count: int = 0
     said_id: str = ""  # the need, said (a message id)
 
     def met(self, keys: set[str]) -> bool:
-        return (
-            self.all_of <= keys
-            and (not self.any_of or bool(keys & self.any_of))
-            and len(keys) >= self.count
-        )
+        return not self.missing(keys) and len(keys) >= self.count
+
+    def missing(self, keys: set[str]) -> list[tuple[str, ...]]:
+        """What the mapped keys lack: each field of all_of alone, each group none of whose
+        fields is there as the group (any one of it would do)."""
+        lacking = [(key,) for key in sorted(self.all_of - keys)]
+        return lacking + [tuple(sorted(group)) for group in self.any_of if not keys & group]
 
 
 class Evidence(NamedTuple):
@@ -96,12 +99,17 @@ class Kind:
         merged: bool = False,  # a merge brings its records (matched by their stable ids)
         keeps_extra: bool = False,  # a file's columns no field takes are kept (a roster's)
         rolled_up: bool = False,  # its lines are summed into the monthly rollups
+        line: str = "",  # how a row of it becomes a line (an order, a visit, a complaint)
+        # its last columns, added after its lines were first keyed: left out of a line's key
+        # while empty, so that the same file adds nothing when imported again
+        late: tuple[str, ...] = (),
     ) -> None:
         self.name, self.table, self.label_id, self.noun_id = name, table, label_id, noun_id
         self.sheet_id, self.words, self.store, self.columns = sheet_id, words, store, columns
         self.needs, self.evidence, self.essential = needs, evidence, essential
         self._export, self.merged, self.keeps_extra = export, merged, keeps_extra
-        self.rolled_up = rolled_up
+        self.rolled_up, self.line, self.late = rolled_up, line, late
+        assert columns[len(columns) - len(late) :] == late, name
         self.fields: tuple[Field, ...] = ()
         self._by_key: dict[str, Field] = {}
         self.extend(*fields)
@@ -154,7 +162,7 @@ CUSTOMERS = Kind(
     ("客户", "零售户", "客户名册", "名册", "roster", "customer", "cards"),
     store=CARDS,
     needs=Needs(
-        any_of=frozenset({"code", "license_no"}),
+        any_of=(frozenset({"code", "license_no"}),),
         count=2,
         said_id=_noop("a customer code or licence number column"),
     ),
@@ -172,10 +180,10 @@ ORDERS = Kind(
     ORDER_FIELDS,
     ("订单", "订货", "购进", "order", "order lines"),
     store=LINES,
-    columns=("date", "brand", "qty", "amount", "unit_price", "note"),
+    columns=("date", "brand", "qty", "amount", "unit_price", "note", "requested"),
     needs=Needs(
-        all_of=frozenset({"date", "brand", "qty"}),
-        any_of=frozenset(SHOP_KEYS),
+        all_of=frozenset({"date", "brand"}),
+        any_of=(frozenset(SHOP_KEYS), frozenset({"qty", "delivered"})),
         said_id=_noop("date, customer (code, licence or name), brand and quantity columns"),
     ),
     evidence=Evidence(strong=frozenset({"brand", "qty"}), weak=frozenset({"amount", "unit_price"})),
@@ -183,6 +191,8 @@ ORDERS = Kind(
     export=("date", "code", "brand", "qty", "amount", "unit_price"),
     merged=True,
     rolled_up=True,
+    line="order",
+    late=("note", "requested"),
 )
 VISITS = Kind(
     "visits",
@@ -196,7 +206,7 @@ VISITS = Kind(
     columns=("date", "kind", "kind_text", "note", "found", "satisfaction", "manager"),
     needs=Needs(
         all_of=frozenset({"date"}),
-        any_of=frozenset(SHOP_KEYS),
+        any_of=(frozenset(SHOP_KEYS),),
         said_id=_noop("date and customer (code, licence or name) columns"),
     ),
     evidence=Evidence(
@@ -206,6 +216,7 @@ VISITS = Kind(
     essential=frozenset({"date", "code", "license_no"}),
     export=("date", "code", "name", "kind", "note", "found", "satisfaction", "manager"),
     merged=True,
+    line="visit",
 )
 BRANDS = Kind(
     "brands",
@@ -217,7 +228,7 @@ BRANDS = Kind(
     store=CATALOG,
     needs=Needs(
         all_of=frozenset({"name"}),
-        any_of=frozenset({"wholesale_price", "retail_price", "price_class"}),
+        any_of=(frozenset({"wholesale_price", "retail_price", "price_class", "allocation_price"}),),
         said_id=_noop("brand name and price columns"),
     ),
     evidence=Evidence(strong=frozenset({"wholesale_price", "retail_price", "price_class"})),
@@ -230,10 +241,32 @@ COMPLAINTS = Kind(
     _noop("complaints"),
     _noop("Complaints"),
     COMPLAINT_FIELDS,
-    ("投诉", "complaint"),
-    columns=("kind", "text", "opened_on", "resolved_on", "resolution"),
-    export=tuple(f.key for f in COMPLAINT_FIELDS),
+    ("投诉", "complaint", "投诉记录", "12313", "热线", "工单"),
+    store=LINES,
+    columns=("kind", "text", "opened_on", "resolved_on", "resolution", "caller"),
+    needs=Needs(
+        all_of=frozenset({"opened_on"}),
+        any_of=(frozenset(SHOP_KEYS), frozenset({"text", "kind", "resolution"})),
+        said_id=_noop("date, customer (code, licence or name) and complaint columns"),
+    ),
+    evidence=Evidence(
+        words=("投诉", "举报", "12313", "来电", "工单", "诉求", "受理", "办结", "热线", "咨询"),
+        strong=frozenset({"text", "resolution", "caller", "resolved_on"}),
+        weak=frozenset({"kind"}),
+    ),
+    essential=frozenset({"opened_on", "code", "license_no"}),
+    export=(
+        "opened_on",
+        "code",
+        "name",
+        "kind",
+        "text",
+        "resolved_on",
+        "resolution",
+        "days_to_resolve",
+    ),
     merged=True,
+    line="complaint",
 )
 NOTES = Kind("notes", "notes", _noop("notes"), _noop("notes"), columns=("text", "noted_on"),
              merged=True)  # fmt: skip
@@ -260,7 +293,7 @@ KINDS: tuple[Kind, ...] = (
     BRANDS,
 )
 # What a file can bring, in the order a tie between them is settled.
-IMPORTED: tuple[Kind, ...] = (CUSTOMERS, ORDERS, VISITS, BRANDS)
+IMPORTED: tuple[Kind, ...] = (CUSTOMERS, ORDERS, VISITS, BRANDS, COMPLAINTS)
 MERGED: tuple[Kind, ...] = tuple(k for k in KINDS if k.merged)
 EXPORTED: tuple[Kind, ...] = (CUSTOMERS, VISITS, ORDERS, COMPLAINTS)
 # Kinds whose records hang on one shop (a customer_id), with a stable id each (uid).

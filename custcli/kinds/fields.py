@@ -45,6 +45,12 @@ PHONE = FieldType(
 )
 NUMBER = FieldType("number", "REAL", n.parse_number, n.render_number, "a number, e.g. 1234.5")
 PRICE = FieldType("price", "REAL", n.parse_price, n.render_number, "yuan a carton, e.g. 260")
+LONGITUDE = FieldType(
+    "longitude", "REAL", n.parse_longitude, n.render_number, "degrees east, e.g. 102.71234"
+)
+LATITUDE = FieldType(
+    "latitude", "REAL", n.parse_latitude, n.render_number, "degrees north, e.g. 25.04123"
+)
 TIER = FieldType("tier", "INTEGER", n.parse_tier, n.render_int, "a tier from 1 to 30 (12, 12档)")
 CYCLE = FieldType(
     "cycle", "INTEGER", n.parse_cycle, n.render_int, "days (7, 10天) or 每周, 双周, 每月"
@@ -169,6 +175,12 @@ class Rule(NamedTuple):
             return 0
         return end * 100 + role + qualifier
 
+    def declines(self, header: str) -> bool:
+        """Whether the header names this field's thing and says it is another's: 备用收货电话
+        is a phone, not the shop's. Its values may then not make it this field either."""
+        named = any(w in header for w in self.roles)
+        return named and not self.score(header) and any(w in header for w in self.unless)
+
 
 class Field(NamedTuple):
     """One field of a record kind: its key (in --json and the database), its label (a
@@ -196,6 +208,13 @@ class Field(NamedTuple):
     most: int = 200
     section: str | None = None  # where the card shows it (a message id); None: not on it
     in_report: bool = False  # a column of the monthly report's customer sheet
+    # What a column's values look like when they are this field, and what rules it out
+    # (custcli.kinds.shapes: a column of business-licence numbers is never the tobacco
+    # licence, scores out of 100 never a 1-5 satisfaction).
+    looks: tuple[str, ...] = ()
+    never: tuple[str, ...] = ()
+    # What a file's quantity or money is counted in unless its header or cell says (条, 元).
+    unit: str | None = None
 
     def label(self, lang: str | None = None) -> str:
         """The field's name in a language (default: the one in use)."""
@@ -275,13 +294,24 @@ _DATE_ROLES = ("日期", "时间", "date", "time")
 _PERSON_ROLES = ("人", "姓名", "员", "者")
 _NOT_DONE = ("计划", "预计", "下次", "完成", "录入", "创建", "填报", "plan", "next")
 _NAME_ROLES = ("名称", "店名", "名字", "字号", "name")
-_NOT_A_SHOP_NAME = ("小组", "线路", "品牌", "商品", "卷烟", "规格", "部门", "产品", "group")
+_NOT_A_SHOP_NAME = (
+    "小组", "线路", "品牌", "商品", "卷烟", "规格", "部门", "产品", "group", "分类", "类别",
+    "类型", "等级", "业态", "档", "级别", "片区", "区域", "经理", "员",
+)  # fmt: skip
 _BRAND_NAME_QUALIFIERS = ("卷烟", "商品", "产品", "规格", "品牌", "货品", "品种")
 
 _CODE = Rule(_CODE_ROLES, _SHOP, _NOT_A_SHOP_CODE)
+# What a column of shop names is never like: a few class names, people, addresses, dates.
+NEVER_NAME = (
+    "few", "person", "address", "date", "number", "format", "status", "market", "brand",
+    "digits",
+)  # fmt: skip
 _LICENSE = Rule(
-    ("许可证", "证号", "执照", "license", "licence"), (), ("身份", "日期", "时间", "有效期", "发证")
-)
+    ("许可证", "证号", "license", "licence"),
+    (),
+    ("身份", "日期", "时间", "有效期", "发证", "营业执照", "执照", "信用代码", "工商", "注册号",
+     "税"),
+)  # fmt: skip
 _SHOP_NAME = Rule(_NAME_ROLES, _SHOP, _NOT_A_SHOP_NAME)
 _BRAND_NAME = Rule(
     ("名称", "规格", "品规", "品名", "name", "spec"),
@@ -357,6 +387,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         rule=_CODE,
         section=BASIC,
         in_report=True,
+        looks=("digits", "zero_led"),
+        never=("uscc", "id_card", "mobile", "date", "landline"),
     ),
     _f(
         "name",
@@ -370,18 +402,22 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         most=100,
         section=BASIC,
         in_report=True,
+        looks=("shop",),
+        never=NEVER_NAME,
     ),
     _f(
         "owner",
         _noop("Owner"),
         TEXT,
-        ("负责人", "店主", "经营人", "业主", "联系人", "老板", "零售户姓名", "经营者姓名"),
+        ("负责人", "店主", "经营人", "业主", "联系人", "老板", "零售户姓名", "经营者姓名", "户主"),
         in_list=True,
         rule=Rule(
             ("姓名", "人", "名字"), ("经营", "店主", "业主", "负责", "零售户", "老板", "户主")
         ),
         most=50,
         section=BASIC,
+        looks=("person",),
+        never=("shop", "address", "digits", "date", "mobile"),
     ),
     _f(
         "phone",
@@ -400,18 +436,42 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
             "telephone",
         ),
         in_list=True,
-        rule=Rule(("电话", "手机", "联系方式", "tel", "phone", "mobile"), (), ("备用",)),
+        rule=Rule(
+            ("电话", "手机", "联系方式", "tel", "phone", "mobile"),
+            (),
+            ("备用", "开票", "发票", "税", "来电", "投诉人", "举报人", "紧急"),
+        ),
         redact=mask_phone,
         section=BASIC,
+        looks=("mobile", "landline"),
+        never=("id_card", "uscc", "date", "zero_led", "digits12"),
     ),
     _f(
         "address",
         _noop("Address"),
         TEXT,
         ("地址", "详细地址", "门店地址", "商铺地址", "addr"),
-        rule=Rule(("地址", "住址", "address", "addr"), (), ("邮箱", "网址", "email", "ip")),
+        rule=Rule(
+            ("地址", "住址", "address", "addr"),
+            (),
+            (
+                "邮箱",
+                "网址",
+                "email",
+                "ip",
+                "经度",
+                "纬度",
+                "坐标",
+                "定位",
+                "邮编",
+                "来电",
+                "投诉人",
+            ),
+        ),
         most=200,
         section=BASIC,
+        looks=("address",),
+        never=("longitude", "latitude", "number", "date", "person", "mobile"),
     ),
     _f(
         "license_no",
@@ -421,6 +481,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         rule=_LICENSE,
         redact=mask_license,
         section=BASIC,
+        looks=("digits12",),
+        never=("uscc", "id_card", "zero_led", "mobile", "date"),
     ),
     _f(
         "district",
@@ -431,6 +493,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         rule=Rule(("片区", "区域", "大区", "辖区", "市场部"), (), ("类型", "编码", "代码", "行政")),
         section=BUSINESS,
         in_report=True,
+        looks=("few",),
+        never=("date", "number", "mobile"),
     ),
     _f(
         "account_manager",
@@ -439,6 +503,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         _MANAGER_ALIASES,
         rule=Rule(("经理", "业务员", "管户", "专员"), (), ("电话", "手机", "编码", "工号")),
         section=BUSINESS,
+        looks=("person",),
+        never=("shop", "address", "digits", "date", "mobile"),
     ),
     _f(
         "tier",
@@ -448,6 +514,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         rule=Rule(("档位", "档次", "档级"), (), ("信用", "诚信", "终端", "经销商", "原", "旧")),
         section=BUSINESS,
         in_report=True,
+        looks=("tier",),
+        never=("date", "money", "mobile", "digits"),
     ),
     _f(
         "category",
@@ -455,6 +523,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("标准分类", "分类", "客户类别", "客户类型", "classification", "classification_code"),
         section=BUSINESS,
+        looks=("few",),
+        never=("date", "mobile"),
     ),
     _f(
         "format",
@@ -463,6 +533,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("业态", "业态类型", "客户格式", "cust_format"),
         rule=Rule(("业态",), (), ("细分",)),
         section=BUSINESS,
+        looks=("format",),
+        never=("date", "number"),
     ),
     _f(
         "market",
@@ -471,6 +543,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("城乡分类", "城乡类型", "城网农网", "market_type"),
         rule=Rule(("市场类型", "城乡", "城网", "农网"), (), ("代码", "编码")),
         section=BUSINESS,
+        looks=("market",),
+        never=("date", "number"),
     ),
     _f(
         "visit_cycle_days",
@@ -481,8 +555,18 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         rule=Rule(("周期", "频次", "频率"), ("拜访", "走访", "巡店", "服务"), ("订货", "订单")),
         weekdays_to="order_day",
         section=BUSINESS,
+        looks=("cycle", "weekday"),
+        never=("date",),
     ),
-    _f("order_method", _noop("Order method"), TEXT, ("订单采集方式", "订货方式"), section=BUSINESS),
+    _f(
+        "order_method",
+        _noop("Order method"),
+        TEXT,
+        ("订单采集方式", "订货方式"),
+        section=BUSINESS,
+        looks=("order_method",),
+        never=("date",),
+    ),
     _f(
         "order_cycle",
         _noop("Order cycle (days)"),
@@ -492,6 +576,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         rule=Rule(("周期", "频次"), ("订货", "订单")),
         weekdays_to="order_day",
         section=BUSINESS,
+        looks=("cycle", "weekday"),
+        never=("date",),
     ),
     _f(
         "order_day",
@@ -501,6 +587,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         help="The weekday(s) the shop orders: 周二, 周二、周五, 单周周四 (visits fall due on it).",
         rule=Rule(("日", "时间"), ("订货", "订单"), ("日期", "返销", "方式", "周期")),
         section=BUSINESS,
+        looks=("weekday",),
+        never=("date", "datetime"),
     ),
     _f(
         "delivery_day",
@@ -511,6 +599,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
             ("周期", "日", "时间"), ("送货", "配送"), ("地址", "线路", "电话", "收货", "日期")
         ),
         section=BUSINESS,
+        looks=("weekday", "cycle"),
+        never=("date", "datetime"),
     ),
     _f(
         "settlement",
@@ -519,6 +609,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("结算类型", "付款方式"),
         rule=Rule(("结算", "付款", "支付"), (), ("账", "帐", "银行", "金额", "日期")),
         section=BUSINESS,
+        looks=("settlement",),
+        never=("date",),
     ),
     _f("business_hours", _noop("Business hours"), TEXT, ("营业时段",), section=BASIC),
     _f("facility", _noop("Facilities"), TEXT, ("设施类型", "经营设施"), section=BASIC),
@@ -530,8 +622,18 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("法人", "法定代表人", "法人姓名"),
         rule=Rule(("法人", "法定代表"), (), ("身份", "证件", "电话", "手机")),
         section=BASIC,
+        looks=("person",),
+        never=("shop", "address", "uscc", "id_card", "digits"),
     ),
-    _f("store_manager", _noop("Store manager"), TEXT, ("店长",), section=BASIC),
+    _f(
+        "store_manager",
+        _noop("Store manager"),
+        TEXT,
+        ("店长",),
+        section=BASIC,
+        looks=("person",),
+        never=("shop", "address", "digits"),
+    ),
     _f(
         "credit_grade",
         _noop("Credit grade"),
@@ -540,6 +642,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         help="The company's credit grade: AAA, AA, A, B, C or D.",
         rule=Rule(("信用", "诚信"), (), ("代码", "编码", "小组", "互助", "指标")),
         section=BUSINESS,
+        looks=("credit",),
+        never=("date", "number"),
     ),
     _f(
         "compliance",
@@ -549,6 +653,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         help="The compliance record with the monopoly rules, e.g. 无违规, 有违规记录.",
         rule=Rule(("守法", "违规", "合规"), (), ("代码", "编码")),
         section=BUSINESS,
+        looks=(),
+        never=("credit", "date"),
     ),
     _f(
         "status",
@@ -558,6 +664,38 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         in_list=True,
         rule=Rule(("状态",), ("经营", "营业", "客户", "门店", "店铺")),
         section=BUSINESS,
+        looks=("status",),
+        never=("date",),
+    ),
+    _f(
+        "delivery_route",
+        _noop("Delivery route"),
+        TEXT,
+        ("配送线路", "送货线路", "营销线路", "线路", "配送路线", "route"),
+        rule=Rule(("线路", "路线"), (), ("顺序", "编码", "代码", "车")),
+        section=BUSINESS,
+        looks=("few",),
+        never=("date", "mobile", "address"),
+    ),
+    _f(
+        "longitude",
+        _noop("Longitude"),
+        LONGITUDE,
+        ("经度", "lng", "lon", "longitude"),
+        rule=Rule(("经度",)),
+        section=BASIC,
+        looks=("longitude",),
+        never=("date", "mobile", "latitude"),
+    ),
+    _f(
+        "latitude",
+        _noop("Latitude"),
+        LATITUDE,
+        ("纬度", "lat", "latitude"),
+        rule=Rule(("纬度",)),
+        section=BASIC,
+        looks=("latitude",),
+        never=("date", "mobile", "longitude"),
     ),
     _f(
         "opened_on",
@@ -566,6 +704,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("开业时间", "建档日期", "入网日期"),
         rule=Rule(_DATE_ROLES, ("开业", "入网", "建档", "开户", "注册")),
         section=BASIC,
+        looks=("date",),
+        never=("mobile", "digits12"),
     ),
     _f(
         "birthday",
@@ -575,6 +715,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         help="Owner's birthday: 1975-04-12, 04-12 or 农历三月初八.",
         rule=Rule(("生日", "出生")),
         section=RELATIONSHIP,
+        looks=("date",),
+        never=("mobile",),
     ),
     _f(
         "preferences",
@@ -583,6 +725,8 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("偏好", "爱好", "兴趣"),
         most=2000,
         section=RELATIONSHIP,
+        looks=("prose",),
+        never=(),
     ),
     _f(
         "notes",
@@ -591,13 +735,31 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         ("说明", "remark", "remarks"),
         most=2000,
         section=RELATIONSHIP,
+        looks=("prose",),
+        never=(),
     ),
 )
 
 # A line (an order, a visit) finds its shop by code, then licence, then its exact name.
 _LINE_SHOP_FIELDS = (
-    _f("code", _noop("Customer code"), CODE, _CODE_ALIASES, rule=_CODE),
-    _f("license_no", _noop("Licence no."), LICENSE, _LICENSE_ALIASES, rule=_LICENSE),
+    _f(
+        "code",
+        _noop("Customer code"),
+        CODE,
+        _CODE_ALIASES,
+        rule=_CODE,
+        looks=("digits", "zero_led"),
+        never=("uscc", "id_card", "mobile", "date", "landline"),
+    ),
+    _f(
+        "license_no",
+        _noop("Licence no."),
+        LICENSE,
+        _LICENSE_ALIASES,
+        rule=_LICENSE,
+        looks=("digits12",),
+        never=("uscc", "id_card", "zero_led", "mobile", "date"),
+    ),
 )
 
 ORDER_FIELDS: tuple[Field, ...] = (
@@ -620,10 +782,16 @@ ORDER_FIELDS: tuple[Field, ...] = (
                 "购进",
                 "交易",
                 "采购",
+                "配送",
+                "送货",
+                "到货",
+                "发货",
                 "order",
             ),
-            (*_NOT_DONE, "送货", "配送", "到货", "付款"),
+            (*_NOT_DONE, "付款"),
         ),
+        looks=("date", "datetime"),
+        never=("mobile", "digits12"),
     ),
     *_LINE_SHOP_FIELDS,
     _f(
@@ -632,6 +800,8 @@ ORDER_FIELDS: tuple[Field, ...] = (
         TEXT,
         (*_NAME_ALIASES, "零售户", "商户"),
         rule=Rule(_NAME_ROLES, _SHOP, _NOT_A_SHOP_NAME),
+        looks=("shop",),
+        never=NEVER_NAME,
     ),
     _f(
         "brand",
@@ -648,9 +818,15 @@ ORDER_FIELDS: tuple[Field, ...] = (
             "规格",
             "名称",
             "品牌",
+            "卷烟",
+            "卷烟名称",
+            "品种",
+            "卷烟品种",
         ),
         required=True,
         rule=_BRAND_NAME,
+        looks=("brand",),
+        never=("date", "number", "person", "address", "mobile"),
     ),
     _f(
         "qty",
@@ -663,6 +839,40 @@ ORDER_FIELDS: tuple[Field, ...] = (
             (),
             (*_NOT_DONE, "入库", "库存", "包装", "件", "箱", "重量"),
         ),
+        looks=("whole", "number"),
+        never=("date", "digits", "mobile", "brand"),
+        unit="条",
+    ),
+    _f(
+        "requested",
+        _noop("Requested (条)"),
+        NUMBER,
+        (
+            "需求量",
+            "要货量",
+            "申报量",
+            "预订量",
+            "需求数量",
+            "要货数量",
+            "申报数量",
+            "预订数量",
+            "需求",
+            "要货",
+        ),
+        rule=Rule(("量", "数量", "数"), ("需求", "要货", "申报", "预订", "预定", "意向")),
+        looks=("whole", "number"),
+        never=("date", "digits", "mobile", "brand"),
+        unit="条",
+    ),
+    _f(
+        "delivered",
+        _noop("Delivered (条)"),
+        NUMBER,
+        ("实发量", "到货量", "配送量", "送货量", "签收量", "实发数量", "发货量", "出库量"),
+        rule=Rule(("量", "数量", "数"), ("实发", "到货", "配送", "送货", "签收", "发货", "出库")),
+        looks=("whole", "number"),
+        never=("date", "digits", "mobile", "brand"),
+        unit="条",
     ),
     _f(
         "amount",
@@ -670,6 +880,9 @@ ORDER_FIELDS: tuple[Field, ...] = (
         NUMBER,
         ("订货金额", "购进金额", "销售金额", "订购金额", "amount"),
         rule=Rule(("金额", "总价", "总额", "货款", "小计", "amount", "total"), (), ("单价",)),
+        looks=("money", "number"),
+        never=("date", "digits", "mobile"),
+        unit="元",
     ),
     _f(
         "unit_price",
@@ -677,6 +890,8 @@ ORDER_FIELDS: tuple[Field, ...] = (
         NUMBER,
         ("批发价", "价格", "price"),
         rule=Rule(("单价", "价格", "批发价", "price"), (), ("零售", "建议", "指导")),
+        looks=("money", "number"),
+        never=("date", "digits", "mobile"),
     ),
 )
 
@@ -685,16 +900,39 @@ VISIT_FIELDS: tuple[Field, ...] = (
         "date",
         _noop("Visit date"),
         DATE,
-        ("日期", "走访日期", "拜访时间", "本次拜访日期", "实际巡店时间"),
+        ("日期", "走访日期", "拜访时间", "本次拜访日期", "实际巡店时间", "签到时间", "签到日期"),
         required=True,
         rule=Rule(
             _DATE_ROLES,
-            ("拜访", "巡店", "走访", "检查", "稽查", "巡查", "服务", "访问", "visit"),
+            (
+                "拜访",
+                "巡店",
+                "走访",
+                "检查",
+                "稽查",
+                "巡查",
+                "服务",
+                "访问",
+                "签到",
+                "进店",
+                "到店",
+                "visit",
+            ),
             _NOT_DONE,
         ),
+        looks=("date", "datetime"),
+        never=("mobile", "digits12"),
     ),
     *_LINE_SHOP_FIELDS,
-    _f("name", _noop("Customer name"), TEXT, _NAME_ALIASES, rule=_SHOP_NAME),
+    _f(
+        "name",
+        _noop("Customer name"),
+        TEXT,
+        _NAME_ALIASES,
+        rule=_SHOP_NAME,
+        looks=("shop",),
+        never=NEVER_NAME,
+    ),
     _f(
         "kind",
         _noop("Visit kind"),
@@ -702,6 +940,8 @@ VISIT_FIELDS: tuple[Field, ...] = (
         ("方式", "拜访类型", "走访方式", "拜访形式"),
         other="other",
         rule=Rule(("方式", "类型", "形式"), ("拜访", "走访", "巡店")),
+        looks=("visit_kind",),
+        never=("date", "number"),
     ),
     _f(
         "note",
@@ -714,6 +954,8 @@ VISIT_FIELDS: tuple[Field, ...] = (
             ("人", "时间", "日期", "位置"),
         ),
         most=2000,
+        looks=("prose",),
+        never=("date",),
     ),
     _f(
         "found",
@@ -722,6 +964,8 @@ VISIT_FIELDS: tuple[Field, ...] = (
         ("问题", "存在问题"),
         rule=Rule(("问题",), (), ("类型",)),
         most=2000,
+        looks=("prose",),
+        never=("date",),
     ),
     _f(
         "satisfaction",
@@ -729,6 +973,8 @@ VISIT_FIELDS: tuple[Field, ...] = (
         SATISFACTION,
         ("客户满意度", "评分"),
         rule=Rule(("满意",)),
+        looks=("score5",),
+        never=("score100", "date"),
     ),
     _f(
         "manager",
@@ -752,6 +998,8 @@ VISIT_FIELDS: tuple[Field, ...] = (
             ),
             ("电话", "手机", "编码", "工号"),
         ),
+        looks=("person",),
+        never=("shop", "address", "digits", "date", "mobile"),
     ),
 )
 
@@ -763,13 +1011,39 @@ BRAND_FIELDS: tuple[Field, ...] = (
         ("规格名称", "卷烟规格", "卷烟品规", "品规", "商品名称", "品名", "规格", "品牌"),
         required=True,
         rule=_BRAND_NAME,
+        looks=("brand",),
+        never=("number", "date", "person", "address"),
     ),
     _f(
         "wholesale_price",
         _noop("Wholesale (元/条)"),
         PRICE,
-        ("调拨价", "批发价格", "进货价", "采购价", "单价", "wholesale", "wholesale price"),
-        rule=Rule(("价",), ("批发", "进", "采购", "调拨", "出厂", "供货", "成本", "单")),
+        (
+            "批发价格",
+            "批发指导价",
+            "供货价",
+            "进货价",
+            "采购价",
+            "单价",
+            "wholesale",
+            "wholesale price",
+        ),
+        rule=Rule(
+            ("价",),
+            ("批发", "进", "采购", "供货", "成本", "单"),
+            ("调拨", "出厂", "不含税", "零售", "建议", "指导价格"),
+        ),
+        looks=("money", "number"),
+        never=("date", "digits"),
+    ),
+    _f(
+        "allocation_price",
+        _noop("Allocation price (元/条)"),
+        PRICE,
+        ("调拨价", "调拨价格", "工业调拨价", "allocation price"),
+        rule=Rule(("价",), ("调拨",)),
+        looks=("money", "number"),
+        never=("date", "digits"),
     ),
     _f(
         "retail_price",
@@ -777,6 +1051,8 @@ BRAND_FIELDS: tuple[Field, ...] = (
         PRICE,
         ("建议零售价", "零售指导价", "零售价格", "售价", "retail", "retail price"),
         rule=Rule(("价",), ("零售", "售", "建议", "指导", "终端")),
+        looks=("money", "number"),
+        never=("date", "digits"),
     ),
     _f(
         "price_class",
@@ -784,6 +1060,8 @@ BRAND_FIELDS: tuple[Field, ...] = (
         PRICE_CLASS,
         ("类别", "价格类别", "价位段"),
         rule=Rule(("价类", "价位", "价格类")),
+        looks=("few",),
+        never=("date", "money"),
     ),
     _f(
         "features",
@@ -791,6 +1069,8 @@ BRAND_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("卖点", "产品特点", "特色"),
         rule=Rule(("特点", "卖点", "特色", "口感")),
+        looks=("prose",),
+        never=(),
     ),
     _f(
         "promotion",
@@ -798,17 +1078,151 @@ BRAND_FIELDS: tuple[Field, ...] = (
         TEXT,
         ("促销政策", "促销活动", "活动"),
         rule=Rule(("促销", "活动")),
+        looks=("prose",),
+        never=(),
     ),
 )
 
-# Complaints are exported, not imported: their fields give the export its headers.
+# Complaints, the 12313 hotline's tickets among them: the shop they are about (its code,
+# licence or name), when, of what type, what was said and how it was settled. The caller's
+# phone and address are the caller's, never the shop's.
+_COMPLAINT_DATE = Rule(
+    _DATE_ROLES, ("投诉", "受理", "来电", "登记", "反映", "工单", "创建", "提交"), ("办结", "回复")
+)
 COMPLAINT_FIELDS: tuple[Field, ...] = (
-    _f("opened_on", _noop("Complaint date"), DATE),
-    _f("code", _noop("Customer code"), CODE),
-    _f("name", _noop("Customer name"), TEXT),
-    _f("kind", _noop("Complaint type"), TEXT),
-    _f("text", _noop("Complaint"), TEXT),
-    _f("resolved_on", _noop("Resolved"), DATE),
-    _f("resolution", _noop("Resolution"), TEXT),
+    _f(
+        "opened_on",
+        _noop("Complaint date"),
+        DATE,
+        (
+            "投诉日期",
+            "投诉时间",
+            "受理时间",
+            "受理日期",
+            "来电时间",
+            "来电日期",
+            "登记时间",
+            "登记日期",
+            "反映时间",
+            "工单日期",
+            "日期",
+        ),
+        rule=_COMPLAINT_DATE,
+        looks=("date", "datetime"),
+        never=("mobile", "digits12"),
+    ),
+    *_LINE_SHOP_FIELDS,
+    _f(
+        "name",
+        _noop("Customer name"),
+        TEXT,
+        (
+            *_NAME_ALIASES,
+            "被投诉对象",
+            "被投诉单位",
+            "被举报对象",
+            "涉及零售户",
+            "被投诉零售户",
+            "被反映客户",
+            "被投诉客户",
+            "被举报客户",
+            "被反映对象",
+        ),
+        rule=Rule(
+            (*_NAME_ROLES, "对象", "单位", "客户", "零售户"),
+            (*_SHOP, "被投诉", "被举报", "被反映", "涉及"),
+            _NOT_A_SHOP_NAME,
+        ),
+        looks=("shop",),
+        never=NEVER_NAME,
+    ),
+    _f(
+        "kind",
+        _noop("Complaint type"),
+        TEXT,
+        ("投诉类别", "投诉类型", "诉求类型", "工单类型", "来电类型", "业务类型", "类型", "类别"),
+        rule=Rule(("类型", "类别", "分类"), ("投诉", "诉求", "工单", "来电", "业务", "事项")),
+        looks=("complaint_type", "few"),
+        never=("date", "mobile"),
+    ),
+    _f(
+        "text",
+        _noop("Complaint"),
+        TEXT,
+        (
+            "投诉内容",
+            "诉求内容",
+            "来电内容",
+            "问题描述",
+            "反映问题",
+            "反映内容",
+            "举报内容",
+            "内容",
+            "事由",
+            "具体内容",
+        ),
+        rule=Rule(("内容", "描述", "问题", "事由", "诉求"), (), ("处理", "办理", "回复", "结果")),
+        most=2000,
+        looks=("prose",),
+        never=("date",),
+    ),
+    _f(
+        "resolved_on",
+        _noop("Resolved"),
+        DATE,
+        (
+            "解决日期",
+            "办结时间",
+            "办结日期",
+            "处理日期",
+            "处理时间",
+            "回复时间",
+            "完成时间",
+            "结案日期",
+        ),
+        rule=Rule(_DATE_ROLES, ("办结", "处理", "回复", "完成", "结案", "解决")),
+        looks=("date", "datetime"),
+        never=("mobile",),
+    ),
+    _f(
+        "resolution",
+        _noop("Resolution"),
+        TEXT,
+        (
+            "处理结果",
+            "办理结果",
+            "回复内容",
+            "处理意见",
+            "处理情况",
+            "办理情况",
+            "答复",
+            "办结情况",
+            "办结结果",
+        ),
+        rule=Rule(
+            ("结果", "意见", "情况", "回复", "答复"), ("处理", "办理", "办结", "回复", "答复")
+        ),
+        most=2000,
+        looks=("prose",),
+        never=("date",),
+    ),
+    _f(
+        "caller",
+        _noop("Caller"),
+        TEXT,
+        (
+            "来电号码",
+            "来电人",
+            "投诉人",
+            "举报人",
+            "投诉人电话",
+            "来电电话",
+            "联系电话",
+            "投诉人联系方式",
+            "反映人",
+        ),
+        rule=Rule(("人", "号码", "电话", "联系方式"), ("来电", "投诉", "举报", "反映")),
+        looks=("mobile", "landline", "person"),
+    ),
     _f("days_to_resolve", _noop("Days to resolve"), NUMBER),
 )

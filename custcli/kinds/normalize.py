@@ -197,6 +197,25 @@ def parse_price(value: object) -> float | None:
     return number
 
 
+def _degrees(value: object, low: float, high: float, what: str) -> float | None:
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not low <= number <= high:
+        raise ValueError(what)
+    return number
+
+
+def parse_longitude(value: object) -> float | None:
+    """Degrees east, as China's are: 73 to 136."""
+    return _degrees(value, 73, 136, "a longitude is degrees east, 73 to 136")
+
+
+def parse_latitude(value: object) -> float | None:
+    """Degrees north, as China's are: 3 to 54."""
+    return _degrees(value, 3, 54, "a latitude is degrees north, 3 to 54")
+
+
 def render_number(value: float | None, lang: str = "en") -> str:
     if value is None:
         return ""

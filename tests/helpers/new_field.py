@@ -11,21 +11,21 @@ from custcli.db import schema
 from custcli.i18n import _noop
 from custcli.kinds.fields import BUSINESS, TEXT, Field, Rule
 
-# The entry: 配送线路, the delivery route a roster names, on the card's business section and
-# in the monthly report's customer sheet; --redact masks what looks like a phone in it.
-ROUTE = Field(
-    "delivery_route",
-    _noop("Delivery route"),
+# The entry: 微信号, the shopkeeper's WeChat a roster names, on the card's business section
+# and in the monthly report's customer sheet; --redact masks what looks like a phone in it.
+WECHAT = Field(
+    "wechat",
+    _noop("WeChat"),
     TEXT,
-    ("配送线路", "送货线路"),
-    rule=Rule(("线路",), ("配送", "送货")),
+    ("微信号", "店主微信"),
+    rule=Rule(("微信",), ("店主", "客户")),
     section=BUSINESS,
     in_report=True,
 )
 # The step.
-STEP = schema.Step("delivery_route", ("ALTER TABLE customers ADD COLUMN delivery_route TEXT",))
+STEP = schema.Step("wechat", ("ALTER TABLE customers ADD COLUMN wechat TEXT",))
 
-kinds.CUSTOMERS.extend(ROUTE)
+kinds.CUSTOMERS.extend(WECHAT)
 schema.STEPS = (*schema.STEPS, STEP)
 schema.VERSION = len(schema.STEPS)
 

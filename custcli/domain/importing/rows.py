@@ -17,7 +17,8 @@ from typing import Any
 from custcli.domain.importing.mapping import Mapping
 from custcli.errors import BadInput, Said
 from custcli.i18n import _
-from custcli.kinds.normalize import clean_text
+from custcli.kinds.normalize import clean_text, parse_number
+from custcli.kinds.units import in_cell
 
 TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total")
 MAX_CELL_CHARS = 32_767  # what one Excel cell can hold
@@ -102,7 +103,10 @@ def cell(row: Sequence, col: int, header: str) -> Any:
 class RowParser:
     """Parses the rows of one mapped sheet: the columns' fields looked up once, and each
     column's distinct values parsed once (a million order lines hold a few hundred dates,
-    brands and quantities; a unique column stops being remembered past CACHE_LIMIT)."""
+    brands and quantities; a unique column stops being remembered past CACHE_LIMIT). A
+    quantity or an amount is kept in the field's unit (条, 元): its column's, from the header,
+    or its cell's own ("2件"); a second column measuring it in another unit is checked
+    against it, and a disagreement kept as a warning."""
 
     CACHE_LIMIT = 50_000
 
@@ -110,19 +114,32 @@ class RowParser:
         essential = mapping.kind.essential  # an unreadable one refuses the row
         self.mapped = set(mapping.columns.values())
         self.columns = [
-            (col, key, mapping.headers[col], mapping.field_of(key), key in essential, {})
+            (col, key, mapping.headers[col], mapping.field_of(key), key in essential, {},
+             mapping.units.get(col, 1.0))
             for col, key in mapping.columns.items()
-        ]
+        ]  # fmt: skip
         self.extra = list(mapping.extra.items())
+        self.checks = [
+            (col, key, mapping.headers[col] or f"({col + 1})", factor)
+            for col, (key, factor) in mapping.checks.items()
+            if key in self.mapped
+        ]
 
-    def _parsed(self, target, cache: dict, raw: object) -> tuple:
+    def _parsed(self, target, cache: dict, raw: object, factor: float) -> tuple:
         """(value, derived values, None), or (None, None, the ValueError): remembered per
         distinct cell (by its type too: 1, 1.0 and True are equal keys, not the same cell)."""
         key = (raw.__class__, raw)
         found = cache.get(key)
         if found is None:
             try:
-                found = (target.parse(raw), target.derived(raw), None)
+                carried = in_cell(raw, target.unit)
+                if carried is not None:
+                    found = (carried, None, None)
+                else:
+                    value = target.parse(raw)
+                    if factor != 1.0 and isinstance(value, float):
+                        value = round(value * factor, 3)
+                    found = (value, target.derived(raw), None)
             except ValueError as error:
                 found = (None, None, error)
             if len(cache) < self.CACHE_LIMIT:
@@ -135,13 +152,13 @@ class RowParser:
         values = parsed.values
         problems = []
         width = len(row)
-        for col, key, header, target, essential, cache in self.columns:
+        for col, key, header, target, essential, cache, factor in self.columns:
             # cell() and _parsed() inlined for a cell seen before (most cells, at a call each)
             raw = row[col] if col < width else None
             if raw.__class__ is str and len(raw) > MAX_CELL_CHARS:
                 cell(row, col, header)  # refuses the row, or the file
             found = cache.get((raw.__class__, raw))
-            value, derived, error = found or self._parsed(target, cache, raw)
+            value, derived, error = found or self._parsed(target, cache, raw, factor)
             if error is None:
                 values[key] = value
                 for other, also in derived.items() if derived else ():
@@ -156,11 +173,38 @@ class RowParser:
                 parsed.extra[header] = extra_value(raw)
         if problems:
             raise RowRejected(problems)
+        for col, key, header, factor in self.checks:
+            self._check(parsed, row[col] if col < width else None, key, header, factor)
         for col, header in self.extra:
             value = extra_value(cell(row, col, header))
             if value is not None:
                 parsed.extra[header] = value
         return parsed
+
+    @staticmethod
+    def _check(parsed: Row, raw: object, key: str, header: str, factor: float) -> None:
+        """A second column of the same quantity in another unit: it must agree."""
+        try:
+            other = parse_number(raw)
+        except ValueError:
+            return
+        value = parsed.values.get(key)
+        if other is None or value is None:
+            return
+        if abs(other * factor - value) > max(0.01 * abs(value), 0.5):
+            parsed.extra[header] = extra_value(raw)
+            parsed.kept.append(
+                (
+                    header,
+                    Said(
+                        "says {other} (that is {converted} cartons) where the other column"
+                        " says {value}; the carton column is kept",
+                        other=f"{other:g}",
+                        converted=f"{other * factor:g}",
+                        value=f"{value:g}",
+                    ),
+                )
+            )
 
 
 def parse_row(row: Sequence, mapping: Mapping) -> Row:

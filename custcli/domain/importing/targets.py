@@ -19,7 +19,7 @@ import hashlib
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from custcli import kinds
 from custcli.db import customers as customer_q
@@ -30,7 +30,7 @@ from custcli.domain.importing.rows import Row, RowRejected
 from custcli.domain.schedule import FIELD_VISIT
 from custcli.domain.search import search_text
 from custcli.kinds import CUSTOMERS, Kind
-from custcli.trade import price_class_of
+from custcli.trade import COMPLAINT_KINDS, OTHER_COMPLAINT, price_class_of
 
 if TYPE_CHECKING:
     from custcli.domain.importing.result import ImportResult
@@ -38,10 +38,12 @@ if TYPE_CHECKING:
 
 def line_content(kind: Kind, values: Iterable) -> str:
     """What a line's key hashes besides its shop: its values in the order of its kind's
-    columns, as stored (a last column left empty is left out: an order's note, as before
-    notes existed)."""
+    columns, as stored; the columns added since the kind's lines were first keyed
+    (`Kind.late`: an order's note, its requested quantity) left out at the end while
+    empty, so that a file imported before they existed adds nothing again."""
     values = list(values)
-    if kind.columns[-1] == "note" and kind.rolled_up and values[-1] is None:
+    late = len(kind.columns) - len(kind.late)
+    while len(values) > late and values[-1] is None:
         values.pop()
     return "|".join(map(str, values))
 
@@ -303,7 +305,7 @@ class Lines(Target):
         for row_no, raw, row in rows:
             try:
                 customer_id = self.find(row.values)
-                line = self._order(row) if self.kind.rolled_up else self._visit(row)
+                line = self.BUILDERS[self.kind.line](self, row)
             except RowRejected as rejected:
                 self.result.reject(row_no, raw, rejected)
                 continue
@@ -363,12 +365,21 @@ class Lines(Target):
         return "；".join(filter(None, [note, *kept])) or None
 
     def _order(self, row: Row) -> dict:
+        """An order line. What the shop bought is the quantity ordered, or the one delivered
+        where only that is given; the one it asked for is kept beside it, never as it."""
         values = row.values
-        qty, amount, price = values.get("qty"), values.get("amount"), values.get("unit_price")
+        qty = values.get("qty")
+        if qty is None:
+            qty = values.get("delivered")
+        amount, price = values.get("amount"), values.get("unit_price")
         missing = [
             label
-            for key, label in (("date", "no date"), ("brand", "no brand"), ("qty", "no quantity"))
-            if values.get(key) is None
+            for label, value in (
+                ("no date", values.get("date")),
+                ("no brand", values.get("brand")),
+                ("no quantity", qty),
+            )
+            if value is None
         ]
         if missing:
             raise RowRejected("; ".join(missing))
@@ -383,6 +394,7 @@ class Lines(Target):
             "amount": amount,
             "unit_price": price,
             "note": self._kept_note(None, row),
+            "requested": values.get("requested"),
         }
 
     def _visit(self, row: Row) -> dict:
@@ -403,6 +415,37 @@ class Lines(Target):
             "manager": values.get("manager"),
         }
 
+    def _complaint(self, row: Row) -> dict:
+        """A complaint or a hotline ticket. Its type is one of the card's complaint types
+        where the file's names one (价格投诉 is 价格), else 其他 with the file's word kept in
+        front of its text; the caller's own phone or name is the caller's, never the shop's."""
+        values = row.values
+        if not values.get("opened_on"):
+            raise RowRejected("no date")
+        if values["opened_on"] > self.today.isoformat():
+            raise RowRejected("a complaint dated after today has not been made yet")
+        written = values.get("kind") or ""
+        kind = next((k for k in COMPLAINT_KINDS if k != OTHER_COMPLAINT and k in written), None)
+        text = values.get("text") or ""
+        if kind is None and written:
+            text = f"【{written}】{text}"
+        if not text.strip():
+            raise RowRejected("no complaint text")
+        resolved = values.get("resolved_on")
+        if resolved and resolved < values["opened_on"]:
+            raise RowRejected("resolved before it was made")
+        return {
+            "kind": kind or OTHER_COMPLAINT,
+            "text": self._kept_note(text, row),
+            "opened_on": values["opened_on"],
+            "resolved_on": resolved,
+            "resolution": values.get("resolution"),
+            "caller": values.get("caller"),
+        }
+
+    # How a row of each kind becomes a line (Kind.line).
+    BUILDERS: ClassVar[dict] = {"order": _order, "visit": _visit, "complaint": _complaint}
+
     @staticmethod
     def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
         months = rollups.keys_of_import(conn, import_id)
@@ -420,8 +463,11 @@ class Brands(Target):
         values = row.values
         if not values.get("name"):
             raise RowRejected("no brand name")
-        if values.get("price_class") is None and values.get("wholesale_price"):
-            values["price_class"] = price_class_of(values["wholesale_price"])
+        # The class follows the allocation price (调拨价); where a list gives only the
+        # retailer's, that stands in for it.
+        price = values.get("allocation_price") or values.get("wholesale_price")
+        if values.get("price_class") is None and price:
+            values["price_class"] = price_class_of(price)
         current = q.brand_by_name(self.conn, values["name"])
         if current is None:
             q.insert_brand(self.conn, values, self.import_id)
