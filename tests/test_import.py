@@ -193,7 +193,10 @@ def test_dry_run_shows_the_mapping_and_counts_and_writes_nothing(cli, tmp_path):
     assert result["samples"][0] == "new 000100000001 张三烟酒店"
     assert cli.json("list") == [] and cli.json("imports") == []
     plain = cli.ok("import", str(path), "--dry-run").stdout
-    assert "dry run: nothing written" in plain and "客户代码\tCustomer code (code)\talias" in plain
+    assert (
+        "dry run: nothing written" in plain
+        and "客户代码\tCustomer code (code)\theader + values: 75% are 12-digit numbers" in plain
+    )
 
 
 def test_map_overrides_a_column_and_ignore_drops_one(cli, tmp_path):
@@ -593,7 +596,7 @@ def test_an_inspection_log_or_a_delivery_list_changes_no_card_unasked(cli, add_s
     held = cli("import", str(path))
     assert held.exit_code == 2 and "--kind customers" in held.stderr
     assert (
-        "held back: nothing written" in held.stdout and "备注\tNotes (notes)\talias" in held.stdout
+        "held back: nothing written" in held.stdout and "备注\tNotes (notes)\theader" in held.stdout
     )
     assert cli.json("show", "000100000001")["card"] == before
     assert [i["kind"] for i in cli.json("imports")] == ["visits"]

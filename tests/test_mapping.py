@@ -19,6 +19,9 @@ NO_FIELD = {"extra", "ignore"}
 # The vocabulary predates 诚信等级 having a field of its own (credit_grade, beside 守法情况):
 # where it says compliance for a credit grade, credit_grade is the right answer.
 SPLIT = {"compliance": {"compliance", "credit_grade"}}
+# It also predates the card's coordinates and delivery route (which the field day's route
+# needs): a header naming one of them may map to it where the vocabulary says extra.
+ADDED = {"经度": "longitude", "纬度": "latitude", "线路": "delivery_route"}
 
 
 def _vocabulary() -> list[tuple[str, str, set[str | None]]]:
@@ -32,6 +35,8 @@ def _vocabulary() -> list[tuple[str, str, set[str | None]]]:
             None if f in NO_FIELD else f.removesuffix("(customer)") for f in row["field"].split("|")
         }
         wanted |= {f for key in list(wanted) for f in SPLIT.get(key, ())}
+        if wanted == {None}:
+            wanted |= {key for word, key in ADDED.items() if word in row["header"]}
         table.append((row["kind"], row["header"], wanted))
     return table
 
@@ -53,7 +58,7 @@ def test_the_whole_vocabulary_maps_right():
         ("orders", "下单时间", "date"),
         ("orders", "订购日期（yyyy-mm-dd）", "date"),
         ("orders", "交易日期", "date"),
-        ("orders", "配送日期", None),
+        ("orders", "配送日期", "date"),  # a delivery file's lines are dated by it
         ("orders", "零售户编码", "code"),
         ("orders", "客户许可证号", "license_no"),
         ("orders", "购进金额合计", "amount"),
@@ -91,7 +96,7 @@ def test_the_whole_vocabulary_maps_right():
         ("customers", "小组编号", None),
         ("customers", "许可证有效期", None),
         ("customers", "身份证号", None),
-        ("brands", "调拨价（元/条）", "wholesale_price"),
+        ("brands", "调拨价（元/条）", "allocation_price"),  # what the company pays, not the shop
         ("brands", "零售指导价(元/条)", "retail_price"),
         ("brands", "卷烟品名", "name"),
         ("brands", "产品名称", "name"),

@@ -25,6 +25,8 @@ from spreadsheets import write_xlsx
 from custcli.db import maintenance
 from custcli.db.opening import open_db
 from custcli.db.schema import VERSION as SCHEMA_VERSION
+from custcli.domain.importing.mapping import HEADER_SCAN_ROWS
+from custcli.kinds.shapes import SAMPLE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -230,7 +232,8 @@ def test_the_backup_made_while_the_file_is_parsed_is_of_the_file_before_it(cli, 
     assert sqlite3.connect(copy).execute("SELECT count(*) FROM customers").fetchone()[0] == 3
     assert len(cli.json("list")) == 5
     hostile = tmp_path / "hostile.csv"
-    good = "".join(f"{n:04d},店{n}\n" for n in range(1, 101))  # past where headers are sought
+    past = HEADER_SCAN_ROWS + SAMPLE + 10  # past the rows read to find the header and kind
+    good = "".join(f"{n:04d},店{n}\n" for n in range(1, past))
     hostile.write_text(f"客户编码,店名\n{good}0999,{'九' * 200_000}\n", "utf-8")
     line = cli.fails(2, "import", str(hostile))  # its last row refused as the file is parsed
     assert "not a readable CSV" in line and len(cli.json("list")) == 5

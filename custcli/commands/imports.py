@@ -51,24 +51,46 @@ def import_file(
             "--yes", help="Let a file whose kind was told by its headers change existing cards."
         ),
     ] = False,
+    forget: Annotated[
+        int | None,
+        typer.Option("--forget", help="With `cust import mappings`: forget layout ID."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Import a spreadsheet of customers, orders, visits or brands.
+    """Import a spreadsheet of customers, orders, visits, brands or complaints.
 
-    Finds the header row and the sheet itself, reads what each header means (--dry-run shows
-    each decision), normalises values, skips blank, totals and repeated header rows. A value
-    it cannot read is kept as written, with a warning; a row it cannot take goes, with every
-    reason, to FILE.rejects.xlsx. One transaction: all of it lands or none of it. A file whose
-    kind was guessed changes no existing card unless --kind customers or --yes says so.
+    Finds the header row and the sheet itself, reads what each column means by its header
+    and its values (--dry-run shows each decision and its evidence), normalises values and
+    units, skips blank, totals and repeated header rows. Where the kind or a column is a
+    guess, a terminal shows the proposal to accept with Enter or change by line number; off
+    a terminal it stops and says the --kind/--map to add (or --yes). A layout given with
+    --map or confirmed is remembered for its next file (`cust import mappings` lists them).
+    A value it cannot read is kept as written, with a warning; a row it cannot take goes,
+    with every reason, to FILE.rejects.xlsx. One transaction: all of it lands or none of it.
     """
     from custcli.domain import importing
+    from custcli.domain.importing import layouts
     from custcli.present import imports as shown
 
     session: Session = ctx.obj
+    if file == Path("mappings") and not file.exists():
+        _mappings(session, forget, as_json)
+        return
     book = importing.open_file(file)
-    plan = importing.plan(
-        book, importing.kind_named(kind), sheet, importing.parse_overrides(mapping or [])
-    )
+    overrides = importing.parse_overrides(mapping or [])
+    chosen = importing.kind_named(kind)
+    plan = importing.plan(book, chosen, sheet, overrides)
+    if not overrides:
+        recalled = layouts.recall(session.conn, book, plan)
+        if recalled is not None and chosen in (None, recalled.kind):
+            plan = recalled
+    confirmed = bool(overrides)
+    if not dry_run and not yes and plan.remembered is None and importing.doubtful(plan):
+        if sys.stdin.isatty() and sys.stdout.isatty() and not as_json:
+            plan = _confirm(book, plan)
+            confirmed = True
+        else:
+            raise importing.doubts(file.name, plan)
     with _progress(file.name) as tick:
         result = importing.run(
             session.conn,
@@ -77,9 +99,13 @@ def import_file(
             today=session.today,
             dry_run=dry_run,
             strict=strict,
-            confirmed=yes,
+            confirmed=yes or confirmed,
             progress=tick,
         )
+    if result.import_id is not None:
+        if confirmed:
+            layouts.remember(session.conn, plan, session.today)
+        layouts.used(session.conn, plan)
     with _landed(result.import_id):
         if as_json:
             render.emit_json(result.to_json(file))
@@ -93,6 +119,57 @@ def import_file(
             file_name=file.name,
             changed_cards=result.changed_cards,
         )
+
+
+def _confirm(book, plan):
+    """The proposed mapping at a terminal: Enter takes it, a line's number changes that
+    column's field (0 the kind); Ctrl-C leaves with nothing written."""
+    from custcli.domain import importing
+    from custcli.domain.importing import layouts
+    from custcli.i18n import _
+    from custcli.present import imports as shown
+
+    while True:
+        shown.proposal(plan)
+        answer = typer.prompt(
+            _("Enter takes this mapping; a line's number changes it"),
+            default="",
+            show_default=False,
+        ).strip()
+        if not answer:
+            return plan
+        if not answer.isdigit() or int(answer) > len(plan.headers):
+            render.error(tr("{answer} is not a line number", answer=answer))
+            continue
+        line = int(answer)
+        if line == 0:
+            word = typer.prompt(_("kind (customers, orders, visits, brands or complaints)"))
+            plan = importing.plan(book, importing.kind_named(word), plan.sheet)
+            continue
+        header = plan.headers[line - 1]
+        key = typer.prompt(tr("field for {column} (a key, extra or ignore)", column=header))
+        overrides = layouts.overrides_of(plan)
+        overrides[importing.normalize_header(header)] = key.strip()
+        try:
+            plan = importing.plan(book, plan.kind, plan.sheet, overrides)
+        except BadInput as error:
+            from custcli.errors import words
+
+            render.error(words(error))
+
+
+def _mappings(session: Session, forget: int | None, as_json: bool) -> None:
+    """`cust import mappings [--forget ID]`: the layouts remembered, or one forgotten."""
+    from custcli.domain.importing import layouts
+    from custcli.errors import NotFound
+    from custcli.present import imports as shown
+
+    if forget is not None:
+        if not layouts.forget(session.conn, forget):
+            raise NotFound("no remembered layout #{id}", id=forget)
+        render.line(tr("forgot layout #{id}", id=forget))
+        return
+    shown.layouts(layouts.listing(session.conn), as_json)
 
 
 @contextlib.contextmanager

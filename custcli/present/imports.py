@@ -29,7 +29,14 @@ UNDO_WORDS = {
     "customers removed": _noop("cards removed"),
     "values restored": _noop("values restored"),
 }
-HOW_WORDS = {"alias": _noop("alias"), "rule": _noop("rule"), "map": _noop("--map"), "extra": ""}
+HOW_WORDS = {
+    "alias": _noop("header"),
+    "rule": _noop("rule"),
+    "value": _noop("values"),
+    "map": _noop("--map"),
+    "extra": "",
+    "check": _noop("checks another column"),
+}
 MERGE_WORDS = _noop("a manager's file (merge)")
 
 
@@ -75,12 +82,14 @@ def result(plan, outcome) -> None:
             kind=kind,
         )
     )
+    if plan.remembered:
+        render.line(tr("remembered mapping (confirmed {date})", date=plan.remembered))
     if outcome.dry_run or outcome.held_back:
         described = [
             {
                 "column": d["column"],
                 "field": _field_words(d["field"], plan.kind),
-                "how": _(HOW_WORDS[d["how"]]) if d["how"] in HOW_WORDS else d["how"],
+                "how": how_said(d),
             }
             for d in plan.describe()
         ]
@@ -134,6 +143,77 @@ def result(plan, outcome) -> None:
                 why=outcome.rejects_file_error,
             )
         )
+
+
+def how_said(described: dict) -> str:
+    """How a column's field was decided, with its evidence: "规则 + 值: 98% 是11位手机号"."""
+    from custcli.domain.importing.mapping import SHAPE_WORDS
+
+    how = " + ".join(
+        _(HOW_WORDS[part]) for part in described["how"].split("+") if part in HOW_WORDS
+    )
+    if described["field"] and described["evidence"]:
+        shape, percent = described["evidence"][0]
+        how += tr(": {percent}% are {what}", percent=percent, what=_(SHAPE_WORDS[shape]))
+    return how
+
+
+def proposal(plan) -> None:
+    """The mapping proposed for a person to confirm: the kind, then each column numbered with
+    its field, how sure, and three of its values."""
+    kind = plan.kind.label() + (_(" (told by the headers)") if plan.guessed else "")
+    render.line(tr("0  kind: {kind}", kind=kind))
+    rows = []
+    for number, d in enumerate(plan.describe(), 1):
+        rows.append(
+            {
+                "n": str(number),
+                "column": d["column"],
+                "field": _field_words(d["field"], plan.kind),
+                "sure": f"{round(d['confidence'] * 100)}%" if d["field"] else "",
+                "samples": " / ".join(str(v) for v in d["samples"]),
+            }
+        )
+    render.table(
+        rows,
+        [
+            ("n", _noop("#")),
+            ("column", _noop("column")),
+            ("field", _noop("field")),
+            ("sure", _noop("sure")),
+            ("samples", _noop("values")),
+        ],
+    )
+
+
+def layouts(rows: list[dict], as_json: bool) -> None:
+    """The layouts remembered: number, kind, confirmed, used, and its columns."""
+    if as_json:
+        render.emit_json(rows)
+        return
+    if not rows:
+        render.line(_("no layout remembered yet: one is, when --map gives or a prompt confirms it"))
+        return
+    shown_rows = [
+        {
+            "id": str(row["id"]),
+            "kind": kind_words(row["kind"]),
+            "confirmed_at": row["confirmed_at"],
+            "used": tr("{count} times", count=row["used"]),
+            "headers": _(", ").join(row["headers"][:6]) + ("…" if len(row["headers"]) > 6 else ""),
+        }
+        for row in rows
+    ]
+    render.table(
+        shown_rows,
+        [
+            ("id", _noop("#")),
+            ("kind", _noop("kind")),
+            ("confirmed_at", _noop("confirmed")),
+            ("used", _noop("used")),
+            ("headers", _noop("columns")),
+        ],
+    )
 
 
 def _field_words(target: str | None, kind: kinds.Kind) -> str:

@@ -6,6 +6,8 @@ from custcli import kinds
 from custcli.domain.importing.history import listing, undo
 from custcli.domain.importing.mapping import (
     Mapping,
+    doubtful,
+    doubts,
     map_headers,
     match,
     normalize_header,
@@ -22,6 +24,8 @@ __all__ = [
     "ImportResult",
     "Mapping",
     "RowRejected",
+    "doubtful",
+    "doubts",
     "kind_named",
     "listing",
     "map_headers",

@@ -63,6 +63,8 @@ class ImportResult:
             "file": str(path),
             "kind": mapping.kind.name,
             "kind_guessed": mapping.guessed,
+            "kind_sure": mapping.sure,
+            "remembered": mapping.remembered,
             "sheet": mapping.sheet,
             "header_row": mapping.header_row,
             "dry_run": self.dry_run,

@@ -107,7 +107,7 @@ def _parsed_rows(
     """The sheet's data rows, parsed: rows that are not data are counted as skipped, rows
     that cannot be read are rejected with every reason."""
     parser = RowParser(mapping)
-    for row_no, row in enumerate(book.rows(mapping.sheet), 1):
+    for row_no, row in enumerate(book.rows(mapping.sheet, fill_below=mapping.header_row), 1):
         if progress and row_no % 1000 == 0:
             progress(row_no)
         if row_no <= mapping.header_row:
@@ -151,7 +151,8 @@ def read_back(book, result: ImportResult, digest: str | None) -> None:
     wanted = {row_no for row_no, values, _why in result.rejects if values is None}
     found: dict[int, list] = {}
     if wanted and digest == digest_of(book.path):
-        for row_no, row in enumerate(book.rows(result.mapping.sheet), 1):
+        sheet, header_row = result.mapping.sheet, result.mapping.header_row
+        for row_no, row in enumerate(book.rows(sheet, fill_below=header_row), 1):
             if row_no in wanted:
                 found[row_no] = list(row)
                 if len(found) == len(wanted):
