@@ -120,6 +120,37 @@ def rows(
         table(data, columns, title=title)
 
 
+def size() -> tuple[int, int]:
+    """The terminal's columns and lines (80×24 when it cannot say)."""
+    import shutil
+
+    got = shutil.get_terminal_size((80, 24))
+    return got.columns, got.lines
+
+
+def cells(text: str) -> int:
+    """How many terminal cells a text takes (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def framed(title: str, lines: Sequence[tuple[str, str, bool]]) -> None:
+    """Lines already fitted to the terminal in a frame: each a gutter word (a section's name,
+    on its first line), the line, and whether it is a warning. Nothing here wraps."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(no_wrap=True, overflow="ellipsis")
+    for gutter, text, warn in lines:
+        grid.add_row(Text(shown(gutter)), Text(shown(text), style="yellow" if warn else ""))
+    head = Text(shown(title), style="bold")
+    console().print(Panel(grid, title=head, title_align="left", expand=False, padding=(0, 1)))
+
+
 def card(title: str, sections: Sequence[Section]) -> None:
     """Labelled values in titled sections; empty sections are left out. Section titles and
     labels are message ids, said in the language in use."""
