@@ -102,33 +102,24 @@ def test_say_on_the_sample_data_is_one_sentence_with_no_empty_slots(sample_cli):
     code, fading = _buying_and_fading(sample_cli)
     said = sample_cli.ok("--lang", "zh", "show", code, "--say").stdout.strip()
     assert "\n" not in said and said.endswith("。") and said.count("。") == 1
-    assert "，店主" in said and "、" not in said.split("结构")[0]  # a sentence, not a list
-    for word in (
-        "店主",
-        "电话",
-        "地址",
-        "天拜访一次",
-        "档",
-        "诚信等级",
-        "月均购进",
-        "品规",
-        "条均价",
-        "结构",
-        "下次拜访",
-    ):
+    # in the order a manager speaks: who, what it buys, when it orders (#36)
+    assert "，老板" in said and said.index("老板") < said.index("档") < said.index("月均约")
+    for word in ("老板", "档", "月均约", "主销"):
         assert word in said, word
+    for word in ("电话", "地址", "条均价", "结构"):  # said at the door, not read off the card
+        assert word not in said, word
     assert "None" not in said and "，，" not in said
     english = sample_cli.ok("--lang", "en", "show", code, "--say").stdout
-    assert "None" not in english and "owner" in english and "next visit" in english
+    assert "None" not in english and "boss" in english and "cartons a month" in english
     quiet = sample_cli.ok("--lang", "zh", "show", fading, "--say").stdout
-    assert "近3个月无购进" in quiet and "月均购进" not in quiet
+    assert "近3个月无购进" in quiet and "月均约" not in quiet
 
 
 def test_say_leaves_missing_facts_out(cli, add_shop):
     add_shop()  # a code and a name, nothing else
     said = cli.ok("--lang", "zh", "show", "000100000001", "--say").stdout.strip()
-    assert said.startswith("张三烟酒店；每14天拜访一次；下次拜访")
-    assert "None" not in said and "店主" not in said and "无购进" not in said
+    assert said == "张三烟酒店。"  # nothing else is known: nothing else is said
+    assert "None" not in said and "老板" not in said and "无购进" not in said
 
 
 def test_show_fits_one_screen_on_the_sample_data(sample_cli):
@@ -274,3 +265,31 @@ def test_drill_json_and_refusal_off_a_terminal(cli, add_shop):
     questions = cli.json("drill", "--count", "1")
     assert [q["field"] for q in questions[0]["questions"]] == ["owner", "tier", "last_month_qty"]
     assert "run it in a terminal" in cli.fails(2, "drill")
+
+
+def test_say_is_one_breath_for_every_sample_shop(sample_cli):
+    """At most 80 characters, in the order a manager speaks; no phone digits, no address,
+    no decimals of cartons."""
+    import re
+
+    for shop in sample_cli.json("list"):
+        said = sample_cli.ok("--lang", "zh", "show", shop["code"], "--say").stdout.strip()
+        assert len(said) <= 80, said
+        assert said.startswith(shop["name"]), said
+        if shop["owner"]:
+            assert f"老板{shop['owner']}" in said, said
+        if shop["tier"]:
+            assert f"{shop['tier']}档" in said, said
+        assert not re.search(r"\d{7,}", said), said  # no phone, no code
+        assert not re.search(r"\d+\.\d+条", said), said
+        if shop["address"]:
+            assert shop["address"] not in said, said
+        if shop["order_day"]:
+            assert f"{shop['order_day']}订货" in said or len(said) > 70, said
+
+
+def test_say_keeps_the_promise_and_the_warning_that_matters(sample_cli):
+    code = sample_cli.json("list")[0]["code"]
+    sample_cli.ok("visit", "log", code, "--kind", "电话", "--follow-up", "送新品海报")
+    said = sample_cli.ok("--lang", "zh", "show", code, "--say").stdout
+    assert "上次答应：送新品海报" in said

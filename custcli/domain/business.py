@@ -108,7 +108,17 @@ def figures(conn: sqlite3.Connection, customer_id: int, as_of: dt.date, months: 
         "change_vs_previous_pct": _pct_change(now["qty"], previous["qty"]),
         "change_vs_year_ago_pct": _pct_change(now["qty"], year_ago["qty"]),
         "trend": {"months": trend_keys, "qty": trend, "sparkline": sparkline(trend)},
+        "top_brands": _top_brands(now["lines"]),
     }
+
+
+def _top_brands(lines: list[dict], count: int = 3) -> list[dict]:
+    """The brands it sells most of in the window (主销), most first, with their cartons."""
+    by_brand: dict[str, float] = defaultdict(float)
+    for line in lines:
+        by_brand[line["brand"]] += line["qty"]
+    ranked = sorted(by_brand.items(), key=lambda item: (-item[1], item[0]))
+    return [{"brand": brand, "qty": round(qty, 2)} for brand, qty in ranked[:count] if qty > 0]
 
 
 COMPLIANCE_OK = ("守法", "良好", "正常", "无违规", "无")

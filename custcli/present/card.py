@@ -288,7 +288,7 @@ def _compact_sections(customer: dict, profile: dict) -> list:
 
 def said(customer: dict, profile: dict) -> str:
     """The card as one sentence to read aloud."""
-    return words.say(customer, profile["business"], profile[VISITS.name])
+    return words.say(customer, profile["business"], profile[VISITS.name], profile["alerts"])
 
 
 def _basics(customer: dict, profile: dict) -> list[tuple[str, str]]:

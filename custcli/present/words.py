@@ -5,7 +5,7 @@ language in use (custcli.i18n); --json shows the codes themselves."""
 from __future__ import annotations
 
 from custcli import glossary, kinds
-from custcli.i18n import _, _noop, pgettext, tr
+from custcli.i18n import _, _noop, lang, pgettext, tr
 
 PRICE_CLASSES = {
     "class_1": _noop("class 1"),
@@ -111,56 +111,63 @@ def alert(item: dict) -> str:
     return reason(item)
 
 
-def say(card: dict, business: dict, visits: dict) -> str:
-    """The card as one sentence a manager could read aloud (clauses joined by semicolons, as
-    said in one breath); facts the card lacks are left out, never read as None."""
+SAY_MOST = 80  # characters: what a manager says in one breath at the door
+
+
+def say(card: dict, business: dict, visits: dict, alerts: list[dict] | None = None) -> str:
+    """The card as a manager says it at the door, in one breath (at most SAY_MOST characters
+    in Chinese): who (店名、老板、档位、业态), what it buys (a month's cartons, what sells most),
+    when it orders, the one warning that matters, and the promise made at the last visit.
+    No phone digits, no full address, no decimals of cartons; facts the card lacks are left
+    out, never read as None."""
     sep, clause_sep = pgettext("sentence", ", "), _("; ")
-    facts = {
-        "owner": _noop("owner {}"),
-        "phone": _noop("phone {}"),
-        "address": _noop("at {}"),
-        "settlement": _noop("settles by {}"),
-        "tier": _noop("tier {}"),
-        "credit_grade": _noop("credit grade {}"),
-        "compliance": _noop("compliance {}"),
-    }
-
-    def said(*keys: str) -> list[str]:
-        return [_(facts[k]).format(card[k]) for k in keys if card.get(k)]
-
-    clauses = [
-        sep.join([card["name"], *said("owner", "phone", "address")]),
-        sep.join(
-            [
-                tr("visited every {days} days", days=visits["cycle_days"]),
-                *said("settlement", "tier", "credit_grade", "compliance"),
-            ]
-        ),
-    ]
+    who = [card["name"]]
+    if card.get("owner"):
+        who.append(tr("boss {name}", name=card["owner"]))
+    if card.get("tier"):
+        who.append(tr("tier {tier}", tier=card["tier"]))
+    if card.get("format"):
+        who.append(card["format"])
+    clauses = [sep.join(who)]
     if business["monthly_avg_qty"]:
-        buying = [
-            tr(
-                "buys {qty} cartons a month over the last {months} months",
-                qty=number(business["monthly_avg_qty"]),
-                months=business["months"],
-            ),
-            tr("{count} brands", count=business["brand_width"]),
-            tr("{price} yuan a carton", price=number(business["avg_price"])),
-        ]
-        if business["structure"]:
-            mix = _(", ").join(
-                tr("{cls} {share}%", cls=price_class(code), share=f"{share:.0f}")
-                for code, share in business["structure"].items()
-            )
-            buying.append(tr("mix {mix}", mix=mix))
-        clauses.append(sep.join(buying))
+        buying = tr("about {qty} cartons a month", qty=f"{business['monthly_avg_qty']:.0f}")
+        top = [b["brand"] for b in business.get("top_brands", [])[:2]]
+        if top:
+            buying += sep + tr("sells most {brands}", brands=_(", ").join(top))
+        clauses.append(buying)
     elif any(business["trend"]["qty"]):
         clauses.append(tr("bought nothing in the last {months} months", months=business["months"]))
-    due = tr("next visit {day}", day=day(visits["next_due"]))
-    if visits["days_overdue"]:
-        due += tr(" ({days} days overdue)", days=visits["days_overdue"])
-    clauses.append(due)
-    return clause_sep.join(clauses) + _(".")
+    if card.get("order_day"):
+        clauses.append(tr("orders on {day}", day=card["order_day"]))
+    warning = _the_warning(alerts or [])
+    if warning:
+        clauses.append(warning)
+    promise = next(iter(visits.get("open_followups") or []), None)
+    if promise:
+        clauses.append(tr("promised: {text}", text=promise["text"]))
+    said = clause_sep.join(clauses) + _(".")
+    most = SAY_MOST if lang() == "zh" else SAY_MOST * 3  # a breath holds more letters
+    while len(said) > most and len(clauses) > 1:  # the least needed clause goes first
+        clauses.pop(-2 if promise and len(clauses) > 2 else -1)
+        promise = None
+        said = clause_sep.join(clauses) + _(".")
+    return said
+
+
+def _the_warning(alerts: list[dict]) -> str:
+    """The one warning worth saying: slipping away before overdue, overdue before the rest."""
+    order = {"churn": 0, "overdue": 1}
+    ranked = sorted(alerts, key=lambda a: order.get(a["kind"], 2))
+    if not ranked:
+        return ""
+    first = ranked[0]
+    if first["kind"] == "overdue":
+        return tr("visit {days} days overdue", days=first["days"])
+    if first["kind"] == "churn" and first.get("rule") == "silent":
+        return tr("no order for {days} days", days=first["silent_days"])
+    if first["kind"] == "churn" and first.get("fall_pct") is not None and first.get("now"):
+        return tr("orders down {pct}%", pct=first["fall_pct"])
+    return alert(first).split("（")[0].split(" (")[0]
 
 
 def table(name: str) -> str:
