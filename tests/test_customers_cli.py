@@ -74,7 +74,7 @@ def test_add_with_every_field_then_show_json_gives_every_value_back(cli, add_sho
 def test_show_plain_card_is_labelled_in_the_chosen_language(cli, add_shop):
     add_shop(**EVERY_FIELD)
     zh = cli.ok("--lang", "zh", "show", "000100000001").stdout
-    assert "经营者: 张三" in zh and "店主生日: 农历三月初八" in zh and "状态: 在营" in zh
+    assert "经营者: 张三" in zh and "经营者生日: 农历三月初八" in zh and "状态: 在营" in zh
     en = cli.ok("show", "000100000001").stdout
     assert "Owner: 张三" in en and "Owner's birthday: lunar 3-8" in en
 
@@ -180,7 +180,7 @@ def test_ambiguous_reference_under_json_gives_the_candidates_as_json(cli, add_sh
     answer = json.loads(result.stdout)
     assert answer["error"] == "ambiguous"
     assert [c["code"] for c in answer["candidates"]] == ["000100000001", "000100000002"]
-    assert set(answer["candidates"][0]) == {"code", "name", "owner", "phone", "address"}
+    assert set(answer["candidates"][0]) == {"id", "code", "name", "owner", "phone", "address"}
     assert result.stderr.count("\n") == 1 and "2 customers match" in result.stderr
 
 
@@ -290,7 +290,7 @@ def test_list_filters_sorts_limits_and_hides_closed(cli, add_shop):
 def test_list_plain_output_is_tab_separated_with_labels(cli, add_shop):
     add_shop(owner="张三")
     out = cli.ok("--lang", "zh", "list").stdout.splitlines()
-    assert out[0].split("\t")[:3] == ["客户编码", "店名", "经营者"]
+    assert out[0].split("\t")[:3] == ["客户编码", "客户名称", "经营者"]
     assert out[1].split("\t")[:3] == ["000100000001", "张三烟酒店", "张三"]
 
 

@@ -40,7 +40,7 @@ def test_headers_are_the_registry_labels_with_extra_columns_after(cli, add_shop,
     cli.ok("export", "customers", "-o", str(target), env={"CUST_LANG": None})  # no choice made
     sheet = openpyxl.load_workbook(target)["客户"]
     headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["客户编码", "店名", "经营者"] and headers[-1] == "冰柜"
+    assert headers[:3] == ["客户编码", "客户名称", "经营者"] and headers[-1] == "冰柜"
     assert sheet["A2"].value == "000100000001" and sheet["A2"].data_type == "s"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
@@ -120,7 +120,7 @@ def test_visit_order_and_complaint_exports_follow_filters(cli, add_shop, tmp_pat
     ).stdout
     assert out.startswith("已导出 1 行到")
     rows = list(openpyxl.load_workbook(target)["拜访"].values)
-    assert rows[0][:3] == ("拜访日期", "客户编码", "店名") and rows[1][1:5] == (
+    assert rows[0][:3] == ("拜访日期", "客户编码", "客户名称") and rows[1][1:5] == (
         "0001",
         "甲店",
         "实地",
@@ -274,7 +274,7 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
     assert coverage.value == 0.5 and coverage.number_format == "0.0%"
     amount = figures["订货金额（元）"]
     assert amount.value == 2700 and amount.number_format == "#,##0.00"
-    assert figures["订货量（条）"].number_format == "#,##0"
+    assert figures["购进量（条）"].number_format == "#,##0"
     assert figures["平均处理天数"].value == 4
     changes = [
         r[1].value for r in first.iter_rows(min_row=9) if (r[0].value or "").strip() == "环比"

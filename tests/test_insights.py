@@ -262,9 +262,9 @@ def test_churn_shows_the_largest_losses_on_a_screen_and_all_in_json(cli, add_sho
     assert len(warned) == 22 and warned[0]["code"] == "0022"  # the largest loss first
     text = cli.ok("churn", *as_of).stdout
     assert "停订店22" in text and "停订店3\t" in text and "停订店2\t" not in text
-    assert "… and 2 more (--limit 0 shows all)" in text
+    assert "… and 2 more shops (--limit 0 shows all)" in text
     assert "停订店1\t" in cli.ok("churn", "--limit", "0", *as_of).stdout
-    assert "… and 20 more" in cli.ok("churn", "--limit", "2", *as_of).stdout
+    assert "… and 20 more shops" in cli.ok("churn", "--limit", "2", *as_of).stdout
     assert [w["code"] for w in cli.json("churn", "--limit", "1", *as_of)] == ["0022"]
 
 
@@ -306,9 +306,9 @@ def test_pyramid_shows_20_shops_that_moved_on_a_screen(cli, add_shop, tmp_path):
     assert len(moved) == 22 and {c["tier"] for c in moved} == {"inactive"}
     text = cli.ok("pyramid", *as_of).stdout
     assert "(22)" in text and "停买店20\t" in text and "停买店21\t" not in text
-    assert "… and 2 more (--limit 0 shows all)" in text
+    assert "… and 2 more shops (--limit 0 shows all)" in text
     assert "停买店22\t" in cli.ok("pyramid", "--limit", "0", *as_of).stdout
-    assert "… and 20 more" in cli.ok("pyramid", "--limit", "2", *as_of).stdout
+    assert "… and 20 more shops" in cli.ok("pyramid", "--limit", "2", *as_of).stdout
 
 
 def test_loyal_customers(cli, add_shop, tmp_path):

@@ -421,7 +421,7 @@ def test_today_has_sections_filters_and_says_how_many_more(cli, add_shop, today)
     west = cli.json("today", "--district", "西片", "--limit", "3")
     assert [c["code"] for c in west["complaints"]] == ["0002"] and len(west["due"]) == 3
     text = cli.ok("today", "--limit", "5").stdout
-    assert "# visits due today" in text and "… and 23 more (--limit 0 shows all)" in text
+    assert "# visits due today" in text and "… and 23 more shops (--limit 0 shows all)" in text
     assert "# overdue visits" in text and text.index("# overdue") < text.index("# visits due")
     assert "more" not in cli.ok("today", "--limit", "0").stdout
     assert "… and 10 more" in cli.ok("due", "--limit", "20").stdout

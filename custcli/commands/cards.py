@@ -187,7 +187,7 @@ def history(
             ("changed_at", _noop("when")),
             ("field", _noop("field")),
             ("old", _noop("old")),
-            ("new", _noop("new")),
+            ("new", _noop("new value")),
             ("source", _noop("by")),
         ],
         title=f"{customer['code']} {customer['name']}",

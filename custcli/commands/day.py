@@ -155,7 +155,7 @@ def due(
     kept, left_out = shown(ranked, limit, as_json)
     render.rows(domain.due_rows(session.conn, kept, day), shown_day.DUE_COLUMNS, as_json)
     if not as_json:
-        more(left_out)
+        more(left_out, shops=True)
 
 
 due.__doc__ = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from custcli import i18n, render
 from custcli.domain.visits import TODAY_SECTIONS
-from custcli.i18n import _, _noop
+from custcli.i18n import _, _noop, tr
 from custcli.kinds import COMPLAINTS, CUSTOMERS, FOLLOWUPS
 from custcli.kinds.fields import VISIT_KIND
 from custcli.kinds.normalize import render_yearday
@@ -56,6 +56,18 @@ TODAY_TITLES = {
     "churn": _noop("slipping away"),
 }
 
+# The head line's counts, each with its measure word (家 for shops, 件 for follow-ups and
+# complaints, 个 for dates).
+TODAY_COUNTS = {
+    "overdue": _noop("{count} shops overdue"),
+    "due": _noop("{count} shops due today"),
+    FOLLOWUPS.name: _noop("{count} follow-ups due"),
+    COMPLAINTS.name: _noop("{count} complaints open over 3 days"),
+    "dates": _noop("{count} dates in the next 7 days"),
+    "churn": _noop("{count} shops slipping away"),
+}
+SHOP_LISTS = frozenset({"overdue", "due", "churn"})
+
 DATE_COLUMNS = [
     ("date", _noop("date")),
     ("code", _noop("code")),
@@ -66,7 +78,7 @@ DATE_COLUMNS = [
 
 FOLLOWUP_COLUMNS = [
     ("id", _noop("#")),
-    ("due", _noop("due")),
+    ("due", _noop("deadline")),
     ("code", _noop("code")),
     ("name", _noop("store")),
     ("text", _noop("promise")),
@@ -78,10 +90,10 @@ COMPLAINT_COLUMNS = [
     ("opened_on", _noop("opened")),
     ("code", _noop("code")),
     ("name", _noop("store")),
-    ("kind", _noop("kind")),
+    ("kind", _noop("Complaint type")),
     ("text", _noop("complaint")),
     ("resolved_on", _noop("resolved")),
-    ("resolution", _noop("how")),
+    ("resolution", _noop("Resolution")),
 ]
 
 
@@ -106,7 +118,7 @@ def today(brief: dict, as_json: bool) -> None:
         return
     render.line(
         f"{brief['date']}: "
-        + _(", ").join(f"{counts[name]} {_(TODAY_TITLES[name])}" for name in TODAY_SECTIONS)
+        + _(", ").join(tr(TODAY_COUNTS[name], count=counts[name]) for name in TODAY_SECTIONS)
     )
     columns = {
         "overdue": DUE_COLUMNS,
@@ -125,4 +137,4 @@ def today(brief: dict, as_json: bool) -> None:
         if name == "dates":
             rows = date_words(rows)
         render.table(rows, columns[name], title=TODAY_TITLES[name])
-        more(left_out)
+        more(left_out, shops=name in SHOP_LISTS)

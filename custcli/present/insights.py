@@ -55,7 +55,7 @@ def pyramid(result: dict, limit: int | None, as_json: bool) -> None:
         ],
         title=tr("moved tier since a quarter ago ({count})", count=len(result["moved"])),
     )
-    more(left_out)
+    more(left_out, shops=True)
 
 
 def churn(day: str, kept: list[dict], count: int, as_json: bool) -> None:
@@ -75,7 +75,7 @@ def churn(day: str, kept: list[dict], count: int, as_json: bool) -> None:
             ("why", _noop("why")),
         ],
     )
-    more(left_out)
+    more(left_out, shops=True)
 
 
 def loyal(found: list[dict], as_json: bool) -> None:

@@ -21,7 +21,48 @@ def shown(rows: list, limit: int | None, as_json: bool) -> tuple[list, int]:
     return kept, len(rows) - len(kept)
 
 
-def more(left_out: int) -> None:
-    """The line under a list that shows fewer rows than it has."""
-    if left_out:
+def more(left_out: int, shops: bool = False) -> None:
+    """The line under a list that shows fewer rows than it has (counted in shops, 家, when
+    the rows are shops)."""
+    if left_out and shops:
+        render.line(tr("… and {count} more shops (--limit 0 shows all)", count=left_out))
+    elif left_out:
         render.line(tr("… and {count} more (--limit 0 shows all)", count=left_out))
+
+
+def pick(candidates: list[dict]) -> dict | None:
+    """Namesakes numbered at the terminal (name, the code's last digits, owner, address) and
+    one picked by typing its number; None when the user types nothing (or Ctrl-D)."""
+    from custcli.i18n import _
+
+    rows = [
+        {
+            "n": str(number),
+            "name": c.get("name") or "",
+            "code": f"…{c['code'][-4:]}" if c.get("code") else "",
+            "owner": c.get("owner") or "",
+            "address": c.get("address") or "",
+        }
+        for number, c in enumerate(candidates, 1)
+    ]
+    render.table(
+        rows,
+        [
+            ("n", "#"),
+            ("name", "name"),
+            ("code", "code"),
+            ("owner", "owner"),
+            ("address", "address"),
+        ],
+        title=tr("{count} customers match", count=len(candidates)),
+    )
+    while True:
+        try:
+            answer = input(_("the number of the one you mean (Enter: none): ")).strip()
+        except EOFError:
+            return None
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(candidates):
+            return candidates[int(answer) - 1]
+        render.error(tr("{answer} is not a number on the list", answer=answer))
