@@ -76,11 +76,144 @@ def translate_help(command: Any) -> None:
         command.help = _(inspect.cleandoc(command.help))
     if getattr(command, "short_help", None):
         command.short_help = _(command.short_help)
+    elif command.help:  # a group's list shows the first paragraph whole, never cut with …
+        command.short_help = command.help.split("\n\n", 1)[0].replace("\n", " ")
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)
     for sub in getattr(command, "commands", {}).values():
         translate_help(sub)
+
+
+@functools.cache
+def _help_as_people_read_it() -> None:
+    """Typer's help in the words cust speaks, once, only when help is shown (it imports
+    rich): no English type names (<str>, <bool>, <int range>), a number's bounds as 1–24,
+    and an option's help wrapped over lines instead of cut with "…" at 80 columns."""
+    from rich.text import Text
+    from typer import core, rich_utils
+
+    def bounds(param: Any) -> str | None:
+        low, high = getattr(param, "min", None), getattr(param, "max", None)
+        return f"{low}–{high}" if low is not None and high is not None and high < 10**9 else None
+
+    for kind in (core.TyperOption, core.TyperArgument):
+        kind.display_type_rich = lambda self, ctx=None: None
+        kind._get_number_range_help_str = bounds
+    parameter_help = rich_utils._get_parameter_help
+
+    class Wrapping(Text):
+        """Text that wraps as Chinese is set: between characters, never inside a number, a
+        date or a Latin word, never before 、。，）or after （."""
+
+        def wrap(self, console: Any, width: int, **_options: Any) -> Any:
+            from rich.cells import cell_len
+            from rich.containers import Lines
+
+            plain, offsets, used, start = self.plain, [], 0, 0
+            for index, char in enumerate(plain):
+                used += cell_len(char)
+                if used <= width or index == start:
+                    continue
+                cut = next(
+                    (at for at in range(index, start, -1) if _may_break(plain, at)), index
+                )
+                offsets.append(cut)
+                start = cut
+                used = cell_len(plain[cut : index + 1])
+            return Lines(line.rstrip() or line for line in self.divide(offsets))
+
+    def wrapping(*, param: Any, ctx: Any, markup_mode: Any) -> Any:
+        parts = parameter_help(param=param, ctx=ctx, markup_mode=markup_mode).renderables
+        if not all(isinstance(part, Text) for part in parts):
+            return rich_utils.Columns(parts)
+        text = Wrapping()
+        text.append_text(Text(" ").join(parts))
+        return text
+
+    rich_utils._get_parameter_help = wrapping
+    command_help = rich_utils._make_command_help
+
+    def command_wrapping(*, help_text: str, markup_mode: Any) -> Any:
+        made = command_help(help_text=help_text, markup_mode=markup_mode)
+        if not isinstance(made, Text):
+            return made
+        text = Wrapping()
+        text.append_text(made)
+        return text
+
+    rich_utils._make_command_help = command_wrapping
+    help_text = rich_utils._get_help_text
+
+    def help_wrapping(*, obj: Any, markup_mode: Any) -> Any:
+        from rich.console import Group
+
+        made = help_text(obj=obj, markup_mode=markup_mode)  # a Group (rich's @group)
+        parts = []
+        for part in getattr(made, "renderables", [made]):
+            if isinstance(part, Text) and not isinstance(part, Wrapping):
+                text = Wrapping()
+                text.append_text(part)
+                part = text
+            parts.append(part)
+        return Group(*parts)
+
+    rich_utils._get_help_text = help_wrapping
+
+
+_CLOSERS = "、。，；：！？）》」』”’,.;:!?)%…"
+_OPENERS = "（《「『“‘("
+
+
+def _may_break(text: str, at: int) -> bool:
+    """Whether a line may end between text[at - 1] and text[at]."""
+    before, after = text[at - 1], text[at]
+    if before.isspace():
+        return True
+    if after in _CLOSERS or before in _OPENERS:
+        return False
+    latin = lambda c: c.isascii() and not c.isspace()  # noqa: E731
+    return not (latin(before) and latin(after))
+
+
+ROOT_OPTIONS = ("--lang", "--db")  # the root's options that take a value
+
+
+def _lang_first(args: list[str]) -> list[str]:
+    """--lang and --db may be typed anywhere on the line (cust show X --lang en): they are
+    the root's options, so they are moved in front of the command."""
+    rest, root = [], []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg in ROOT_OPTIONS and index + 1 < len(args):
+            root += [arg, args[index + 1]]
+            index += 2
+            continue
+        if arg.startswith(tuple(f"{name}=" for name in ROOT_OPTIONS)):
+            root.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return [*root, *rest]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version(DISTRIBUTION)
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "0+unknown"
+        sys.stdout.write(f"cust {number}\n")
+        raise typer.Exit(0)
+
+
+DISTRIBUTION = "yikouqing"  # the name on the package index (the command is `cust`)
 
 
 def _prescan_lang(args: list[str]) -> str | None:
@@ -121,13 +254,15 @@ class CustGroup(TyperGroup):
                 )
             )
             sys.exit(2)
-        args = taken
+        args = _lang_first(taken)
         self.help = _(ROOT_HELP)
         for param in self.params:  # the root's own options, from their English help
             english = param.__dict__.setdefault("english_help", getattr(param, "help", None))
             if english:
                 param.help = _(english)
         notices.listen(_tell)
+        if not args or "--help" in args or "-h" in args:
+            _help_as_people_read_it()
         try:
             with cycles.paused():
                 result = super().main(
@@ -137,6 +272,12 @@ class CustGroup(TyperGroup):
                     standalone_mode=False,
                     **extra,
                 )
+        except Ambiguous as exc:
+            again = _picked(exc, argv, args)
+            if again is not None:  # a shop picked at the terminal: the same command for it
+                return self.main(again, prog_name, complete_var, standalone_mode, **extra)
+            code = _report(exc, as_json="--json" in argv)
+            sys.exit(code)
         except Exception as exc:  # translated into one line, or re-raised just below
             code = _report(exc, as_json="--json" in argv)
             if code is None or os.environ.get("CUST_DEBUG"):
@@ -218,6 +359,24 @@ def usage_said(message: str) -> str:
     return message
 
 
+def _picked(exc: Ambiguous, argv: list[str], args: list[str]) -> list[str] | None:
+    """At a terminal, the namesakes numbered and one picked by its number: the command line
+    again with `#id` in place of what was typed (None off a terminal, under --json, or when
+    the user picks none)."""
+    if "--json" in argv or not (sys.stdin.isatty() and sys.stdout.isatty()) or not exc.ref:
+        return None
+    from custcli.kinds.normalize import halfwidth
+    from custcli.present import lists
+
+    at = [i for i, arg in enumerate(args) if halfwidth(str(arg)).strip() == exc.ref]
+    if not at:
+        return None
+    chosen = lists.pick(exc.matches)
+    if chosen is None:
+        return None
+    return [*args[: at[0]], f"#{chosen['id']}", *args[at[0] + 1 :]]
+
+
 def _report(exc: BaseException, as_json: bool = False) -> int | None:
     """Print the one line for an expected failure and return its exit code; None for a bug.
 
@@ -240,6 +399,7 @@ def _report(exc: BaseException, as_json: bool = False) -> int | None:
     if isinstance(exc, typer.TyperException):  # click's usage errors and bad parameters
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            _help_as_people_read_it()
             sys.stdout.write(ctx.get_help() + "\n")
             return 0
         hint = tr(" (see `{command} --help`)", command=ctx.command_path) if ctx is not None else ""
@@ -351,6 +511,12 @@ def root(
         str | None,
         typer.Option("--lang", help="Labels in zh or en (default: $CUST_LANG, then your locale)."),
     ] = None,
+    _show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_version, help="Say which cust this is and stop."
+        ),
+    ] = False,
 ) -> None:
     if lang not in (None, "zh", "en"):
         raise typer.BadParameter(_("--lang is zh or en"))

@@ -76,9 +76,10 @@ class Ambiguous(CustError):
 
     exit_code = 1
 
-    def __init__(self, message: str, matches: list[dict], **params: Any):
+    def __init__(self, message: str, matches: list[dict], ref: str | None = None, **params: Any):
         super().__init__(message, **params)
         self.matches = matches
+        self.ref = ref  # what was typed, to put the one picked in its place
 
 
 DISK_FULL = _noop("the disk is full ({where}); nothing was changed: free some space and try again")

@@ -5,17 +5,12 @@ whole), and what must land, what must not, and what must be asked."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pty
 import random
-import select
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from helpers.terminal import at_terminal, cust
 from spreadsheets import spreadsheetml, write_xlsx
 
 D = dt.datetime
@@ -403,44 +398,10 @@ def test_a_layout_given_once_is_remembered_the_next_week_and_can_be_forgotten(cl
 @pytest.mark.sqlite_only
 def test_at_a_terminal_the_proposal_is_shown_and_enter_takes_it(cli, tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", ODD)
-    master, slave = pty.openpty()
-    env = {**os.environ, "CUST_LANG": "zh", "COLUMNS": "80", "LINES": "24"}
-    run = subprocess.Popen(
-        [sys.executable, "-m", "custcli", "--db", str(cli.db), "import", str(path)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
     # what the screen asks, and what a person types: a line changed, then Enter takes it
     script = [("回车", b"4\r"), ("所在位置 的字段", b"address\r"), ("回车", b"\r")]
-    screen, step = b"", 0
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            ready, _w, _x = select.select([master], [], [], 0.2)
-            if ready:
-                try:
-                    screen += os.read(master, 4096)
-                except OSError:
-                    break
-            elif run.poll() is not None:
-                break
-            text = screen.decode(errors="replace")
-            if step < len(script):
-                asked, typed = script[step]
-                seen = sum(1 for s in script[: step + 1] if s[0] == asked)
-                if text.count(asked) >= seen:
-                    os.write(master, typed)
-                    step += 1
-        run.wait(timeout=10)
-    finally:
-        run.kill()
-        os.close(master)
-    text = screen.decode(errors="replace")
-    assert run.returncode == 0, text
+    code, text = at_terminal(cust(cli.db, "import", str(path)), script=script)
+    assert code == 0, text
     assert "Traceback" not in text
     assert "0  类型" in text and "联络" in text and "13800138000" in text
     assert len(cli.json("list")) == 3

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from custcli import kinds
 from custcli.cli import COMMANDS
@@ -33,7 +34,7 @@ ALLOWED = {
     "boolean", "bool", "str", "int", "range", "file", "ref", "day", "label", "visit_id",
     "complaint_id", "followup_id", "import_id", "assignments", "source", "year", "min", "max",
     "chmod", "rejects", "sqlite", "backup", "rm", "d", "x", "on", "off", "postgresql", "pg_dump",
-    "pg_restore",
+    "pg_restore", "zsyjd", "zhangsan",  # pinyin the user may type
 }  # fmt: skip
 ALLOWED |= {f.key for kind in kinds.KINDS for f in kind.fields}  # field keys are codes
 ALLOWED |= {c.code for c in VISIT_KINDS}
@@ -301,3 +302,59 @@ def test_wrong_chinese_input_is_refused_in_one_chinese_line(cli, add_shop, args,
     add_shop("0001", "甲店")
     line = cli.fails(2, "--lang", "zh", *args)
     assert said in line and CJK_RE.search(line), line
+
+
+# The one word for each thing (shared/domain.md, "Words on screen"): the words on the right
+# never appear in what cust says, except where the table allows them.
+NOT_SAID = {
+    "店名": "客户名称",
+    "店主": "经营者",
+    "订货量": "购进量",
+    "投诉类别": "类型",
+}
+
+
+def test_the_catalogue_says_one_word_for_one_thing():
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[1] / "custcli/locale/zh/LC_MESSAGES/cust.po"
+    catalogue = read_po(po.open("rb"))
+    wrong = []
+    for message in catalogue:
+        said = message.string if isinstance(message.string, str) else " ".join(message.string)
+        for word, instead in NOT_SAID.items():
+            if word in (said or ""):
+                wrong.append(f"{message.id!r}: {word} (say {instead})")
+        if "老板" in (said or "") and message.id != "boss {name}":  # only in --say, spoken
+            wrong.append(f"{message.id!r}: 老板 (say 经营者 on screen)")
+    assert wrong == []
+
+
+def _every_command_line() -> list[list[str]]:
+    """Every command and subcommand, as typed."""
+    from custcli.cli import _load
+
+    lines = []
+    for name in sorted(COMMANDS):
+        command = _load(name, "en")
+        subs = sorted(getattr(command, "commands", {}) or {})
+        lines.append([name])
+        lines += [[name, sub] for sub in subs]
+    return lines
+
+
+@pytest.mark.parametrize("args", _every_command_line(), ids=" ".join)
+def test_every_help_at_80_columns_is_whole_and_says_no_type_names(cli, args):
+    result = cli.runner.invoke(
+        __import__("custcli.cli", fromlist=["app"]).app,
+        ["--db", str(cli.db), *args, "--help"],
+        env={"COLUMNS": "80", "CUST_LANG": "zh"},
+    )
+    assert result.exit_code == 0, result.stdout
+    shown = result.stdout
+    assert "…" not in shown, shown  # nothing cut
+    assert not re.search(r"<(str|bool|int|float|path|text)[^>]*>|\d+<=x<=\d+", shown), shown
+    for line in shown.splitlines():
+        text = line.strip("│ ")
+        assert not (text[:1] and text[0] in "、。，；：）"), line  # no line starts with a closer
+        assert cell_len(line) <= 80, line  # in columns: a Chinese character takes two

@@ -3,61 +3,20 @@ door: the whole card on one screen, no value broken across lines."""
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import pty
 import re
-import select
-import struct
 import subprocess
-import sys
-import termios
-import time
 from pathlib import Path
 
 import pytest
+from helpers.terminal import at_terminal, cust
 
 pytestmark = pytest.mark.slow
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
-
-def at_terminal(db: Path, columns: int, lines: int, *args: str) -> list[str]:
-    """What `cust ARGS` draws on a terminal of columns × lines, as its lines."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-    env = {**os.environ, "CUST_LANG": "zh", "TERM": "xterm-256color"}
-    env.pop("COLUMNS", None), env.pop("LINES", None)
-    run = subprocess.Popen(
-        [sys.executable, "-m", "custcli", "--db", str(db), *args],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-    screen = b""
-    deadline = time.monotonic() + 30
-    try:
-        while time.monotonic() < deadline:
-            ready, _w, _x = select.select([master], [], [], 0.1)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                screen += chunk
-            elif run.poll() is not None:
-                break
-        run.wait(timeout=10)
-    finally:
-        run.kill()
-        os.close(master)
-    text = ANSI.sub("", screen.decode(errors="replace")).replace("\r", "")
+def drawn_at(db: Path, columns: int, lines: int, *args: str) -> list[str]:
+    """What `cust ARGS` draws on a terminal of columns × lines, as its non-empty lines."""
+    _code, text = at_terminal(cust(db, *args), columns, lines, timeout=30)
     return [line for line in text.split("\n") if line.strip()]
 
 
@@ -84,7 +43,7 @@ def test_every_sample_card_fits_the_screen_with_no_value_broken(sample_db, colum
         c["code"]
         for c in json.loads(
             subprocess.run(
-                [sys.executable, "-m", "custcli", "--db", str(sample_db), "list", "--json"],
+                cust(sample_db, "list", "--json"),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -93,7 +52,7 @@ def test_every_sample_card_fits_the_screen_with_no_value_broken(sample_db, colum
     ]
     assert len(codes) >= 20
     for code in codes[:: 3 if columns != 80 else 1]:
-        drawn = at_terminal(sample_db, columns, lines, "show", code)
+        drawn = drawn_at(sample_db, columns, lines, "show", code)
         assert len(drawn) <= lines - 1, (code, len(drawn), "\n".join(drawn))
         assert drawn[0].startswith("╭") and drawn[-1].startswith("╰"), drawn
         from rich.cells import cell_len
@@ -101,7 +60,7 @@ def test_every_sample_card_fits_the_screen_with_no_value_broken(sample_db, colum
         assert all(cell_len(line) <= columns for line in drawn), drawn
         shown = json.loads(
             subprocess.run(
-                [sys.executable, "-m", "custcli", "--db", str(sample_db), "show", code, "--json"],
+                cust(sample_db, "show", code, "--json"),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -116,8 +75,26 @@ def test_more_than_a_screen_says_how_much_more_and_full_shows_it(sample_cli, sam
     for n in range(12):
         sample_cli.ok("note", code, f"第{n}条备注：老板说下周要进一批新品，先留两件")
         sample_cli.ok("visit", "log", code, "--kind", "电话", "--follow-up", f"送海报{n}")
-    drawn = at_terminal(sample_cli.db, 80, 24, "show", code)
+    drawn = drawn_at(sample_cli.db, 80, 24, "show", code)
     assert len(drawn) <= 23, "\n".join(drawn)
     assert any("加 --full 查看" in line for line in drawn), "\n".join(drawn)
-    full = at_terminal(sample_cli.db, 80, 24, "show", code, "--full")
+    full = drawn_at(sample_cli.db, 80, 24, "show", code, "--full")
     assert len(full) > 23
+
+
+def test_namesakes_are_numbered_and_the_one_typed_is_shown(sample_db):
+    listed = subprocess.run(
+        cust(sample_db, "show", "超市", "--json"),
+        capture_output=True,
+        text=True,
+    )
+    assert listed.returncode == 1
+    candidates = json.loads(listed.stdout)["candidates"]
+    assert len(candidates) >= 2
+    code, screen = at_terminal(cust(sample_db, "show", "超市"), script=[("序号", b"2\r")])
+    assert code == 0, screen
+    assert f"有 {len(candidates)} 家客户符合" in screen
+    after = screen.split("序号", 1)[1]
+    assert candidates[1]["code"] in after and candidates[0]["code"] not in after
+    code, screen = at_terminal(cust(sample_db, "show", "超市"), script=[("序号", b"\r")])
+    assert code == 1 and "╭" not in screen  # Enter alone picks none

@@ -195,10 +195,11 @@ CANDIDATE_KEYS = ("code", "name", "owner", "phone", "address")
 
 
 def _ambiguous(ref: str, matches: list[dict]) -> Ambiguous:
-    candidates = [{k: m.get(k) for k in CANDIDATE_KEYS} for m in matches]
+    candidates = [{k: m.get(k) for k in ("id", *CANDIDATE_KEYS)} for m in matches]
     return Ambiguous(
         "{count} customers match that; give the code of one (see the list above)",
         candidates,
+        ref=ref,
         count=len(matches),
     )
 
