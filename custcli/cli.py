@@ -115,9 +115,7 @@ def _help_as_people_read_it() -> None:
                 used += cell_len(char)
                 if used <= width or index == start:
                     continue
-                cut = next(
-                    (at for at in range(index, start, -1) if _may_break(plain, at)), index
-                )
+                cut = next((at for at in range(index, start, -1) if _may_break(plain, at)), index)
                 offsets.append(cut)
                 start = cut
                 used = cell_len(plain[cut : index + 1])
@@ -485,6 +483,10 @@ CANDIDATE_COLUMNS = [
     ("address", _noop("address")),
 ]
 
+# The commands that may start a database where there is none: they put something in it.
+# Every other one reads, or changes what is there, and says there is no database instead.
+STARTERS = frozenset({"add", "import", "merge", "brand", "plan", "policy"})
+
 app = typer.Typer(
     cls=CustGroup,
     no_args_is_help=True,
@@ -520,7 +522,7 @@ def root(
 ) -> None:
     if lang not in (None, "zh", "en"):
         raise typer.BadParameter(_("--lang is zh or en"))
-    session = Session(db_path=db, lang=i18n.lang())
+    session = Session(db_path=db, lang=i18n.lang(), creates=ctx.invoked_subcommand in STARTERS)
     ctx.obj = session
     ctx.call_on_close(session.close)
 

@@ -10,20 +10,24 @@ from pathlib import Path
 class Session:
     # A plain class, as the records on `cust show`'s path are NamedTuples: a dataclass costs
     # about a millisecond to create at import, in code generated and compiled then.
-    __slots__ = ("_conn", "db_path", "lang")
+    __slots__ = ("_conn", "creates", "db_path", "lang")
 
-    def __init__(self, db_path: str | Path | None, lang: str) -> None:
+    def __init__(self, db_path: str | Path | None, lang: str, creates: bool = True) -> None:
         self.db_path = db_path  # a SQLite file, or a postgresql:// URL
         self.lang = lang
+        # Whether the command may start a database that is not there yet: the ones that put
+        # something in it may; one that only reads says there is none and leaves no file.
+        self.creates = creates
         self._conn: sqlite3.Connection | None = None
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """The database, opened (and created or migrated) on first use."""
+        """The database, opened (and migrated, or created if this command creates) on first
+        use."""
         if self._conn is None:
             from custcli.db.opening import open_db
 
-            self._conn = open_db(self.db_path)
+            self._conn = open_db(self.db_path, create=self.creates)
         return self._conn
 
     @property

@@ -260,6 +260,8 @@ def test_drill_checks_answers_kindly_and_brings_missed_shops_back_first(cli, add
 
 
 def test_drill_json_and_refusal_off_a_terminal(cli, add_shop):
+    add_shop("000100000009", "已关店")
+    cli.ok("rm", "000100000009")  # a database with no shop in business
     assert "no active shops" in cli.fails(1, "drill")
     add_shop(owner="张三", tier="12")
     questions = cli.json("drill", "--count", "1")

@@ -644,7 +644,7 @@ def test_folders_are_private_and_a_readable_database_is_tightened_once(cli, tmp_
     os.umask(0o000)
     try:
         deep = tmp_path / "a" / "b" / "cust.db"
-        result = cli("--db", str(deep), "list")
+        result = cli("--db", str(deep), "add", "--code", "0001", "--name", "甲店")
         assert result.exit_code == 0
         for folder in (tmp_path / "a", tmp_path / "a" / "b"):
             assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -676,7 +676,18 @@ def test_four_processes_opening_a_file_at_once_all_land(tmp_path, start_from):
             code = "000100000001"
         else:
             seed = subprocess.run(
-                [sys.executable, "-m", "custcli", "--db", str(tmp_path / "seed.db"), "list"],
+                [
+                    sys.executable,
+                    "-m",
+                    "custcli",
+                    "--db",
+                    str(tmp_path / "seed.db"),
+                    "add",
+                    "--code",
+                    f"9{round_no}",
+                    "--name",
+                    "种子",
+                ],
                 capture_output=True,
             )
             assert seed.returncode == 0

@@ -40,7 +40,7 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     for key, value in info.items():
         if key != "tables" and value is not None:
-            render.line(f"{_(STATUS_WORDS[key])}: {value}")
+            render.line(tr("{label}: {value}", label=_(STATUS_WORDS[key]), value=value))
     render.table(
         [{"table": words.table(k), "rows": v} for k, v in info["tables"].items()],
         [("table", _noop("table")), ("rows", _noop("rows"))],
@@ -89,6 +89,7 @@ def restore(
     the current database in the backups folder."""
     session: Session = ctx.obj
     store.sqlite_only(session.db_path, "restore")
+    session.creates = True  # a backup put where there was no database yet
     done = store.restore(session.conn, source)
     kept = (
         tr("; the previous one is kept as {file}", file=done["previous_copy"])

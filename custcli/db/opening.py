@@ -20,13 +20,16 @@ from custcli import notices
 from custcli.db import schema
 from custcli.db.engine import connect, db_file, is_postgres
 from custcli.db.files import create_private_file, default_db_path, full_disk, tighten
-from custcli.errors import BadInput, DiskFull
+from custcli.errors import BadInput, DiskFull, NotFound
 from custcli.i18n import _noop
 from custcli.kinds import CUSTOMERS
 
 
-def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.Connection:
+def open_db(
+    path: str | Path | None = None, upto: int | None = None, create: bool = True
+) -> sqlite3.Connection:
     """Open (and on first use create, 0600, WAL) the database, migrated to this version.
+    With `create` false a file that is not there is not made: NotFound says so.
 
     A PostgreSQL URL (postgresql://…) opens that database instead (custcli.db.postgres).
     A SQLite file that is not cust's is refused and left untouched; a file others can read
@@ -55,6 +58,12 @@ def open_db(path: str | Path | None = None, upto: int | None = None) -> sqlite3.
     if path.exists() and not path.is_file():
         raise BadInput("{path} is not a file", path=path)
     if not path.exists():
+        if not create:
+            raise NotFound(
+                "there is no database at {path}; `cust import FILE` or `cust add` starts one,"
+                " or give the right one with --db (or $CUST_DB)",
+                path=path,
+            )
         create_private_file(path)
     for wait in (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, None):
         try:
