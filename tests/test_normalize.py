@@ -233,6 +233,12 @@ STORED_VALUES = {
     "satisfaction": st.integers(1, 5),
     "longitude": st.floats(73, 136).map(lambda x: round(x, 6)),
     "latitude": st.floats(3, 54).map(lambda x: round(x, 6)),
+    "weekdays": st.builds(
+        lambda every, days: every + "、".join(n.WEEKDAY_NAMES[d] for d in sorted(days)),
+        st.sampled_from(["", "单周", "双周", "隔周"]),
+        st.sets(st.integers(0, 6), min_size=1),
+    ),
+    "credit": st.sampled_from(["AAA", "AA", "A", "BBB", "BB", "B", "C", "D"]),
 }
 
 

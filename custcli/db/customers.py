@@ -47,6 +47,20 @@ def by_license(conn: sqlite3.Connection, license_no: str) -> list[dict]:
     return [_to_dict(r) for r in rows]
 
 
+def last_visits(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    """The day each of these shops was last visited (shops never visited are left out)."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    return dict(
+        conn.execute(
+            f"SELECT customer_id, max(date) FROM visits WHERE customer_id IN ({marks})"
+            " GROUP BY customer_id",
+            ids,
+        ).fetchall()
+    )
+
+
 def all_codes(conn: sqlite3.Connection) -> dict[str, int]:
     return {code: cid for cid, code in conn.execute("SELECT id, code FROM customers")}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -27,7 +28,7 @@ def parse_values(raw: Mapping[str, object]) -> dict[str, Any]:
         except ValueError as error:
             raise BadInput("{error}", error=error.args[0]) from None
         try:
-            values[field.key] = field.parse(value)
+            values[field.key] = field.parse_typed(value)
         except ValueError as error:
             raise BadInput("{key}: {error}", key=field.label(), error=error) from None
         for other, derived in field.derived(value).items():
@@ -161,7 +162,7 @@ def purge(conn: sqlite3.Connection, ref: str) -> dict:
 
 
 def find(
-    conn: sqlite3.Connection, text: str, limit: int = 20, scope: Scope | None = None
+    conn: sqlite3.Connection, text: str, limit: int | None = 20, scope: Scope | None = None
 ) -> list[dict]:
     """Customers matching text by code, licence, name, owner, address, phone (or its tail), pinyin.
 
@@ -188,13 +189,19 @@ def find(
             customer.pop("search_text", None)
             ranked.append((score, customer["status"] == "closed", customer["code"], customer))
     ranked.sort(key=lambda item: item[:3])
-    return [{**c, "match": score} for score, _closed, _code, c in ranked[:limit]]
+    return [{**c, "match": score} for score, _closed, _code, c in ranked[:limit]]  # None: all
 
 
 CANDIDATE_KEYS = ("code", "name", "owner", "phone", "address")
 
 
-def _ambiguous(ref: str, matches: list[dict]) -> Ambiguous:
+def _ambiguous(conn: sqlite3.Connection, ref: str, matches: list[dict]) -> Ambiguous:
+    """The namesakes to choose from: the best matches first, and among equally good ones the
+    shops visited most recently (a manager's login sees only their own shops)."""
+    visited = q.last_visits(conn, [m["id"] for m in matches])
+    matches = sorted(
+        matches, key=lambda m: (m.get("match", 0), _days_ago(visited.get(m["id"])), m["code"])
+    )
     candidates = [{k: m.get(k) for k in ("id", *CANDIDATE_KEYS)} for m in matches]
     return Ambiguous(
         "{count} customers match that; give the code of one (see the list above)",
@@ -241,14 +248,19 @@ def resolve(conn: sqlite3.Connection, ref: str) -> dict:
         best = [customer for sureness, customer in matches if sureness == surest]
         if len(best) == 1:
             return best[0]
-        raise _ambiguous(ref, sorted(best, key=lambda c: c["code"]))
+        raise _ambiguous(conn, ref, best)
     matches = find(conn, ref)
     if not matches:
         raise NotFound("no customer matches that; try `cust find` or `cust list`")
     best = [m for m in matches if m["match"] == matches[0]["match"]]
     if len(matches) == 1 or (len(best) == 1 and best[0]["match"] <= 3):
         return q.by_id(conn, best[0]["id"])
-    raise _ambiguous(ref, matches)
+    raise _ambiguous(conn, ref, matches)
+
+
+def _days_ago(day: str | None) -> int:
+    """A sort key putting the latest day first and never-visited shops last."""
+    return -dt.date.fromisoformat(day[:10]).toordinal() if day else 0
 
 
 def history(conn: sqlite3.Connection, ref: str) -> tuple[dict, list[dict]]:

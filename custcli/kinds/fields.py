@@ -29,13 +29,22 @@ class FieldType(NamedTuple):
     parse: Callable[[object], Any]
     render: Callable[[Any, str], str]  # (stored value, lang) -> display text
     hint: str
+    # What a value typed by a person must be besides what a file's may (a licence typed is
+    # whole; one from a file may have lost its zeros): checks the parsed value, or raises.
+    typed: Callable[[Any], None] | None = None
 
 
 TEXT = FieldType("text", "TEXT", n.parse_text, n.render_text, "any text")
 CODE = FieldType(
     "code", "TEXT", n.parse_code, n.render_text, "letters and digits, e.g. 000100000001"
 )
-LICENSE = FieldType("license", "TEXT", n.parse_license, n.render_text, "12 digits")
+LICENSE = FieldType(
+    "license", "TEXT", n.parse_license, n.render_text, "12 digits", typed=n.typed_license
+)
+WEEKDAYS = FieldType(
+    "weekdays", "TEXT", n.parse_weekdays, n.render_text, "weekdays: 周二, 周二、周五, 单周周四"
+)
+CREDIT = FieldType("credit", "TEXT", n.parse_credit, n.render_text, "AAA, AA, A, B, C or D")
 PHONE = FieldType(
     "phone",
     "TEXT",
@@ -231,6 +240,14 @@ class Field(NamedTuple):
             raise ValueError(Said("at most {most} characters", most=self.most))
         return parsed
 
+    def parse_typed(self, value: object) -> Any:
+        """A value a person typed (on the command line): parsed, then held to what a person
+        can be asked to type whole."""
+        parsed = self.parse(value)
+        if parsed is not None and self.type.typed is not None:
+            self.type.typed(parsed)
+        return parsed
+
     def render(self, value: Any, lang: str | None = None) -> str:
         """A stored value as the language in use (or `lang`) writes it."""
         return self.type.render(value, lang or language())
@@ -242,6 +259,20 @@ class Field(NamedTuple):
             if days:
                 return {self.weekdays_to: days}
         return {}
+
+
+class Shown(NamedTuple):
+    """A stored value of a field, said when read, in the language in use (a message's value:
+    an import's sample line says 状态：在营 → 暂停 in Chinese, active → suspended in English)."""
+
+    field: Field
+    value: Any
+
+    def said(self) -> str:
+        return "" if self.value is None else self.field.render(self.value)
+
+    def __str__(self) -> str:
+        return "" if self.value is None else self.field.render(self.value, "en")
 
 
 def _f(key, label, type_=TEXT, aliases=(), **kw) -> Field:
@@ -582,7 +613,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     _f(
         "order_day",
         _noop("Order day"),
-        TEXT,
+        WEEKDAYS,
         ("订货时间", "订单日", "order day", "order_day"),
         help="The weekday(s) the shop orders: 周二, 周二、周五, 单周周四 (visits fall due on it).",
         rule=Rule(("日", "时间"), ("订货", "订单"), ("日期", "返销", "方式", "周期")),
@@ -637,7 +668,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
     _f(
         "credit_grade",
         _noop("Credit grade"),
-        TEXT,
+        CREDIT,
         ("信用等级", "诚信等级", "信用级别", "credit_level", "credit grade"),
         help="The company's credit grade: AAA, AA, A, B, C or D.",
         rule=Rule(("信用", "诚信"), (), ("代码", "编码", "小组", "互助", "指标")),

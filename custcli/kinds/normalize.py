@@ -105,6 +105,13 @@ def parse_code(value: object) -> str | None:
     return text
 
 
+def typed_license(text: str) -> None:
+    """A licence number typed by a person is whole: 12 digits (a file's may have lost its
+    zeros, and is padded; a person's has not)."""
+    if not (text.isdigit() and len(text) == 12):
+        raise ValueError("a licence number is 12 digits, e.g. 530102100123")
+
+
 def parse_license(value: object) -> str | None:
     """A 12-digit licence number. One that came as a number lost its leading zeros: pad it."""
     came_as_number = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -576,6 +583,38 @@ def weekdays(text: str | None) -> tuple[int, ...]:
 
 
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_WEEKDAY_DIGIT_RE = lazy(r"(周|星期|礼拜)([1-7])(?!\d)")
+# 周 not followed by a weekday (周八), though 单周周四's first 周 and 周期 are words of their own
+_NOT_A_WEEKDAY_RE = lazy(r"(?:周|星期|礼拜)(?![一二三四五六日天周]|期)")
+
+
+def parse_weekdays(value: object) -> str | None:
+    """An order day as the due rule reads it: 周二, 每周二 → 周二; 周二、五 → 周二、周五;
+    单周周四 kept whole; 周3 → 周三. A text that names no weekday (周八, 随时) is refused, so
+    that no order day is kept that the due rule would pass over without a word."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = _WEEKDAY_DIGIT_RE.sub(lambda m: m.group(1) + "一二三四五六日"[int(m.group(2)) - 1],
+                                 halfwidth(text))  # fmt: skip
+    days = weekday_text(text)
+    if days is None or _NOT_A_WEEKDAY_RE.search(text):
+        raise ValueError("an order day is a weekday: 周二, 周二、周五 or 单周周四")
+    return days
+
+
+_CREDIT_RE = lazy(r"A{1,3}|B{1,3}|C{1,3}|D")
+
+
+def parse_credit(value: object) -> str | None:
+    """A credit grade as the company sets it: AAA, AA, A, B, C or D (also written A级, ａａ)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = halfwidth(text).upper().replace(" ", "").removesuffix("级").removesuffix("等")
+    if not _CREDIT_RE.fullmatch(text):
+        raise ValueError("a credit grade is AAA, AA, A, B, C or D")
+    return text
 
 
 def weekday_text(text: str | None) -> str | None:
