@@ -29,6 +29,7 @@ def test_a_roster_export_imports_back_unchanged_in_every_field(cli, add_shop, tm
             "rejected": 0,
             "skipped": 0,
             "kept_as_written": 0,
+            "masked": 0,
         }, name
     assert cli.json("list") == before
 

@@ -50,6 +50,7 @@ def test_a_company_roster_imports_with_every_value_right(cli, tmp_path, fmt):
         "rejected": 0,
         "skipped": 3,
         "kept_as_written": 0,
+        "masked": 0,
     }
     assert result["skipped"] == {"blank": 1, "repeated header": 1, "totals": 1}
     got = cards(cli)
@@ -111,6 +112,7 @@ def test_codes_that_lost_their_leading_zeros_find_their_customer(cli, tmp_path, 
         "rejected": 0,
         "skipped": 0,
         "kept_as_written": 0,
+        "masked": 0,
     }
     assert cli.json("show", "000100000001")["card"]["tier"] == 7
 
@@ -190,7 +192,7 @@ def test_dry_run_shows_the_mapping_and_counts_and_writes_nothing(cli, tmp_path):
     mapping = {m["column"]: m["field"] for m in result["mapping"]}
     assert mapping["客户代码"] == "code" and mapping["冰柜"] == "extra.冰柜"
     assert mapping["专卖许可证号"] == "license_no"
-    assert result["samples"][0] == "new 000100000001 张三烟酒店"
+    assert result["samples"][0] == "new card 000100000001 张三烟酒店"
     assert cli.json("list") == [] and cli.json("imports") == []
     plain = cli.ok("import", str(path), "--dry-run").stdout
     assert (

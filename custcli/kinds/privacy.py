@@ -22,6 +22,19 @@ _ID_WORDS = ("身份证", "证件号", "身份号", "idcard", "id_card")
 _ACCOUNT_WORDS = ("银行", "账号", "帐号", "账户", "帐户", "卡号", "account")
 
 
+# What the masks below leave: digits beside a run of stars (138****5678, 5301******01,
+# ****1234). A cell that holds one is a masked value (cust's own --redact, or a company
+# system's export that hides phones the same way): it says nothing of the real value.
+_MASKED_RE = lazy(r"\d[*＊]{3,}|[*＊]{3,}\d")
+
+
+def is_masked(value: object) -> bool:
+    """Whether a cell is a masked value, to be left out rather than stored over the real one."""
+    if value.__class__ is not str or ("*" not in value and "＊" not in value):
+        return False
+    return _MASKED_RE.search(value) is not None
+
+
 def mask_phone(phone: str | None) -> str | None:
     """138****5678; a landline keeps its area code: 0871-****5678."""
 

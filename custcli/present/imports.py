@@ -19,6 +19,7 @@ COUNT_WORDS = {
     "rejected": _noop("rejected"),
     "skipped": _noop("skipped"),
     "kept_as_written": _noop("kept as written"),
+    "masked": _noop("masked values left out"),
     # what a merge brings besides the records of each kind
     "cards new": _noop("new cards"),
     "cards updated": _noop("cards updated"),
@@ -114,7 +115,7 @@ def result(plan, outcome) -> None:
             )
         )
     for sample in outcome.samples if outcome.dry_run or outcome.held_back else []:
-        render.line(f"  {sample}")
+        render.line(f"  {words(sample)}")
     for row_no, column, reason in outcome.warnings[:5]:
         render.line(
             tr(

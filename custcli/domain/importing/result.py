@@ -8,7 +8,7 @@ from pathlib import Path
 
 from custcli.domain.importing.mapping import Mapping
 from custcli.domain.importing.rows import Row, RowRejected
-from custcli.errors import words
+from custcli.errors import Said, words
 
 
 @dataclass
@@ -23,9 +23,10 @@ class ImportResult:
     rejects: list[tuple[int, list | None, RowRejected]] = field(default_factory=list)
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
     kept: Counter = field(default_factory=Counter)  # field → values kept as "other"
+    masked: int = 0  # masked cells (138****5678) left out, the cards keeping their values
     unnamed: int = 0  # new cards without a store name
     changed_cards: int = 0  # cards that were there before the import, changed by it
-    samples: list[str] = field(default_factory=list)
+    samples: list[Said] = field(default_factory=list)  # what changes, said when shown
     rejects_file: Path | None = None
     # A guessed kind would have changed existing cards: nothing was written, --kind is asked.
     held_back: bool = False
@@ -41,6 +42,7 @@ class ImportResult:
         if outcome:
             self.counts[outcome] += 1
         self.warnings += [(row_no, header, why) for header, why in row.kept]
+        self.masked += row.masked
 
     def start_over(self) -> None:
         """Forget the rows' outcomes: the file is prepared again."""
@@ -48,13 +50,14 @@ class ImportResult:
         self.skipped.clear()
         self.kept.clear()
         self.rejects, self.warnings, self.samples = [], [], []
-        self.unnamed = self.changed_cards = 0
+        self.unnamed = self.changed_cards = self.masked = 0
 
     def summary(self) -> dict:
         counts = {k: self.counts.get(k, 0) for k in ("new", "updated", "unchanged")}
         counts["rejected"] = len(self.rejects)
         counts["skipped"] = sum(self.skipped.values())
         counts["kept_as_written"] = len(self.warnings)
+        counts["masked"] = self.masked
         return counts
 
     def to_json(self, path: Path) -> dict:
@@ -78,7 +81,7 @@ class ImportResult:
             ],
             "rejects_file": str(self.rejects_file) if self.rejects_file else None,
             "rejects_file_error": self.rejects_file_error,
-            "samples": self.samples,
+            "samples": [words(sample) for sample in self.samples],
             "kept_as_other": dict(self.kept),
             "without_name": self.unnamed,
             "held_back": self.held_back,

@@ -18,6 +18,7 @@ from custcli.domain.importing.mapping import Mapping
 from custcli.errors import BadInput, Said
 from custcli.i18n import _
 from custcli.kinds.normalize import clean_text, parse_number
+from custcli.kinds.privacy import is_masked
 from custcli.kinds.units import in_cell
 
 TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total")
@@ -50,6 +51,7 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
     kept: list[tuple[str, Exception]] = field(default_factory=list)  # (header, reason)
     search_text: str = ""  # a roster row's pinyin keys, worked out before the write lock
+    masked: int = 0  # masked cells (138****5678) left out: the card keeps what it has
 
 
 def skip_reason(row: Sequence, header_cells: Sequence[str]) -> str | None:
@@ -155,8 +157,12 @@ class RowParser:
         for col, key, header, target, essential, cache, factor in self.columns:
             # cell() and _parsed() inlined for a cell seen before (most cells, at a call each)
             raw = row[col] if col < width else None
-            if raw.__class__ is str and len(raw) > MAX_CELL_CHARS:
-                cell(row, col, header)  # refuses the row, or the file
+            if raw.__class__ is str:
+                if len(raw) > MAX_CELL_CHARS:
+                    cell(row, col, header)  # refuses the row, or the file
+                if is_masked(raw):
+                    parsed.masked += 1
+                    raw = None
             found = cache.get((raw.__class__, raw))
             value, derived, error = found or self._parsed(target, cache, raw, factor)
             if error is None:
@@ -177,7 +183,9 @@ class RowParser:
             self._check(parsed, row[col] if col < width else None, key, header, factor)
         for col, header in self.extra:
             value = extra_value(cell(row, col, header))
-            if value is not None:
+            if is_masked(value):
+                parsed.masked += 1
+            elif value is not None:
                 parsed.extra[header] = value
         return parsed
 

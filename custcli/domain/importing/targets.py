@@ -29,7 +29,10 @@ from custcli.domain import customers as cards
 from custcli.domain.importing.rows import Row, RowRejected
 from custcli.domain.schedule import FIELD_VISIT
 from custcli.domain.search import search_text
+from custcli.errors import Said
+from custcli.i18n import _noop
 from custcli.kinds import CUSTOMERS, Kind
+from custcli.kinds.fields import Shown
 from custcli.trade import COMPLAINT_KINDS, OTHER_COMPLAINT, price_class_of
 
 if TYPE_CHECKING:
@@ -113,7 +116,7 @@ class Target:
     def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
         raise NotImplementedError
 
-    def _sample(self, text: str) -> None:
+    def _sample(self, text: Said) -> None:
         if len(self.result.samples) < 8:
             self.result.samples.append(text)
 
@@ -201,7 +204,16 @@ class Customers(Target):
             self.ids[changes["code"][1]] = current["id"]
             self._known(changes["code"][1])
         for key, (old, new) in list(changes.items())[:2]:
-            self._sample(f"{current['code']} {key}: {old if old is not None else ''} → {new}")
+            field = CUSTOMERS.field(key) if CUSTOMERS.has(key) else None
+            self._sample(
+                Said(
+                    "{code} {field}: {old} → {new}",
+                    code=current["code"],
+                    field=Said(field.label_id) if field else key.removeprefix("extra."),
+                    old=Shown(field, old) if field else old or "",
+                    new=Shown(field, new) if field else new or "",
+                )
+            )
         return "updated"
 
     def _create(self, values: dict, extra: dict, text: str) -> str:
@@ -214,7 +226,7 @@ class Customers(Target):
         code, licence = values["code"], values.get("license_no")
         self._known(code)
         self.waiting_keys.update(key for key in (code, code.lstrip("0"), licence) if key)
-        self._sample(f"new {code} {values['name']}")
+        self._sample(Said("new card {code} {name}", code=code, name=values["name"]))
         return "new"
 
     def finish(self) -> None:
@@ -373,16 +385,16 @@ class Lines(Target):
             qty = values.get("delivered")
         amount, price = values.get("amount"), values.get("unit_price")
         missing = [
-            label
+            Said(label)
             for label, value in (
-                ("no date", values.get("date")),
-                ("no brand", values.get("brand")),
-                ("no quantity", qty),
+                (_noop("no date"), values.get("date")),
+                (_noop("no brand"), values.get("brand")),
+                (_noop("no quantity"), qty),
             )
             if value is None
         ]
         if missing:
-            raise RowRejected("; ".join(missing))
+            raise RowRejected(missing)
         if amount is None and price is not None:
             amount = round(qty * price, 2)
         if price is None and amount is not None and qty:
