@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from custcli.cli import COMMANDS
@@ -15,13 +18,18 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 AT_A_TERMINAL = {"drill": ["--json"]}
 
 
-def readme_examples() -> list[list[str]]:
-    """Each `cust …` command of the README's indented code blocks, in order, as argv."""
+def readme_lines() -> list[str]:
+    """The README's indented code lines that run cust, continuations joined, as written."""
     text = README.read_text(encoding="utf-8")
     lines = [line[4:] for line in text.splitlines() if line.startswith("    ")]
     joined = re.sub(r"\\\n\s*", " ", "\n".join(lines))  # backslash continuations
+    return [line for line in joined.splitlines() if line.startswith("cust ")]
+
+
+def readme_examples() -> list[list[str]]:
+    """Each `cust …` command of the README's indented code blocks, in order, as argv."""
     commands = []
-    for line in joined.splitlines():
+    for line in readme_lines():
         line = re.sub(r"\s{2,}#.*$", "", line).strip()  # a comment after two spaces
         for part in re.split(r"\s(?:;|\||&&)\s", line):
             words = shlex.split(part)
@@ -40,16 +48,36 @@ def test_the_readme_has_an_example_of_every_command():
     assert set(COMMANDS) - {args[0] for args in readme_examples()} == set()
 
 
-def test_every_readme_example_runs_as_written(sample_files, sample_db, tmp_path, monkeypatch):
+def test_every_readme_example_runs_as_written_in_a_real_shell(sample_files, sample_db, tmp_path):
+    """Each line as a person pastes it into bash (quotes, parentheses, pipes and comments as
+    the shell reads them), with `cust` the command on the PATH."""
     work = tmp_path / "work"
     shutil.copytree(sample_files, work / "sample_data")
     db = work / "sample_data" / "demo.db"
     shutil.copy(sample_db, db)
-    monkeypatch.chdir(work)
-    from conftest import Cli
-
-    cli = Cli(db)
-    for args in readme_examples():
-        args = args + AT_A_TERMINAL.get(args[0], [])
-        result = cli(*args)
-        assert result.exit_code == 0, (shlex.join(["cust", *args]), result.stderr)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "cust").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m custcli "$@"\n')
+    (bin_dir / "cust").chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "CUST_DB": str(db),
+        "CUST_LANG": "zh",
+    }
+    lines = readme_lines()
+    assert len(lines) >= 30
+    for line in lines:
+        for name, added in AT_A_TERMINAL.items():
+            line = line.replace(f"cust {name}", f"cust {name} {' '.join(added)}", 1)
+        run = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", line],
+            cwd=work,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, (line, run.stderr)
+        assert "Traceback" not in run.stderr, (line, run.stderr)

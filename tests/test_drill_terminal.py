@@ -45,3 +45,15 @@ def test_the_drill_runs_to_its_score_on_wrong_answers_and_blocks_no_one(cli, add
     assert "应为：周二" in text and "应为：13800138000" in text
     assert "得分 0%（0/" in text
     assert wrote_note is not None and wrote_note.returncode == 0, wrote_note.stderr
+
+
+def test_ctrl_c_in_the_drill_keeps_the_answers_given(cli, add_shop):
+    add_shop("0001", "兴隆烟酒店", owner="张三", phone="13800138000", tier="12", order_day="周二")
+    add_shop("0002", "平安商店", owner="李四", phone="13912345678", tier="5")
+    # one wrong answer, then Ctrl-C at the second question
+    script = [("？: ", "不知道\r".encode()), ("？: ", b"\x03")]
+    code, text = at_terminal(cust(cli.db, "drill", "--count", "2"), 100, 24, env=ENV, script=script)
+    assert code == 0, text
+    assert "Traceback" not in text
+    assert "已停止；已答的 1 题已保留" in text and "得分 0%（0/1）" in text
+    assert cli.sql("SELECT missed, asked FROM drill_misses") == [(1, 1)]

@@ -11,6 +11,7 @@ from custcli import render
 from custcli.commands.options import (
     District,
     JsonOption,
+    Limit,
     Manager,
     Ref,
     Status,
@@ -21,6 +22,7 @@ from custcli.domain import customers as domain
 from custcli.i18n import _, _noop, tr
 from custcli.kinds import CUSTOMERS
 from custcli.present.card import card_json
+from custcli.present.lists import more, shown
 from custcli.scope import Scope
 from custcli.session import Session
 
@@ -78,9 +80,21 @@ def edit(
         )
         return
     for key, (old, new) in changes.items():
+        field = None if key.startswith("extra.") else CUSTOMERS.field(key)
+
+        def said(value: object, field=field) -> str:
+            if value is None:
+                return ""
+            return field.render(value) if field is not None else str(value)
+
         render.line(
-            f"{customer['code']} {key}: {old if old is not None else ''} → "
-            f"{new if new is not None else ''}"
+            tr(
+                "{code} {field}: {old} → {new}",
+                code=customer["code"],
+                field=field.label() if field is not None else key.removeprefix("extra."),
+                old=said(old),
+                new=said(new),
+            )
         )
 
 
@@ -125,20 +139,22 @@ def find(
             "last 4 digits, pinyin (zsyjd, zhangsan)."
         ),
     ],
-    limit: Annotated[int, typer.Option(min=1, max=10**9, help="At most this many.")] = 20,
+    limit: Limit = None,
     district: District = None,
     manager: Manager = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Find customers, best matches first."""
+    """Find customers, best matches first; says how many more match than it shows."""
     session: Session = ctx.obj
-    rows = domain.find(session.conn, text, limit, Scope.of(district, manager))
+    found = domain.find(session.conn, text, None, Scope.of(district, manager))
+    rows, left_out = shown(found, limit, as_json)
     if as_json:
         render.emit_json([{**card_json(r), "match": r["match"]} for r in rows])
         return
     if not rows:
         raise domain.NotFound("nothing matches {text!r}", text=text)
     _customer_table(rows, session.lang)
+    more(left_out, shops=True)
 
 
 def rm(
@@ -211,8 +227,12 @@ def _source_words(source: str) -> str:
     if match:
         template = UNDO_OF_IMPORT if match.group(1) else IMPORT_NO
         return tr(template, id=match.group(2))
+    merged = re.fullmatch(r"merge #(\d+) \((.*)\)", source)
+    if merged:
+        return tr(MERGE_NO, id=merged.group(1), file=merged.group(2))
     return _(SOURCE_WORDS.get(source, source))
 
 
 UNDO_OF_IMPORT, IMPORT_NO = _noop("undo of import #{id}"), _noop("import #{id}")
+MERGE_NO = _noop("merge #{id} ({file})")
 SOURCE_WORDS = {"add": _noop("cust add"), "edit": _noop("cust edit"), "rm": _noop("cust rm")}

@@ -20,6 +20,7 @@ from custcli.domain import visits as domain
 from custcli.domain.schedule import DUE_RULE
 from custcli.i18n import tr
 from custcli.kinds.fields import VISIT_KIND
+from custcli.kinds.normalize import render_yearday
 from custcli.present import day as shown_day
 from custcli.present.lists import more, rows_to_show, shown
 from custcli.scope import Scope
@@ -266,7 +267,8 @@ def date_add(
     """Add a date that matters to a customer; lunar days come round on their solar day."""
     session: Session = ctx.obj
     added = domain.add_key_date(session.conn, ref, label, day, lunar)
-    render.line(tr("date #{id}: ", id=added["id"]) + f"{added['code']} {label} {added['day']}")
+    day_said = render_yearday(added["day"], session.lang)
+    render.line(tr("date #{id}: ", id=added["id"]) + f"{added['code']} {label} {day_said}")
 
 
 @date_app.command("list")

@@ -38,9 +38,13 @@ def drill(
         raise BadInput("cust drill asks questions: run it in a terminal, or use --json")
 
     def ask(shop: dict, item: dict) -> str:
-        return typer.prompt(
-            f"{shop['label']} · {_(item['question'])}", default="", show_default=False
-        )
+        try:
+            return typer.prompt(
+                f"{shop['label']} · {_(item['question'])}", default="", show_default=False
+            )
+        except (typer.Abort, KeyboardInterrupt, EOFError):  # Ctrl-C, Ctrl-D
+            render.line("")
+            raise domain.Stopped from None
 
     def tell(_shop: dict, item: dict, right: bool) -> None:
         answer = _said(item["answer"])
@@ -51,6 +55,10 @@ def drill(
 
     result = domain.run(shops, ask, tell)
     domain.record(session.conn, result)
+    if result["stopped"]:
+        render.line(tr("stopped; the {count} answers given are kept", count=result["asked"]))
+    if not result["asked"]:
+        return
     render.line(
         tr(
             "score {score}% ({right}/{asked})",

@@ -46,7 +46,7 @@ def status(conn: sqlite3.Connection) -> dict:
         place = {
             "path": str(path),
             "size_bytes": path.stat().st_size,
-            "mode": oct(stat.S_IMODE(os.stat(path).st_mode)),
+            "mode": f"{stat.S_IMODE(os.stat(path).st_mode):04o}",  # 0600, as chmod writes it
             "schema_version": schema_version(conn),
             "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
         }

@@ -118,14 +118,28 @@ Ask = Callable[[dict, dict], str]  # (shop, question) → the answer typed
 Tell = Callable[[dict, dict, bool], None]  # (shop, question, right?) → feedback shown
 
 
+class Stopped(Exception):
+    """The person stopped the drill (Ctrl-C, or the end of input): the answers given so far
+    still count, and are kept."""
+
+
 def run(shops: list[dict], ask: Ask, tell: Tell) -> dict:
     """Ask every question, say after each whether it was right; touches no database, so
-    nothing waits on a person thinking. `record` writes the outcome afterwards."""
+    nothing waits on a person thinking. `record` writes the outcome afterwards. An `ask`
+    that raises Stopped ends the drill there: what was answered is the result."""
     right, missed, misses_by_shop = 0, [], {}
+    stopped = False
     for shop in shops:
-        misses_by_shop[shop["id"]] = 0
+        if stopped:
+            break
         for item in shop["questions"]:
-            ok = bool(item["check"](ask(shop, item) or ""))
+            try:
+                answer = ask(shop, item)
+            except Stopped:
+                stopped = True
+                break
+            misses_by_shop.setdefault(shop["id"], 0)
+            ok = bool(item["check"](answer or ""))
             tell(shop, item, ok)
             if ok:
                 right += 1
@@ -147,6 +161,7 @@ def run(shops: list[dict], ask: Ask, tell: Tell) -> dict:
         "score": round(right / total * 100) if total else None,
         "missed": missed,
         "misses_by_shop": misses_by_shop,
+        "stopped": stopped,
     }
 
 

@@ -15,6 +15,7 @@ from custcli.domain.churn import orders_day, warnings
 from custcli.domain.customers import resolve
 from custcli.domain.dates import next_occurrence
 from custcli.errors import BadInput, NotFound
+from custcli.i18n import _noop
 from custcli.kinds import COMPLAINTS, FOLLOWUPS, KEY_DATES, NOTES, VISITS
 from custcli.kinds.fields import VISIT_KIND
 from custcli.kinds.normalize import parse_satisfaction, parse_yearday
@@ -163,23 +164,26 @@ def edit_visit(
         )
     with write_transaction(conn):
         if not rows.update(conn, VISITS.table, visit_id, values):
-            raise NotFound("no visit #{visit_id}; `cust visit list` shows them", visit_id=visit_id)
+            raise NotFound(NO_ROW["visit"], row_id=visit_id)
     return rows.get(conn, VISITS.table, visit_id)
 
 
-def _must(changed: int, what: str, row_id: int, hint: str) -> None:
+NO_ROW = {
+    "visit": _noop("no visit #{row_id}; `cust visit list` shows them"),
+    "follow-up": _noop("no follow-up #{row_id}; `cust followup list` shows them"),
+    "complaint": _noop("no complaint #{row_id}; `cust complaint list` shows them"),
+}
+
+
+def _must(changed: int, what: str, row_id: int) -> None:
+    """A visit, follow-up or complaint named by its number must be there."""
     if not changed:
-        raise NotFound("no {what} #{row_id}; {hint}", what=what, row_id=row_id, hint=hint)
+        raise NotFound(NO_ROW[what], row_id=row_id)
 
 
 def remove_visit(conn: sqlite3.Connection, visit_id: int) -> None:
     with write_transaction(conn):
-        _must(
-            rows.delete(conn, VISITS.table, visit_id),
-            "visit",
-            visit_id,
-            "`cust visit list` shows them",
-        )
+        _must(rows.delete(conn, VISITS.table, visit_id), "visit", visit_id)
 
 
 def due_ranked(
@@ -230,7 +234,7 @@ def followups(
 def followup_done(conn: sqlite3.Connection, followup_id: int, today: dt.date) -> dict:
     with write_transaction(conn):
         current = rows.get(conn, FOLLOWUPS.table, followup_id)
-        _must(current is not None, "follow-up", followup_id, "`cust followup list` shows them")
+        _must(current is not None, "follow-up", followup_id)
         if current["done_on"]:
             raise BadInput(
                 "follow-up #{followup_id} was done on {done_on}",
@@ -261,7 +265,7 @@ def complaint_resolve(
     _bounded({"how": how})
     with write_transaction(conn):
         current = rows.get(conn, COMPLAINTS.table, complaint_id)
-        _must(current is not None, "complaint", complaint_id, "`cust complaint list` shows them")
+        _must(current is not None, "complaint", complaint_id)
         if current["resolved_on"]:
             raise BadInput(
                 "complaint #{complaint_id} was resolved on {resolved_on}",

@@ -24,6 +24,13 @@ def cust(db: Path | str, *args: str) -> list[str]:
     return [sys.executable, "-m", "custcli", "--db", str(db), *args]
 
 
+def _own_terminal() -> None:
+    """In the child: a session of its own whose controlling terminal is the pseudo-terminal,
+    as a shell gives a command, so that Ctrl-C typed there interrupts it."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 def at_terminal(
     argv: Sequence[str],
     columns: int = 80,
@@ -47,7 +54,13 @@ def at_terminal(
         if sized not in (env or {}):
             environment.pop(sized, None)
     run = subprocess.Popen(
-        list(argv), stdin=slave, stdout=slave, stderr=slave, env=environment, close_fds=True
+        list(argv),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=environment,
+        close_fds=True,
+        preexec_fn=_own_terminal,
     )
     os.close(slave)
     screen, step = b"", 0
