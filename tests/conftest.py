@@ -201,3 +201,52 @@ def department(pg_cluster, sample_files, today):  # noqa: F811
         pg_cluster.sql(f"CREATE ROLE {login} LOGIN")
     granted = owner.json("db", "grant", "李明", "--role", li)
     return owner, Cli(pg_cluster.url(database, li)), Cli(pg_cluster.url(database, nobody)), granted
+
+
+@pytest.fixture
+def month_of_work(cli, add_shop, tmp_path):
+    """October 2026: two shops due (甲 on 10-05, 乙 since 09-08), one not (丙, 60-day cycle);
+    甲 is visited, 乙 is not; orders, a follow-up and a complaint."""
+    add_shop(
+        "0001", "甲店", district="东片", tier="20", visit_cycle_days="7", account_manager="李明"
+    )
+    add_shop(
+        "0002", "乙店", district="东片", tier="10", visit_cycle_days="7", account_manager="王芳"
+    )
+    add_shop(
+        "0003", "丙店", district="西片", tier="5", visit_cycle_days="60", account_manager="李明"
+    )
+    cli.ok("visit", "log", "0001", "--date", "2026-09-28")
+    cli.ok("visit", "log", "0002", "--date", "2026-09-01")
+    cli.ok("visit", "log", "0003", "--date", "2026-09-20")  # next due 11-19: not this month
+    cli.ok("visit", "log", "0003", "--date", "2026-10-20")
+    cli.ok(
+        "visit",
+        "log",
+        "0001",
+        "--date",
+        "2026-10-05",
+        "--follow-up",
+        "送样品",
+        "--due",
+        "2026-10-10",
+    )
+    cli.ok("visit", "log", "0001", "--date", "2026-10-12", "--kind", "电话")
+    cli.ok("visit", "log", "0001", "--date", "2026-10-19")
+    cli.ok("followup", "done", "1", "--date", "2026-10-09")
+    cli.ok("complaint", "add", "0002", "--text", "送货晚", "--kind", "送货", "--date", "2026-10-02")
+    cli.ok("complaint", "resolve", "1", "--how", "调线路", "--date", "2026-10-06")
+    from spreadsheets import write_xlsx
+
+    orders = [
+        ["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"],
+        ["2026-10-06", "0001", "玉溪(软)", 10, 1800],
+        ["2026-10-06", "0002", "红河(软甲)", 20, 900],
+        ["2026-09-06", "0001", "玉溪(软)", 5, 900],
+        ["2025-10-06", "0001", "玉溪(软)", 8, 1440],
+    ]
+    cli.ok("import", str(write_xlsx(tmp_path / "o.xlsx", orders)))
+    brands = [["卷烟名称", "批发价(元/条)"], ["玉溪(软)", 180], ["红河(软甲)", 45]]
+    cli.ok("import", str(write_xlsx(tmp_path / "b.xlsx", brands)))
+    cli.ok("pyramid", "--as-of", "2026-10-31")  # rank as of the month's end, not today
+    return cli

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import stat
 import zipfile
 
 import openpyxl
-import pytest
 from spreadsheets import write_xlsx
 from test_customers_cli import EVERY_FIELD
 
@@ -178,55 +178,6 @@ def test_a_full_disk_at_the_writers_close_is_said_in_one_line(cli, add_shop, tmp
 # --- the monthly report ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def month_of_work(cli, add_shop, tmp_path):
-    """October 2026: two shops due (甲 on 10-05, 乙 since 09-08), one not (丙, 60-day cycle);
-    甲 is visited, 乙 is not; orders, a follow-up and a complaint."""
-    add_shop(
-        "0001", "甲店", district="东片", tier="20", visit_cycle_days="7", account_manager="李明"
-    )
-    add_shop(
-        "0002", "乙店", district="东片", tier="10", visit_cycle_days="7", account_manager="王芳"
-    )
-    add_shop(
-        "0003", "丙店", district="西片", tier="5", visit_cycle_days="60", account_manager="李明"
-    )
-    cli.ok("visit", "log", "0001", "--date", "2026-09-28")
-    cli.ok("visit", "log", "0002", "--date", "2026-09-01")
-    cli.ok("visit", "log", "0003", "--date", "2026-09-20")  # next due 11-19: not this month
-    cli.ok("visit", "log", "0003", "--date", "2026-10-20")
-    cli.ok(
-        "visit",
-        "log",
-        "0001",
-        "--date",
-        "2026-10-05",
-        "--follow-up",
-        "送样品",
-        "--due",
-        "2026-10-10",
-    )
-    cli.ok("visit", "log", "0001", "--date", "2026-10-12", "--kind", "电话")
-    cli.ok("visit", "log", "0001", "--date", "2026-10-19")
-    cli.ok("followup", "done", "1", "--date", "2026-10-09")
-    cli.ok("complaint", "add", "0002", "--text", "送货晚", "--kind", "送货", "--date", "2026-10-02")
-    cli.ok("complaint", "resolve", "1", "--how", "调线路", "--date", "2026-10-06")
-    from spreadsheets import write_xlsx
-
-    orders = [
-        ["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"],
-        ["2026-10-06", "0001", "玉溪(软)", 10, 1800],
-        ["2026-10-06", "0002", "红河(软甲)", 20, 900],
-        ["2026-09-06", "0001", "玉溪(软)", 5, 900],
-        ["2025-10-06", "0001", "玉溪(软)", 8, 1440],
-    ]
-    cli.ok("import", str(write_xlsx(tmp_path / "o.xlsx", orders)))
-    brands = [["卷烟名称", "批发价(元/条)"], ["玉溪(软)", 180], ["红河(软甲)", 45]]
-    cli.ok("import", str(write_xlsx(tmp_path / "b.xlsx", brands)))
-    cli.ok("pyramid", "--as-of", "2026-10-31")  # rank as of the month's end, not today
-    return cli
-
-
 def test_the_monthly_summary_figures(month_of_work):
     summary = month_of_work.json("report", "monthly", "--month", "2026-10")
     assert summary["customers"] == 3
@@ -305,9 +256,11 @@ def test_the_report_workbook_matches_the_database(month_of_work, tmp_path):
     assert [(r[0], r[-1]) for r in missed] == [("0002", 53)]  # due 09-08, 53 days by 10-31
     customers = {r[0]: r for r in book["客户"].iter_rows(min_row=2, values_only=True)}
     # visits, last visit, volume, amount, 条均价, pyramid tier (ranked when orders came in)
-    assert customers["0001"][4:] == (3, customers["0001"][5], 10, 1800, 180, "顶端")
-    assert customers["0002"][6:] == (20, 900, 45, "低端")
-    assert book["客户"]["H2"].number_format == "#,##0.00"
+    # code, name, district, manager, tier, then the month's figures
+    assert customers["0001"][3] == "李明" and customers["0002"][3] == "王芳"
+    assert customers["0001"][5:] == (3, customers["0001"][6], 10, 1800, 180, "顶端")
+    assert customers["0002"][7:] == (20, 900, 45, "低端")
+    assert book["客户"]["I2"].number_format == "#,##0.00"
     chart = list(book["图表"].iter_rows(min_row=2, values_only=True))
     assert ("一类", 10) in chart and ("三类", 20) in chart
     assert sum(n for week, n in chart if str(week).startswith("第")) == 4
@@ -395,9 +348,10 @@ def test_a_company_template_comes_back_filled_with_its_look_kept(month_of_work, 
     assert filled["C2"].value == "覆盖率 50.0%，拜访 4 次，订货 30 条，{{ 无此项 }}"
     rows = [[c.value for c in row] for row in filled.iter_rows(min_row=4, max_row=7)]
     assert [r[1] for r in rows] == ["0001", "0001", "0001", "0003"]  # one row per visit
-    assert rows[0][0] == "2026-10-05" and rows[1][3] == "电话"
+    assert rows[0][0] == dt.datetime(2026, 10, 5) and rows[1][3] == "电话"  # a date, as a date
     sign_off = [c.value for c in filled[8]]
-    assert sign_off[0] == "制表人：" and sign_off[2] == "审核人：" and sign_off[5] == cli_today()
+    assert sign_off[0] == "制表人：" and sign_off[2] == "审核人："
+    assert sign_off[5] == dt.datetime.fromisoformat(cli_today())
     assert "A8:B8" in filled.merged_cells  # pushed down with its row
     assert filled.column_dimensions["C"].width == 30
     assert not any("{{ 拜访" in str(c.value) for row in filled.iter_rows() for c in row)
@@ -442,10 +396,11 @@ def test_each_managers_figures_in_the_report_are_that_managers_own_report(month_
     cli.ok("visit", "log", "0004", "--date", "2026-10-15")
     cli.ok("rm", "0004")  # closed after its October visit
     conn = open_db(cli.db)
-    split = {m["manager"]: m for m in report.monthly(conn, "2026-10")["managers"]}
+    today = dt.date.today()
+    split = {m["manager"]: m for m in report.monthly(conn, "2026-10", today)["managers"]}
     assert set(split) == {"李明", "王芳"}
     for name, figures in split.items():
-        own = report.monthly(conn, "2026-10", manager=name)["summary"]
+        own = report.monthly(conn, "2026-10", today, manager=name)["summary"]
         assert {k: v for k, v in figures.items() if k != "manager"} == own, name
     assert split["李明"]["visits"] == 5  # 甲 three times, 丙 once, and the closed 丁
 

@@ -106,4 +106,4 @@ def managers(
 
     session: Session = ctx.obj
     month = session.month(month or "上月")
-    insights.managers(evaluate(session.conn, month), as_json)
+    insights.managers(evaluate(session.conn, month, session.today), as_json)

@@ -88,7 +88,7 @@ def monthly(
     month = session.month(month)
     if template is not None and output is None:
         raise BadInput("--template needs -o, the workbook to write")
-    data = report.monthly(session.conn, month, district, manager)
+    data = report.monthly(session.conn, month, session.today, district, manager)
     if template is not None:
         shown.filled(month, output, shown.fill_template(template, output, data, company,
                                                         session.today))  # fmt: skip

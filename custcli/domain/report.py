@@ -8,15 +8,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from custcli import kinds
-from custcli.db import business as order_q
 from custcli.db import export as line_q
+from custcli.db import insights as insight_q
 from custcli.db import report as q
 from custcli.db import visits as visit_q
 from custcli.domain import schedule
 from custcli.domain.business import line_class
+from custcli.errors import BadInput
 from custcli.kinds import COMPLAINTS, CUSTOMERS, VISITS
-from custcli.months import add_months, parse_month
-from custcli.scope import Scope
+from custcli.months import add_months, month_end, parse_month
+from custcli.scope import ACTIVE, ALL, Scope
 from custcli.trade import PRICE_CLASS_CODES, UNKNOWN_CLASS
 
 
@@ -24,32 +25,38 @@ def _pct(part: float, whole: float) -> float | None:
     return round(part / whole * 100, 1) if whole else None
 
 
-def _month_totals(conn, first: dt.date, district, manager) -> dict:
-    following = add_months(first, 1)
-    return order_q.order_totals(conn, first.isoformat(), following.isoformat(), district, manager)
-
-
 def monthly(
     conn: sqlite3.Connection,
     month: str,
+    today: dt.date,
     district: str | None = None,
     manager: str | None = None,
 ) -> dict:
     """Every figure and row of the report, as plain data (the workbook and --json share it);
     covering several account managers, each one's figures too (from the same rows, split by
-    manager: the visit history is read once)."""
+    manager: the visit history is read once).
+
+    The month is taken as it was: the shops that traded in it, with the district and the
+    account manager they had at its end (cards changed, closed or made since are put back).
+    The month under way runs to today (截至), and its orders are compared with the same days
+    of the month before and of the year before; a month not yet begun is refused."""
     first, last = parse_month(month)
-    part = _part(conn, first, last, district, manager)
+    if first > today:
+        raise BadInput(
+            "{month} has not begun; a report is of this month or one before it", month=month
+        )
+    through = min(last, today)
+    part = _part(conn, first, through, district, manager)
     visits, at_end = part.visits, part.at_end
     report = {
         "summary": _summary(conn, month, part, district, manager),
-        "period": {"first": first.isoformat(), "last": last.isoformat()},
+        "period": {"first": first.isoformat(), "last": through.isoformat()},
         VISITS.name: visits,
         "not_visited": part.not_visited,
-        CUSTOMERS.name: list(_customer_rows(conn, part.customers, first, last)),
+        CUSTOMERS.name: list(_customer_rows(conn, part.customers, first, through)),
         "visits_by_week": _by_week(visits),
-        "volume_by_class": _by_class(conn, first, last, district, manager),
-        "attention": _attention(conn, at_end, last, district, manager),
+        "volume_by_class": _by_class(conn, first, through, part.ids),
+        "attention": _attention(conn, at_end, through, part.codes, district, manager),
         "managers": [],
     }
     if manager is None:
@@ -63,43 +70,60 @@ def monthly(
 
 
 def _filters(district: str | None, manager: str | None) -> dict[str, str]:
-    """The card fields the report's scope names: what its visit lines are filtered by and
-    what its summary says it covers."""
+    """The card fields the report's scope names: what its summary says it covers."""
     return {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
 
 
-def _part(conn, first: dt.date, last: dt.date, district, manager) -> _Part:
-    """The rows a report of this scope reads, each once."""
-    customers = visit_q.active_customers(conn, Scope(district, manager), report_fields())
+def _part(conn, first: dt.date, through: dt.date, district, manager) -> _Part:
+    """The rows a report of this scope reads, each once: the cards as they were, the month's
+    visits, and where each shop stood on the due rule at the end."""
+    after = (through + dt.timedelta(days=1)).isoformat()
+    cards = q.cards_then(conn, _ACTIVE_FIELDS + report_fields(), first.isoformat(), after)
+    managers = {c["code"]: c.get("account_manager") for c in cards}
+    customers = [
+        c
+        for c in cards
+        if (c["made"] or c["traded"])
+        and (c["status"] == ACTIVE or c["left_active"])
+        and (district is None or c.get("district") == district)
+        and (manager is None or c.get("account_manager") == manager)
+    ]
+    codes = {c["code"] for c in customers}
+    visits = [
+        v
+        for v in line_q.lines(conn, kinds.VISITS, {}, first.isoformat(), through.isoformat())
+        if v["code"] in codes
+    ]
     return _Part(
         customers,
         visit_q.last_field_visits(conn, (first - dt.timedelta(days=1)).isoformat()),
-        list(
-            line_q.lines(
-                conn,
-                kinds.VISITS,
-                _filters(district, manager),
-                first.isoformat(),
-                last.isoformat(),
-            )
-        ),
-        schedule.due_list(customers, visit_q.last_field_visits(conn, last.isoformat()), last),
+        visits,
+        schedule.due_list(customers, visit_q.last_field_visits(conn, through.isoformat()), through),
         first,
-        last,
-        q.managers_by_code(conn),
+        through,
+        managers,
+        _month_rows(conn, first, through),
     )
+
+
+# What the due rule and the report's sheets read of a card.
+_ACTIVE_FIELDS = ("name", "owner", "tier", "visit_cycle_days", "order_day", "birthday")
 
 
 class _Part:
     """The customers of a report's scope (or of one manager in it) with their visits of the
-    month, what was due and who was not visited."""
+    month, what was due and who was not visited. `last` is the month's last day, or today in
+    the month under way."""
 
     def __init__(
-        self, customers, last_visits, visits, at_end, first: dt.date, last: dt.date, managers
+        self, customers, last_visits, visits, at_end, first: dt.date, last: dt.date, managers, rows
     ):
         self.customers, self.visits, self.at_end = customers, visits, at_end
+        self.rows = rows  # the month's follow-ups, complaints and orders of every shop
         self.last_visits, self.first, self.last = last_visits, first, last
-        self.managers = managers  # {code: account manager} of every card, closed ones too
+        self.managers = managers  # {code: account manager at the month's end}, of every card
+        self.ids = {c["id"] for c in customers}
+        self.codes = {c["code"] for c in customers}
         self.due_in_month = [
             c
             for c in customers
@@ -107,16 +131,19 @@ class _Part:
         ]
         self.field_visited = {v["code"] for v in visits if v["kind"] == schedule.FIELD_VISIT}
         self.visited_due = [c for c in self.due_in_month if c["code"] in self.field_visited]
-        due_codes = {c["code"] for c in self.due_in_month}
+        # Not visited: due in the month and no field visit in it, so that 应访 − 实访 is
+        # exactly the shops this sheet lists; each with where it stood at the end.
+        standing = {row["code"]: row for row in at_end}
         self.not_visited = [
-            row
-            for row in at_end
-            if row["code"] in due_codes and row["code"] not in self.field_visited
+            standing.get(c["code"]) or _not_due_at_end(c, last_visits.get(c["id"]))
+            for c in sorted(self.due_in_month, key=lambda c: c["code"])
+            if c["code"] not in self.field_visited
         ]
+        self.not_visited.sort(key=lambda r: (-r["days_overdue"], -(r["tier"] or 0), r["code"]))
 
     def of(self, manager: str) -> _Part:
-        """The part of one account manager: a visit is theirs when its card is, whatever
-        the card's status since (as the manager's own report reads it)."""
+        """The part of one account manager: a visit is theirs when its card was at the
+        month's end, whatever the card's status since (as the manager's own report reads)."""
         customers = [c for c in self.customers if c.get("account_manager") == manager]
         codes = {c["code"] for c in customers}
         return _Part(
@@ -127,36 +154,100 @@ class _Part:
             self.first,
             self.last,
             self.managers,
+            self.rows,
         )
 
 
+def _not_due_at_end(customer: dict, last_visit: str | None) -> dict:
+    """A shop due in the month, not visited, that the due rule no longer counts at its end
+    (its order day moved it): listed all the same, 0 days over."""
+    return {
+        "code": customer["code"],
+        "name": customer["name"],
+        "tier": customer.get("tier"),
+        "district": customer.get("district"),
+        "account_manager": customer.get("account_manager"),
+        "last_visit": last_visit,
+        "cycle_days": schedule.cycle_days(customer),
+        "due": None,
+        "days_overdue": 0,
+    }
+
+
+def _month_rows(conn, first: dt.date, through: dt.date) -> dict:
+    """What the month holds of every shop, read once and split by scope and manager: its
+    follow-ups, complaints and orders (this month's, and like for like the month's before
+    and the year's before)."""
+    span = (first.isoformat(), through.isoformat())
+    windows = _order_windows(conn, first, through)
+    return {
+        "followups_made": q.followups_made(conn, *span),
+        "followups_closed": q.followups_closed(conn, *span),
+        "complaints_opened": q.complaints_in(conn, "opened_on", *span),
+        "complaints_resolved": q.complaints_in(conn, "resolved_on", *span),
+        "orders_through": windows["now"][1] if windows else None,
+        "orders": {
+            name: q.orders_by_customer_between(conn, start, before)
+            for name, (start, before) in (windows or {}).items()
+        },
+    }
+
+
+def _order_windows(conn, first: dt.date, through: dt.date) -> dict[str, tuple[str, str]] | None:
+    """[start, before) of the month's orders, of the month before and of the year before,
+    like with like: a month that is over is compared whole; the month under way as far as
+    its order data runs (to today at most) with the same days of the other two. None when
+    the month under way has no order data yet (nothing to compare: not −100%)."""
+    last = month_end(first)
+    if through == last:
+        cut = None
+    else:
+        data_to = insight_q.last_order_day(conn, through.isoformat())
+        if data_to is None or data_to < first.isoformat():
+            return None
+        cut = dt.date.fromisoformat(data_to).day
+
+    def window(start: dt.date) -> tuple[str, str]:
+        end = month_end(start)
+        last_day = end if cut is None else start.replace(day=min(cut, end.day))
+        return start.isoformat(), (last_day + dt.timedelta(days=1)).isoformat()
+
+    return {
+        "now": window(first),
+        "previous": window(add_months(first, -1)),
+        "year_ago": window(add_months(first, -12)),
+    }
+
+
 def _summary(conn, month: str, part: _Part, district, manager) -> dict:
-    first, last = part.first, part.last
-    opened = q.complaints_in(
-        conn, "opened_on", first.isoformat(), last.isoformat(), district, manager
-    )
-    resolved = q.complaints_in(
-        conn, "resolved_on", first.isoformat(), last.isoformat(), district, manager
-    )
-    now = _month_totals(conn, first, district, manager)
-    previous = _month_totals(conn, add_months(first, -1), district, manager)
-    year_ago = _month_totals(conn, add_months(first, -12), district, manager)
+    rows, ids = part.rows, part.ids
+    opened = [c for c in rows["complaints_opened"] if c["customer_id"] in ids]
+    resolved = [c for c in rows["complaints_resolved"] if c["customer_id"] in ids]
+    orders = {name: _sum_of(by_customer, ids) for name, by_customer in rows["orders"].items()} or {
+        key: {"qty": None, "amount": None} for key in ("now", "previous", "year_ago")
+    }
+    now, previous, year_ago = orders["now"], orders["previous"], orders["year_ago"]
+    through = rows["orders_through"]
     return {
         "month": month,
         "scope": _filters(district, manager),
+        "through": part.last.isoformat(),
+        "complete": part.last == month_end(part.first),
+        # the last day the order figures count (the day before; None: no order data yet)
+        "orders_through": (dt.date.fromisoformat(through) - dt.timedelta(days=1)).isoformat()
+        if through
+        else None,
         CUSTOMERS.name: len(part.customers),
         "due": len(part.due_in_month),
         "visited": len(part.visited_due),
+        "not_visited": len(part.not_visited),
         "coverage_pct": _pct(len(part.visited_due), len(part.due_in_month)),
         VISITS.name: len(part.visits),
         "visits_by_kind": dict(Counter(v["kind"] for v in part.visits)),
+        "visits_with_problem": sum(1 for v in part.visits if (v.get("found") or "").strip()),
         "overdue_at_month_end": sum(1 for row in part.at_end if row["days_overdue"] > 0),
-        "followups_made": q.followups_made(
-            conn, first.isoformat(), last.isoformat(), district, manager
-        ),
-        "followups_closed": q.followups_closed(
-            conn, first.isoformat(), last.isoformat(), district, manager
-        ),
+        "followups_made": sum(1 for c in rows["followups_made"] if c in ids),
+        "followups_closed": sum(1 for c in rows["followups_closed"] if c in ids),
         "complaints_opened": len(opened),
         "complaints_resolved": len(resolved),
         "avg_days_to_resolve": round(sum(c["days_to_resolve"] for c in resolved) / len(resolved), 1)
@@ -175,22 +266,31 @@ def _summary(conn, month: str, part: _Part, district, manager) -> dict:
     }
 
 
+def _sum_of(by_customer: dict[int, dict], ids: set[int]) -> dict:
+    qty = sum(t["qty"] for cid, t in by_customer.items() if cid in ids)
+    amount = sum(t["amount"] for cid, t in by_customer.items() if cid in ids)
+    return {"qty": float(round(qty, 3)), "amount": float(round(amount, 2))}
+
+
 ATTENTION_ROWS = 5  # shops of each kind the first sheet lists: page one holds them all
 
 
-def _attention(conn, at_end: list[dict], last: dt.date, district, manager) -> dict:
+def _attention(conn, at_end: list[dict], last: dt.date, codes: set[str], district, manager) -> dict:
     """What needs attention at the month's end: the most overdue shops, the largest churn
-    warnings (as of the month's end), and the complaints still open."""
-    from custcli.domain.churn import warnings
+    warnings (as of the month's end), and the complaints still open then."""
+    from custcli.domain.churn import orders_day, warnings
 
     overdue = [r for r in at_end if r["days_overdue"] > 0][:ATTENTION_ROWS]
+    # in the month under way, as far as the order data runs (no shop is silent for the days
+    # an order file has not reached yet)
+    as_of = last if last == month_end(last) else min(last, orders_day(conn, None, last))
     slipping, _count = warnings(
-        conn, last, district=district, manager=manager, first=ATTENTION_ROWS
+        conn, as_of, district=district, manager=manager, first=ATTENTION_ROWS
     )
     open_complaints = [
         c
-        for c in visit_q.complaints(conn, open_only=True, scope=Scope(district, manager))
-        if c["opened_on"] <= last.isoformat()
+        for c in visit_q.complaints(conn, opened_by=last.isoformat(), scope=Scope(shops=ALL))
+        if c["code"] in codes and not (c["resolved_on"] and c["resolved_on"] <= last.isoformat())
     ][:ATTENTION_ROWS]
     return {
         "overdue": [
@@ -210,8 +310,8 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _change(now: float, before: float) -> float | None:
-    return round((now - before) / before * 100, 1) if before else None
+def _change(now: float | None, before: float | None) -> float | None:
+    return round((now - before) / before * 100, 1) if before and now is not None else None
 
 
 def _customer_rows(conn, customers: list[dict], first: dt.date, last: dt.date) -> Iterator[dict]:
@@ -244,21 +344,28 @@ def _by_week(visits: list[dict]) -> dict[str, int]:
     return dict(sorted(weeks.items()))
 
 
-def _by_class(conn, first, last, district, manager) -> dict[str, float]:
+def _by_class(conn, first: dt.date, last: dt.date, ids: set[int]) -> dict[str, float]:
     volume: dict[str, float] = defaultdict(float)
-    for line in q.orders_by_brand(conn, first.isoformat(), last.isoformat(), district, manager):
+    for line in q.orders_by_brand(conn, first.isoformat(), last.isoformat()):
+        if line["customer_id"] not in ids:
+            continue
         line.setdefault("retail_price", None)
         volume[PRICE_CLASS_CODES.get(line_class(line), UNKNOWN_CLASS)] += line["qty"]
     order = [*PRICE_CLASS_CODES.values(), UNKNOWN_CLASS]
     return {name: volume[name] for name in order if volume.get(name)}
 
 
-def managers(conn: sqlite3.Connection, month: str) -> list[dict]:
+def managers(conn: sqlite3.Connection, month: str, today: dt.date) -> list[dict]:
     """Per account manager, from the data alone: customers, visit coverage, follow-ups kept
     on time, complaints and time to resolve, customers' volume change, satisfaction."""
     from custcli.db import insights
 
     first_day, last_day = parse_month(month)
+    if first_day > today:
+        raise BadInput(
+            "{month} has not begun; a report is of this month or one before it", month=month
+        )
+    last_day = min(last_day, today)
     first, last = first_day.isoformat(), last_day.isoformat()
     everyone = _part(conn, first_day, last_day, None, None)  # read once, split per manager
     evaluation = []

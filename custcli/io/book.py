@@ -247,7 +247,7 @@ def _page(ws, sheet: Sheet, last_row: int) -> None:
     if page.print_area:
         ws.set_print_area(*page.print_area)
     if page.centred:
-        ws.set_print_center_horizontally()
+        ws.set_print_center_horizontally(True)
 
 
 # A plain table's header, as an export and a rejects file head their columns.

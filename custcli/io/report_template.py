@@ -6,10 +6,20 @@ images, formulas elsewhere), its {{ placeholders }} replaced.
 - a row whose cells hold `{{ 拜访.字段 }}` is repeated once per visit of the month, and one
   holding `{{ 未访.字段 }}` once per shop due and not visited; the rows below move down, their
   merged cells, heights and images with them;
+- a value fills a cell that is one placeholder as what it is (a number, a date), so that
+  the template cell's own number format shows it (120户, ¥1,234.00, 2026年11月1日), and a
+  cell left in the General format gets the figure's own; inside a sentence it is its text;
+- formulas, the print area and defined names that reach the repeated row are extended over
+  the rows it became (=SUM(B10:B10) → =SUM(B10:B273)), and those below it moved down with
+  their rows, on this sheet and on the others that point at it; the repeated row's merged
+  cells and height are copied to every row; several repeated tables on one sheet are each
+  filled; `{{ 序号 }}` numbers a table's rows;
 - a placeholder nobody knows is left as it is, and named in the warning the run returns.
 
-openpyxl edits the workbook in place (xltpl and jinja2 were looked at: they fill the same
-placeholders but own the layout rules; a template here is the company's, not ours).
+openpyxl edits the workbook in place and its formula tokenizer reads the references (xltpl
+and jinja2 were looked at: they fill the same placeholders but own the layout rules — xltpl
+rebuilds the sheet from its own template model — while a template here is the company's,
+whose formulas, print setup and names must come through as the company made them).
 """
 
 from __future__ import annotations
@@ -23,6 +33,24 @@ from custcli.errors import BadInput
 from custcli.io.writers import atomic_path
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
+# A reference a formula holds: an optional sheet ('报 表'!, Sheet2!), then a cell, a range of
+# cells, or whole rows (10:12) or columns (B:B).
+_REFERENCE = re.compile(
+    r"^(?P<sheet>(?:'(?:[^']|'')+'|[^'!:]+)!)?"
+    r"(?P<first>\$?[A-Za-z]{0,3}\$?\d*)(?::(?P<last>\$?[A-Za-z]{0,3}\$?\d*))?$"
+)
+_CELL = re.compile(r"^(\$?[A-Za-z]{0,3})(\$?)(\d*)$")
+
+
+class Value(NamedTuple):
+    """A value to fill a placeholder with: itself (a number, a date, a text), its text when
+    it is part of a sentence, and the number format it shows in where the cell has none."""
+
+    typed: object
+    text: str
+    number_format: str | None = None
+
+
 # A template is a page the company laid out; beyond these it is refused, not filled slowly.
 MAX_ROW_TEMPLATES = 50  # rows that repeat, over the whole workbook
 MAX_REPEATED = 50_000  # rows one repeated table may grow to
@@ -85,7 +113,7 @@ def fill(
             )
     for sheet, rows in found:
         for row_no, group in reversed(rows):
-            _repeat_row(sheet, row_no, group, groups[group], unknown, in_formulas)
+            _repeat_row(book, sheet, row_no, group, groups[group], unknown, in_formulas)
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and "{{" in cell.value:
@@ -104,6 +132,10 @@ def _fill_cell(cell, text: str, values: dict, unknown: set[str], in_formulas: se
     whole = PLACEHOLDER.fullmatch(text.strip())
     if whole and whole.group(1) in values:
         value = values[whole.group(1)]
+        if isinstance(value, Value):
+            if value.number_format and cell.number_format == "General":
+                cell.number_format = value.number_format
+            value = value.typed
         cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"  # "=…" from a shop's name stays text, never a formula
@@ -117,6 +149,8 @@ def _replace(text: str, values: dict[str, object], unknown: set[str]) -> str:
         name = match.group(1)
         if name in values:
             value = values[name]
+            if isinstance(value, Value):
+                return value.text
             return "" if value is None else str(value)
         unknown.add(name)
         return match.group(0)
@@ -140,6 +174,7 @@ def _row_templates(sheet, groups: dict) -> list[tuple[int, str]]:
 
 
 def _repeat_row(
+    book,
     sheet,
     row_no: int,
     group: str,
@@ -151,12 +186,20 @@ def _repeat_row(
     extra = max(len(items), 1) - 1
     if extra:
         _make_room(sheet, row_no, extra)
+        _extend_references(book, sheet, row_no, extra)
     pattern = {cell.column: (cell.value, copy.copy(cell._style)) for cell in sheet[row_no]}
+    merged_in_row = [
+        (m.min_col, m.max_col)
+        for m in sheet.merged_cells.ranges
+        if m.min_row == m.max_row == row_no
+    ]
     height = sheet.row_dimensions[row_no].height
     for offset in range(max(len(items), 1)):
         item = items[offset] if items else {}
         target_row = row_no + offset
         values = {f"{group}.{name}": text for name, text in item.items()}
+        if "序号" in item:  # the row's number in its table: {{ 序号 }} as well as {{ 拜访.序号 }}
+            values["序号"] = item["序号"]
         for column, (text, style) in pattern.items():
             cell = sheet.cell(target_row, column)
             if offset:
@@ -170,6 +213,14 @@ def _repeat_row(
                 cell.value = text
         if offset and height is not None:
             sheet.row_dimensions[target_row].height = height
+        if offset:
+            for first_col, last_col in merged_in_row:
+                sheet.merge_cells(
+                    start_row=target_row,
+                    start_column=first_col,
+                    end_row=target_row,
+                    end_column=last_col,
+                )
 
 
 def _make_room(sheet, row_no: int, extra: int) -> None:
@@ -195,3 +246,86 @@ def _make_room(sheet, row_no: int, extra: int) -> None:
             to = getattr(image.anchor, "to", None)
             if to is not None:
                 to.row += extra
+
+
+def _extend_references(book, sheet, row_no: int, extra: int) -> None:
+    """After `extra` rows were inserted under `row_no`: every reference to a row below moves
+    down with it, and a range that ends on the repeated row grows over the new rows — in the
+    formulas of every sheet (those of other sheets when they name this one), the print area
+    and the defined names."""
+    for other in book.worksheets:
+        here = other is sheet
+        for row in other.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.value = shift_formula(cell.value, sheet.title, here, row_no, extra)
+    area = sheet.print_area
+    if area:
+        sheet.print_area = [
+            shift_reference(part, sheet.title, True, row_no, extra) for part in area.split(",")
+        ]
+    names = list(book.defined_names.values()) + list(sheet.defined_names.values())
+    for name in names:
+        if name.attr_text:
+            name.attr_text = ",".join(
+                shift_reference(part, sheet.title, False, row_no, extra)
+                for part in name.attr_text.split(",")
+            )
+
+
+def shift_formula(formula: str, sheet_name: str, on_sheet: bool, row_no: int, extra: int) -> str:
+    """A formula after `extra` rows were inserted under `row_no` of `sheet_name`; `on_sheet`
+    says whether the formula is on that sheet (where a reference without a sheet is to it)."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    try:
+        tokens = Tokenizer(formula)
+    except Exception:  # a formula openpyxl cannot read is left as the company wrote it
+        return formula
+    changed = False
+    for token in tokens.items:
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+            moved = shift_reference(token.value, sheet_name, on_sheet, row_no, extra)
+            if moved != token.value:
+                token.value, changed = moved, True
+    return tokens.render() if changed else formula
+
+
+def shift_reference(ref: str, sheet_name: str, on_sheet: bool, row_no: int, extra: int) -> str:
+    """One reference (B10, $B$10:$B$10, '报表'!A1:H30, 10:12) moved for the rows inserted."""
+    match = _REFERENCE.match(ref.strip())
+    if not match or not (match.group("first") or match.group("last")):
+        return ref  # a name, a number, an error: not a reference
+    prefix = match.group("sheet")
+    if prefix:
+        named = prefix[:-1]
+        if named.startswith("'"):
+            named = named[1:-1].replace("''", "'")
+        if named != sheet_name:
+            return ref
+    elif not on_sheet:
+        return ref
+    first, last = match.group("first"), match.group("last")
+    first_row, last_row = _row_of(first), _row_of(last) if last else None
+    if first_row is None and last is None:
+        return ref  # a name that looks like letters only
+    new_first = _moved(first, first_row, first_row is not None and first_row > row_no, extra)
+    if last is None:
+        return (prefix or "") + new_first
+    grows = last_row is not None and (
+        last_row > row_no or (last_row == row_no and (first_row or 0) <= row_no)
+    )
+    new_last = _moved(last, last_row, grows, extra)
+    return f"{prefix or ''}{new_first}:{new_last}"
+
+
+def _row_of(part: str | None) -> int | None:
+    match = _CELL.match(part or "")
+    return int(match.group(3)) if match and match.group(3) else None
+
+
+def _moved(part: str, row: int | None, moves: bool, extra: int) -> str:
+    if not moves or row is None:
+        return part
+    match = _CELL.match(part)
+    return f"{match.group(1)}{match.group(2)}{row + extra}"

@@ -534,6 +534,7 @@ CUSTOMER_FIELDS: tuple[Field, ...] = (
         _MANAGER_ALIASES,
         rule=Rule(("经理", "业务员", "管户", "专员"), (), ("电话", "手机", "编码", "工号")),
         section=BUSINESS,
+        in_report=True,  # the department's report says whose each shop is
         looks=("person",),
         never=("shop", "address", "digits", "date", "mobile"),
     ),

@@ -16,27 +16,22 @@ from custcli.io.writers import display_width
 from custcli.kinds import CUSTOMERS, VISITS
 from custcli.present import report_layout as layout
 
-NUMBER_FORMATS = {
-    layout.COUNT: "#,##0",
-    layout.CARTONS: "#,##0",
-    layout.MONEY: "#,##0.00",
-    layout.DAYS: "0.0",
-    layout.RATE: "0.0%",
-    layout.CHANGE: "+0.0%;-0.0%;0.0%",
-    layout.DATE: "yyyy-mm-dd",
-}
+NUMBER_FORMATS = layout.NUMBER_FORMATS
 TITLE = Style(bold=True, size=16, align="center")
 LABEL = Style(bold=True, color="#595959")
 HEADER = Style(bold=True, fill="#DDEBF7", border="thin", wrap=True)
 SECTION = Style(bold=True, size=12, bottom="thin")
-NO_DATA = Style(align="right", color="#808080")
+NO_DATA = Style(align="right", color="#808080", border="thin")
+BOXED = Style(border="thin")
 WRAPPED = Style(wrap=True, valign="top")
 # Columns where a missing figure says so: no data is not 0.
 _NO_DATA_KINDS = (layout.RATE, layout.CHANGE, layout.DAYS)
 
 
-def number(kind: str) -> Style | None:
-    return Style(number=NUMBER_FORMATS[kind]) if kind in NUMBER_FORMATS else None
+def number(kind: str, boxed: bool = False) -> Style | None:
+    if kind in NUMBER_FORMATS:
+        return Style(number=NUMBER_FORMATS[kind], border="thin" if boxed else None)
+    return BOXED if boxed else None
 
 
 def write_report(target: Path, report: dict, company: str | None, made_on: dt.date) -> Path:
@@ -63,37 +58,39 @@ def sheets(report: dict, company: str | None, made_on: dt.date) -> list[Sheet]:
         taken = {layout.sheet(name) for name in layout.SHEETS}
         for summary in report["managers"]:
             name = layout.manager_sheet(summary["manager"], taken)
-            made.append(_manager_sheet(name, report, summary, made_on))
+            made.append(_manager_sheet(name, report, summary, company, made_on))
     made += [
         _table(month, VISITS.name, layout.visit_columns(), report[VISITS.name]),
         _table(month, "not_visited", layout.NOT_VISITED_COLUMNS, report["not_visited"]),
         _table(month, CUSTOMERS.name, layout.customer_columns(), report[CUSTOMERS.name]),
-        _charts(report),
     ]
-    return made
+    charts = _charts(report)
+    return made + ([charts] if charts else [])
 
 
-def _page(month: str, pages_tall: int = 0, print_area=None) -> Page:
+def _page(month: str, pages_tall: int = 0, print_area=None, centred: bool = False) -> Page:
     """Every sheet's print setup, with the report's margins and its footer."""
     return Page(
         pages_tall=pages_tall,
         margins=(0.5, 0.5, 0.6, 0.7, 0.3, 0.3),
         footer=layout.footer(month),
         print_area=print_area,
+        centred=centred,
     )
 
 
-def _figure(row: int, col: int, value, kind: str) -> Cell | None:
+def _figure(row: int, col: int, value, kind: str) -> Cell:
+    """A headline figure in its box: no data says so ("—", which is not 0)."""
     if value is None:
-        return Cell(row, col, layout.NO_DATA, NO_DATA) if kind in _NO_DATA_KINDS else None
+        return Cell(row, col, layout.NO_DATA, NO_DATA)
     if isinstance(value, str):
-        return Cell(row, col, value)
-    return Cell(row, col, value, number(kind))  # a number or a day, in the column's format
+        return Cell(row, col, value, BOXED)
+    return Cell(row, col, value, number(kind, boxed=True))  # a number or a day, its format
 
 
 def _headlines(report: dict, company, made_on: dt.date) -> tuple[list[Cell], int]:
     """The title block and the headline figures from the top, and the last row written."""
-    cells = [Cell(0, 0, layout.title(report["summary"]["month"]), TITLE, last_col=3)]
+    cells = [Cell(0, 0, layout.report_title(report["summary"]), TITLE, last_col=3)]
     row = 2
     for label, value in layout.scope_lines(report, company, made_on):
         cells += [Cell(row, 0, str(label), LABEL), Cell(row, 1, str(value))]
@@ -104,11 +101,29 @@ def _headlines(report: dict, company, made_on: dt.date) -> tuple[list[Cell], int
     cells += [Cell(row, 0, _("item"), HEADER), Cell(row, 1, _("figure"), HEADER)]
     for label, value, kind in layout.summary_rows(report):
         row += 1
-        cells.append(Cell(row, 0, str(label)))
-        figure = _figure(row, 1, value, kind)
-        if figure is not None:
-            cells.append(figure)
+        cells += [Cell(row, 0, str(label), BOXED), _figure(row, 1, value, kind)]
     return cells, row
+
+
+def _definitions(row: int) -> tuple[list[Cell], dict[int, float], int]:
+    """The 说明 block: what each figure counts, a line each (two where it is long)."""
+    cells = [Cell(row, 0, _("What the figures count"), SECTION)]
+    heights = {}
+    for label, meaning in layout.definitions():
+        row += 1
+        text = tr("{figure}: {meaning}", figure=label, meaning=meaning)
+        cells.append(Cell(row, 0, text, WRAPPED, last_col=3))
+        if display_width(text) > 84:
+            heights[row] = 15 * (display_width(text) // 84 + 1)
+    return cells, heights, row
+
+
+def _signatures(row: int) -> list[Cell]:
+    """制表人、审核人、日期, with room to sign."""
+    return [
+        Cell(row, col, tr("{who}: ________", who=_(who)), LABEL)
+        for col, who in enumerate(layout.SIGNATURES)
+    ]
 
 
 def _summary_sheet(report: dict, company, made_on: dt.date) -> Sheet:
@@ -122,27 +137,34 @@ def _summary_sheet(report: dict, company, made_on: dt.date) -> Sheet:
         cells.append(Cell(row, 0, text, WRAPPED, last_col=3))
         if display_width(text) > 84:  # two lines in the width of the four columns
             heights[row] = 30
+    notes, note_heights, row = _definitions(row + 2)
+    cells += notes
+    heights.update(note_heights)
+    row += 2
+    cells += _signatures(row)
     return Sheet(
         layout.sheet("summary"),
         cells=cells,
-        widths={0: 34, 1: 22, 2: 12, 3: 12},
+        widths={0: 34, 1: 22, 2: 22, 3: 12},
         heights=heights,
-        # the page a boss reads: all of it on one
-        page=_page(month, pages_tall=1, print_area=(0, 0, row, 3)),
+        # the page a boss reads and signs: all of it on one, in the middle of the page
+        page=_page(month, pages_tall=1, print_area=(0, 0, row, 3), centred=True),
     )
 
 
-def _manager_sheet(name: str, report: dict, summary: dict, made_on) -> Sheet:
+def _manager_sheet(name: str, report: dict, summary: dict, company, made_on) -> Sheet:
     """One account manager's page of the department's report: their own headline figures,
-    with 环比/同比, as their own report would give them."""
+    with 环比/同比, as their own report would give them, under the same title block."""
     month = report["summary"]["month"]
-    cells, row = _headlines({**report, "summary": summary}, None, made_on)
+    cells, row = _headlines({**report, "summary": summary}, company, made_on)
+    row += 2
+    cells += _signatures(row)
     return Sheet(
         name,
         cells=cells,
-        widths={0: 34, 1: 22},
+        widths={0: 34, 1: 22, 2: 22},
         heights={0: 28},
-        page=_page(month, pages_tall=1, print_area=(0, 0, row, 3)),
+        page=_page(month, pages_tall=1, print_area=(0, 0, row, 3), centred=True),
     )
 
 
@@ -164,19 +186,26 @@ def _table(month: str, name: str, columns, rows: list[dict]) -> Sheet:
     return Sheet(layout.sheet(name), table=table, page=_page(month))
 
 
-def _charts(report: dict) -> Sheet:
+def _charts(report: dict) -> Sheet | None:
+    """The charts and the table they draw from; None when there is nothing to draw (no
+    visit and no order: no empty page)."""
     month = report["summary"]["month"]
     weeks, classes = len(report["visits_by_week"]), len(report["volume_by_class"])
+    if not weeks and not classes:
+        return None
     cells = [
-        Cell(0, 0, _("week / price class"), HEADER),
-        Cell(0, 1, _("visits / cartons"), HEADER),
+        Cell(0, 0, _("week or price class"), HEADER),
+        Cell(0, 1, _("visits or cartons"), HEADER),
     ]
     for row, values in enumerate(layout.chart_rows(report), 1):
         cells += [Cell(row, col, value) for col, value in enumerate(values)]
-    charts = [
-        Chart("column", _("visits a week"), 1, weeks, (1, 3), _("week"), _(VISITS.noun_id)),  # D2
-        Chart("pie", _("cartons by price class"), 1 + weeks, classes, (19, 3)),  # at D20
-    ]
+    charts = []
+    if weeks:
+        charts.append(
+            Chart("column", _("visits a week"), 1, weeks, (1, 3), _("week"), _(VISITS.noun_id))
+        )  # at D2
+    if classes:
+        charts.append(Chart("pie", _("cartons by price class"), 1 + weeks, classes, (19, 3)))
     return Sheet(
         layout.sheet("charts"),
         cells=cells,
@@ -213,7 +242,7 @@ def summary(report: dict) -> None:
         {"k": label, "v": layout.shown(value, kind)}
         for label, value, kind in layout.summary_rows(report)
     ]
-    title = layout.title(report["summary"]["month"])
+    title = layout.report_title(report["summary"])
     render.table(rows, [("k", _noop("item")), ("v", _noop("figure"))], title=title)
     for text in layout.attention_lines(report):
         render.line(f"! {text}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from custcli import kinds
 from custcli.i18n import _, _noop, tr
+from custcli.io.report_template import Value
 from custcli.kinds.fields import VISIT_FIELDS, VISIT_KIND
 from custcli.present.words import price_class, pyramid_tier, reasons
 
@@ -27,6 +28,15 @@ COUNT, CARTONS, MONEY, DAYS, RATE, CHANGE, TEXT, DATE = (
     "date",
 )
 NO_DATA = "—"
+NUMBER_FORMATS = {
+    COUNT: "#,##0",
+    CARTONS: "#,##0",
+    MONEY: "#,##0.00",
+    DAYS: "0.0",
+    RATE: "0.0%",
+    CHANGE: "+0.0%;-0.0%;0.0%",
+    DATE: "yyyy-mm-dd",
+}
 
 
 @dataclass(frozen=True)
@@ -38,18 +48,52 @@ class Figure:
 
 
 HEADLINES = (
+    Figure(kinds.CUSTOMERS.name, _noop("shops served"), COUNT, "客户户数"),
     Figure("due", _noop("shops due"), COUNT, "应访户数"),
     Figure("visited", _noop("shops visited"), COUNT, "实访户数"),
+    Figure("not_visited", _noop("due, not visited"), COUNT, "逾期未访"),
     Figure("coverage_pct", _noop("coverage"), RATE, "覆盖率"),
     Figure(kinds.VISITS.name, kinds.VISITS.noun_id, COUNT, "拜访次数"),
-    Figure("overdue_at_month_end", _noop("overdue, not visited"), COUNT, "逾期未访"),
+    Figure("visits_with_problem", _noop("visits that found a problem"), COUNT, "发现问题次数"),
+    Figure("overdue_at_month_end", _noop("overdue at the period's end"), COUNT, "期末逾期户数"),
     Figure("followups_made", _noop("follow-ups made"), COUNT, "新增跟进"),
     Figure("followups_closed", _noop("follow-ups done"), COUNT, "已办结跟进"),
     Figure("complaints_opened", kinds.COMPLAINTS.noun_id, COUNT, "投诉件数"),
+    Figure("complaints_resolved", _noop("complaints settled"), COUNT, "办结投诉件数"),
     Figure("avg_days_to_resolve", _noop("average days to settle"), DAYS, "平均处理天数"),
     Figure("order_qty", _noop("cartons bought"), CARTONS, "订货量"),
     Figure("order_amount", _noop("amount bought (yuan)"), MONEY, "订货金额"),
 )
+# What each headline figure counts, printed under them (说明): a figure a head signs says
+# what it is, and every figure that names shops is the row count of the sheet listing them.
+DEFINITIONS = {
+    kinds.CUSTOMERS.name: _noop(
+        "shops in business in the period, with the district and account manager they had at"
+        " its end (the Customers sheet)"
+    ),
+    "due": _noop("shops whose visit fell due by the period's end under the due rule"),
+    "visited": _noop("shops due that had a field visit in the period"),
+    "not_visited": _noop(
+        "shops due with no field visit in the period: shops due minus shops visited (the Not"
+        " visited sheet)"
+    ),
+    "coverage_pct": _noop("shops visited ÷ shops due"),
+    kinds.VISITS.name: _noop(
+        "every visit logged in the period, of each kind (the Visit details sheet)"
+    ),
+    "visits_with_problem": _noop("visits whose record says what was found"),
+    "overdue_at_month_end": _noop(
+        "shops past their due day at the period's end, visited in it or not (a weekly shop"
+        " visited early in the month is due again)"
+    ),
+    "avg_days_to_resolve": _noop("days from opening to settling, of the complaints settled"),
+    "order_qty": _noop(
+        "cartons bought in the period as far as the order data runs; 环比 and 同比 compare the"
+        " same days of the month before and of the year before"
+    ),
+}
+# The visits of each kind, under 拜访次数 (their placeholders: 实地拜访次数 …).
+VISIT_KIND_ROWS = {"field": "实地拜访次数", "phone": "电话拜访次数", "online": "线上拜访次数"}
 # The headline rows that have a 环比 and a 同比, and where they are in the summary.
 CHANGES = {
     "order_qty": ("order_qty_change_pct", "order_qty_yoy_pct"),
@@ -69,9 +113,24 @@ CHANGE_MEANINGS = {
 }
 
 
-def title(month: str) -> str:
+def title(month: str, through: str | None = None) -> str:
+    """The report's title; a month under way says how far it runs (截至 12月7日)."""
     year, number = month.split("-")
-    return tr("Visit report for {month_name}", month_name=month_name(int(year), int(number)))
+    said = tr("Visit report for {month_name}", month_name=month_name(int(year), int(number)))
+    if through:
+        said += tr(" (to {day})", day=short_day(through))
+    return said
+
+
+def short_day(day: str) -> str:
+    """12月7日 / 7 Dec: a day of the period, as a title says it."""
+    when = dt.date.fromisoformat(day)
+    return tr("{month}/{day}", month=when.month, day=when.day)
+
+
+def report_title(summary: dict) -> str:
+    """The title of a report from its summary: a month under way runs to its day."""
+    return title(summary["month"], None if summary.get("complete", True) else summary["through"])
 
 
 def month_name(year: int, month: int) -> str:
@@ -87,9 +146,24 @@ def scope_lines(report: dict, company: str | None, made_on: dt.date) -> list[tup
         (_("District"), scope.get("district") or _("all districts")),
         (_("Account manager"), scope.get("account_manager") or _("all account managers")),
         (_("Period"), tr("{first} to {last}", first=period["first"], last=period["last"])),
-        (_("Made on"), made_on.isoformat()),
     ]
+    summary = report["summary"]
+    orders_to = summary.get("orders_through")
+    if orders_to is None:
+        lines.append((_("Orders"), _("no order data for the period yet")))
+    elif orders_to != summary.get("through", orders_to):
+        lines.append((_("Orders"), tr("order data up to {day}", day=orders_to)))
+    lines.append((_("Made on"), made_on.isoformat()))
     return lines
+
+
+def definitions() -> list[tuple[str, str]]:
+    """(figure, what it counts) of the 说明 block."""
+    labels = {f.key: f.label for f in HEADLINES}
+    return [(_(labels[key]), _(meaning)) for key, meaning in DEFINITIONS.items()]
+
+
+SIGNATURES = (_noop("Prepared by"), _noop("Checked by"), _noop("Date"))
 
 
 def attention_lines(report: dict) -> list[str]:
@@ -128,6 +202,10 @@ def summary_rows(report: dict) -> list[tuple[str, object, str]]:
         if figure.kind == RATE and value is not None:
             value = value / 100
         rows.append((_(figure.label), value, figure.kind))
+        if figure.key == kinds.VISITS.name:
+            by_kind = summary.get("visits_by_kind", {})
+            for code in VISIT_KIND_ROWS:
+                rows.append(("  " + VISIT_KIND.render(code), by_kind.get(code, 0), COUNT))
         for key, label in zip(
             CHANGES.get(figure.key, ()),
             (_noop("vs last month"), _noop("vs a year before")),
@@ -188,10 +266,11 @@ NOT_VISITED_COLUMNS = [
     Column("code", _noop("code"), TEXT, "客户编码"),
     Column("name", _noop("store"), TEXT, "店名"),
     Column("district", _noop("district"), TEXT, "片区"),
+    Column("account_manager", _noop("account manager"), TEXT, "客户经理"),
     Column("tier", _noop("tier"), COUNT, "档位"),
     Column("last_visit", _noop("last visit"), DATE, "上次拜访"),
     Column("due", _noop("due"), DATE, "应访日期"),
-    Column("days_overdue", _noop("days overdue at month end"), COUNT, "逾期天数"),
+    Column("days_overdue", _noop("days overdue at the period's end"), COUNT, "逾期天数"),
 ]
 
 
@@ -221,7 +300,7 @@ MANAGER_COLUMNS = [
     Column("visited", _noop("shops visited"), COUNT),
     Column("coverage_pct", _noop("coverage"), RATE),
     Column(kinds.VISITS.name, kinds.VISITS.noun_id, COUNT),
-    Column("overdue_at_month_end", _noop("overdue, not visited"), COUNT),
+    Column("not_visited", _noop("due, not visited"), COUNT),
     Column("followups_made", _noop("follow-ups made"), COUNT),
     Column("complaints_opened", kinds.COMPLAINTS.noun_id, COUNT),
     Column("order_qty", _noop("cartons bought"), CARTONS),
@@ -296,29 +375,43 @@ def footer(month: str) -> str:
 # --- a company's template -----------------------------------------------------------------
 
 
-def placeholders(report: dict, company: str | None, made_on: dt.date) -> dict[str, str]:
-    """Every scalar placeholder a template may hold, with its text (Chinese names; their
+def typed(value: object, kind: str) -> Value:
+    """A figure as a template's cell takes it: the value itself (a number, a fraction for a
+    rate, a date) in the kind's number format where the cell has none of its own, and the
+    text it is inside a sentence. No data is "—", not 0."""
+    if value is None:
+        return Value(NO_DATA if kind in (RATE, CHANGE, DAYS, MONEY, CARTONS) else None, shown(
+            value, kind))  # fmt: skip
+    if isinstance(value, dt.date):
+        return Value(value, value.isoformat(), NUMBER_FORMATS[DATE])
+    return Value(value, shown(value, kind), NUMBER_FORMATS.get(kind))
+
+
+def placeholders(report: dict, company: str | None, made_on: dt.date) -> dict[str, Value]:
+    """Every scalar placeholder a template may hold, with its value (Chinese names; their
     English names too, for templates written in English)."""
     summary = report["summary"]
     scope = summary["scope"]
     period = report["period"]
     values = {
-        "报告期": f"{period['first']} — {period['last']}",
-        "月份": summary["month"],
-        "标题": title(summary["month"]),
-        "单位": company or "",
-        "客户经理": scope.get("account_manager") or _("all account managers"),
-        "片区": scope.get("district") or _("all districts"),
-        "制表日期": made_on.isoformat(),
+        "报告期": typed(f"{period['first']} — {period['last']}", TEXT),
+        "月份": typed(summary["month"], TEXT),
+        "标题": typed(report_title(summary), TEXT),
+        "单位": typed(company or "", TEXT),
+        "客户经理": typed(scope.get("account_manager") or _("all account managers"), TEXT),
+        "片区": typed(scope.get("district") or _("all districts"), TEXT),
+        "制表日期": typed(made_on, DATE),
     }
     for figure in HEADLINES:
         value = summary[figure.key]
         if figure.kind == RATE and value is not None:
             value = value / 100
-        values[figure.placeholder] = shown(value, figure.kind)
+        values[figure.placeholder] = typed(value, figure.kind)
+    for code, name in VISIT_KIND_ROWS.items():
+        values[name] = typed(summary.get("visits_by_kind", {}).get(code, 0), COUNT)
     for key, name in CHANGE_PLACEHOLDERS.items():
         change = summary[key]
-        values[name] = shown(None if change is None else change / 100, CHANGE)
+        values[name] = typed(None if change is None else change / 100, CHANGE)
     return {**values, **{ENGLISH[k]: v for k, v in values.items() if k in ENGLISH}}
 
 
@@ -338,6 +431,13 @@ ENGLISH = {
     "新增跟进": "followups_made",
     "已办结跟进": "followups_done",
     "投诉件数": kinds.COMPLAINTS.name,
+    "客户户数": "shops_served",
+    "发现问题次数": "visits_with_problem",
+    "期末逾期户数": "overdue_at_end",
+    "办结投诉件数": "complaints_settled",
+    "实地拜访次数": "field_visits",
+    "电话拜访次数": "phone_visits",
+    "线上拜访次数": "online_visits",
     "平均处理天数": "days_to_settle",
     "订货量": "cartons",
     "订货金额": "amount",
@@ -352,9 +452,9 @@ ROW_GROUPS = {
 }  # {{ 拜访.日期 }} rows, {{ 未访.店名 }}
 
 
-def row_placeholders(report: dict) -> dict[str, list[dict[str, str]]]:
+def row_placeholders(report: dict) -> dict[str, list[dict[str, Value]]]:
     """The repeated rows a template may hold: one per visit (拜访.…), one per shop due and not
-    visited (未访.…), each field as text."""
+    visited (未访.…), each field typed as its column is; 序号 numbers them."""
     groups = {
         "拜访": (report[kinds.VISITS.name], visit_columns()),
         "未访": (report["not_visited"], NOT_VISITED_COLUMNS),
@@ -363,13 +463,14 @@ def row_placeholders(report: dict) -> dict[str, list[dict[str, str]]]:
     for group, (rows, columns) in groups.items():
         found[group] = [
             {
-                column.placeholder: shown(value, column.kind)
-                if not isinstance(value, dt.date)
-                else value.isoformat()
-                for column, value in zip(columns, values, strict=True)
-                if column.placeholder
+                "序号": typed(number, COUNT),
+                **{
+                    column.placeholder: typed(value, column.kind)
+                    for column, value in zip(columns, values, strict=True)
+                    if column.placeholder
+                },
             }
-            for values in detail_rows(rows, columns)
+            for number, values in enumerate(detail_rows(rows, columns), 1)
         ]
     return found
 
@@ -385,6 +486,10 @@ def placeholder_catalogue() -> list[dict[str, str]]:
         "片区": _("the district, or all"),
         "制表日期": _("the day the report was made"),
         **{f.placeholder: _(f.label) for f in HEADLINES},
+        **{
+            name: tr("{kind} visits", kind=VISIT_KIND.render(code))
+            for code, name in VISIT_KIND_ROWS.items()
+        },
         **{v: _(CHANGE_MEANINGS[k]) for k, v in CHANGE_PLACEHOLDERS.items()},
     }
     rows = [
