@@ -233,3 +233,63 @@ def test_the_report_and_a_filled_template_print_as_many_pages_as_their_rows(
     assert len(book.sheetnames) - 3 + detail // 60 <= pages <= len(book.sheetnames) + detail // 20
     filled_pages = _pages(filled.with_suffix(".pdf"))
     assert visits // 60 + 1 <= filled_pages <= visits // 20 + 2, (visits, filled_pages)
+
+
+def test_the_week_for_the_weekly_meeting(cli, add_shop, tmp_path):
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=1)  # 上周
+    add_shop("0001", "甲店", visit_cycle_days="7")
+    add_shop("0002", "乙店", visit_cycle_days="7")
+    day = monday + dt.timedelta(days=2)
+    due = (monday + dt.timedelta(days=9)).isoformat()  # in the week after
+    cli.ok("visit", "log", "0001", "--date", day.isoformat(), "--found", "价签缺失",
+           "--follow-up", "补价签", "--due", due)  # fmt: skip
+    cli.ok("visit", "log", "0002", "--date", day.isoformat(), "--kind", "电话")
+    cli.ok("visit", "log", "0002", "--date", (monday - dt.timedelta(days=1)).isoformat())
+    cli.ok("complaint", "add", "0002", "--text", "送货晚", "--date", day.isoformat())
+    week = cli.json("report", "weekly", "--week", "上周")
+    assert week["week"] == f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"
+    assert week["visits"] == 2 and week["visits_by_kind"] == {"field": 1, "phone": 1}
+    assert week["visits_with_problem"] == 1
+    assert week["not_visited"] == week["due"] - week["visited"]
+    assert week["followups_due_next_week"] == 1 and week["complaints_open"] == 1
+    assert "order_qty" not in week
+    target = tmp_path / "周报.xlsx"
+    cli.ok("--lang", "zh", "report", "weekly", "--week", "上周", "-o", str(target))
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["汇总", "拜访明细", "未拜访", "下周到期跟进", "待处理投诉"]
+    assert (
+        len(_sheet_rows(book, "拜访明细")) == 2
+        and len(_sheet_rows(book, "未拜访")) == (week["not_visited"])
+    )
+    assert _sheet_rows(book, "下周到期跟进")[0][1:] == ["0001", "甲店", "补价签"]
+    assert "周报" in book.worksheets[0]["A1"].value
+    template = _template(
+        tmp_path / "周报模板.xlsx",
+        [["{{ 周次 }}"], ["{{ 序号 }}", "{{ 跟进.客户编码 }}", "{{ 跟进.内容 }}"], ["完"]],
+    )
+    filled = tmp_path / "填好周报.xlsx"
+    cli.ok("report", "weekly", "--week", "上周", "--template", str(template), "-o", str(filled))
+    sheet = openpyxl.load_workbook(filled).active
+    assert [c.value for c in sheet[2]] == [1, "0001", "补价签"] and sheet["A3"].value == "完"
+    next_week = (today + dt.timedelta(days=7)).isoformat()
+    assert "has not begun" in cli.fails(2, "report", "weekly", "--week", next_week)
+
+
+def test_the_roster_export_prints_as_a_roster(sample_cli, tmp_path):
+    target = tmp_path / "客户名册.xlsx"
+    sample_cli.ok("--lang", "zh", "export", "客户", "-o", str(target))
+    sheet = openpyxl.load_workbook(target).active
+    headers = [c.value for c in sheet[1]]
+    assert headers[:2] == ["客户编码", "客户名称"]  # the company rosters' words
+    assert sheet.oddHeader.center.text == "客户" and "第 &P 页" in sheet.oddFooter.center.text
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+    # wider than a page holds: two pages across, the code and the name on both
+    assert len(headers) > 12 and sheet.page_setup.fitToWidth == 2
+    assert sheet.print_title_cols == "$A:$B"
+    cycle = headers.index("拜访周期") + 1
+    filled = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, cycle).value)
+    assert sheet.cell(filled, cycle).number_format == '0"天"'  # 14天 on paper, 14 in the cell
+    assert isinstance(sheet.cell(filled, cycle).value, (int, float))
+    again = sample_cli.json("import", str(target), "--dry-run")["counts"]
+    assert again["new"] == again["updated"] == again["rejected"] == 0

@@ -1,4 +1,4 @@
-"""Excel out: `cust export` and `cust report monthly`."""
+"""Excel out: `cust export`, `cust report monthly` and `cust report weekly`."""
 
 from __future__ import annotations
 
@@ -55,46 +55,86 @@ def export(
     render.line(tr("wrote {count} rows to {file}", count=count, file=output))
 
 
+Output = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="The workbook to write (without it the summary prints)."),
+]
+Template = Annotated[
+    Path | None,
+    typer.Option(
+        "--template",
+        help="Fill this company template (.xlsx with {{ placeholders }}) instead; "
+        "`cust report placeholders` lists them.",
+    ),
+]
+Company = Annotated[
+    str | None, typer.Option(help="The company or department the title block names.")
+]
+SummaryJson = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+
+
 @report_app.command("monthly")
 def monthly(
     ctx: typer.Context,
     month: Annotated[str, typer.Option(help="A month: 2026-10, 10月, 2026年10月, 本月 or 上月.")],
     manager: Manager = None,
     district: District = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "-o", "--output", help="The workbook to write (without it the summary prints)."
-        ),
-    ] = None,
-    template: Annotated[
-        Path | None,
-        typer.Option(
-            "--template",
-            help="Fill this company template (.xlsx with {{ placeholders }}) instead; "
-            "`cust report placeholders` lists them.",
-        ),
-    ] = None,
-    company: Annotated[
-        str | None, typer.Option(help="The company or department the title block names.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    output: Output = None,
+    template: Template = None,
+    company: Company = None,
+    as_json: SummaryJson = False,
 ) -> None:
     """The monthly visit report: summary, visit details, not visited, customers and charts."""
     from custcli.domain import report
-    from custcli.present import report_book as shown
 
     session: Session = ctx.obj
     month = session.month(month)
     if template is not None and output is None:
         raise BadInput("--template needs -o, the workbook to write")
     data = report.monthly(session.conn, month, session.today, district, manager)
+    _hand_in(session, data, output, template, company, as_json, weekly=False)
+
+
+@report_app.command("weekly")
+def weekly(
+    ctx: typer.Context,
+    week: Annotated[
+        str | None,
+        typer.Option(help="A week: 本周 (the default), 上周, 2026-W48, or a day in it."),
+    ] = None,
+    manager: Manager = None,
+    district: District = None,
+    output: Output = None,
+    template: Template = None,
+    company: Company = None,
+    as_json: SummaryJson = False,
+) -> None:
+    """The week for the 周例会: its visits and what they found, shops due and not visited,
+    promises falling due the week after, complaints open."""
+    from custcli.domain import report
+    from custcli.domain.dates import week_typed
+
+    session: Session = ctx.obj
+    if template is not None and output is None:
+        raise BadInput("--template needs -o, the workbook to write")
+    monday = week_typed(week, session.today)
+    data = report.weekly(session.conn, monday, session.today, district, manager)
+    _hand_in(session, data, output, template, company, as_json, weekly=True)
+
+
+def _hand_in(session: Session, data: dict, output, template, company, as_json, weekly) -> None:
+    """A report written (the built-in workbook, or the company's template filled), or its
+    summary printed."""
+    from custcli.present import report_book as shown
+
+    title = shown.layout.report_title(data["summary"])
     if template is not None:
-        shown.filled(month, output, shown.fill_template(template, output, data, company,
-                                                        session.today))  # fmt: skip
+        filled = shown.fill_template(template, output, data, company, session.today)
+        shown.filled(title, output, filled)
     elif output is not None:
-        shown.write_report(output, data, company, session.today)
-        render.line(tr("wrote the {month} report to {file}", month=month, file=output))
+        write = shown.write_weekly if weekly else shown.write_report
+        write(output, data, company, session.today)
+        render.line(tr("wrote {title} to {file}", title=title, file=output))
     elif as_json:
         render.emit_json(data["summary"])
     else:

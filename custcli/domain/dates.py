@@ -101,6 +101,32 @@ def month_typed(text: str | None, today: dt.date) -> str | None:
     raise BadInput("{text!r} is not a month; use YYYY-MM, e.g. 2026-11", text=text)
 
 
+_WEEK_WORDS = {"本周": 0, "这周": 0, "本星期": 0, "上周": -1, "上星期": -1, "上个星期": -1,
+               "下周": 1}  # fmt: skip
+
+
+def week_typed(text: str | None, today: dt.date) -> dt.date:
+    """The Monday of a week as people name it: 本周 (the default), 上周, 2026-W48, or any day
+    in it (2026-11-25, 11月25日, 昨天)."""
+    value = halfwidth(text or "本周").strip().replace(" ", "")
+    monday = today - dt.timedelta(days=today.weekday())
+    if value in _WEEK_WORDS:
+        return monday + dt.timedelta(weeks=_WEEK_WORDS[value])
+    match = re.fullmatch(r"(\d{4})-?[Ww](\d{1,2})", value)
+    if match:
+        try:
+            return dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        except ValueError:
+            raise BadInput("{text!r} is not a week of that year", text=text) from None
+    try:
+        day = parse_when(value, today)
+    except BadInput:
+        raise BadInput(
+            "{text!r} is not a week; use 本周, 上周, 2026-W48 or a day in it", text=text
+        ) from None
+    return day - dt.timedelta(days=day.weekday())
+
+
 @functools.cache  # a file's birthdays share a few hundred month-days; convert each once
 def occurrence_in(stored: str, year: int) -> dt.date | None:
     """The solar date a stored year-day (solar, --MM-DD or lunar:…) falls on in a year."""

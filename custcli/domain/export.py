@@ -114,7 +114,14 @@ def export(
     if fmt == "csv":
         writers.write_csv(target, headers, counted)
     else:
-        book.write_workbook(target, [(_(kind.sheet_id), headers, counted)])
+        formats = [kind.field(key).type.cell_format for key in kind.export]
+        book.write_workbook(
+            target,
+            [(_(kind.sheet_id), headers, counted)],
+            title=_(kind.sheet_id),
+            formats=formats,
+            footer="&C" + _("Page &P of &N"),
+        )
     return counted.count
 
 

@@ -74,7 +74,7 @@ def _filters(district: str | None, manager: str | None) -> dict[str, str]:
     return {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
 
 
-def _part(conn, first: dt.date, through: dt.date, district, manager) -> _Part:
+def _part(conn, first: dt.date, through: dt.date, district, manager, orders: bool = True) -> _Part:
     """The rows a report of this scope reads, each once: the cards as they were, the month's
     visits, and where each shop stood on the due rule at the end."""
     after = (through + dt.timedelta(days=1)).isoformat()
@@ -102,7 +102,7 @@ def _part(conn, first: dt.date, through: dt.date, district, manager) -> _Part:
         first,
         through,
         managers,
-        _month_rows(conn, first, through),
+        _month_rows(conn, first, through, orders),
     )
 
 
@@ -174,12 +174,12 @@ def _not_due_at_end(customer: dict, last_visit: str | None) -> dict:
     }
 
 
-def _month_rows(conn, first: dt.date, through: dt.date) -> dict:
+def _month_rows(conn, first: dt.date, through: dt.date, orders: bool = True) -> dict:
     """What the month holds of every shop, read once and split by scope and manager: its
     follow-ups, complaints and orders (this month's, and like for like the month's before
     and the year's before)."""
     span = (first.isoformat(), through.isoformat())
-    windows = _order_windows(conn, first, through)
+    windows = _order_windows(conn, first, through) if orders else None
     return {
         "followups_made": q.followups_made(conn, *span),
         "followups_closed": q.followups_closed(conn, *span),
@@ -232,7 +232,7 @@ def _summary(conn, month: str, part: _Part, district, manager) -> dict:
         "month": month,
         "scope": _filters(district, manager),
         "through": part.last.isoformat(),
-        "complete": part.last == month_end(part.first),
+        "complete": part.last == month_end(part.last),
         # the last day the order figures count (the day before; None: no order data yet)
         "orders_through": (dt.date.fromisoformat(through) - dt.timedelta(days=1)).isoformat()
         if through
@@ -287,11 +287,7 @@ def _attention(conn, at_end: list[dict], last: dt.date, codes: set[str], distric
     slipping, _count = warnings(
         conn, as_of, district=district, manager=manager, first=ATTENTION_ROWS
     )
-    open_complaints = [
-        c
-        for c in visit_q.complaints(conn, opened_by=last.isoformat(), scope=Scope(shops=ALL))
-        if c["code"] in codes and not (c["resolved_on"] and c["resolved_on"] <= last.isoformat())
-    ][:ATTENTION_ROWS]
+    open_complaints = _open_complaints(conn, codes, last)[:ATTENTION_ROWS]
     return {
         "overdue": [
             {k: r[k] for k in ("code", "name", "days_overdue", "last_visit")} for r in overdue
@@ -303,6 +299,79 @@ def _attention(conn, at_end: list[dict], last: dt.date, codes: set[str], distric
             {k: c[k] for k in ("code", "name", "opened_on", "kind", "text")}
             for c in open_complaints
         ],
+    }
+
+
+def _open_complaints(conn, codes: set[str], day: dt.date) -> list[dict]:
+    """The complaints of these shops open at the end of a day, oldest first."""
+    return [
+        c
+        for c in visit_q.complaints(conn, opened_by=day.isoformat(), scope=Scope(shops=ALL))
+        if c["code"] in codes and not (c["resolved_on"] and c["resolved_on"] <= day.isoformat())
+    ]
+
+
+def weekly(
+    conn: sqlite3.Connection,
+    monday: dt.date,
+    today: dt.date,
+    district: str | None = None,
+    manager: str | None = None,
+) -> dict:
+    """The week for the 周例会: its visits and what they found, the shops due in it and not
+    visited, the promises (follow-ups) falling due the week after, and the complaints open
+    at its end. The week under way runs to today; one not yet begun is refused."""
+    if monday > today:
+        raise BadInput(
+            "the week of {day} has not begun; a report is of this week or one before it",
+            day=monday.isoformat(),
+        )
+    sunday = monday + dt.timedelta(days=6)
+    through = min(sunday, today)
+    part = _part(conn, monday, through, district, manager, orders=False)
+    after, week_after = sunday + dt.timedelta(days=1), sunday + dt.timedelta(days=7)
+    promises = [
+        f
+        for f in visit_q.followups(
+            conn, open_only=True, due_by=week_after.isoformat(), scope=Scope(shops=ALL)
+        )
+        if f["code"] in part.codes and f["due"] and f["due"] >= after.isoformat()
+    ]
+    complaints = _open_complaints(conn, part.codes, through)
+    year, number, _day = monday.isocalendar()
+    summary = {
+        k: v
+        for k, v in _summary(conn, None, part, district, manager).items()
+        if not k.startswith("order") and k != "month"
+    }
+    summary = {
+        "week": f"{year}-W{number:02d}",
+        **summary,
+        "complete": through == sunday,
+        "followups_due_next_week": len(promises),
+        "complaints_open": len(complaints),
+    }
+    return {
+        "summary": summary,
+        "period": {"first": monday.isoformat(), "last": through.isoformat()},
+        VISITS.name: part.visits,
+        "not_visited": part.not_visited,
+        "followups_due": [{k: f[k] for k in ("code", "name", "due", "text")} for f in promises],
+        "complaints_open": [
+            {k: c[k] for k in ("code", "name", "opened_on", "kind", "text")} for c in complaints
+        ],
+        "attention": {
+            "overdue": [
+                {k: r[k] for k in ("code", "name", "days_overdue", "last_visit")}
+                for r in part.not_visited
+                if r["days_overdue"] > 0
+            ][:ATTENTION_ROWS],
+            "churn": [],
+            COMPLAINTS.name: [
+                {k: c[k] for k in ("code", "name", "opened_on", "kind", "text")}
+                for c in complaints[:ATTENTION_ROWS]
+            ],
+        },
     }
 
 

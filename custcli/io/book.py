@@ -77,6 +77,9 @@ class Page(NamedTuple):
     footer: str | None = None
     print_area: tuple[int, int, int, int] | None = None
     centred: bool = False  # in the middle of the page, left to right
+    header: str | None = None  # the printed page's header (a title)
+    pages_wide: int = 1  # pages across a wide table is printed on
+    repeat_columns: int = 0  # the first columns printed again on every page across
 
 
 class Sheet(NamedTuple):
@@ -235,7 +238,11 @@ def _page(ws, sheet: Sheet, last_row: int) -> None:
     if page.landscape:
         ws.set_landscape()
     ws.set_paper_size(9)  # A4
-    ws.set_print_fit_to_pages(1, page.pages_tall)
+    ws.set_print_fit_to_pages(page.pages_wide, page.pages_tall)
+    if page.repeat_columns:
+        ws.set_repeat_columns(0, page.repeat_columns - 1)
+    if page.header:
+        ws.set_header(page.header)
     if sheet.table is not None and page.repeat_header:
         ws.set_repeat_rows(0, 0)
     if page.margins:
@@ -254,16 +261,38 @@ def _page(ws, sheet: Sheet, last_row: int) -> None:
 PLAIN_HEADER = Style(bold=True, fill="#DDEBF7", border="thin")
 
 
+# Columns a printed page holds side by side at a readable size: a wider table is printed
+# two pages across, its first columns (the code and the name) repeated on the second.
+COLUMNS_A_PAGE = 12
+
+
 def write_workbook(
-    target: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
+    target: Path,
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]],
+    title: str | None = None,
+    formats: Sequence[str | None] = (),
+    footer: str | None = None,
 ) -> Path:
     """Plain tables, [(sheet name, headers, rows), …]: a bold frozen header row with a
-    filter, widths that fit Chinese text, A4 landscape one page wide with the header row on
-    every page."""
+    filter, widths that fit Chinese text, A4 landscape with the header row on every page,
+    `title` at the top of each printed page and `footer` (its page numbers) at the foot;
+    one page wide, or two with the first two columns repeated when it is wider than a page
+    holds. `formats`: each column's Excel number format (0"天" shows a cycle of 14 as 14天
+    while the cell stays the number 14)."""
+    numbers = [Style(number=f) if f else None for f in formats]
     return write(
         target,
         [
-            Sheet(name, table=Table(headers, rows, PLAIN_HEADER, measured=1000, widest=60))
+            Sheet(
+                name,
+                table=Table(headers, rows, PLAIN_HEADER, numbers=numbers, measured=1000, widest=60),
+                page=Page(
+                    header=f"&C&14{title}" if title else None,
+                    footer=footer,
+                    pages_wide=1 if len(headers) <= COLUMNS_A_PAGE else 2,
+                    repeat_columns=0 if len(headers) <= COLUMNS_A_PAGE else 2,
+                ),
+            )
             for name, headers, rows in sheets
         ],
     )

@@ -32,6 +32,9 @@ class FieldType(NamedTuple):
     # What a value typed by a person must be besides what a file's may (a licence typed is
     # whole; one from a file may have lost its zeros): checks the parsed value, or raises.
     typed: Callable[[Any], None] | None = None
+    # How an exported cell shows the stored number (0"天": a cycle of 14 reads 14天 and
+    # imports back as 14).
+    cell_format: str | None = None
 
 
 TEXT = FieldType("text", "TEXT", n.parse_text, n.render_text, "any text")
@@ -53,18 +56,28 @@ PHONE = FieldType(
     "an 11-digit mobile or a landline with area code (0871-12345678)",
 )
 NUMBER = FieldType("number", "REAL", n.parse_number, n.render_number, "a number, e.g. 1234.5")
-PRICE = FieldType("price", "REAL", n.parse_price, n.render_number, "yuan a carton, e.g. 260")
+PRICE = FieldType(
+    "price", "REAL", n.parse_price, n.render_number, "yuan a carton, e.g. 260",
+    cell_format="#,##0.00",
+)  # fmt: skip
 LONGITUDE = FieldType(
     "longitude", "REAL", n.parse_longitude, n.render_number, "degrees east, e.g. 102.71234"
 )
 LATITUDE = FieldType(
     "latitude", "REAL", n.parse_latitude, n.render_number, "degrees north, e.g. 25.04123"
 )
-TIER = FieldType("tier", "INTEGER", n.parse_tier, n.render_int, "a tier from 1 to 30 (12, 12档)")
+TIER = FieldType(
+    "tier", "INTEGER", n.parse_tier, n.render_int, "a tier from 1 to 30 (12, 12档)",
+    cell_format='0"档"',
+)  # fmt: skip
 CYCLE = FieldType(
-    "cycle", "INTEGER", n.parse_cycle, n.render_int, "days (7, 10天) or 每周, 双周, 每月"
-)
-DATE = FieldType("date", "TEXT", n.parse_date, n.render_text, "a date such as 2024-03-05")
+    "cycle", "INTEGER", n.parse_cycle, n.render_int, "days (7, 10天) or 每周, 双周, 每月",
+    cell_format='0"天"',
+)  # fmt: skip
+DATE = FieldType(
+    "date", "TEXT", n.parse_date, n.render_text, "a date such as 2024-03-05",
+    cell_format="yyyy-mm-dd",
+)  # fmt: skip
 YEARDAY = FieldType(
     "yearday",
     "TEXT",

@@ -51,29 +51,47 @@ def fill_template(template: Path, target: Path, report: dict, company: str | Non
 
 
 def sheets(report: dict, company: str | None, made_on: dt.date) -> list[Sheet]:
-    month = report["summary"]["month"]
+    summary = report["summary"]
     made = [_summary_sheet(report, company, made_on)]
     if report["managers"]:
-        made.append(_table(month, "managers", layout.MANAGER_COLUMNS, report["managers"]))
+        made.append(_table(summary, "managers", layout.MANAGER_COLUMNS, report["managers"]))
         taken = {layout.sheet(name) for name in layout.SHEETS}
         for summary in report["managers"]:
             name = layout.manager_sheet(summary["manager"], taken)
             made.append(_manager_sheet(name, report, summary, company, made_on))
     made += [
-        _table(month, VISITS.name, layout.visit_columns(), report[VISITS.name]),
-        _table(month, "not_visited", layout.NOT_VISITED_COLUMNS, report["not_visited"]),
-        _table(month, CUSTOMERS.name, layout.customer_columns(), report[CUSTOMERS.name]),
+        _table(summary, VISITS.name, layout.visit_columns(), report[VISITS.name]),
+        _table(summary, "not_visited", layout.NOT_VISITED_COLUMNS, report["not_visited"]),
+        _table(summary, CUSTOMERS.name, layout.customer_columns(), report[CUSTOMERS.name]),
     ]
     charts = _charts(report)
     return made + ([charts] if charts else [])
 
 
-def _page(month: str, pages_tall: int = 0, print_area=None, centred: bool = False) -> Page:
+def weekly_sheets(report: dict, company: str | None, made_on: dt.date) -> list[Sheet]:
+    """The week's report for the 周例会: the same first page (figures, what needs attention,
+    说明, signatures), then the week's visits, the shops not visited, the promises due the
+    week after and the complaints open."""
+    summary = report["summary"]
+    return [
+        _summary_sheet(report, company, made_on),
+        _table(summary, VISITS.name, layout.visit_columns(), report[VISITS.name]),
+        _table(summary, "not_visited", layout.NOT_VISITED_COLUMNS, report["not_visited"]),
+        _table(summary, "followups_due", layout.FOLLOWUP_COLUMNS, report["followups_due"]),
+        _table(summary, "complaints_open", layout.COMPLAINT_COLUMNS, report["complaints_open"]),
+    ]
+
+
+def write_weekly(target: Path, report: dict, company: str | None, made_on: dt.date) -> Path:
+    return write(target, weekly_sheets(report, company, made_on))
+
+
+def _page(summary: dict, pages_tall: int = 0, print_area=None, centred: bool = False) -> Page:
     """Every sheet's print setup, with the report's margins and its footer."""
     return Page(
         pages_tall=pages_tall,
         margins=(0.5, 0.5, 0.6, 0.7, 0.3, 0.3),
-        footer=layout.footer(month),
+        footer=layout.footer(summary),
         print_area=print_area,
         centred=centred,
     )
@@ -127,7 +145,7 @@ def _signatures(row: int) -> list[Cell]:
 
 
 def _summary_sheet(report: dict, company, made_on: dt.date) -> Sheet:
-    month = report["summary"]["month"]
+    summary = report["summary"]
     cells, row = _headlines(report, company, made_on)
     row += 2
     cells.append(Cell(row, 0, _("Needs attention"), SECTION))
@@ -148,14 +166,13 @@ def _summary_sheet(report: dict, company, made_on: dt.date) -> Sheet:
         widths={0: 34, 1: 22, 2: 22, 3: 12},
         heights=heights,
         # the page a boss reads and signs: all of it on one, in the middle of the page
-        page=_page(month, pages_tall=1, print_area=(0, 0, row, 3), centred=True),
+        page=_page(summary, pages_tall=1, print_area=(0, 0, row, 3), centred=True),
     )
 
 
 def _manager_sheet(name: str, report: dict, summary: dict, company, made_on) -> Sheet:
     """One account manager's page of the department's report: their own headline figures,
     with 环比/同比, as their own report would give them, under the same title block."""
-    month = report["summary"]["month"]
     cells, row = _headlines({**report, "summary": summary}, company, made_on)
     row += 2
     cells += _signatures(row)
@@ -164,11 +181,11 @@ def _manager_sheet(name: str, report: dict, summary: dict, company, made_on) -> 
         cells=cells,
         widths={0: 34, 1: 22, 2: 22},
         heights={0: 28},
-        page=_page(month, pages_tall=1, print_area=(0, 0, row, 3), centred=True),
+        page=_page(report["summary"], pages_tall=1, print_area=(0, 0, row, 3), centred=True),
     )
 
 
-def _table(month: str, name: str, columns, rows: list[dict]) -> Sheet:
+def _table(summary: dict, name: str, columns, rows: list[dict]) -> Sheet:
     """A detail sheet, a row at a call: each number column's format is the column's, so a
     cell carries one only where there is no figure (NO_DATA, which is not 0)."""
     table = Table(
@@ -183,13 +200,13 @@ def _table(month: str, name: str, columns, rows: list[dict]) -> Sheet:
         },
         floors=[12 if c.kind in (layout.MONEY, layout.DATE) else 6 for c in columns],
     )
-    return Sheet(layout.sheet(name), table=table, page=_page(month))
+    return Sheet(layout.sheet(name), table=table, page=_page(summary))
 
 
 def _charts(report: dict) -> Sheet | None:
     """The charts and the table they draw from; None when there is nothing to draw (no
     visit and no order: no empty page)."""
-    month = report["summary"]["month"]
+    summary = report["summary"]
     weeks, classes = len(report["visits_by_week"]), len(report["volume_by_class"])
     if not weeks and not classes:
         return None
@@ -211,13 +228,13 @@ def _charts(report: dict) -> Sheet | None:
         cells=cells,
         widths={0: 16, 1: 16},
         charts=charts,
-        page=_page(month),
+        page=_page(summary),
     )
 
 
-def filled(month: str, target: Path, outcome) -> None:
+def filled(title: str, target: Path, outcome) -> None:
     """What filling a company's template says: where it went, and what it left unfilled."""
-    render.line(tr("wrote the {month} report to {file}", month=month, file=target))
+    render.line(tr("wrote {title} to {file}", title=title, file=target))
     if outcome.unknown:
         render.error(
             tr(

@@ -129,8 +129,25 @@ def short_day(day: str) -> str:
 
 
 def report_title(summary: dict) -> str:
-    """The title of a report from its summary: a month under way runs to its day."""
-    return title(summary["month"], None if summary.get("complete", True) else summary["through"])
+    """The title of a report from its summary: a month or a week under way runs to its day."""
+    through = None if summary.get("complete", True) else summary["through"]
+    if "week" in summary:
+        return week_title(summary["week"], through)
+    return title(summary["month"], through)
+
+
+def week_title(week: str, through: str | None = None) -> str:
+    """2026年第48周 客户拜访周报（11月23日—11月29日）."""
+    year, number = week.split("-W")
+    monday = dt.date.fromisocalendar(int(year), int(number), 1)
+    last = through or (monday + dt.timedelta(days=6)).isoformat()
+    return tr(
+        "Weekly visit report, week {number} of {year} ({first} to {last})",
+        number=int(number),
+        year=year,
+        first=short_day(monday.isoformat()),
+        last=short_day(last),
+    )
 
 
 def month_name(year: int, month: int) -> str:
@@ -198,6 +215,8 @@ def summary_rows(report: dict) -> list[tuple[str, object, str]]:
     summary = report["summary"]
     rows = []
     for figure in HEADLINES:
+        if figure.key not in summary:  # a week's report counts no orders
+            continue
         value = summary[figure.key]
         if figure.kind == RATE and value is not None:
             value = value / 100
@@ -213,6 +232,9 @@ def summary_rows(report: dict) -> list[tuple[str, object, str]]:
         ):
             change = summary[key]
             rows.append(("  " + _(label), None if change is None else change / 100, CHANGE))
+    for key, label in WEEK_LABELS.items():
+        if key in summary:
+            rows.append((_(label), summary[key], COUNT))
     return rows
 
 
@@ -271,6 +293,21 @@ NOT_VISITED_COLUMNS = [
     Column("last_visit", _noop("last visit"), DATE, "上次拜访"),
     Column("due", _noop("due"), DATE, "应访日期"),
     Column("days_overdue", _noop("days overdue at the period's end"), COUNT, "逾期天数"),
+]
+
+
+FOLLOWUP_COLUMNS = [
+    Column("due", _noop("deadline"), DATE, "截止日期"),
+    Column("code", _noop("code"), TEXT, "客户编码"),
+    Column("name", _noop("store"), TEXT, "店名"),
+    Column("text", _noop("follow-up"), TEXT, "内容"),
+]
+COMPLAINT_COLUMNS = [
+    Column("opened_on", _noop("opened"), DATE, "受理日期"),
+    Column("code", _noop("code"), TEXT, "客户编码"),
+    Column("name", _noop("store"), TEXT, "店名"),
+    Column("kind", _noop("Complaint type"), TEXT, "类型"),
+    Column("text", _noop("complaint"), TEXT, "内容"),
 ]
 
 
@@ -344,6 +381,8 @@ SHEETS = {
     "not_visited": _noop("Not visited"),
     kinds.CUSTOMERS.name: _noop("Customers"),
     "charts": _noop("Charts"),
+    "followups_due": _noop("Follow-ups due next week"),
+    "complaints_open": _noop("Complaints open"),
 }
 
 
@@ -366,10 +405,10 @@ def manager_sheet(manager: str, taken: set[str]) -> str:
     return name
 
 
-def footer(month: str) -> str:
+def footer(summary: dict) -> str:
     """The printed page's footer: the report on the left, the page in the middle."""
     page = _("Page &P of &N")
-    return f"&L{title(month)}&C{page}"
+    return f"&L{report_title(summary)}&C{page}"
 
 
 # --- a company's template -----------------------------------------------------------------
@@ -395,7 +434,8 @@ def placeholders(report: dict, company: str | None, made_on: dt.date) -> dict[st
     period = report["period"]
     values = {
         "报告期": typed(f"{period['first']} — {period['last']}", TEXT),
-        "月份": typed(summary["month"], TEXT),
+        "月份": typed(summary.get("month") or summary.get("week"), TEXT),
+        "周次": typed(summary.get("week", ""), TEXT),
         "标题": typed(report_title(summary), TEXT),
         "单位": typed(company or "", TEXT),
         "客户经理": typed(scope.get("account_manager") or _("all account managers"), TEXT),
@@ -403,15 +443,21 @@ def placeholders(report: dict, company: str | None, made_on: dt.date) -> dict[st
         "制表日期": typed(made_on, DATE),
     }
     for figure in HEADLINES:
+        if figure.key not in summary:
+            continue
         value = summary[figure.key]
         if figure.kind == RATE and value is not None:
             value = value / 100
         values[figure.placeholder] = typed(value, figure.kind)
+    for key, name in WEEK_FIGURES.items():
+        if key in summary:
+            values[name] = typed(summary[key], COUNT)
     for code, name in VISIT_KIND_ROWS.items():
         values[name] = typed(summary.get("visits_by_kind", {}).get(code, 0), COUNT)
     for key, name in CHANGE_PLACEHOLDERS.items():
-        change = summary[key]
-        values[name] = typed(None if change is None else change / 100, CHANGE)
+        if key in summary:
+            change = summary[key]
+            values[name] = typed(None if change is None else change / 100, CHANGE)
     return {**values, **{ENGLISH[k]: v for k, v in values.items() if k in ENGLISH}}
 
 
@@ -423,6 +469,9 @@ ENGLISH = {
     "客户经理": "manager",
     "片区": "district",
     "制表日期": "made_on",
+    "周次": "week",
+    "下周到期跟进": "followups_due_next_week",
+    "待处理投诉": "complaints_open",
     "应访户数": "shops_due",
     "实访户数": "shops_visited",
     "覆盖率": "coverage",
@@ -449,7 +498,15 @@ ENGLISH = {
 ROW_GROUPS = {
     "拜访": kinds.VISITS.name,
     "未访": "not_visited",
-}  # {{ 拜访.日期 }} rows, {{ 未访.店名 }}
+    "跟进": "followups_due",
+    "投诉": "complaints_open",
+}  # {{ 拜访.日期 }} rows, {{ 未访.店名 }}, and in a week's report {{ 跟进.内容 }}, {{ 投诉.内容 }}
+# A week's own figures, and their placeholders.
+WEEK_FIGURES = {"followups_due_next_week": "下周到期跟进", "complaints_open": "待处理投诉"}
+WEEK_LABELS = {
+    "followups_due_next_week": _noop("Follow-ups due next week"),
+    "complaints_open": _noop("Complaints open"),
+}
 
 
 def row_placeholders(report: dict) -> dict[str, list[dict[str, Value]]]:
@@ -458,6 +515,8 @@ def row_placeholders(report: dict) -> dict[str, list[dict[str, Value]]]:
     groups = {
         "拜访": (report[kinds.VISITS.name], visit_columns()),
         "未访": (report["not_visited"], NOT_VISITED_COLUMNS),
+        "跟进": (report.get("followups_due", []), FOLLOWUP_COLUMNS),
+        "投诉": (report.get("complaints_open", []), COMPLAINT_COLUMNS),
     }
     found = {}
     for group, (rows, columns) in groups.items():
@@ -485,6 +544,9 @@ def placeholder_catalogue() -> list[dict[str, str]]:
         "客户经理": _("the account manager, or all"),
         "片区": _("the district, or all"),
         "制表日期": _("the day the report was made"),
+        "周次": _("the week, YYYY-Www (weekly report)"),
+        "下周到期跟进": _("follow-ups due the week after (weekly report)"),
+        "待处理投诉": _("complaints open at the week's end (weekly report)"),
         **{f.placeholder: _(f.label) for f in HEADLINES},
         **{
             name: tr("{kind} visits", kind=VISIT_KIND.render(code))
@@ -496,7 +558,12 @@ def placeholder_catalogue() -> list[dict[str, str]]:
         {"placeholder": f"{{{{ {name} }}}}", "english": f"{{{{ {ENGLISH[name]} }}}}", "holds": text}
         for name, text in meanings.items()
     ]
-    for group, columns in (("拜访", visit_columns()), ("未访", NOT_VISITED_COLUMNS)):
+    for group, columns in (
+        ("拜访", visit_columns()),
+        ("未访", NOT_VISITED_COLUMNS),
+        ("跟进", FOLLOWUP_COLUMNS),
+        ("投诉", COMPLAINT_COLUMNS),
+    ):
         rows += [
             {
                 "placeholder": f"{{{{ {group}.{c.placeholder} }}}}",
@@ -511,4 +578,9 @@ def placeholder_catalogue() -> list[dict[str, str]]:
     return rows
 
 
-ROW_WORDS = {"拜访": _noop("visit of the month"), "未访": _noop("shop due and not visited")}
+ROW_WORDS = {
+    "拜访": _noop("visit of the month"),
+    "未访": _noop("shop due and not visited"),
+    "跟进": _noop("follow-up due the week after (weekly report)"),
+    "投诉": _noop("complaint open at the end (weekly report)"),
+}
