@@ -51,6 +51,8 @@ COMMANDS = {
     "managers": ("insights", "managers"),
     "report": ("reports", "report_app"),
     "db": ("db", "app"),
+    "route": ("field", "route_app"),
+    "pack": ("field", "pack"),
 }
 
 

@@ -21,4 +21,5 @@ OWN_TABLES = {
     "figure_sets": _noop("kept figure sets"),
     "shop_figures": _noop("order figures kept per shop"),
     "layouts": _noop("file layouts remembered"),
+    "route_stops": _noop("route stops"),
 }

@@ -40,7 +40,7 @@ ALLOWED |= {f.key for kind in kinds.KINDS for f in kind.fields}  # field keys ar
 ALLOWED |= {c.code for c in VISIT_KINDS}
 ALLOWED |= set(COMMANDS) | {"log", "list", "edit", "rm", "done", "add", "resolve", "set", "show"}
 ALLOWED |= {"monthly", "placeholders", "undo", "path", "status", "backup", "restore", "check"}
-ALLOWED |= {"grant", "grants", "revoke", "datasette", "metadata"}
+ALLOWED |= {"grant", "grants", "revoke", "datasette", "metadata", "weekly", "drop", "close"}
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z_']+")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -143,6 +143,11 @@ SCREENS = [
     ["date", "add", "{code}", "开业纪念日", "2015-06-18"],
     ["edit", "{code}", "--set", "档位=14"],
     ["import", "{dir}/roster.xlsx", "--dry-run"],
+    ["route", "--max", "5"],
+    ["route", "show"],
+    ["route", "close", "1-3", "4=关门"],
+    ["report", "weekly", "--week", "上周"],
+    ["visit", "log", "{code}", "{other}", "--note", "两家一起"],
 ]
 MISTAKES = [
     (2, ["show", "#x"]),
@@ -156,15 +161,18 @@ MISTAKES = [
     (2, ["show", "{code}", "--months", "99"]),
     (2, ["show"]),
     (2, ["nosuchcommand"]),
+    (2, ["route", "close", "1", "--date", "明天"]),
+    (1, ["route", "show", "--date", "2020-01-01"]),
+    (2, ["report", "weekly", "--week", "下周"]),
 ]
 
 
 @pytest.fixture
 def busy_cli(sample_cli, sample_files, tmp_path):
-    code = sample_cli.json("list", "--limit", "1")[0]["code"]
+    code, other = (c["code"] for c in sample_cli.json("list", "--limit", "2"))
     folder = tmp_path / "files"
     shutil.copytree(sample_files, folder)
-    return sample_cli, {"code": code, "dir": str(folder)}
+    return sample_cli, {"code": code, "other": other, "dir": str(folder)}
 
 
 def test_every_screen_and_error_speaks_chinese_with_no_language_set(busy_cli):

@@ -47,7 +47,13 @@ date_app = typer.Typer(
 @visit_app.command("log")
 def visit_log(
     ctx: typer.Context,
-    ref: Ref,
+    refs: Annotated[
+        list[str],
+        typer.Argument(
+            help="The shop(s): a code, #id or text that finds one; several log the"
+            " same visit at each."
+        ),
+    ],
     date: DateOption = None,
     kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
     note: Annotated[str | None, typer.Option(help="What was done.")] = None,
@@ -61,11 +67,11 @@ def visit_log(
         str | None, typer.Option(help="Who visited (default: the card's account manager).")
     ] = None,
 ) -> None:
-    """Log a visit to a customer."""
+    """Log a visit to a customer, or the same visit at several (cust visit log A B C)."""
     session: Session = ctx.obj
-    visit = domain.log_visit(
+    visits = domain.log_visits(
         session.conn,
-        ref,
+        refs,
         date=session.day(date),
         today=session.today,
         kind=kind,
@@ -76,12 +82,13 @@ def visit_log(
         satisfaction=satisfaction,
         manager=manager,
     )
-    extra = tr("; follow-up #{id}", id=visit["followup_id"]) if visit["followup_id"] else ""
-    kind = VISIT_KIND.render(visit["kind"], session.lang)
-    render.line(
-        tr("visit #{id}: ", id=visit["id"])
-        + f"{visit['code']} {visit['name']} {visit['date']} {kind}{extra}"
-    )
+    for visit in visits:
+        extra = tr("; follow-up #{id}", id=visit["followup_id"]) if visit["followup_id"] else ""
+        kind_said = VISIT_KIND.render(visit["kind"], session.lang)
+        render.line(
+            tr("visit #{id}: ", id=visit["id"])
+            + f"{visit['code']} {visit['name']} {visit['date']} {kind_said}{extra}"
+        )
 
 
 @visit_app.command("list")

@@ -48,6 +48,7 @@ MANAGER_TABLES: dict[str, tuple[str, ...]] = {
     "imports": ("SELECT", "INSERT", "UPDATE"),  # its own, fenced by the policies below
     "import_managers": ("SELECT", "INSERT"),
     "layouts": _ALL,  # each login its own (a policy), so that none maps another's file
+    "route_stops": _ALL,  # a day's route, of its own shops
     "cust_meta": _READ,
 }
 OWNER_ONLY = ("cust_grants", "brand_changes")
@@ -60,6 +61,7 @@ SHOP_TABLES = (
     "pyramid",
     "order_months",
     "shop_figures",
+    "route_stops",
 )
 FUNCTIONS = ("cust_managers()", "cust_orders_changed()")
 SINCE = 17  # the schema from which the fence's functions and tables are all there

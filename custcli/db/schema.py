@@ -526,6 +526,23 @@ _M018 = (
     )""",
 )
 
+# A day's visit route: its stops in order, each with why it is on the plan; a closed route's
+# stops name the record (an import row) its visits went in under, so that one undo takes
+# the day back.
+_M019 = (
+    """CREATE TABLE route_stops (
+        id {pk},
+        day TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        reasons TEXT NOT NULL DEFAULT '',
+        closed_by INTEGER REFERENCES imports(id),
+        made_at TEXT NOT NULL DEFAULT {now},
+        UNIQUE (day, customer_id)
+    )""",
+    "CREATE INDEX idx_route_stops_day ON route_stops(day, n)",
+)
+
 STEPS: tuple[Step, ...] = (
     Step("customers", _M001),
     Step("orders_visits_brands", _M002),
@@ -549,6 +566,7 @@ STEPS: tuple[Step, ...] = (
     Step("shop_figures_kept", _M016),
     Step("imports_by_login_and_figures_as_data", _M017, postgresql=_M017_POSTGRESQL),
     Step("routes_positions_requests_complaints_layouts", _M018),
+    Step("day_routes", _M019),
 )
 VERSION = len(STEPS)  # the schema this cust writes
 POSTGRESQL_SINCE = 12  # the version a PostgreSQL database began at, as one snapshot

@@ -76,9 +76,14 @@ def _attach(conn: sqlite3.Connection, ref: str, table: str, values: dict[str, An
     return {"id": row_id, "code": customer["code"], "name": customer["name"]}
 
 
-def log_visit(
+def log_visit(conn: sqlite3.Connection, ref: str, **given: Any) -> dict:
+    """Log a visit to one shop (see log_visits)."""
+    return log_visits(conn, [ref], **given)[0]
+
+
+def log_visits(
     conn: sqlite3.Connection,
-    ref: str,
+    refs: list[str],
     *,
     date: dt.date,
     today: dt.date,
@@ -89,48 +94,58 @@ def log_visit(
     due: dt.date | None = None,
     satisfaction: int | str | None = None,
     manager: str | None = None,
-) -> dict:
+) -> list[dict]:
+    """The same visit logged at each shop named, in one transaction: every name is found
+    first, so that one that finds none (or several) writes nothing at all."""
     kind = _visit_kind(kind)
     day = _visit_date(date, today)
     _bounded({"note": note, "found": found, "follow_up": follow_up, "manager": manager})
     if due is not None and not follow_up:
         raise BadInput("--due goes with --follow-up TEXT")
     score = _satisfaction(satisfaction)
+    logged = []
     with write_transaction(conn):
-        customer = resolve(conn, ref)
-        visit_id = rows.insert(
-            conn,
-            VISITS.table,
-            {
-                "customer_id": customer["id"],
-                "date": day,
-                "kind": kind,
-                "note": note,
-                "found": found,
-                "satisfaction": score,
-                "manager": manager or customer.get("account_manager"),
-            },
-        )
-        followup_id = None
-        if follow_up:
-            followup_id = rows.insert(
+        customers = [resolve(conn, ref) for ref in refs]
+        codes = [c["code"] for c in customers]
+        if len(set(codes)) < len(codes):
+            raise BadInput("a shop is named twice: {codes}", codes=", ".join(codes))
+        for customer in customers:
+            visit_id = rows.insert(
                 conn,
-                FOLLOWUPS.table,
+                VISITS.table,
                 {
                     "customer_id": customer["id"],
-                    "visit_id": visit_id,
-                    "text": follow_up,
-                    "due": due.isoformat() if due else None,
+                    "date": day,
+                    "kind": kind,
+                    "note": note,
+                    "found": found,
+                    "satisfaction": score,
+                    "manager": manager or customer.get("account_manager"),
                 },
             )
-    return {
-        "id": visit_id,
-        "code": customer["code"],
-        "name": customer["name"],
-        "date": day,
-        "kind": kind,
-        "followup_id": followup_id,
-    }
+            followup_id = None
+            if follow_up:
+                followup_id = rows.insert(
+                    conn,
+                    FOLLOWUPS.table,
+                    {
+                        "customer_id": customer["id"],
+                        "visit_id": visit_id,
+                        "text": follow_up,
+                        "due": due.isoformat() if due else None,
+                    },
+                )
+            logged.append(
+                {
+                    "id": visit_id,
+                    "code": customer["code"],
+                    "name": customer["name"],
+                    "date": day,
+                    "kind": kind,
+                    "followup_id": followup_id,
+                }
+            )
+    return logged
 
 
 def list_visits(
@@ -411,10 +426,17 @@ def today_briefing(
     counts["churn"] = slipping
     for name, found in visits.items():
         sections[name] = due_rows(conn, found[:shown] if shown else found, today)
+    from custcli.db import routes
+
     return {
         "date": today.isoformat(),
         "counts": {name: counts[name] for name in TODAY_SECTIONS},
         **{name: sections[name][:shown] if shown else sections[name] for name in TODAY_SECTIONS},
+        # the day's kept route (cust route), stop by stop: the day's work in walking order
+        "route": [
+            {k: s[k] for k in ("n", "code", "name", "reasons")}
+            for s in routes.stops(conn, today.isoformat())
+        ],
     }
 
 

@@ -168,6 +168,9 @@ VISIT_KINDS = (
     Choice("phone", _noop("phone call"), ("电话拜访", "电话回访", "电联", "call", "telephone")),
     Choice("online", _noop("online"), ("微信", "微信拜访", "视频", "网络", "qq", "wechat")),
     Choice("other", _noop("other way"), ("其它",)),
+    # 关门, 拒访, 未见到人 (its reason in kind_text): recorded, but not a visit that counts
+    # for the cycle, so the shop stays due
+    Choice("abnormal", _noop("abnormal visit"), ("异常拜访", "异常")),
 )
 VISIT_KIND = choice_type("visit_kind", VISIT_KINDS)
 

@@ -286,6 +286,17 @@ def _compact_sections(customer: dict, profile: dict) -> list:
     return [(name, items) for name, items in sections if items]
 
 
+def sections(customer: dict, profile: dict) -> list[tuple[str, list[str], bool]]:
+    """The card's sections as another page lays them out (the phone's pack): (title, lines,
+    whether they are warnings), the same facts as the screen's, most important first."""
+    laid = []
+    for name, items in _compact_sections(customer, profile):
+        lines = [" · ".join(text) if isinstance(text, list) else text
+                 for _priority, text, _wrap, _warning in items]  # fmt: skip
+        laid.append((_(name), lines, any(warning for *_rest, warning in items)))
+    return laid
+
+
 def said(customer: dict, profile: dict) -> str:
     """The card as one sentence to read aloud."""
     return words.say(customer, profile["business"], profile[VISITS.name], profile["alerts"])

@@ -68,6 +68,12 @@ TODAY_COUNTS = {
 }
 SHOP_LISTS = frozenset({"overdue", "due", "churn"})
 
+ROUTE_COLUMNS = [
+    ("n", _noop("#")),
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("why", _noop("why")),
+]
 DATE_COLUMNS = [
     ("date", _noop("date")),
     ("code", _noop("code")),
@@ -120,6 +126,11 @@ def today(brief: dict, as_json: bool) -> None:
         f"{brief['date']}: "
         + _(", ").join(tr(TODAY_COUNTS[name], count=counts[name]) for name in TODAY_SECTIONS)
     )
+    if brief.get("route"):
+        from custcli.present.route import reasons
+
+        stops = [{**s, "why": reasons(s["reasons"])} for s in brief["route"]]
+        render.table(stops, ROUTE_COLUMNS, title=_("today's route (cust route show)"))
     columns = {
         "overdue": DUE_COLUMNS,
         "due": DUE_COLUMNS,

@@ -93,7 +93,12 @@ DEFINITIONS = {
     ),
 }
 # The visits of each kind, under 拜访次数 (their placeholders: 实地拜访次数 …).
-VISIT_KIND_ROWS = {"field": "实地拜访次数", "phone": "电话拜访次数", "online": "线上拜访次数"}
+VISIT_KIND_ROWS = {
+    "field": "实地拜访次数",
+    "phone": "电话拜访次数",
+    "online": "线上拜访次数",
+    "abnormal": "异常拜访次数",
+}
 # The headline rows that have a 环比 and a 同比, and where they are in the summary.
 CHANGES = {
     "order_qty": ("order_qty_change_pct", "order_qty_yoy_pct"),
@@ -487,6 +492,7 @@ ENGLISH = {
     "实地拜访次数": "field_visits",
     "电话拜访次数": "phone_visits",
     "线上拜访次数": "online_visits",
+    "异常拜访次数": "abnormal_visits",
     "平均处理天数": "days_to_settle",
     "订货量": "cartons",
     "订货金额": "amount",
