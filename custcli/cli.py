@@ -53,6 +53,7 @@ COMMANDS = {
     "db": ("db", "app"),
     "route": ("field", "route_app"),
     "pack": ("field", "pack"),
+    "supply": ("supply", "app"),
 }
 
 

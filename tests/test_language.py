@@ -147,6 +147,7 @@ SCREENS = [
     ["route", "show"],
     ["route", "close", "1-3", "4=关门"],
     ["report", "weekly", "--week", "上周"],
+    ["supply"],
     ["visit", "log", "{code}", "{other}", "--note", "两家一起"],
 ]
 MISTAKES = [

@@ -133,7 +133,7 @@ def test_show_fits_one_screen_on_the_sample_data(sample_cli):
     for section in ("[基本]", "[经营（近3个月）]", "[拜访]", "[往来]"):
         assert section in text
     shown = cli.json("show", code)
-    assert set(shown) == {"card", "business", "visits", "relationship", "alerts"}
+    assert set(shown) == {"card", "business", "visits", "relationship", "alerts", "supply"}
     assert set(shown["business"]) >= {
         "monthly_avg_qty",
         "monthly_avg_amount",

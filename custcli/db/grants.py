@@ -49,6 +49,7 @@ MANAGER_TABLES: dict[str, tuple[str, ...]] = {
     "import_managers": ("SELECT", "INSERT"),
     "layouts": _ALL,  # each login its own (a policy), so that none maps another's file
     "route_stops": _ALL,  # a day's route, of its own shops
+    "supply": _READ,  # the company's supply: the owner imports it
     "cust_meta": _READ,
 }
 OWNER_ONLY = ("cust_grants", "brand_changes")

@@ -543,6 +543,27 @@ _M019 = (
     "CREATE INDEX idx_route_stops_day ON route_stops(day, n)",
 )
 
+# The company's supply: for a period (a week or a month from `starts`), the cartons a shop of
+# tiers tier_low…tier_high may order of a brand, for a market type, 业态 or district (NULL:
+# all). Keyed so that the same sheet imported again changes nothing.
+_M020 = (
+    """CREATE TABLE supply (
+        id {pk},
+        brand TEXT NOT NULL,
+        tier_low INTEGER NOT NULL,
+        tier_high INTEGER NOT NULL,
+        cartons {real} NOT NULL,
+        period TEXT NOT NULL,
+        starts TEXT NOT NULL,
+        market TEXT,
+        format TEXT,
+        district TEXT,
+        import_id INTEGER REFERENCES imports(id),
+        row_key TEXT NOT NULL UNIQUE
+    )""",
+    "CREATE INDEX idx_supply_starts ON supply(starts, tier_low, tier_high)",
+)
+
 STEPS: tuple[Step, ...] = (
     Step("customers", _M001),
     Step("orders_visits_brands", _M002),
@@ -567,6 +588,7 @@ STEPS: tuple[Step, ...] = (
     Step("imports_by_login_and_figures_as_data", _M017, postgresql=_M017_POSTGRESQL),
     Step("routes_positions_requests_complaints_layouts", _M018),
     Step("day_routes", _M019),
+    Step("supply_allowances", _M020),
 )
 VERSION = len(STEPS)  # the schema this cust writes
 POSTGRESQL_SINCE = 12  # the version a PostgreSQL database began at, as one snapshot

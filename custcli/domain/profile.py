@@ -30,8 +30,12 @@ def one_breath(
     figures["pyramid"] = insights.pyramid_of(conn, customer["id"])
     slipping = churn(conn, orders_as_of, ChurnRules(), customer_id=customer["id"])
     churn_reasons = slipping[0]["reasons"] if slipping else []
+    from custcli.domain.supply import for_shop
+
     return {
         "business": figures,
         **sections,
         "alerts": business.alerts(customer, sections[VISITS.name], churn_reasons),
+        # what the company's supply lets this shop order in the period under way
+        "supply": for_shop(conn, customer, as_of or today),
     }

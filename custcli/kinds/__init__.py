@@ -30,6 +30,7 @@ from custcli.kinds.fields import (
     CUSTOMER_FIELDS,
     ORDER_FIELDS,
     SECTIONS,
+    SUPPLY_FIELDS,
     VISIT_FIELDS,
     Field,
 )
@@ -38,6 +39,7 @@ from custcli.kinds.fields import (
 CARDS = "cards"  # the cards themselves: found by code or licence, changed field by field
 LINES = "lines"  # lines that hang on a shop, keyed so that the same file adds nothing twice
 CATALOG = "catalog"  # the department's own list (brands): found by name, its changes kept
+ALLOWANCES = "allowances"  # the company's supply: brands × tiers → cartons, for a period
 
 SHOP_KEYS = ("code", "license_no", "name")  # how a line finds its shop, in this order
 
@@ -281,6 +283,27 @@ FOLLOWUPS = Kind(
 KEY_DATES = Kind("key_dates", "key_dates", _noop("dates"), _noop("dates"),
                  columns=("label", "day"), merged=True)  # fmt: skip
 
+# The company's supply (货源投放): which brands a shop of a tier may order, how many cartons,
+# in a week or a month, for a market type, 业态 or district or all. A sheet is long (a row a
+# brand and tier range) or wide (tiers across: 30档, D29, 26-30档 …), read by `cust supply
+# import`; never guessed for a file `cust import` meets.
+SUPPLY = Kind(
+    "supply",
+    "supply",
+    _noop("a supply sheet"),
+    _noop("supply allowances"),
+    _noop("Supply"),
+    SUPPLY_FIELDS,
+    ("货源", "投放", "货源投放", "供货", "可订量", "supply", "allowances"),
+    store=ALLOWANCES,
+    needs=Needs(all_of=frozenset({"brand"}), said_id=_noop("a brand column")),
+    evidence=Evidence(
+        words=("投放", "货源", "可订", "供货"), strong=frozenset({"tiers", "cartons"})
+    ),
+    essential=frozenset({"brand"}),
+    export=None,
+)
+
 # Every kind, in the order a merge brings them (a visit before the follow-ups naming it).
 KINDS: tuple[Kind, ...] = (
     CUSTOMERS,
@@ -291,6 +314,7 @@ KINDS: tuple[Kind, ...] = (
     COMPLAINTS,
     KEY_DATES,
     BRANDS,
+    SUPPLY,
 )
 # What a file can bring, in the order a tie between them is settled.
 IMPORTED: tuple[Kind, ...] = (CUSTOMERS, ORDERS, VISITS, BRANDS, COMPLAINTS)

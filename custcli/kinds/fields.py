@@ -104,6 +104,11 @@ SATISFACTION = FieldType(
 )
 
 
+TIERS = FieldType(
+    "tiers", "TEXT", n.parse_tiers, n.render_text, "tiers: 12, D12, 26-30档, 26档及以上"
+)
+
+
 class Choice(NamedTuple):
     """One allowed value of a choice field: a stable code (stored, and in --json), its label
     (a message id: the catalogue says it in Chinese), and what else people and files write
@@ -1273,4 +1278,45 @@ COMPLAINT_FIELDS: tuple[Field, ...] = (
         looks=("mobile", "landline", "person"),
     ),
     _f("days_to_resolve", _noop("Days to resolve"), NUMBER),
+)
+
+
+# --- the company's supply: what a shop of a tier may order in a period --------------------
+
+PERIODS = (
+    Choice("week", _noop("week"), ("周", "本周", "每周", "周投放", "weekly")),
+    Choice("month", _noop("month"), ("月", "本月", "每月", "月投放", "monthly")),
+)
+PERIOD = choice_type("period", PERIODS)
+SUPPLY_FIELDS: tuple[Field, ...] = (
+    _f(
+        "brand",
+        _noop("Brand"),
+        TEXT,
+        (
+            "卷烟名称",
+            "卷烟规格",
+            "规格名称",
+            "卷烟品规",
+            "品规",
+            "品名",
+            "规格",
+            "品牌",
+            "cig_name",
+        ),
+        required=True,
+    ),
+    _f("tiers", _noop("Tiers"), TIERS, ("档位", "档位段", "投放档位", "适用档位", "档级")),
+    _f(
+        "cartons",
+        _noop("Cartons a shop may order"),
+        NUMBER,
+        ("可订量", "投放量", "限量", "每户限量", "户限量", "条数", "数量", "投放数量", "可订"),
+        unit="条",
+    ),
+    _f("period", _noop("Period"), PERIOD, ("周期", "投放周期", "时段", "投放时段")),
+    _f("market", _noop("Market"), TEXT, ("市场类型", "城乡分类", "城网农网", "城乡")),
+    _f("format", _noop("Format"), TEXT, ("业态", "经营业态", "终端业态")),
+    _f("district", _noop("District"), TEXT, ("片区", "区域", "投放区域")),
+    _f("starts", _noop("From"), DATE, ("日期", "开始日期", "投放日期", "起始日期")),
 )

@@ -271,6 +271,31 @@ def parse_tier(value: object) -> int | None:
     return tier
 
 
+_TIERS_RE = lazy(
+    r"(?:第)?D?(\d{1,2}|[一二三四五六七八九十]{1,3})档?"
+    r"(?:\s*(?:-|~|～|—|至|到)\s*(?:第)?D?(\d{1,2}|[一二三四五六七八九十]{1,3}))?\s*档?(?:及以上)?"
+)
+
+
+def parse_tiers(value: object) -> str | None:
+    """The tiers a supply allowance is for, as "low-high": 12, 12档, D12 → 12-12; 26-30档,
+    D30-D26, 26~30 → 26-30; 26档及以上 → 26-30. 1 to 30 in the trade."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = halfwidth(text).upper().replace(" ", "")
+    match = _TIERS_RE.fullmatch(text)
+    if not match:
+        raise ValueError("tiers are 12, 12档, D12, or a range such as 26-30档")
+    numbers = [cn_number(g) if not g.isdigit() else int(g) for g in match.groups() if g]
+    low, high = min(numbers), max(numbers)
+    if text.endswith("及以上"):
+        high = 30
+    if not (1 <= low <= high <= 30):
+        raise ValueError("tiers run from 1 to 30")
+    return f"{low}-{high}"
+
+
 # --- visit cycles --------------------------------------------------------------------------
 
 _CYCLE_WORDS = {

@@ -244,6 +244,11 @@ def _compact_sections(customer: dict, profile: dict) -> list:
                 )
             )
         business = [(8, month, True, False), (6, change, True, False), (4, more, True, False)]
+    from custcli.present.supply import may_order
+
+    allowed = may_order(profile.get("supply") or {})
+    if allowed:
+        business.insert(1, (8, allowed, True, False))
     overdue = visits["days_overdue"]
     due = f"{_('Next visit')} {visits['next_due']}" + (
         tr(" ({days} days overdue)", days=overdue) if overdue else ""
@@ -299,7 +304,13 @@ def sections(customer: dict, profile: dict) -> list[tuple[str, list[str], bool]]
 
 def said(customer: dict, profile: dict) -> str:
     """The card as one sentence to read aloud."""
-    return words.say(customer, profile["business"], profile[VISITS.name], profile["alerts"])
+    return words.say(
+        customer,
+        profile["business"],
+        profile[VISITS.name],
+        profile["alerts"],
+        profile.get("supply"),
+    )
 
 
 def _basics(customer: dict, profile: dict) -> list[tuple[str, str]]:
@@ -375,6 +386,11 @@ def _profile_sections(profile: dict) -> list[render.Section]:
                     tr("{amount} yuan", amount=words.money(biz["est_gross_profit"])),
                 ),
             )
+    supply = profile.get("supply") or {}
+    if supply.get("allowances"):
+        from custcli.present.supply import may_order
+
+        business_lines.append((_noop("Supply"), may_order(supply, most=12)))
     overdue = visits["days_overdue"]
     due = visits["next_due"] + (tr(" ({days} days overdue)", days=overdue) if overdue else "")
     visit_lines = [(_noop("Next visit"), due)]

@@ -114,7 +114,13 @@ def alert(item: dict) -> str:
 SAY_MOST = 80  # characters: what a manager says in one breath at the door
 
 
-def say(card: dict, business: dict, visits: dict, alerts: list[dict] | None = None) -> str:
+def say(
+    card: dict,
+    business: dict,
+    visits: dict,
+    alerts: list[dict] | None = None,
+    supply: dict | None = None,
+) -> str:
     """The card as a manager says it at the door, in one breath (at most SAY_MOST characters
     in Chinese): who (店名、老板、档位、业态), what it buys (a month's cartons, what sells most),
     when it orders, the one warning that matters, and the promise made at the last visit.
@@ -129,8 +135,10 @@ def say(card: dict, business: dict, visits: dict, alerts: list[dict] | None = No
     if card.get("format"):
         who.append(card["format"])
     clauses = [sep.join(who)]
+    plain_buying = None  # the buying clause without its brands, the first thing to shorten
     if business["monthly_avg_qty"]:
         buying = tr("about {qty} cartons a month", qty=f"{business['monthly_avg_qty']:.0f}")
+        plain_buying = buying
         top = [b["brand"] for b in business.get("top_brands", [])[:2]]
         if top:
             buying += sep + tr("sells most {brands}", brands=_(", ").join(top))
@@ -139,6 +147,12 @@ def say(card: dict, business: dict, visits: dict, alerts: list[dict] | None = No
         clauses.append(tr("bought nothing in the last {months} months", months=business["months"]))
     if card.get("order_day"):
         clauses.append(tr("orders on {day}", day=card["order_day"]))
+    if supply:
+        from custcli.present.supply import may_order
+
+        allowed = may_order(supply, most=2)
+        if allowed:
+            clauses.append(allowed)
     warning = _the_warning(alerts or [])
     if warning:
         clauses.append(warning)
@@ -147,6 +161,9 @@ def say(card: dict, business: dict, visits: dict, alerts: list[dict] | None = No
         clauses.append(tr("promised: {text}", text=promise["text"]))
     said = clause_sep.join(clauses) + _(".")
     most = SAY_MOST if lang() == "zh" else SAY_MOST * 3  # a breath holds more letters
+    if len(said) > most and plain_buying is not None and plain_buying not in clauses:
+        clauses[1] = plain_buying  # what sells most goes before what it may order
+        said = clause_sep.join(clauses) + _(".")
     while len(said) > most and len(clauses) > 1:  # the least needed clause goes first
         clauses.pop(-2 if promise and len(clauses) > 2 else -1)
         promise = None

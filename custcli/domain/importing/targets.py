@@ -506,11 +506,26 @@ class Brands(Target):
         rollups.rebuild(conn)
 
 
+class Allowances(Target):
+    """The company's supply: `cust supply import` reads a sheet of either layout
+    (custcli.domain.supply) and writes it; an undo removes what it wrote."""
+
+    def take(self, row: Row) -> str:
+        raise RowRejected("a supply sheet is read by `cust supply import`")
+
+    @staticmethod
+    def undo(conn: sqlite3.Connection, import_id: int, counts: Counter) -> None:
+        from custcli.db import supply
+
+        counts[kinds.SUPPLY.name] += supply.delete_of_import(conn, import_id)
+
+
 # How each store writes (custcli.kinds: a kind names its store).
 STORES: dict[str, type[Target]] = {
     kinds.CARDS: Customers,
     kinds.LINES: Lines,
     kinds.CATALOG: Brands,
+    kinds.ALLOWANCES: Allowances,
 }
 
 
