@@ -49,6 +49,8 @@ COMMANDS = {
     "churn": ("insights", "churn"),
     "loyal": ("insights", "loyal"),
     "managers": ("insights", "managers"),
+    "gaps": ("insights", "gaps"),
+    "anomalies": ("insights", "anomalies"),
     "report": ("reports", "report_app"),
     "db": ("db", "app"),
     "route": ("field", "route_app"),

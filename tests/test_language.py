@@ -41,6 +41,7 @@ ALLOWED |= {c.code for c in VISIT_KINDS}
 ALLOWED |= set(COMMANDS) | {"log", "list", "edit", "rm", "done", "add", "resolve", "set", "show"}
 ALLOWED |= {"monthly", "placeholders", "undo", "path", "status", "backup", "restore", "check"}
 ALLOWED |= {"grant", "grants", "revoke", "datasette", "metadata", "weekly", "drop", "close"}
+ALLOWED |= {"coverage", "import"}  # subcommands: typed as they are
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z_']+")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -148,6 +149,8 @@ SCREENS = [
     ["route", "close", "1-3", "4=关门"],
     ["report", "weekly", "--week", "上周"],
     ["supply"],
+    ["gaps", "{code}"],
+    ["anomalies"],
     ["visit", "log", "{code}", "{other}", "--note", "两家一起"],
 ]
 MISTAKES = [

@@ -168,6 +168,22 @@ def brand_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     )
 
 
+@brand_app.command("coverage")
+def brand_coverage(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The brand, as the price list names it.")],
+    months: Annotated[int, typer.Option(min=1, max=12, help="Complete months looked at.")] = 3,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day (default: today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """A brand's 上柜率 (the share of shops in business that ordered it) by district and tier."""
+    from custcli.domain.counter import coverage
+    from custcli.present import insights
+
+    session: Session = ctx.obj
+    insights.coverage(coverage(session.conn, name, session.day(as_of), months), as_json)
+
+
 @brand_app.command("rm")
 def brand_rm(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="The brand's name.")]

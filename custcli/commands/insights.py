@@ -1,7 +1,9 @@
-"""Who matters and who is slipping away: pyramid, churn, loyal, managers."""
+"""Who matters and who is slipping away: pyramid, churn, loyal, managers; what to sell at the
+counter: brand gaps and order surges."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -107,3 +109,53 @@ def managers(
     session: Session = ctx.obj
     month = session.month(month or "上月")
     insights.managers(evaluate(session.conn, month, session.today), as_json)
+
+
+def gaps(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The shop: a code, #id or text that finds one.")],
+    share: Annotated[
+        float,
+        typer.Option(min=1, max=100, help="A brand counts when at least this % of peers carry it."),
+    ] = 50.0,
+    months: Annotated[int, typer.Option(min=1, max=12, help="Complete months looked at.")] = 3,
+    as_of: AsOf = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Brand gaps: the brands this shop's tier peers in its district carry (ordered in the
+    last complete months) and it does not, the most carried first, with the peers' share —
+    what to suggest at the counter."""
+    from custcli.domain.counter import gaps as find
+
+    session: Session = ctx.obj
+    insights.gaps(find(session.conn, ref, session.day(as_of), share, months), as_json)
+
+
+def anomalies(
+    ctx: typer.Context,
+    multiple: Annotated[
+        float,
+        typer.Option(
+            min=1.1, max=100, help="A brand's month over this many times its last three's average."
+        ),
+    ] = 2.0,
+    sigmas: Annotated[
+        float,
+        typer.Option(
+            min=1, max=10, help="Or a shop's month outside its tier's mean ± this many SD."
+        ),
+    ] = 3.0,
+    as_of: AsOf = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write them as the 销售异动反馈表 (.xlsx)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Order surges of the last complete month: a brand ordered at more than a multiple of
+    its last three months' average, or a shop's month outside its tier's ±3σ band."""
+    from custcli.domain.counter import surges
+
+    session: Session = ctx.obj
+    found = surges(session.conn, session.day(as_of), multiple, sigmas=sigmas)
+    insights.anomalies(found, output, as_json)

@@ -107,3 +107,107 @@ def managers(evaluated: list[dict], as_json: bool) -> None:
         ],
         as_json,
     )
+
+
+GAP_COLUMNS = [
+    ("brand", _noop("Brand")),
+    ("share", _noop("peers carrying")),
+]
+
+
+def gaps(found: dict, as_json: bool) -> None:
+    """What to suggest at the counter, and against whom it was measured."""
+    if as_json:
+        render.emit_json(found)
+        return
+    render.line(
+        tr(
+            "{code} {name}: brands at least {share}% of its {peers} peers (tier {tier}, {district})"
+            " ordered from {first} to {last} and it did not",
+            code=found["code"],
+            name=found["name"],
+            share=f"{found['share_at_least']:g}",
+            peers=found["peers"],
+            tier=found["tier"] if found["tier"] is not None else "—",
+            district=found["district"] or "—",
+            first=found["window"]["first"],
+            last=found["window"]["before"],
+        )
+    )
+    if found["peers"] < 3:
+        render.line(tr("too few peers (shops in business of its tier in its district) to say"
+                       " what they carry"))  # fmt: skip
+        return
+    if not found["gaps"]:
+        render.line(tr("no gap: it carries what its peers carry"))
+        return
+    rows = [
+        {
+            "brand": g["brand"],
+            "share": f"{g['share_pct']:g}% ({g['peers_carrying']}/{found['peers']})",
+        }
+        for g in found["gaps"]
+    ]
+    render.table(rows, GAP_COLUMNS)
+
+
+COVERAGE_COLUMNS = [
+    ("district", _noop("district")),
+    ("tier", _noop("tier")),
+    ("shops", _noop("shops")),
+    ("share", _noop("shelf share")),
+]
+
+
+def coverage(found: dict, as_json: bool) -> None:
+    if as_json:
+        render.emit_json(found)
+        return
+    rows = [
+        {**r, "tier": r["tier"] if r["tier"] is not None else "—",
+         "share": f"{r['share_pct']:g}% ({r['carrying']}/{r['shops']})"}
+        for r in found["rows"]
+    ]  # fmt: skip
+    render.table(rows, COVERAGE_COLUMNS, title=tr("{brand} carried, {first} to {last}",
+                 brand=found["brand"], first=found["window"]["first"],
+                 last=found["window"]["before"]))  # fmt: skip
+
+
+SURGE_COLUMNS = [
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("tier", _noop("tier")),
+    ("brand", _noop("Brand")),
+    ("qty", _noop("cartons")),
+    ("why", _noop("why")),
+]
+
+
+def _why(surge: dict) -> str:
+    if surge["rule"] == "jump":
+        return tr("{times} times its usual {average} cartons a month", times=f"{surge['times']:g}",
+                  average=f"{surge['average']:g}")  # fmt: skip
+    return tr("outside its tier's band ({mean} ± 3 × {sd} cartons)", mean=f"{surge['mean']:g}",
+              sd=f"{surge['sd']:g}")  # fmt: skip
+
+
+def anomalies(found: dict, output, as_json: bool) -> None:
+    """The month's order surges on a screen, as JSON, or as the 销售异动反馈表."""
+    rows = [
+        {**s, "brand": s["brand"] or _noop("all brands"), "why": _why(s)} for s in found["surges"]
+    ]
+    if output is not None:
+        from custcli.io.book import write_workbook
+
+        labels = [tr(label) for _key, label in SURGE_COLUMNS]
+        write_workbook(
+            output,
+            [(tr("Order surges"), labels, [[r[k] for k, _l in SURGE_COLUMNS] for r in rows])],
+            title=tr("Sales anomaly report, {month}", month=found["month"]),
+        )
+        render.line(tr("wrote {count} surges to {file}", count=len(rows), file=output))
+        return
+    if as_json:
+        render.emit_json(found)
+        return
+    render.table(rows, SURGE_COLUMNS, title=tr("order surges of {month}", month=found["month"]))
