@@ -51,6 +51,7 @@ COMMANDS = {
     "managers": ("insights", "managers"),
     "gaps": ("insights", "gaps"),
     "anomalies": ("insights", "anomalies"),
+    "tiers": ("insights", "tiers"),
     "report": ("reports", "report_app"),
     "db": ("db", "app"),
     "route": ("field", "route_app"),

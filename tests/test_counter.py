@@ -70,3 +70,37 @@ def test_surges_are_found_and_a_steady_month_gives_none(cli, add_shop, tmp_path)
     cli.ok("--lang", "zh", "anomalies", "-o", str(target))
     sheet = openpyxl.load_workbook(target).active
     assert sheet.max_row == 1 + len(found) and sheet["A1"].value == "客户编码"
+
+
+def test_the_tier_watch_agrees_with_a_hand_computation_of_the_example_rule(cli, add_shop, tmp_path):
+    from custcli.domain.tiers import estimate, example_rule, read_rule
+
+    rule = read_rule(None)
+    # 30 cartons a month of one brand at 100 yuan a carton, for 12 months:
+    # volume 30/300 → 10 points × 0.4 = 4; amount 3,000/60,000 → 5 × 0.3 = 1.5;
+    # brands 1/40 → 2.5 × 0.2 = 0.5; price 100/250 → 40 × 0.1 = 4; score 10 → tier 4 (9 ≤ 10)
+    assert estimate({"volume": 30, "amount": 3000, "brands": 1, "price": 100}, rule) == (10.0, 4)
+    add_shop("0001", "小店", tier="12")  # the card says 12: at risk of a lower tier
+    add_shop("0002", "对档店", tier="4")  # estimated 4 too, 2 points below tier 5: not near
+    lines = []
+    for back in range(1, 13):
+        day = _months_back(back).isoformat()
+        lines += [[day, "0001", "甲烟", 30, 3000], [day, "0002", "甲烟", 30, 3000]]
+    rows = [["订货日期", "客户编码", "卷烟名称", "订购量(条)", "金额(元)"], *lines]
+    cli.ok("import", str(write_xlsx(tmp_path / "o.xlsx", rows)), "--kind", "orders")
+    found = {s["code"]: s for s in cli.json("tiers")["shops"]}
+    assert set(found) == {"0001"}
+    assert (found["0001"]["estimated"], found["0001"]["score"], found["0001"]["status"]) == (
+        4,
+        10.0,
+        "down",
+    )
+    near = tmp_path / "near.toml"
+    near.write_text(example_rule().replace("near = 1.5", "near = 2.5"))
+    assert {s["code"]: s["status"] for s in cli.json("tiers", "--rule", str(near))["shops"]} == {
+        "0001": "down",
+        "0002": "near_up",
+    }
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[weights]\nvolume = 1\n[scales]\nvolume = 300\n[bands]\nlower = [0, 1]\n")
+    assert "30 rising scores" in cli.fails(2, "tiers", "--rule", str(bad))

@@ -151,6 +151,7 @@ SCREENS = [
     ["supply"],
     ["gaps", "{code}"],
     ["anomalies"],
+    ["tiers"],
     ["visit", "log", "{code}", "{other}", "--note", "两家一起"],
 ]
 MISTAKES = [

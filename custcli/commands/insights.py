@@ -159,3 +159,27 @@ def anomalies(
     session: Session = ctx.obj
     found = surges(session.conn, session.day(as_of), multiple, sigmas=sigmas)
     insights.anomalies(found, output, as_json)
+
+
+def tiers(
+    ctx: typer.Context,
+    rule: Annotated[
+        Path | None,
+        typer.Option("--rule", help="The province's rule (TOML); default: the shipped example."),
+    ] = None,
+    example: Annotated[
+        bool, typer.Option("--example", help="Print the example rule, to copy and edit.")
+    ] = False,
+    as_of: AsOf = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The tier watch: each shop's 档位 estimated from its own orders under the province's
+    rule, and the shops at risk of 掉档 or near 升档. An estimate: the company's published
+    tiers, imported each quarter, stay the card's."""
+    from custcli.domain import tiers as domain
+
+    if example:
+        typer.echo(domain.example_rule(), nl=False)
+        return
+    session: Session = ctx.obj
+    insights.tiers(domain.watch(session.conn, session.day(as_of), domain.read_rule(rule)), as_json)

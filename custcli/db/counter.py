@@ -41,7 +41,7 @@ def monthly_by_brand(conn: sqlite3.Connection, first: str, before: str) -> list[
     return dicts(
         conn.execute(
             "SELECT o.customer_id, c.code, c.name, c.tier, c.district, o.brand,"
-            " substr(o.date, 1, 7) AS month, sum(o.qty) AS qty"
+            " substr(o.date, 1, 7) AS month, sum(o.qty) AS qty, sum(o.amount) AS amount"
             " FROM orders o JOIN customers c ON c.id = o.customer_id"
             " WHERE o.date >= ? AND o.date < ?"
             " GROUP BY o.customer_id, c.code, c.name, c.tier, c.district, o.brand,"

@@ -211,3 +211,28 @@ def anomalies(found: dict, output, as_json: bool) -> None:
         render.emit_json(found)
         return
     render.table(rows, SURGE_COLUMNS, title=tr("order surges of {month}", month=found["month"]))
+
+
+TIER_STATUS = {
+    "down": _noop("at risk of a lower tier"),
+    "up": _noop("estimated higher"),
+    "near_up": _noop("near the next tier"),
+}
+TIER_COLUMNS = [
+    ("code", _noop("code")),
+    ("name", _noop("store")),
+    ("tier", _noop("tier")),
+    ("estimated", _noop("estimated tier")),
+    ("score", _noop("score")),
+    ("status", _noop("watch")),
+]
+
+
+def tiers(found: dict, as_json: bool) -> None:
+    if as_json:
+        render.emit_json(found)
+        return
+    rows = [{**r, "status": tr(TIER_STATUS[r["status"]])} for r in found["shops"]]
+    render.table(rows, TIER_COLUMNS, title=tr(
+        "tiers estimated from orders, {first} to {last} (an estimate; the company's tiers stand)",
+        first=found["window"]["first"], last=found["window"]["before"]))  # fmt: skip
