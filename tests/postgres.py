@@ -12,6 +12,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -64,6 +65,21 @@ class Cluster:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
+    def watched(self) -> subprocess.Popen:
+        """A watchdog in a session of its own: when this process ends, however it ends
+        (SIGKILL included, where no finally runs), it stops the server and removes the
+        cluster's folder."""
+        stop = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
+        if self.user:
+            stop = ["runuser", "-u", self.user, "--", *stop]
+        return subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(self.folder), *stop],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a kill of the test run's process group spares it
+        )
+
     def url(self, database: str, login: str = "postgres") -> str:
         return f"postgresql://{login}@/{database}?host={self.sockets}"
 
@@ -79,6 +95,23 @@ class Cluster:
         return name
 
 
+# The watchdog: waits for the test run's process to end, then stops its server and removes
+# its folder (the server's postmaster.pid says whether one is still running).
+_WATCHDOG = """
+import os, shutil, subprocess, sys, time
+pid, folder, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+while True:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        break
+    time.sleep(0.2)
+if os.path.exists(os.path.join(folder, "data", "postmaster.pid")):
+    subprocess.run(stop, capture_output=True, timeout=60)
+shutil.rmtree(folder, ignore_errors=True)
+"""
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     pytest.importorskip("psycopg", reason="psycopg is not installed: pip install 'cust[postgres]'")
@@ -90,6 +123,7 @@ def pg_cluster() -> Iterator[Cluster]:
         cluster = Cluster(folder, bin_folder)
     except KeyError:
         pytest.skip("running as root, and there is no postgres system user to run PostgreSQL")
+    watchdog = cluster.watched()
     try:
         cluster.start()
     except (subprocess.SubprocessError, OSError) as error:
@@ -100,6 +134,7 @@ def pg_cluster() -> Iterator[Cluster]:
     finally:
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
+        watchdog.kill()  # the server is stopped: nothing left for it to do
 
 
 @pytest.fixture

@@ -4,6 +4,13 @@ the database itself, many writers at once."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -112,6 +119,22 @@ def test_a_manager_cannot_read_log_at_or_edit_anothers_shop(department):
     line = li.fails(2, "add", "--code", "0999", "--name", "新店", "--account-manager", "王芳")
     assert "your PostgreSQL login may not do this" in line
     assert owner.json("show", code)["card"]["tier"] == other["tier"]  # nothing changed
+
+
+def test_a_managers_new_card_is_theirs_and_a_grant_to_no_ones_shops_is_refused(
+    department, pg_cluster
+):
+    owner, li, _nobody, _granted = department
+    li.ok("add", "--code", "0998", "--name", "自己开的店")  # no --account-manager needed
+    assert owner.json("show", "0998")["card"]["account_manager"] == "李明"
+    assert "0998" in {c["code"] for c in li.json("list")}
+    login = f"new_{__import__('uuid').uuid4().hex[:8]}"
+    pg_cluster.sql(f"CREATE ROLE {login} LOGIN")
+    refused = owner.fails(1, "db", "grant", "李名", "--role", login)  # mistyped
+    assert "no shop has account manager 李名" in refused and "李明" in refused
+    assert login not in {g["login"] for g in owner.json("db", "grants")}
+    owner.ok("db", "grant", "新经理", "--role", login, "--new")  # shops to come
+    assert login in {g["login"] for g in owner.json("db", "grants")}
 
 
 def test_grants_are_for_postgresql_only(cli, add_shop):
@@ -438,3 +461,115 @@ def _privileges(conn, login: str) -> dict[str, set[str]]:
             ).fetchone()[0]:
                 held.setdefault(table, set()).add(privilege)
     return held
+
+
+def _gone(pid: int, within: float) -> bool:
+    """Whether a process has ended, waiting up to `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.3)
+    return False
+
+
+@pytest.mark.slow
+def test_a_killed_test_run_leaves_no_postgresql_running(tmp_path):
+    """SIGKILL the test run while its PostgreSQL runs: no finally runs, yet the server stops
+    and its folder goes (the cluster's watchdog)."""
+    pytest.importorskip("psycopg")
+    said = tmp_path / "folder.txt"
+    (tmp_path / "test_hold.py").write_text(
+        "import time\n"
+        "from tests.postgres import pg_cluster  # noqa: F401\n"
+        "def test_hold(pg_cluster):\n"
+        f"    open({str(said)!r}, 'w').write(str(pg_cluster.folder))\n"
+        "    time.sleep(120)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         str(tmp_path / "test_hold.py"), "--rootdir", str(tmp_path)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not said.exists() and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.2)
+    if not said.exists():
+        run.kill()
+        pytest.skip("PostgreSQL did not start in the child run")
+    folder = Path(said.read_text())
+    server = int((folder / "data" / "postmaster.pid").read_text().split()[0])
+    os.killpg(run.pid, signal.SIGKILL)  # the whole run, as a killed CI job is
+    run.wait()
+    assert _gone(server, 60), f"PostgreSQL {server} still runs after its test run was killed"
+    deadline = time.monotonic() + 10
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not folder.exists()
+
+
+def _readme_department_block() -> list[str]:
+    """The shell lines of the README's department set-up, as written."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## A department on one database") :]
+    block = section[section.index("```sh\n") + 6 : section.index("```", section.index("```sh") + 5)]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_department_set_up_runs_as_written(pg_cluster, sample_files, tmp_path):
+    """Word for word, but for the host: the superuser's psql and createdb reach the suite's
+    cluster through its socket (PGHOST, PGUSER), and the URL names the socket for db.example.
+    It ends with a granted manager seeing exactly their shops."""
+    lines = _readme_department_block()
+    assert lines[0].startswith("psql") and lines[1].startswith("createdb")
+    shutil.copy(sample_files / "roster.xlsx", tmp_path / "零售客户信息一览表.xlsx")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "cust").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m custcli "$@"\n')
+    (bin_dir / "cust").chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(bin_dir), str(pg_cluster.bin), os.environ["PATH"]]),
+        "PGHOST": str(pg_cluster.sockets),
+        "PGUSER": "postgres",
+        "PGDATABASE": "postgres",
+        "CUST_LANG": "zh",
+    }
+    here = f"@/市场部?host={pg_cluster.sockets}"
+    script = "\n".join(line.replace("@db.example/市场部", here) for line in lines)
+    run = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    liming = Cli(f"postgresql://liming{here}")
+    owner = Cli(f"postgresql://zhang{here}")
+    theirs = {c["code"] for c in owner.json("list", "--manager", "李明", "--limit", "100000")}
+    assert theirs and {c["code"] for c in liming.json("list", "--limit", "100000")} == theirs
+
+
+def test_a_managers_merge_takes_its_own_cards_and_names_the_others(department, tmp_path):
+    """A laptop file with one card of another manager's: the rest merges, that card (and what
+    hangs on it) is left out and named, in the dry run too."""
+    owner, li, _nobody, _granted = department
+    field = Cli(tmp_path / "laptop.db")
+    field.ok("add", "--code", "0801", "--name", "李明的新店", "--account-manager", "李明")
+    field.ok("add", "--code", "0802", "--name", "王芳的店", "--account-manager", "王芳")
+    field.ok("visit", "log", "0801", "--note", "初访")
+    field.ok("visit", "log", "0802", "--note", "顺路")
+    dry = li.json("merge", str(field.db), "--dry-run")
+    assert dry["not_merged"] == [{"code": "0802", "name": "王芳的店"}]
+    done = li.json("merge", str(field.db))
+    assert done["not_merged"] == [{"code": "0802", "name": "王芳的店"}]
+    assert done["counts"]["cards new"] == 1 and done["counts"]["visits"] == 1
+    assert owner.json("show", "0801")["card"]["account_manager"] == "李明"
+    owner.fails(1, "show", "0802")  # never written
+    said = li.ok("--lang", "zh", "merge", str(field.db), "--dry-run").stdout
+    assert "0802 王芳的店" in said

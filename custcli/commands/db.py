@@ -184,12 +184,15 @@ def grant(
     ctx: typer.Context,
     manager: Annotated[str, typer.Argument(help="The account manager, as cards name them.")],
     role: Annotated[str, typer.Option("--role", help="The PostgreSQL login to let in.")],
+    new: Annotated[
+        bool, typer.Option("--new", help="A manager no card names yet (shops to come).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Let a PostgreSQL login see and change exactly one account manager's shops (and their
     visits, orders, notes, follow-ups, complaints and dates), fenced by PostgreSQL itself."""
     session: Session = ctx.obj
-    done = store.grant(session.conn, manager, role)
+    done = store.grant(session.conn, manager, role, new)
     if as_json:
         render.emit_json(done)
         return

@@ -167,10 +167,29 @@ def refresh_privileges(conn) -> None:
         apply_privileges(conn, login)
 
 
-def grant(conn, manager: str, role: str) -> dict:
+def own_managers(conn) -> list[str]:
+    """The account managers whose shops this login was granted (none on SQLite, or for the
+    database's owner, who sees every shop)."""
+    if not fenced(conn):
+        return []
+    return list(conn.execute("SELECT cust_managers()").fetchone()[0] or [])
+
+
+def grant(conn, manager: str, role: str, new_manager: bool = False) -> dict:
     """Let the PostgreSQL login `role` see and change the shops whose account manager is
-    `manager` (and only those: a login granted nothing sees none)."""
+    `manager` (and only those: a login granted nothing sees none). A manager no card names
+    is most likely mistyped: refused, unless `new_manager` says it is a manager to come."""
     _require_postgres(conn)
+    if not new_manager and not _shops(conn, manager):
+        known = [m for (m,) in conn.execute(
+            "SELECT DISTINCT account_manager FROM customers WHERE account_manager IS NOT NULL"
+            " ORDER BY 1 LIMIT 8")]  # fmt: skip
+        raise NotFound(
+            "no shop has account manager {manager} (managers: {known}); check the name, or"
+            " grant a manager whose shops are still to come with --new",
+            manager=manager,
+            known=", ".join(known) or "—",
+        )
     if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone():
         raise NotFound(
             "no PostgreSQL login {role}; create it first (CREATE ROLE … LOGIN)", role=role

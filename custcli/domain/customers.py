@@ -50,6 +50,12 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, object]:
 
 def add(conn: sqlite3.Connection, raw: Mapping[str, object], source: str = "add") -> dict:
     values = parse_values({k: v for k, v in raw.items() if v is not None})
+    if not values.get("account_manager"):
+        from custcli.db.grants import own_managers
+
+        mine = own_managers(conn)  # a manager's login: the card is theirs
+        if len(mine) == 1:
+            values["account_manager"] = mine[0]
     for field in CUSTOMERS.fields:
         if field.required and not values.get(field.key):
             raise BadInput("--{value} is required", value=field.key.replace("_", "-"))

@@ -67,12 +67,13 @@ def merge(conn, source: Path, today: dt.date, dry_run: bool = False) -> dict:
     with _laptop(source) as other:
         laptop = _read(other)
     counts: Counter = Counter()
+    not_yours: list[dict] = []
     result = {"import_id": None, "file": source.name, "dry_run": dry_run, "counts": counts}
     try:
         with import_running(conn, source.name), write_transaction(conn):
             import_id = import_q.create(conn, source.name, laptop.digest, MERGE, None)
             label = f"merge #{import_id} ({source.name})"
-            ids = _cards(conn, laptop, import_id, label, counts)
+            ids = _cards(conn, laptop, import_id, label, counts, not_yours)
             months = _records(conn, laptop, ids, import_id, counts)
             pause_for_tests()
             rollups.refresh(conn, months)
@@ -88,6 +89,9 @@ def merge(conn, source: Path, today: dt.date, dry_run: bool = False) -> dict:
         **result,
         "counts": {k: v for k, v in counts.items() if v},
         "warnings": laptop.warnings,
+        # cards of another manager's, left out with all on them: a manager's login merges
+        # what it may write and names the rest
+        "not_merged": not_yours,
     }
 
 
@@ -220,15 +224,29 @@ def _card_values(row: dict) -> tuple[dict[str, Any], list[str]]:
     return values, dropped
 
 
-def _cards(conn, laptop: _Laptop, import_id: int, label: str, counts: Counter) -> dict[int, int]:
+def _cards(
+    conn, laptop: _Laptop, import_id: int, label: str, counts: Counter, not_yours: list[dict]
+) -> dict[int, int]:
     """Each of the laptop's cards found here (by uid, else by code) or added; the fields it
-    changed last taken, never one it lacks. Returns {its id: this database's id}."""
+    changed last taken, never one it lacks. Returns {its id: this database's id}. On a
+    manager's login a card of another manager's is left out (with its records) and named in
+    `not_yours`; one with no manager becomes the login's."""
+    from custcli.db.grants import own_managers
+
+    mine = own_managers(conn)
     our_changes = q.last_changes(conn)
     ours_by_uid = q.by_uid(conn, CUSTOMERS.table, [c["uid"] for c in laptop.cards if c["uid"]])
     ids: dict[int, int] = {}
     created = []
     for card in laptop.cards:
         values = card["values"]
+        if mine:
+            if not values.get("account_manager") and len(mine) == 1:
+                values["account_manager"] = mine[0]
+            if values.get("account_manager") not in mine:
+                not_yours.append({"code": values.get("code"), "name": values.get("name")})
+                counts["cards not yours"] += 1
+                continue
         found = ours_by_uid.get(card["uid"])
         same_card = found is not None
         if found is None:  # made in both files apart: the same shop by its code

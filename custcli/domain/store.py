@@ -51,8 +51,8 @@ def restore(conn, source: Path) -> dict:
     return backups.restore(conn, source)
 
 
-def grant(conn, manager: str, role: str) -> dict:
-    return grants.grant(conn, manager, role)
+def grant(conn, manager: str, role: str, new_manager: bool = False) -> dict:
+    return grants.grant(conn, manager, role, new_manager)
 
 
 def revoke(conn, manager: str, role: str) -> bool:

@@ -304,12 +304,14 @@ def sections(customer: dict, profile: dict) -> list[tuple[str, list[str], bool]]
 
 def said(customer: dict, profile: dict) -> str:
     """The card as one sentence to read aloud."""
+    from custcli.present.supply import may_order
+
     return words.say(
         customer,
         profile["business"],
         profile[VISITS.name],
         profile["alerts"],
-        profile.get("supply"),
+        may_order(profile.get("supply") or {}, most=2),
     )
 
 

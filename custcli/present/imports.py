@@ -24,6 +24,7 @@ COUNT_WORDS = {
     "cards new": _noop("new cards"),
     "cards updated": _noop("cards updated"),
     "values changed": _noop("values changed"),
+    "cards not yours": _noop("cards of another manager left out"),
 }
 UNDO_WORDS = {
     "kept": _noop("cards kept"),
@@ -277,3 +278,8 @@ def merged(outcome: dict, as_json: bool, dry_run: bool) -> None:
                 done=done,
             )
         )
+    for card in outcome.get("not_merged", []):
+        render.line(
+            tr("  left out: {code} {name} is another manager's shop", code=card["code"],
+               name=card["name"] or "")
+        )  # fmt: skip

@@ -119,7 +119,7 @@ def say(
     business: dict,
     visits: dict,
     alerts: list[dict] | None = None,
-    supply: dict | None = None,
+    allowed: str | None = None,
 ) -> str:
     """The card as a manager says it at the door, in one breath (at most SAY_MOST characters
     in Chinese): who (店名、老板、档位、业态), what it buys (a month's cartons, what sells most),
@@ -147,12 +147,8 @@ def say(
         clauses.append(tr("bought nothing in the last {months} months", months=business["months"]))
     if card.get("order_day"):
         clauses.append(tr("orders on {day}", day=card["order_day"]))
-    if supply:
-        from custcli.present.supply import may_order
-
-        allowed = may_order(supply, most=2)
-        if allowed:
-            clauses.append(allowed)
+    if allowed:  # what the supply lets it order (custcli.present.supply.may_order)
+        clauses.append(allowed)
     warning = _the_warning(alerts or [])
     if warning:
         clauses.append(warning)
