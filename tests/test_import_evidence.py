@@ -481,3 +481,12 @@ def test_an_order_date_beside_a_delivery_date_is_the_line_s_date():
     rows = [[D(2026, 11, 3), "000100000001", "中华(硬)", D(2026, 11, 2), 5]]
     mapping = map_headers(headers, kinds.ORDERS, {}, rows)
     assert mapping.columns[3] == "date" and 0 not in mapping.columns
+
+
+def test_a_sheet_wider_than_any_export_is_answered_at_once(cli, tmp_path):
+    """10,000 columns: refused in one line before any column is weighed (it took a minute)."""
+    path = tmp_path / "wide.csv"
+    header = ",".join(f"列{i}" for i in range(10_000))
+    path.write_text(header + "\n" + ",".join("1" for _ in range(10_000)) + "\n", "utf-8")
+    message = cli.fails(2, "--lang", "en", "import", str(path))
+    assert "10000 filled columns" in message and "right file" in message

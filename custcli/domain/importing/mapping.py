@@ -542,6 +542,7 @@ def plan(
     nearest: tuple | None = None  # the most promising row that fell short, to explain why
     for name in [sheet] if sheet else book.sheets:
         rows = _head(book.rows(name), HEADER_SCAN_ROWS + SAMPLE)
+        _not_too_wide(book, name, rows)
         sampled = Sampled(rows)
         seen: set[tuple[str, ...]] = set()
         for row_index in [*range(min(HEADER_SCAN_ROWS, len(rows))), -1]:
@@ -584,6 +585,28 @@ def plan(
     ]
     best.sure = kind is not None or not rivals
     return best
+
+
+# Columns no company export comes near (a city roster has ~100, a wide supply sheet ~40): a
+# sheet with more filled columns in its first rows is answered at once, not weighed for a
+# minute column by column.
+MOST_COLUMNS = 500
+
+
+def _not_too_wide(book, sheet: str, rows: Sequence[Sequence]) -> None:
+    filled = max(
+        (max((n for n, c in enumerate(r) if c not in (None, "")), default=-1) for r in rows),
+        default=-1,
+    )
+    if filled + 1 > MOST_COLUMNS:
+        raise BadInput(
+            "{file}: sheet {sheet} has {count} filled columns, more than any company export"
+            " ({most} at most); is it the right file?",
+            file=book.path.name,
+            sheet=sheet,
+            count=filled + 1,
+            most=MOST_COLUMNS,
+        )
 
 
 DATA_IN_HEADER = 0.6  # what each cell that looks like data costs a row taken for the header
