@@ -114,7 +114,9 @@ shutil.rmtree(folder, ignore_errors=True)
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
-    pytest.importorskip("psycopg", reason="psycopg is not installed: pip install 'yikouqing[postgres]'")
+    pytest.importorskip(
+        "psycopg", reason="psycopg is not installed: pip install 'yikouqing[postgres]'"
+    )
     bin_folder = _bin()
     if bin_folder is None:
         pytest.skip("PostgreSQL's programs (initdb, pg_ctl) are not on this machine")
