@@ -98,3 +98,30 @@ def test_a_sheet_that_is_not_a_supply_sheet_is_refused_in_one_line(shops, tmp_pa
     dry = shops.json("supply", "import", str(_long(tmp_path / "l.xlsx")), "--dry-run")
     assert dry["counts"]["new"] == 4 and dry["import_id"] is None
     assert "no month supply" in shops.fails(1, "supply", "--month")  # the dry run wrote none
+
+
+def test_a_scarce_brand_left_untaken_last_period_is_a_warning_on_the_card(shops, tmp_path):
+    """中华(硬) is 一类 (the price list says so); tier 12 was allowed it last week and 0001
+    did not order it: its card warns; 0003 (tier 30) ordered it: no warning."""
+    today = dt.date.today()
+    last_week = period_start("week", today) - dt.timedelta(days=7)
+    prices = [
+        ["卷烟名称", "批发价(元/条)", "价类"],
+        ["中华(硬)", 450, "一类"],
+        ["云烟(细支珍品)", 260, "二类"],
+    ]
+    shops.ok("import", str(write_xlsx(tmp_path / "b.xlsx", prices)))
+    rows = [["日期", "卷烟名称", "12档", "13档", "30档"]]
+    rows += [
+        [last_week.isoformat(), "中华(硬)", 1, 1, 5],
+        [last_week.isoformat(), "云烟(细支珍品)", 2, 3, 9],
+    ]
+    shops.ok("supply", "import", str(write_xlsx(tmp_path / "last.xlsx", rows)), "--period", "week")
+    orders = [["订货日期", "客户编码", "卷烟名称", "订购量(条)"],
+              [last_week.isoformat(), "0003", "中华(硬)", 5]]  # fmt: skip
+    shops.ok("import", str(write_xlsx(tmp_path / "o.xlsx", orders)), "--kind", "orders")
+    shops.ok("supply", "import", str(_wide(tmp_path / "w.xlsx")))  # this week's
+    alerts = shops.json("show", "0001")["alerts"]
+    assert {"kind": "supply_untaken", "period": "week", "brands": ["中华(硬)"]} in alerts
+    assert "上周的中华(硬)可订量没有订" in shops.ok("--lang", "zh", "show", "0001").stdout
+    assert not [a for a in shops.json("show", "0003")["alerts"] if a["kind"] == "supply_untaken"]

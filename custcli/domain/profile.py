@@ -32,10 +32,9 @@ def one_breath(
     churn_reasons = slipping[0]["reasons"] if slipping else []
     from custcli.domain.supply import for_shop
 
-    return {
-        "business": figures,
-        **sections,
-        "alerts": business.alerts(customer, sections[VISITS.name], churn_reasons),
-        # what the company's supply lets this shop order in the period under way
-        "supply": for_shop(conn, customer, as_of or today),
-    }
+    supply = for_shop(conn, customer, as_of or today)  # what it may order this period
+    alerts = business.alerts(customer, sections[VISITS.name], churn_reasons)
+    if supply["untaken"]:
+        alerts.append({"kind": "supply_untaken", "period": supply["period"],
+                       "brands": supply["untaken"]})  # fmt: skip
+    return {"business": figures, **sections, "alerts": alerts, "supply": supply}

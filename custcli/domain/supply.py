@@ -199,20 +199,33 @@ def current(
     return {"period": None, "starts": None, "allowances": []}
 
 
+SCARCE_CLASS = 1  # 一类烟: the brands whose allowance a shop should not leave untaken
+
+
 def for_shop(conn: sqlite3.Connection, customer: dict, day: dt.date) -> dict:
     """What this shop may order in the period under way: its tier's allowances, those of its
     market type, 业态 and district where the sheet names one (an allowance for another
-    market is not its)."""
+    market is not its); and `untaken`, the scarce brands (一类) it was allowed in the period
+    before and did not order."""
     tier = customer.get("tier")
     if tier is None:
-        return {"period": None, "allowances": []}
+        return {"period": None, "allowances": [], "untaken": []}
     found = current(conn, day, tier=tier)
 
     def fits(allowance: dict, key: str) -> bool:
         named, mine = _fold(allowance.get(key)), _fold(customer.get(key))
         return not named or (bool(mine) and (mine in named or named in mine))
 
-    mine = [
-        a for a in found["allowances"] if all(fits(a, k) for k in ("market", "format", "district"))
-    ]
-    return {"period": found["period"], "allowances": mine}
+    def its(allowances: list[dict]) -> list[dict]:
+        return [a for a in allowances if all(fits(a, k) for k in ("market", "format", "district"))]
+
+    untaken: list[str] = []
+    if found["period"]:
+        start = dt.date.fromisoformat(found["starts"])
+        before = q.latest_start(conn, found["period"], (start - dt.timedelta(days=1)).isoformat())
+        if before:
+            scarce = {a["brand"] for a in its(q.allowances(conn, found["period"], before, tier))
+                      if a.get("price_class") == SCARCE_CLASS}  # fmt: skip
+            ordered = q.brands_ordered(conn, customer["id"], before, found["starts"])
+            untaken = sorted(scarce - ordered)
+    return {"period": found["period"], "allowances": its(found["allowances"]), "untaken": untaken}

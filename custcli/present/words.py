@@ -108,7 +108,16 @@ def alert(item: dict) -> str:
         return tr("compliance: {record}", record=item["record"])
     if item["kind"] == "credit":
         return tr("credit grade {grade}", grade=item["grade"])
+    if item["kind"] == "supply_untaken":
+        template = UNTAKEN[item["period"]]
+        return tr(template, brands=_(", ").join(item["brands"]))
     return reason(item)
+
+
+UNTAKEN = {
+    "week": _noop("did not take last week's allowance of {brands}"),
+    "month": _noop("did not take last month's allowance of {brands}"),
+}
 
 
 SAY_MOST = 80  # characters: what a manager says in one breath at the door
