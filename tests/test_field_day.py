@@ -239,3 +239,15 @@ def test_the_pack_opens_on_a_phone_from_the_file(sample_cli, tmp_path):
     )  # fmt: skip
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 5_000  # a page, not a blank
+
+
+def test_a_week_of_routes_visits_no_shop_twice(sample_cli):
+    monday = _today() - dt.timedelta(days=_today().weekday())
+    week = sample_cli.json("route", "--week", "--max", "6", "--date", monday.isoformat())
+    assert [d["day"] for d in week] == [
+        (monday + dt.timedelta(days=n)).isoformat() for n in range(6)
+    ]
+    codes = [s["code"] for d in week for s in d["stops"]]
+    assert codes and len(codes) == len(set(codes))
+    kept = sample_cli.json("route", "show", "--date", (monday + dt.timedelta(days=2)).isoformat())
+    assert [s["code"] for s in kept["stops"]] == [s["code"] for s in week[2]["stops"]]

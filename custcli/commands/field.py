@@ -35,6 +35,10 @@ def route(
     most: Annotated[
         int, typer.Option("--max", min=1, max=200, help="At most this many stops.")
     ] = domain.MOST,
+    week: Annotated[
+        bool,
+        typer.Option("--week", help="A route for each working day to Saturday, no shop twice."),
+    ] = False,
     district: District = None,
     manager: Manager = None,
     as_json: JsonOption = False,
@@ -46,7 +50,11 @@ def route(
     if ctx.invoked_subcommand is not None:
         return
     session: Session = ctx.obj
-    stops = domain.plan(session.conn, _day(session, date), Scope(district, manager), most)
+    scope = Scope(district, manager)
+    if week:
+        shown.week(domain.plan_week(session.conn, _day(session, date), scope, most), as_json)
+        return
+    stops = domain.plan(session.conn, _day(session, date), scope, most)
     shown.route(stops, _day(session, date), as_json)
 
 

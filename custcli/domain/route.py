@@ -53,8 +53,15 @@ class Stop(NamedTuple):
 # --- choosing ------------------------------------------------------------------------------
 
 
-def choose(conn: sqlite3.Connection, day: dt.date, scope: Scope, most: int = MOST) -> list[Stop]:
-    """The shops a day's route visits, each with its reasons, the most pressing `most`."""
+def choose(
+    conn: sqlite3.Connection,
+    day: dt.date,
+    scope: Scope,
+    most: int = MOST,
+    planned: frozenset[int] = frozenset(),
+) -> list[Stop]:
+    """The shops a day's route visits, each with its reasons, the most pressing `most`
+    (leaving out the shops `planned` on earlier days of the same week)."""
     where = ("delivery_route", "address", "longitude", "latitude")
     cards = {c["id"]: c for c in visit_q.active_customers(conn, scope, where)}
     reasons: dict[int, list[str]] = {}
@@ -86,7 +93,10 @@ def choose(conn: sqlite3.Connection, day: dt.date, scope: Scope, most: int = MOS
 
     for d in upcoming(conn, day, 0, scope=scope):
         add(_id_of(cards, d["code"]), f"date:{d.get('label') or ''}")
-    chosen = sorted(reasons, key=lambda cid: (-weight[cid], cards[cid]["code"]))[:most]
+    chosen = sorted(
+        (cid for cid in reasons if cid not in planned),
+        key=lambda cid: (-weight[cid], cards[cid]["code"]),
+    )[:most]
     return [_stop(cards[cid], reasons[cid], weight[cid]) for cid in chosen]
 
 
@@ -202,10 +212,35 @@ def _two_opt(path: list[int], near: list[list[float]]) -> list[int]:
 # --- the kept route ------------------------------------------------------------------------
 
 
-def plan(conn: sqlite3.Connection, day: dt.date, scope: Scope, most: int = MOST) -> list[dict]:
+WORKING_DAYS = 6  # Monday to Saturday: a manager's week on foot
+
+
+def plan_week(
+    conn: sqlite3.Connection, day: dt.date, scope: Scope, most: int = MOST
+) -> list[tuple[dt.date, list[dict]]]:
+    """A route for each working day from `day` to the week's Saturday, no shop twice: each
+    day takes the most pressing shops the days before it left."""
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=n) for n in range(WORKING_DAYS)]
+    planned: set[int] = set()
+    week = []
+    for each in (d for d in days if d >= day):
+        stops = plan(conn, each, scope, most, frozenset(planned))
+        planned |= {s["customer_id"] for s in stops}
+        week.append((each, stops))
+    return week
+
+
+def plan(
+    conn: sqlite3.Connection,
+    day: dt.date,
+    scope: Scope,
+    most: int = MOST,
+    planned: frozenset[int] = frozenset(),
+) -> list[dict]:
     """Choose and order the day's stops and keep them (a plan made again replaces the day's
     open plan; a closed day is kept as it was)."""
-    stops = ordered(choose(conn, day, scope, most))
+    stops = ordered(choose(conn, day, scope, most, planned))
     with write_transaction(conn):
         if q.closed(conn, day.isoformat()):
             raise BadInput(

@@ -44,8 +44,8 @@ def reasons(stored: str) -> str:
     return _(", ").join(said)
 
 
-def route(stops: list[dict], day: dt.date, as_json: bool) -> None:
-    rows = [
+def _rows(stops: list[dict], as_json: bool) -> list[dict]:
+    return [
         {
             "n": s["n"],
             "code": s["code"],
@@ -55,12 +55,27 @@ def route(stops: list[dict], day: dt.date, as_json: bool) -> None:
         }
         for s in stops
     ]
+
+
+def route(stops: list[dict], day: dt.date, as_json: bool) -> None:
+    rows = _rows(stops, as_json)
     if as_json:
         render.emit_json({"day": day.isoformat(), "stops": rows})
         return
     render.rows(
         rows, ROUTE_COLUMNS, False, title=tr("route of {day}", day=said_day(day.isoformat()))
     )
+
+
+def week(days: list, as_json: bool) -> None:
+    """Each day's route of a week."""
+    if as_json:
+        render.emit_json(
+            [{"day": day.isoformat(), "stops": _rows(stops, True)} for day, stops in days]
+        )
+        return
+    for day, stops in days:
+        route(stops, day, False)
 
 
 def closed(result: dict, as_json: bool) -> None:
