@@ -150,3 +150,27 @@ def test_datasette_metadata_labels_the_tables_and_its_queries_run(sample_cli, tm
         names = [d[0] for d in cursor.description]
         assert cursor.fetchall(), title
         assert "客户编码" in names and not {"uid", "row_key", "search_text"} & set(names)
+
+
+def test_a_stale_laptop_value_does_not_override_a_newer_department_value(cli, tmp_path):
+    """The laptop imported a roster exported on 11月1日 (its title says so) after the
+    department set the tier; the department's newer value stands, and the merge says so."""
+    from spreadsheets import write_xlsx
+
+    cli.ok("add", "--code", "0001", "--name", "甲店", "--tier", "5", "--owner", "张三")
+    laptop = tmp_path / "laptop.db"
+    cli.ok("db", "backup", "-o", str(laptop))  # the manager's copy: the same cards
+    cli.ok("edit", "0001", "--set", "tier=9")  # set in the department since
+    rows = [["零售客户信息（截至2026-11-01）"], ["客户编码", "客户名称", "档位", "经营者"],
+            ["0001", "甲店", 2, "张四"]]  # fmt: skip
+    field = Cli(laptop)
+    field.ok("import", str(write_xlsx(tmp_path / "old.xlsx", rows)), "--kind", "customers")
+    field.ok("edit", "0001", "--set", "phone=13800138000")  # made on the laptop, after
+    done = cli.json("merge", str(laptop))
+    card = cli.json("show", "0001")["card"]
+    assert card["tier"] == 9 and card["phone"] == "13800138000"  # newer each side: kept
+    stale = {v["field"]: v for v in done["not_applied"]}
+    assert stale["tier"]["theirs"] == 2 and stale["tier"]["ours"] == 9
+    assert card["owner"] == "张三" and "owner" in stale  # the file's 张四 is older too
+    said = cli.ok("--lang", "zh", "merge", str(laptop), "--dry-run").stdout
+    assert "0001 档位 2" in said and "更新" in said

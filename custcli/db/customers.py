@@ -128,12 +128,15 @@ def delete(conn: sqlite3.Connection, customer_id: int) -> None:
     figures.forget(conn)
 
 
-def record_changes(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
-    """rows: (customer_id, field, old, new, source, import_id)."""
+def record_changes(
+    conn: sqlite3.Connection, rows: Iterable[tuple], true_at: str | None = None
+) -> None:
+    """rows: (customer_id, field, old, new, source, import_id); `true_at` when their source
+    says the values were true (a file's date), if not now."""
     conn.executemany(
-        "INSERT INTO changes (customer_id, field, old, new, source, import_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        rows,
+        "INSERT INTO changes (customer_id, field, old, new, source, import_id, true_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*row, true_at) for row in rows],
     )
 
 

@@ -18,9 +18,11 @@ def customers(conn: sqlite3.Connection) -> list[dict]:
 
 
 def last_changes(conn: sqlite3.Connection) -> dict[tuple[int, str], str]:
-    """When each (customer, field) last changed, by the card's history."""
+    """When each (customer, field)'s value was true, by its last change in the card's
+    history: the time its source gave (a file's date), else when it was made."""
     rows = conn.execute(
-        "SELECT customer_id, field, max(changed_at) FROM changes GROUP BY customer_id, field"
+        "SELECT customer_id, field, coalesce(true_at, changed_at) FROM changes WHERE id IN"
+        " (SELECT max(id) FROM changes GROUP BY customer_id, field)"
     )
     return {(customer_id, field): when for customer_id, field, when in rows}
 

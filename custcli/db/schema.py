@@ -564,6 +564,10 @@ _M020 = (
     "CREATE INDEX idx_supply_starts ON supply(starts, tier_low, tier_high)",
 )
 
+# When a change's value was true, where its source says so (a file's export date): "the
+# latest wins" in a merge compares these, not the moment a stale file was imported.
+_M021 = ("ALTER TABLE changes ADD COLUMN true_at TEXT",)
+
 STEPS: tuple[Step, ...] = (
     Step("customers", _M001),
     Step("orders_visits_brands", _M002),
@@ -589,6 +593,7 @@ STEPS: tuple[Step, ...] = (
     Step("routes_positions_requests_complaints_layouts", _M018),
     Step("day_routes", _M019),
     Step("supply_allowances", _M020),
+    Step("changes_true_at", _M021),
 )
 VERSION = len(STEPS)  # the schema this cust writes
 POSTGRESQL_SINCE = 12  # the version a PostgreSQL database began at, as one snapshot

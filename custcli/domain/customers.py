@@ -87,8 +87,10 @@ def apply_changes(
     changes: Mapping[str, tuple],
     source: str,
     import_id: int | None = None,
+    true_at: str | None = None,
 ) -> None:
-    """Write changes to one customer and keep each in its history. Caller holds the transaction."""
+    """Write changes to one customer and keep each in its history (`true_at`: when the
+    source says the values were true, if not now). Caller holds the transaction."""
     columns: dict[str, Any] = {}
     extra = dict(current.get("extra") or {})
     for key, (_old, new) in changes.items():
@@ -125,6 +127,7 @@ def apply_changes(
             )
             for key, (old, new) in changes.items()
         ],
+        true_at,
     )
 
 

@@ -68,12 +68,13 @@ def merge(conn, source: Path, today: dt.date, dry_run: bool = False) -> dict:
         laptop = _read(other)
     counts: Counter = Counter()
     not_yours: list[dict] = []
+    stale: list[dict] = []
     result = {"import_id": None, "file": source.name, "dry_run": dry_run, "counts": counts}
     try:
         with import_running(conn, source.name), write_transaction(conn):
             import_id = import_q.create(conn, source.name, laptop.digest, MERGE, None)
             label = f"merge #{import_id} ({source.name})"
-            ids = _cards(conn, laptop, import_id, label, counts, not_yours)
+            ids = _cards(conn, laptop, import_id, label, counts, not_yours, stale)
             months = _records(conn, laptop, ids, import_id, counts)
             pause_for_tests()
             rollups.refresh(conn, months)
@@ -92,6 +93,8 @@ def merge(conn, source: Path, today: dt.date, dry_run: bool = False) -> dict:
         # cards of another manager's, left out with all on them: a manager's login merges
         # what it may write and names the rest
         "not_merged": not_yours,
+        # laptop values older than the department's: kept out, each with the newer one's day
+        "not_applied": stale,
     }
 
 
@@ -225,12 +228,20 @@ def _card_values(row: dict) -> tuple[dict[str, Any], list[str]]:
 
 
 def _cards(
-    conn, laptop: _Laptop, import_id: int, label: str, counts: Counter, not_yours: list[dict]
+    conn,
+    laptop: _Laptop,
+    import_id: int,
+    label: str,
+    counts: Counter,
+    not_yours: list[dict],
+    stale: list[dict],
 ) -> dict[int, int]:
     """Each of the laptop's cards found here (by uid, else by code) or added; the fields it
     changed last taken, never one it lacks. Returns {its id: this database's id}. On a
     manager's login a card of another manager's is left out (with its records) and named in
-    `not_yours`; one with no manager becomes the login's."""
+    `not_yours`; one with no manager becomes the login's. A laptop value older than this
+    database's (by when each was true: a file's date, else when it was set) is not applied
+    and is named in `stale`."""
     from custcli.db.grants import own_managers
 
     mine = own_managers(conn)
@@ -271,10 +282,21 @@ def _cards(
                 if old is None or old == "":  # a quick card of a shop: fills what is empty
                     taken[key] = (old, new)
                 continue
-            theirs_at = laptop.changed_at.get((card["id"], key)) or card["updated_at"]
-            ours_at = our_changes.get((found, key)) or current["updated_at"]
-            if theirs_at > ours_at:
+            # when each side's value was true: its last change of the field (a file's date
+            # where it gave one), else the card's making
+            theirs_changed = laptop.changed_at.get((card["id"], key))
+            ours_changed = our_changes.get((found, key))
+            theirs_at = (theirs_changed or laptop.changed_at.get((card["id"], "(created)"))
+                         or card["updated_at"])  # fmt: skip
+            ours_at = (ours_changed or our_changes.get((found, "(created)"))
+                       or current["updated_at"])  # fmt: skip
+            if theirs_at > ours_at or (
+                theirs_at == ours_at and theirs_changed and not ours_changed
+            ):
                 taken[key] = (old, new)
+            elif theirs_changed:  # changed on the laptop, but to what was true before ours
+                stale.append({"code": current["code"], "field": key, "theirs": new,
+                              "ours": old, "ours_at": ours_at[:10]})  # fmt: skip
         if taken:
             cards.apply_changes(conn, current, taken, label, import_id)
             counts["cards updated"] += 1

@@ -283,3 +283,14 @@ def merged(outcome: dict, as_json: bool, dry_run: bool) -> None:
             tr("  left out: {code} {name} is another manager's shop", code=card["code"],
                name=card["name"] or "")
         )  # fmt: skip
+    for value in outcome.get("not_applied", []):
+        render.line(
+            tr("  not applied: {code} {field} {theirs} (this database's {ours} is newer, {day})",
+               code=value["code"], field=_field_label(value["field"]), theirs=value["theirs"],
+               ours=value["ours"] if value["ours"] is not None else "", day=value["ours_at"])
+        )  # fmt: skip
+
+
+def _field_label(key: str) -> str:
+    cards = kinds.CUSTOMERS
+    return cards.field(key).label() if cards.has(key) else key

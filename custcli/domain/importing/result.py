@@ -24,6 +24,7 @@ class ImportResult:
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
     kept: Counter = field(default_factory=Counter)  # field → values kept as "other"
     masked: int = 0  # masked cells (138****5678) left out, the cards keeping their values
+    true_at: str | None = None  # the day the file's values were true: its title's, or its time
     unnamed: int = 0  # new cards without a store name
     changed_cards: int = 0  # cards that were there before the import, changed by it
     samples: list[Said] = field(default_factory=list)  # what changes, said when shown

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +26,26 @@ from custcli.domain.importing.rows import CellTooLarge, RowParser, RowRejected, 
 from custcli.domain.importing.targets import Parsed, target_of
 from custcli.errors import BadInput, words
 from custcli.io.readers import digest_of
+
+_TITLE_DATE = re.compile(r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def true_at(book, mapping: Mapping) -> str | None:
+    """When the file's values were true: a date its title rows give (…（截至2026-11-30）),
+    as that day's end; else the time the file was written. None when neither is known."""
+    if mapping.header_row and mapping.header_row > 1:
+        above = itertools.islice(book.rows(mapping.sheet), mapping.header_row - 1)
+        title = " ".join(str(c) for row in above for c in row if c not in (None, ""))
+        found = _TITLE_DATE.search(title)
+        if found:
+            with contextlib.suppress(ValueError):
+                day = dt.date(*(int(g) for g in found.groups()))
+                return f"{day.isoformat()}T23:59:59"
+    try:
+        written = book.path.stat().st_mtime
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(written).isoformat(timespec="seconds")
 
 
 class _RollBack(Exception):
@@ -50,6 +72,7 @@ def run(
     `today` dates the pyramid tiers an orders import refreshes and bounds visit dates.
     """
     result = ImportResult(file=book.path.name, mapping=mapping, dry_run=dry_run)
+    result.true_at = true_at(book, mapping)
     digest = None
     target = target_of(mapping.kind)(conn, result, today)
     # The file is read and parsed while the database is copied: the copy is of the file

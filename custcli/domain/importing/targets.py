@@ -197,7 +197,9 @@ class Customers(Target):
         self.finish()
         if "code" in changes and changes["code"][1] in self.ids:
             raise RowRejected("this code belongs to another customer already")
-        cards.apply_changes(self.conn, current, changes, self.source, self.import_id)
+        cards.apply_changes(
+            self.conn, current, changes, self.source, self.import_id, self.result.true_at
+        )
         if current["id"] not in self.created_ids:
             self.result.changed_cards += 1
         if "code" in changes:
