@@ -46,7 +46,8 @@ def monthly(
             "{month} has not begun; a report is of this month or one before it", month=month
         )
     through = min(last, today)
-    part = _part(conn, first, through, district, manager)
+    # a month is over once its last day has passed; on that day it is still under way
+    part = _part(conn, first, through, district, manager, under_way=today <= last)
     visits, at_end = part.visits, part.at_end
     report = {
         "summary": _summary(conn, month, part, district, manager),
@@ -74,7 +75,15 @@ def _filters(district: str | None, manager: str | None) -> dict[str, str]:
     return {k: v for k, v in (("district", district), ("account_manager", manager)) if v}
 
 
-def _part(conn, first: dt.date, through: dt.date, district, manager, orders: bool = True) -> _Part:
+def _part(
+    conn,
+    first: dt.date,
+    through: dt.date,
+    district,
+    manager,
+    orders: bool = True,
+    under_way: bool = False,
+) -> _Part:
     """The rows a report of this scope reads, each once: the cards as they were, the month's
     visits, and where each shop stood on the due rule at the end."""
     after = (through + dt.timedelta(days=1)).isoformat()
@@ -102,7 +111,7 @@ def _part(conn, first: dt.date, through: dt.date, district, manager, orders: boo
         first,
         through,
         managers,
-        _month_rows(conn, first, through, orders),
+        _month_rows(conn, first, through, orders, under_way),
     )
 
 
@@ -174,13 +183,16 @@ def _not_due_at_end(customer: dict, last_visit: str | None) -> dict:
     }
 
 
-def _month_rows(conn, first: dt.date, through: dt.date, orders: bool = True) -> dict:
+def _month_rows(
+    conn, first: dt.date, through: dt.date, orders: bool = True, under_way: bool = False
+) -> dict:
     """What the month holds of every shop, read once and split by scope and manager: its
     follow-ups, complaints and orders (this month's, and like for like the month's before
     and the year's before)."""
     span = (first.isoformat(), through.isoformat())
-    windows = _order_windows(conn, first, through) if orders else None
+    windows = _order_windows(conn, first, through, under_way) if orders else None
     return {
+        "under_way": under_way,
         "followups_made": q.followups_made(conn, *span),
         "followups_closed": q.followups_closed(conn, *span),
         "complaints_opened": q.complaints_in(conn, "opened_on", *span),
@@ -193,13 +205,14 @@ def _month_rows(conn, first: dt.date, through: dt.date, orders: bool = True) -> 
     }
 
 
-def _order_windows(conn, first: dt.date, through: dt.date) -> dict[str, tuple[str, str]] | None:
+def _order_windows(
+    conn, first: dt.date, through: dt.date, under_way: bool
+) -> dict[str, tuple[str, str]] | None:
     """[start, before) of the month's orders, of the month before and of the year before,
     like with like: a month that is over is compared whole; the month under way as far as
     its order data runs (to today at most) with the same days of the other two. None when
     the month under way has no order data yet (nothing to compare: not −100%)."""
-    last = month_end(first)
-    if through == last:
+    if not under_way:
         cut = None
     else:
         data_to = insight_q.last_order_day(conn, through.isoformat())
@@ -232,7 +245,7 @@ def _summary(conn, month: str, part: _Part, district, manager) -> dict:
         "month": month,
         "scope": _filters(district, manager),
         "through": part.last.isoformat(),
-        "complete": part.last == month_end(part.last),
+        "complete": not part.rows["under_way"],
         # the last day the order figures count (the day before; None: no order data yet)
         "orders_through": (dt.date.fromisoformat(through) - dt.timedelta(days=1)).isoformat()
         if through
@@ -434,9 +447,11 @@ def managers(conn: sqlite3.Connection, month: str, today: dt.date) -> list[dict]
         raise BadInput(
             "{month} has not begun; a report is of this month or one before it", month=month
         )
+    under_way = today <= last_day
     last_day = min(last_day, today)
     first, last = first_day.isoformat(), last_day.isoformat()
-    everyone = _part(conn, first_day, last_day, None, None)  # read once, split per manager
+    # read once, split per manager
+    everyone = _part(conn, first_day, last_day, None, None, under_way=under_way)
     evaluation = []
     for manager in insights.managers(conn):
         summary = _summary(conn, month, everyone.of(manager), None, manager)
