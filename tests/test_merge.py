@@ -152,6 +152,7 @@ def test_datasette_metadata_labels_the_tables_and_its_queries_run(sample_cli, tm
         assert "客户编码" in names and not {"uid", "row_key", "search_text"} & set(names)
 
 
+@pytest.mark.sqlite_only  # the laptop is the department file's own backup (cust db backup)
 def test_a_stale_laptop_value_does_not_override_a_newer_department_value(cli, tmp_path):
     """The laptop imported a roster exported on 11月1日 (its title says so) after the
     department set the tier; the department's newer value stands, and the merge says so."""
