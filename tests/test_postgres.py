@@ -573,3 +573,46 @@ def test_a_managers_merge_takes_its_own_cards_and_names_the_others(department, t
     owner.fails(1, "show", "0802")  # never written
     said = li.ok("--lang", "zh", "merge", str(field.db), "--dry-run").stdout
     assert "0802 王芳的店" in said
+
+
+def test_a_managers_counter_compares_with_the_departments_peers_through_figures(
+    department, tmp_path, today
+):
+    """Peers are the whole department's: a manager's gaps, coverage and order surges are
+    the owner's for its shops, read as counts and sums; another manager's shop stays
+    unreadable, and a group of fewer than three shops gives no figures."""
+    owner, li, _nobody, _granted = department
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=5).isoformat()
+    owner.ok("add", "--code", "7000", "--name", "李明的小店", "--account-manager", "李明",
+             "--district", "试验片", "--tier", "29")  # fmt: skip
+    lines = [[month, "7000", "乙烟", 2], [month, "7000", "高烟", 300]]
+    for n in range(1, 21):  # twenty peers of 王芳's: 甲 carried by 15, steady volumes
+        code = f"71{n:02d}"
+        owner.ok("add", "--code", code, "--name", f"王芳的店{n}", "--account-manager", "王芳",
+                 "--district", "试验片", "--tier", "29")  # fmt: skip
+        lines += [[month, code, "甲烟" if n <= 15 else "乙烟", 10 + n % 3]]
+    from spreadsheets import write_xlsx
+
+    rows = [["订货日期", "客户编码", "卷烟名称", "订购量(条)"], *lines]
+    owner.ok("import", str(write_xlsx(tmp_path / "o.xlsx", rows)), "--kind", "orders")
+    assert [c["code"] for c in li.json("list", "--district", "试验片")] == ["7000"]
+    gaps = li.json("gaps", "7000")
+    assert gaps == owner.json("gaps", "7000")
+    assert gaps["peers"] == 20 and [(g["brand"], g["share_pct"]) for g in gaps["gaps"]] == [
+        ("甲烟", 75.0)
+    ]
+    mine = {c["code"] for c in li.json("list", "--limit", "100000")}
+    surges = li.json("anomalies")
+    assert surges["surges"] == [s for s in owner.json("anomalies")["surges"] if s["code"] in mine]
+    assert ("7000", "band") in {(s["code"], s["rule"]) for s in surges["surges"]}
+    cells = li.json("brand", "coverage", "甲烟")["rows"]
+    assert {"district": "试验片", "tier": 29, "shops": 21, "carrying": 15,
+            "share_pct": 71.4} in cells  # fmt: skip
+    # Figures, never rows: another manager's shop and its orders stay out of reach, and a
+    # group too small to hide a shop answers nothing.
+    li.fails(1, "show", "7101")
+    assert li.sql("SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id"
+                  " WHERE c.code = '7101'") == [(0,)]  # fmt: skip
+    owner.ok("add", "--code", "7200", "--name", "独店", "--account-manager", "王芳",
+             "--district", "孤片", "--tier", "3")  # fmt: skip
+    assert li.sql("SELECT * FROM cust_peer_brands(3, '孤片', '2000-01-01', '2100-01-01')") == []

@@ -20,7 +20,7 @@ undo only its own. No table holds SQL that cust runs later: what a manager can w
 from __future__ import annotations
 
 from custcli import kinds
-from custcli.db import schema
+from custcli.db import counter, schema
 from custcli.db.engine import is_postgres, write_transaction
 from custcli.db.rows import record, scope_conditions, where
 from custcli.errors import BadInput, NotFound
@@ -64,7 +64,7 @@ SHOP_TABLES = (
     "shop_figures",
     "route_stops",
 )
-FUNCTIONS = ("cust_managers()", "cust_orders_changed()")
+FUNCTIONS = ("cust_managers()", "cust_orders_changed()", *counter.FUNCTIONS)
 SINCE = 17  # the schema from which the fence's functions and tables are all there
 
 
@@ -105,9 +105,12 @@ def is_up(conn) -> bool:
 
 
 def put_functions(conn) -> None:
-    """The functions the fence and the writers of order lines call (every database has
-    them from schema 17: the owner's commands call cust_orders_changed() too)."""
+    """The functions the fence, the writers of order lines and a fenced login's peer
+    figures call (every database has them from schema 17, the peer figures from 22: the
+    owner's commands call cust_orders_changed() too)."""
     conn.raw.execute(schema.FENCE_FUNCTIONS.format(schema=_schema(conn)))
+    for statement in counter.functions(_schema(conn)):  # the peer figures (schema 22)
+        conn.raw.execute(statement)
 
 
 def put_up(conn) -> None:

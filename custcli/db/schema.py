@@ -594,6 +594,9 @@ STEPS: tuple[Step, ...] = (
     Step("day_routes", _M019),
     Step("supply_allowances", _M020),
     Step("changes_true_at", _M021),
+    # PostgreSQL: the department's peer figures as functions a fenced login calls
+    # (custcli.db.counter); custcli.db.grants.put_functions puts them up after the steps.
+    Step("peer_figures"),
 )
 VERSION = len(STEPS)  # the schema this cust writes
 POSTGRESQL_SINCE = 12  # the version a PostgreSQL database began at, as one snapshot

@@ -3,9 +3,10 @@ does not (brand gaps), a brand's 上柜率 by district and tier (coverage), and 
 jumped (order surges, the 销售异动 the 专卖 side asks to hear about).
 
 Peers are the shops in business of the same tier in the same district. A brand is carried
-when it was ordered in the window (3 complete months by default). On a department's
-PostgreSQL a manager's login sees its own shops only, so its peers are its own shops of
-that tier and district: no other manager's shop rows are ever read.
+when it was ordered in the window (3 complete months by default). The peers are always the
+whole department's: on a department's PostgreSQL a manager's login reads them as figures
+(counts and sums, custcli.db.counter), never another manager's shop rows, and its own shops
+are what it lists.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlite3
 from collections import defaultdict
 
 from custcli.db import counter as q
+from custcli.db.grants import fenced
 from custcli.domain.customers import resolve
 from custcli.errors import BadInput
 from custcli.months import add_months, month_start
@@ -26,6 +28,7 @@ MONTHS = 3
 SURGE_MULTIPLE = 2.0  # a month's cartons over this many times the three before's average
 SURGE_AT_LEAST = 5.0  # cartons: a jump from 1 to 3 is no surge
 SIGMAS = 3.0  # or outside the same tier's mean ± 3 standard deviations
+BAND_AT_LEAST = 5  # shops of a tier with orders in the month to speak of its band
 
 
 def _window(as_of: dt.date, months: int) -> tuple[str, str]:
@@ -47,22 +50,18 @@ def gaps(
         raise BadInput("--share is a percentage from 1 to 100")
     shop = resolve(conn, ref)
     first, before = _window(as_of, months)
-    peers = [
-        p for p in q.peers(conn, shop.get("tier"), shop.get("district")) if p["id"] != shop["id"]
-    ]
-    carried = q.brands_carried(conn, first, before)
-    mine = carried.get(shop["id"], set())
-    counts: dict[str, int] = defaultdict(int)
-    for peer in peers:
-        for brand in carried.get(peer["id"], ()):
-            counts[brand] += 1
+    shops, counts = q.peer_brands(
+        conn, shop.get("tier"), shop.get("district"), first, before, fenced(conn)
+    )
+    peers = shops - (shop.get("status") == "active")  # the shop is no peer of its own
+    mine = q.brands_carried(conn, first, before, shop["id"])
     found = (
         [
-            {"brand": brand, "peers_carrying": n, "share_pct": round(n / len(peers) * 100, 1)}
+            {"brand": brand, "peers_carrying": n, "share_pct": round(n / peers * 100, 1)}
             for brand, n in counts.items()
-            if brand not in mine and n / len(peers) * 100 >= share_at_least
+            if brand not in mine and n / peers * 100 >= share_at_least
         ]
-        if len(peers) >= MIN_PEERS
+        if peers >= MIN_PEERS
         else []
     )
     found.sort(key=lambda g: (-g["share_pct"], g["brand"]))
@@ -71,7 +70,7 @@ def gaps(
         "name": shop["name"],
         "tier": shop.get("tier"),
         "district": shop.get("district"),
-        "peers": len(peers),
+        "peers": max(peers, 0),
         "window": {"first": first, "before": before},
         "share_at_least": share_at_least,
         "gaps": found,
@@ -82,15 +81,10 @@ def coverage(conn: sqlite3.Connection, brand: str, as_of: dt.date, months: int =
     """A brand's 上柜率 (the share of shops in business that ordered it in the window) by
     district and tier."""
     first, before = _window(as_of, months)
-    carried = q.brands_carried(conn, first, before)
-    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for shop in q.peers(conn, None, None):
-        cell = cells[(shop.get("district") or "", shop.get("tier"))]
-        cell[1] += 1
-        cell[0] += brand in carried.get(shop["id"], ())
+    cells = q.brand_coverage(conn, brand, first, before, fenced(conn))
     rows = [
-        {"district": d, "tier": t, "shops": n, "carrying": k, "share_pct": round(k / n * 100, 1)}
-        for (d, t), (k, n) in sorted(cells.items(), key=lambda i: (i[0][0], -(i[0][1] or 0)))
+        {**c, "share_pct": round(c["carrying"] / c["shops"] * 100, 1)}
+        for c in sorted(cells, key=lambda c: (c["district"], -(c["tier"] or 0)))
     ]
     return {"brand": brand, "window": {"first": first, "before": before}, "rows": rows}
 
@@ -128,19 +122,32 @@ def surges(
     for line in now.values():
         shop = totals.setdefault(line["customer_id"], {**line, "qty": 0.0, "brand": None})
         shop["qty"] += line["qty"]
-    by_tier: dict[int | None, list[dict]] = defaultdict(list)
+    bands = {
+        band["tier"]: _mean_sd(band)
+        for band in q.tier_bands(
+            conn,
+            month_first.isoformat(),
+            month_start(as_of).isoformat(),
+            BAND_AT_LEAST,
+            fenced(conn),
+        )
+        if band["shops"] >= BAND_AT_LEAST  # a fenced login's function answers from 3
+    }
     for shop in totals.values():
-        by_tier[shop["tier"]].append(shop)
-    for shops in by_tier.values():
-        if len(shops) < 5:  # too few to speak of a band
-            continue
-        mean = sum(s["qty"] for s in shops) / len(shops)
-        sd = math.sqrt(sum((s["qty"] - mean) ** 2 for s in shops) / (len(shops) - 1))
-        for shop in shops:
-            if sd and abs(shop["qty"] - mean) > sigmas * sd:
-                found.append(_surge(shop, "band", mean=round(mean, 1), sd=round(sd, 1)))
+        mean, sd = bands.get(shop["tier"], (0.0, 0.0))
+        if sd and abs(shop["qty"] - mean) > sigmas * sd:
+            found.append(_surge(shop, "band", mean=round(mean, 1), sd=round(sd, 1)))
     found.sort(key=lambda s: (s["code"], s["brand"] or ""))
     return {"month": month, "multiple": multiple, "sigmas": sigmas, "surges": found}
+
+
+def _mean_sd(band: dict) -> tuple[float, float]:
+    """A tier's mean and sample standard deviation from its count, sum and sum of squares
+    (a spread below a millionth of the mean's square is rounding, not a spread)."""
+    n, total = band["shops"], float(band["total"])
+    mean = total / n
+    variance = (float(band["squares"]) - n * mean * mean) / (n - 1)
+    return mean, math.sqrt(variance) if variance > 1e-6 * max(mean * mean, 1.0) else 0.0
 
 
 def _surge(line: dict, rule: str, **figures) -> dict:

@@ -80,7 +80,7 @@ def watch(conn: sqlite3.Connection, as_of: dt.date, rule: Rule) -> dict:
         shop["amount"] += line.get("amount") or 0.0
         shop["brands"].add(line["brand"])
     found = []
-    for shop in q.peers(conn, None, None):
+    for shop in q.shops_in_business(conn):
         if shop.get("tier") is None:
             continue
         got = totals.get(shop["id"], {"qty": 0.0, "amount": 0.0, "brands": set()})
