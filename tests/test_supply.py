@@ -125,3 +125,25 @@ def test_a_scarce_brand_left_untaken_last_period_is_a_warning_on_the_card(shops,
     assert {"kind": "supply_untaken", "period": "week", "brands": ["中华(硬)"]} in alerts
     assert "上周的中华(硬)可订量没有订" in shops.ok("--lang", "zh", "show", "0001").stdout
     assert not [a for a in shops.json("show", "0003")["alerts"] if a["kind"] == "supply_untaken"]
+
+
+def test_brief_gives_a_districts_shops_and_cartons_for_each_brand(cli, add_shop, tmp_path):
+    add_shop("0001", "城里店", tier="12", market="城网", district="东片")
+    add_shop("0002", "乡下店", tier="12", market="农网", district="东片")
+    add_shop("0003", "大店", tier="20", market="城网", district="东片")
+    add_shop("0004", "西边店", tier="12", market="城网", district="西片")
+    cli.ok("supply", "import", str(_long(tmp_path / "l.xlsx")))
+    east = cli.json("brief", "--district", "东片")["supply"]
+    assert east["period"] == "month"
+    assert {(b["brand"], b["shops"], b["cartons"]) for b in east["brands"]} == {
+        ("玉溪(软)", 2, 9),  # 6 for the 城网 shop, 3 for the 农网 one
+        ("红塔山(经典)", 2, 40),
+        ("红河(软甲)", 1, 9),  # tier 20 alone
+    }
+    everyone = cli.json("brief")["supply"]["brands"]
+    assert ("玉溪(软)", 3, 15) in {(b["brand"], b["shops"], b["cartons"]) for b in everyone}
+    screen = cli.ok("--lang", "zh", "brief", "--district", "东片").stdout
+    assert "本月货源" in screen and "红塔山(经典)" in screen and "40" in screen
+    cli.ok("imports", "undo", str(cli.json("imports")[0]["id"]))
+    assert cli.json("brief")["supply"]["brands"] == []
+    assert "cust supply import" in cli.ok("brief").stdout

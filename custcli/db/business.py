@@ -38,7 +38,9 @@ def customer_spread(
 ) -> list[dict]:
     clause, params = where(*scope_conditions(Scope(district, manager, OPEN), alias=""))
     return dicts(
-        conn.execute(f"SELECT id, tier, format, market FROM customers WHERE {clause}", params)
+        conn.execute(
+            f"SELECT id, tier, format, market, district FROM customers WHERE {clause}", params
+        )
     )
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from custcli.db import business as q
 from custcli.db.engine import write_transaction
+from custcli.domain import supply
 from custcli.errors import BadInput, NotFound
-from custcli.kinds import BRANDS
+from custcli.kinds import BRANDS, SUPPLY
 from custcli.kinds.normalize import MAX_PRICE
 from custcli.months import parse_month
 from custcli.trade import CARTONS_PER_CASE
@@ -66,6 +67,7 @@ def brief(
         "plan": _plan_figures(plan, mine, department),
         BRANDS.name: q.brands(conn),
         "policy": q.policy(conn, month) or {"month": month, "text": None},
+        SUPPLY.name: supply.for_scope(conn, scoped, as_of),
     }
 
 

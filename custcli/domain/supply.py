@@ -211,21 +211,55 @@ def for_shop(conn: sqlite3.Connection, customer: dict, day: dt.date) -> dict:
     if tier is None:
         return {"period": None, "allowances": [], "untaken": []}
     found = current(conn, day, tier=tier)
-
-    def fits(allowance: dict, key: str) -> bool:
-        named, mine = _fold(allowance.get(key)), _fold(customer.get(key))
-        return not named or (bool(mine) and (mine in named or named in mine))
-
-    def its(allowances: list[dict]) -> list[dict]:
-        return [a for a in allowances if all(fits(a, k) for k in ("market", "format", "district"))]
-
     untaken: list[str] = []
     if found["period"]:
         start = dt.date.fromisoformat(found["starts"])
         before = q.latest_start(conn, found["period"], (start - dt.timedelta(days=1)).isoformat())
         if before:
-            scarce = {a["brand"] for a in its(q.allowances(conn, found["period"], before, tier))
+            scarce = {a["brand"] for a in _its(q.allowances(conn, found["period"], before, tier),
+                                               customer)
                       if a.get("price_class") == SCARCE_CLASS}  # fmt: skip
             ordered = q.brands_ordered(conn, customer["id"], before, found["starts"])
             untaken = sorted(scarce - ordered)
-    return {"period": found["period"], "allowances": its(found["allowances"]), "untaken": untaken}
+    return {
+        "period": found["period"],
+        "allowances": _its(found["allowances"], customer),
+        "untaken": untaken,
+    }
+
+
+def _its(allowances: list[dict], customer: dict) -> list[dict]:
+    """The allowances a shop may use: of its tier, and of its market type, 业态 and district
+    where the sheet names one (an allowance for another market is not its)."""
+    tier = customer.get("tier")
+
+    def fits(allowance: dict, key: str) -> bool:
+        named, mine = _fold(allowance.get(key)), _fold(customer.get(key))
+        return not named or (bool(mine) and (mine in named or named in mine))
+
+    return [
+        a
+        for a in allowances
+        if tier is not None
+        and a["tier_low"] <= tier <= a["tier_high"]
+        and all(fits(a, k) for k in ("market", "format", "district"))
+    ]
+
+
+def for_scope(conn: sqlite3.Connection, shops: list[dict], day: dt.date) -> dict:
+    """A district's (or any scope's) view of the period under way: for each brand, how many
+    of its shops may order it and the cartons they may order between them, the scarce
+    brands first."""
+    found = current(conn, day)
+    brands: dict[str, dict] = {}
+    for shop in shops:
+        for allowance in _its(found["allowances"], shop):
+            brand = brands.setdefault(
+                allowance["brand"],
+                {"brand": allowance["brand"], "price_class": allowance.get("price_class"),
+                 "shops": 0, "cartons": 0.0},
+            )  # fmt: skip
+            brand["shops"] += 1
+            brand["cartons"] += allowance["cartons"]
+    order = sorted(brands.values(), key=lambda b: (b["price_class"] or 9, -b["shops"], b["brand"]))
+    return {"period": found["period"], "starts": found["starts"], "brands": order}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from custcli import render
 from custcli.i18n import _, _noop, tr
-from custcli.kinds import BRANDS
+from custcli.kinds import BRANDS, SUPPLY
 from custcli.kinds.fields import BRAND_FIELDS
 from custcli.present import words
 
@@ -67,6 +67,7 @@ def brief(facts: dict, district: str | None, manager: str | None) -> None:
         )
     )
     render.table(brand_rows(facts[BRANDS.name]), brand_columns(), title=BRANDS.noun_id)
+    _supply(facts[SUPPLY.name])
     policy = facts["policy"]
     render.line(
         tr(
@@ -75,6 +76,33 @@ def brief(facts: dict, district: str | None, manager: str | None) -> None:
             text=policy["text"] or _("(none recorded)"),
         )
     )
+
+
+SUPPLY_COLUMNS = [
+    ("brand", _noop("Brand")),
+    ("price_class", _noop("Price class")),
+    ("shops", _noop("shops")),
+    ("cartons", _noop("cartons allowed")),
+]
+SUPPLY_TITLES = {"week": _noop("supply this week, from {day}"),
+                 "month": _noop("supply this month, from {day}")}  # fmt: skip
+SUPPLY_SHOWN = 12  # brands on the screen; `cust supply` lists every one
+
+
+def _supply(supply: dict) -> None:
+    """The scope's shops and cartons for each brand of the period under way."""
+    if not supply["brands"]:
+        render.line(_("no supply sheet covers this period; `cust supply import FILE` adds one"))
+        return
+    shown = [
+        {**b, "cartons": words.number(b["cartons"])}
+        for b in brand_rows(supply["brands"][:SUPPLY_SHOWN])
+    ]
+    render.table(shown, SUPPLY_COLUMNS, title=tr(SUPPLY_TITLES[supply["period"]],
+                                                  day=supply["starts"]))  # fmt: skip
+    more = len(supply["brands"]) - SUPPLY_SHOWN
+    if more > 0:
+        render.line(tr("and {count} more brands; `cust supply` lists them all", count=more))
 
 
 SPREAD_WORDS = {"format": _noop("format"), "tier_band": _noop("tiers"), "market": _noop("market")}
