@@ -147,3 +147,23 @@ def test_brief_gives_a_districts_shops_and_cartons_for_each_brand(cli, add_shop,
     cli.ok("imports", "undo", str(cli.json("imports")[0]["id"]))
     assert cli.json("brief")["supply"]["brands"] == []
     assert "cust supply import" in cli.ok("brief").stdout
+
+
+def test_cust_import_knows_a_supply_sheet_and_an_order_export_with_tiers_is_none(shops, tmp_path):
+    """Both layouts reach the supply through `cust import`; an order export that carries
+    the shop's 档位 and a 数量 column names its shops, and stays an order export."""
+    wide = shops.json("import", str(_wide(tmp_path / "w.xlsx")))
+    assert wide["counts"]["new"] == 9 and wide["import_id"]
+    long = shops.json("import", str(_long(tmp_path / "l.xlsx")))
+    assert long["counts"]["new"] == 4
+    assert {a["brand"] for a in shops.json("supply", "--month")["allowances"]} == {
+        "玉溪(软)", "红塔山(经典)", "红河(软甲)"
+    }  # fmt: skip
+    said = shops.json("import", str(_long(tmp_path / "l2.xlsx")), "--kind", "货源")
+    assert said["counts"]["unchanged"] == 4
+    orders = [["客户编码", "档位", "卷烟名称", "数量", "订货日期"],
+              ["0001", "12", "玉溪(软)", 2, "2026-11-20"]]  # fmt: skip
+    done = shops.json("import", str(write_xlsx(tmp_path / "o.xlsx", orders)), "--kind", "orders")
+    assert done["counts"]["new"] == 1
+    guessed = shops("import", str(write_xlsx(tmp_path / "o2.xlsx", orders)), "--json", "--dry-run")
+    assert "supply" not in guessed.stdout + guessed.stderr

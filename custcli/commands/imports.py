@@ -26,7 +26,10 @@ def import_file(
     file: Annotated[Path, typer.Argument(help="xlsx, xlsm, xls, xlsb, ods, csv or tsv.")],
     kind: Annotated[
         str | None,
-        typer.Option(help="customers, orders, visits or brands (default: told by the headers)."),
+        typer.Option(
+            help="customers, orders, visits, brands, complaints or supply (default: told by"
+            " the headers and the values)."
+        ),
     ] = None,
     sheet: Annotated[
         str | None,
@@ -57,7 +60,7 @@ def import_file(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Import a spreadsheet of customers, orders, visits, brands or complaints.
+    """Import a spreadsheet of customers, orders, visits, brands, complaints or supply.
 
     Finds the header row and the sheet itself, reads what each column means by its header
     and its values (--dry-run shows each decision and its evidence), normalises values and
@@ -67,8 +70,10 @@ def import_file(
     --map or confirmed is remembered for its next file (`cust import mappings` lists them).
     A value it cannot read is kept as written, with a warning; a row it cannot take goes,
     with every reason, to FILE.rejects.xlsx. One transaction: all of it lands or none of it.
+    A supply sheet (货源投放表) is imported as `cust supply import` imports it.
     """
-    from custcli.domain import importing
+    from custcli import kinds
+    from custcli.domain import importing, supply
     from custcli.domain.importing import layouts
     from custcli.present import imports as shown
 
@@ -79,6 +84,12 @@ def import_file(
     book = importing.open_file(file)
     overrides = importing.parse_overrides(mapping or [])
     chosen = importing.kind_named(kind)
+    if chosen is kinds.SUPPLY or (chosen is None and not overrides and supply.looks_like(book)):
+        from custcli.present import supply as supply_shown
+
+        found = supply.load(session.conn, file, session.today, None, dry_run, book)
+        supply_shown.loaded(found, as_json)
+        return
     plan = importing.plan(book, chosen, sheet, overrides)
     if not overrides:
         recalled = layouts.recall(session.conn, book, plan)

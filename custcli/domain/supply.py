@@ -23,7 +23,7 @@ from custcli.db import imports as import_q
 from custcli.db import supply as q
 from custcli.db.engine import write_transaction
 from custcli.errors import BadInput, NotFound
-from custcli.kinds import SUPPLY
+from custcli.kinds import CUSTOMERS, SUPPLY
 from custcli.kinds.fields import PERIOD
 from custcli.kinds.normalize import clean_text, halfwidth, parse_number, parse_tiers
 from custcli.months import month_start
@@ -72,20 +72,46 @@ def _tiers_of_header(header: object) -> str | None:
         return None
 
 
-def read(path: Path, today: dt.date, period: str | None = None) -> list[dict]:
+def _header(rows: list[list]) -> int | None:
+    """The row of a sheet's header: the first with a brand column."""
+    names = _names()
+    return next(
+        (n for n, row in enumerate(rows[:_HEADER_SCAN])
+         if any(names.get(_fold(cell)) == "brand" for cell in row)),
+        None,
+    )  # fmt: skip
+
+
+_A_SHOP = {_fold(name) for field in CUSTOMERS.fields if field.key in ("code", "license", "name")
+           for name in field.names()}  # fmt: skip
+
+
+def looks_like(book) -> bool:
+    """Whether a workbook's first sheet is a supply sheet: a brand column, tier columns
+    across (wide) or a tiers and a cartons column (long), and no column naming a shop (an
+    order export may carry 档位 and 数量, but it names its shops)."""
+    rows = list(book.rows(book.sheets[0]))
+    at = _header(rows)
+    if at is None:
+        return False
+    header, names = rows[at], _names()
+    if any(_fold(cell) in _A_SHOP for cell in header):
+        return False
+    keys = {names.get(_fold(cell)) for cell in header}
+    wide = sum(1 for cell in header if _tiers_of_header(cell)) >= WIDE_AT_LEAST
+    return wide or {"tiers", "cartons"} <= keys
+
+
+def read(path: Path, today: dt.date, period: str | None = None, book=None) -> list[dict]:
     """The allowances a supply sheet gives, whichever its layout; BadInput when it holds
-    none (with what was looked for)."""
+    none (with what was looked for). `book`: the file already opened."""
     from custcli.io.readers import open_workbook
 
-    book = open_workbook(Path(path))
+    book = book or open_workbook(Path(path))
     sheet = book.sheets[0]
     rows = list(book.rows(sheet))
     names = _names()
-    header_at = None
-    for n, row in enumerate(rows[:_HEADER_SCAN]):
-        if any(names.get(_fold(cell)) == "brand" for cell in row):
-            header_at = n
-            break
+    header_at = _header(rows)
     if header_at is None:
         raise BadInput(
             "{file} has no brand column (卷烟名称, 规格…) in its first rows; it is not a"
@@ -149,9 +175,9 @@ def _allowance(common: dict, tiers: object, cartons: object) -> dict | None:
 
 
 def load(conn: sqlite3.Connection, path: Path, today: dt.date, period: str | None,
-         dry_run: bool = False) -> dict:  # fmt: skip
+         dry_run: bool = False, book=None) -> dict:  # fmt: skip
     """Import a supply sheet as one change; counts of new, updated and unchanged."""
-    allowances = read(path, today, period)
+    allowances = read(path, today, period, book)
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     import_id = None
     try:

@@ -53,8 +53,9 @@ def kind_named(word: str | None) -> kinds.Kind | None:
     """The kind --kind names, in any of its words (订单, orders); None when not given."""
     if word is None:
         return None
+    among = (*kinds.IMPORTED, kinds.SUPPLY)  # a supply sheet goes to custcli.domain.supply
     try:
-        return kinds.named(word, kinds.IMPORTED)
+        return kinds.named(word, among)
     except ValueError:
-        names = ", ".join(f"{k.name} ({k.label()})" for k in kinds.IMPORTED)
+        names = ", ".join(f"{k.name} ({k.label()})" for k in among)
         raise BadInput("--kind is one of {value}", value=names) from None
