@@ -155,7 +155,7 @@ def _confirm(book, plan):
         line = int(answer)
         if line == 0:
             word = typer.prompt(_("kind (customers, orders, visits, brands or complaints)"))
-            plan = importing.plan(book, importing.kind_named(word), plan.sheet)
+            plan = importing.plan(book, importing.kind_named(word, supply=False), plan.sheet)
             continue
         header = plan.headers[line - 1]
         key = typer.prompt(tr("field for {column} (a key, extra or ignore)", column=header))

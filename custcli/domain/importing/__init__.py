@@ -49,11 +49,13 @@ def open_file(path):
     return open_workbook(path)
 
 
-def kind_named(word: str | None) -> kinds.Kind | None:
-    """The kind --kind names, in any of its words (订单, orders); None when not given."""
+def kind_named(word: str | None, supply: bool = True) -> kinds.Kind | None:
+    """The kind --kind names, in any of its words (订单, orders); None when not given.
+    SUPPLY among them unless `supply` is False: a supply sheet goes to custcli.domain.supply,
+    not through a mapping."""
     if word is None:
         return None
-    among = (*kinds.IMPORTED, kinds.SUPPLY)  # a supply sheet goes to custcli.domain.supply
+    among = (*kinds.IMPORTED, kinds.SUPPLY) if supply else kinds.IMPORTED
     try:
         return kinds.named(word, among)
     except ValueError:
