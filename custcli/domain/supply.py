@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 import sqlite3
 from pathlib import Path
@@ -30,6 +31,7 @@ from custcli.months import month_start
 
 WIDE_AT_LEAST = 3  # tier columns that make a sheet wide
 _HEADER_SCAN = 10  # rows looked at for the header
+_HEADER_CHARS = 40  # a header is a few words: a longer cell is not folded to be compared
 
 
 def period_start(period: str, day: dt.date) -> dt.date:
@@ -77,7 +79,8 @@ def _header(rows: list[list]) -> int | None:
     names = _names()
     return next(
         (n for n, row in enumerate(rows[:_HEADER_SCAN])
-         if any(names.get(_fold(cell)) == "brand" for cell in row)),
+         if any(names.get(_fold(cell)) == "brand" for cell in row
+                if isinstance(cell, str) and len(cell) <= _HEADER_CHARS)),
         None,
     )  # fmt: skip
 
@@ -90,7 +93,7 @@ def looks_like(book) -> bool:
     """Whether a workbook's first sheet is a supply sheet: a brand column, tier columns
     across (wide) or a tiers and a cartons column (long), and no column naming a shop (an
     order export may carry 档位 and 数量, but it names its shops)."""
-    rows = list(book.rows(book.sheets[0]))
+    rows = list(itertools.islice(book.rows(book.sheets[0]), _HEADER_SCAN))  # not the file
     at = _header(rows)
     if at is None:
         return False

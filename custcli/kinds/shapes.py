@@ -130,6 +130,9 @@ def _words(text: str, words: tuple[str, ...]) -> bool:
     return any(w in text for w in words)
 
 
+LONGEST_SHAPED = 1000  # characters: a longer cell is read as prose, not measured further
+
+
 def shapes_of(cell: object) -> set[str]:
     """The shapes one non-empty cell has."""
     found: set[str] = set()
@@ -140,6 +143,8 @@ def shapes_of(cell: object) -> set[str]:
         return found
     if isinstance(cell, dt.date):
         return {"date"}
+    if isinstance(cell, str) and len(cell) > LONGEST_SHAPED:  # no code, date or name is
+        return {"prose"} if _HAN.search(cell[:LONGEST_SHAPED]) else found
     text = _text(cell)
     compact = text.replace(" ", "")
     plain = compact.replace("-", "")
