@@ -143,13 +143,30 @@ def test_datasette_metadata_labels_the_tables_and_its_queries_run(sample_cli, tm
     assert database["tables"]["customers"]["columns"]["tier"] == "档位"
     assert database["tables"]["order_months"] == {"hidden": True}
     conn = sqlite3.connect(sample_cli.db)
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {
+        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
     assert set(database["tables"]) - {"cust_meta", "cust_grants"} <= tables
     for title, query in database["queries"].items():
         cursor = conn.execute(query["sql"])
         names = [d[0] for d in cursor.description]
         assert cursor.fetchall(), title
         assert "客户编码" in names and not {"uid", "row_key", "search_text"} & set(names)
+    # What Datasette lists is the views: every column in Chinese, codes said as words.
+    listed = [name for name, table in database["tables"].items() if not table.get("hidden")]
+    in_file = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    assert (
+        set(listed) == in_file and {"客户", "拜访", "订单", "卡片变动记录", "导入记录"} <= in_file
+    )
+    for view in listed:
+        cursor = conn.execute(f'SELECT * FROM "{view}"')
+        columns = [d[0] for d in cursor.description]
+        assert all(not c.isascii() for c in columns), (view, columns)
+    statuses = {r[0] for r in conn.execute('SELECT "状态" FROM "客户"')}
+    assert "在营" in statuses and not {"active", "suspended", "closed"} & statuses
+    kinds_said = {r[0] for r in conn.execute('SELECT "拜访方式" FROM "拜访"')}
+    assert kinds_said and not {"field", "phone", "online"} & kinds_said
+    assert conn.execute('SELECT count(*) FROM "客户"').fetchone()[0] == len(sample_cli.json("list"))
 
 
 @pytest.mark.sqlite_only  # the laptop is the department file's own backup (cust db backup)

@@ -161,7 +161,7 @@ def _migrate_sqlite(conn: sqlite3.Connection, upto: int | None) -> None:
     lock is taken up front, and a cust that finds it taken waits for the migration under way,
     then finds the file done. A copy of the file is kept first (when it holds cards); a
     migration killed half-way leaves the file as it was."""
-    from custcli.db import schema
+    from custcli.db import schema, views
     from custcli.db.files import keep_copy, worth_a_copy
 
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -179,6 +179,8 @@ def _migrate_sqlite(conn: sqlite3.Connection, upto: int | None) -> None:
         for number, step in schema.steps_after(version, upto):
             schema.apply(conn, step, schema.SQLITE, postgres=False)
             conn.execute(f"PRAGMA user_version = {number}")
+        if upto is None or upto >= schema.VIEWS_SINCE:
+            views.put(conn)  # as this cust writes them, over the tables as they now are
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

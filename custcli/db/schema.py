@@ -594,10 +594,12 @@ STEPS: tuple[Step, ...] = (
     Step("day_routes", _M019),
     Step("supply_allowances", _M020),
     Step("changes_true_at", _M021),
-    # PostgreSQL: the department's peer figures as functions a fenced login calls
-    # (custcli.db.counter); custcli.db.grants.put_functions puts them up after the steps.
-    Step("peer_figures"),
+    # Put up after the steps, as this cust writes them: on PostgreSQL the department's peer
+    # figures as functions a fenced login calls (custcli.db.grants.put_functions), on SQLite
+    # a view of each kind as a person reads it (custcli.db.views).
+    Step("peer_figures_and_views"),
 )
+VIEWS_SINCE = 22
 VERSION = len(STEPS)  # the schema this cust writes
 POSTGRESQL_SINCE = 12  # the version a PostgreSQL database began at, as one snapshot
 

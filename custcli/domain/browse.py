@@ -1,6 +1,7 @@
-"""Datasette's metadata for a cust file: the tables and columns in the language in use, the
-internal tables hidden, and a canned query per kind of record that shows the columns a person
-reads, with their labels, and none of the internal ones (ids, keys, search text).
+"""Datasette's metadata for a cust file: its views (custcli.db.views: each kind's records and
+the history, columns in Chinese, codes in words, no internal column) are what it lists; the
+tables under them are hidden, titled and their columns described; and a canned query per kind
+of record in the language in use.
 
     cust db datasette-metadata -o metadata.json
     datasette cust.db --metadata metadata.json
@@ -9,6 +10,7 @@ reads, with their labels, and none of the internal ones (ids, keys, search text)
 from __future__ import annotations
 
 from custcli import glossary, kinds
+from custcli.db import views
 from custcli.i18n import _, tr
 
 # Tables a person browses: the record kinds', and the history of cards and of imports.
@@ -37,11 +39,16 @@ def _labels(fields) -> dict[str, str]:
 def metadata(database: str) -> dict:
     """The metadata for the database file named `database` (its stem, as Datasette names it)."""
     tables: dict[str, dict] = {}
+    # What a person browses: the views (custcli.db.views), columns already in Chinese and
+    # codes in words. The tables under them are cust's, hidden, their columns described.
+    for view in views.names():
+        tables[view] = {"title": view}
     for kind in kinds.KINDS:
-        tables[kind.table] = {"title": _(kind.noun_id), "columns": _labels(kind.fields)}
+        tables[kind.table] = {"title": _(kind.noun_id), "columns": _labels(kind.fields),
+                              "hidden": True}  # fmt: skip
     tables[kinds.CUSTOMERS.table]["label_column"] = "name"
     for table in BROWSED:
-        tables[table] = {"title": _(glossary.OWN_TABLES[table]), "columns": {}}
+        tables[table] = {"title": _(glossary.OWN_TABLES[table]), "columns": {}, "hidden": True}
     for table in glossary.OWN_TABLES:
         tables.setdefault(table, {"hidden": True})
     for table in ("cust_meta", "cust_grants"):  # a department's PostgreSQL only

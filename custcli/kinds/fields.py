@@ -35,6 +35,9 @@ class FieldType(NamedTuple):
     # How an exported cell shows the stored number (0"天": a cycle of 14 reads 14天 and
     # imports back as 14).
     cell_format: str | None = None
+    # SQL that says a stored code as a person reads it in Chinese (active → 在营), for
+    # those who read the file without cust (custcli.db.views); None: the value as stored.
+    sql_words: Callable[[str], str] | None = None
 
 
 TEXT = FieldType("text", "TEXT", n.parse_text, n.render_text, "any text")
@@ -84,6 +87,7 @@ YEARDAY = FieldType(
     n.parse_yearday,
     n.render_yearday,
     "1975-04-12, 04-12 or a lunar day such as 农历三月初八",
+    sql_words=n.sql_yearday,
 )
 STATUS = FieldType(
     "status",
@@ -91,6 +95,7 @@ STATUS = FieldType(
     n.parse_status,
     n.render_status,
     "active (在营), suspended (暂停) or closed (关闭)",
+    sql_words=n.sql_status,
 )
 PRICE_CLASS = FieldType(
     "price_class",
@@ -150,7 +155,12 @@ def choice_type(name: str, choices: tuple[Choice, ...]) -> FieldType:
         choice = by_code.get(value)
         return value if choice is None else said_in(lang or language(), choice.label_id)
 
-    return FieldType(name, "TEXT", parse, render, ", ".join(c.code for c in choices))
+    def sql_words(column: str) -> str:
+        words = {c.code: said_in("zh", c.label_id) for c in choices}
+        return n.sql_case(column, words, column)
+
+    hint = ", ".join(c.code for c in choices)
+    return FieldType(name, "TEXT", parse, render, hint, sql_words=sql_words)
 
 
 VISIT_KINDS = (

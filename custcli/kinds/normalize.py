@@ -502,6 +502,31 @@ def render_yearday(value: str | None, lang: str = "zh") -> str:
     return value.removeprefix("--")
 
 
+def sql_case(column: str, words: dict[str, str], otherwise: str) -> str:
+    """SQL saying each stored code of a column as its word, anything else as `otherwise`."""
+
+    def quoted(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    branches = " ".join(f"WHEN {quoted(code)} THEN {quoted(word)}" for code, word in words.items())
+    return f"CASE {column} {branches} ELSE {otherwise} END"
+
+
+def sql_yearday(column: str) -> str:
+    """SQL that says a stored day of the year as render_yearday says it in Chinese
+    (lunar:--03-08 → 农历三月初八, --04-12 → 04-12), for those who read the file without
+    cust (Datasette)."""
+    months = sql_case(
+        f"substr({column}, -5, 2)", {f"{m:02d}": _lunar_month_name(m) for m in range(1, 13)}, "''"
+    )
+    days = sql_case(
+        f"substr({column}, -2)", {f"{d:02d}": _lunar_day_name(d) for d in range(1, 31)}, "''"
+    )
+    year = f"CASE WHEN substr({column}, 7, 1) = '-' THEN '' ELSE substr({column}, 7, 4) || '年' END"
+    return (f"CASE WHEN {column} LIKE 'lunar:%' THEN '农历' || {year} || {months} || {days}"
+            f" WHEN {column} LIKE '--%' THEN substr({column}, 3) ELSE {column} END")  # fmt: skip
+
+
 # --- status --------------------------------------------------------------------------------
 
 STATUSES = {"active": "在营", "suspended": "暂停", "closed": "关闭"}
@@ -539,6 +564,11 @@ _STATUS_WORDS = {
     "已注销": "closed",
     "关停": "closed",
 }
+
+
+def sql_status(column: str) -> str:
+    """SQL that says a stored status in Chinese (active → 在营)."""
+    return sql_case(column, STATUSES, column)
 
 
 def render_status(value: str | None, lang: str = "en") -> str:
