@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import resource
 import shutil
@@ -809,3 +810,32 @@ def test_the_fast_extent_scan_measures_as_the_exact_one(cells, plain, prefix, va
     exact._feed_plain = lambda view: False  # the tag-by-tag reading alone
     exact.feed(xml, len(xml))
     assert (fast.last_row, fast.last_column) == (exact.last_row, exact.last_column)
+
+
+def test_what_a_stopped_cust_left_beside_the_file_is_swept_at_the_next_start(tmp_path):
+    """Partial copies named by a process that is gone (a killed backup's), cust 0.1's lock
+    and half backup: the next cust removes each and says so in a line; a copy a running
+    process is writing stays."""
+    db = tmp_path / "cust.db"
+    assert cust(db, "add", "--code", "0001", "--name", "甲店").returncode == 0
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid names no running process, as a killed cust's would
+    backups = tmp_path / "backups"
+    backups.mkdir(exist_ok=True)
+    left = [
+        tmp_path / f".out.db.{gone.pid}.abc123.part",
+        backups / f".cust-20261207-090000-000000-before-import.db.{gone.pid}.x9.part",
+        backups / "cust-20260101-090000-000000-before-import.db.part",
+        tmp_path / "cust.db-migrating",
+    ]
+    running = tmp_path / f".out2.db.{os.getpid()}.def456.part"
+    for path in (*left, running):
+        path.write_bytes(b"half")
+    result = cust(db, "list", "--json")
+    assert result.returncode == 0 and json.loads(result.stdout)[0]["code"] == "0001"
+    assert not any(path.exists() for path in left) and running.exists()
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(left) and all(line.startswith("cust: removed") for line in lines)
+    assert {path.name for path in left} == {line.split()[2].rstrip(":") for line in lines}
+    again = cust(db, "list", "--json")
+    assert again.returncode == 0 and again.stderr == ""

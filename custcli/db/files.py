@@ -160,6 +160,21 @@ def sweep(folder: Path) -> list[str]:
     return removed
 
 
+def sweep_beside(path: Path) -> list[str]:
+    """What a cust stopped half-way left beside a database file: its partial copies, beside
+    it and in its backups folder, named by a process no longer running; a partial backup
+    and the `-migrating` lock file of cust 0.1 (this cust makes neither). The names removed."""
+    removed = sweep(path.parent) + sweep(backups_dir(path))
+    stale = [Path(f"{path}-migrating")]
+    with contextlib.suppress(OSError):
+        stale += backups_dir(path).glob(f"{path.stem}-*.db.part")
+    for leftover in stale:
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+            removed.append(leftover.name)
+    return removed
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -192,8 +207,6 @@ def keep_copy(conn: sqlite3.Connection, path: Path, reason: str) -> Path:
     copy_database(conn, target, check=_quick_check)
     for old in list_backups(path)[:-KEEP_BACKUPS]:
         old.unlink()
-    for stale in folder.glob(f"{path.stem}-*.db.part"):  # what cust 0.1's killed copies left
-        stale.unlink()
     return target
 
 

@@ -9,7 +9,6 @@ something is pending.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import sqlite3
@@ -19,7 +18,13 @@ from pathlib import Path
 from custcli import notices
 from custcli.db import schema
 from custcli.db.engine import connect, db_file, is_postgres
-from custcli.db.files import create_private_file, default_db_path, full_disk, tighten
+from custcli.db.files import (
+    create_private_file,
+    default_db_path,
+    full_disk,
+    sweep_beside,
+    tighten,
+)
 from custcli.errors import BadInput, DiskFull, NotFound
 from custcli.i18n import _noop
 from custcli.kinds import CUSTOMERS
@@ -91,6 +96,9 @@ def _open_sqlite(path: Path, upto: int | None) -> sqlite3.Connection:
         if tighten(path):  # cust's own file, then: nobody else should read it
             notices.tell(_noop("{path} was readable by others; it is now yours only (0600)"),
                          path=path)  # fmt: skip
+        for name in sweep_beside(path):
+            notices.tell(_noop("removed {name}: a cust stopped half-way left it unfinished"),
+                         name=name)  # fmt: skip
         if version < (schema.VERSION if upto is None else upto):
             _migrate_sqlite(conn, upto)
         elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -185,8 +193,6 @@ def _migrate_sqlite(conn: sqlite3.Connection, upto: int | None) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    with contextlib.suppress(FileNotFoundError):  # the lock file cust 0.1 kept beside it
-        Path(f"{db_file(conn)}-migrating").unlink()
 
 
 def _migrate_postgresql(conn, upto: int | None) -> None:
