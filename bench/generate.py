@@ -29,6 +29,7 @@ from custcli.domain import pyramid  # noqa: E402
 from custcli.domain.customers import parse_values  # noqa: E402
 from custcli.domain.importing.mapping import match  # noqa: E402
 from custcli.domain.search import search_text  # noqa: E402
+from custcli.kinds import CUSTOMERS  # noqa: E402
 from custcli.trade import price_class_of  # noqa: E402
 
 SCALES = {
@@ -55,7 +56,7 @@ def build_db(path: Path, scale: dict, rng: random.Random) -> list[str]:
     path.unlink(missing_ok=True)
     conn = open_db(path)
     shops = [
-        {match("customers", k).key or k: v for k, v in row.items()}
+        {match(CUSTOMERS, k).key or k: v for k, v in row.items()}
         for row in make_sample.make_customers(rng, scale["customers"])
     ]
     with write_transaction(conn):
