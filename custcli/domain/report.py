@@ -61,11 +61,11 @@ def monthly(
         "managers": [],
     }
     if manager is None:
-        names = sorted({c["account_manager"] for c in part.customers if c.get("account_manager")})
-        if len(names) > 1:
+        parts = part.by_manager()
+        if len(parts) > 1:
             report["managers"] = [
-                {"manager": name, **_summary(conn, month, part.of(name), district, name)}
-                for name in names
+                {"manager": name, **_summary(conn, month, theirs, district, name)}
+                for name, theirs in parts.items()
             ]
     return report
 
@@ -150,21 +150,31 @@ class _Part:
         ]
         self.not_visited.sort(key=lambda r: (-r["days_overdue"], -(r["tier"] or 0), r["code"]))
 
-    def of(self, manager: str) -> _Part:
-        """The part of one account manager: a visit is theirs when its card was at the
-        month's end, whatever the card's status since (as the manager's own report reads)."""
-        customers = [c for c in self.customers if c.get("account_manager") == manager]
-        codes = {c["code"] for c in customers}
-        return _Part(
-            customers,
-            self.last_visits,
-            [v for v in self.visits if self.managers.get(v["code"]) == manager],
-            [row for row in self.at_end if row["code"] in codes],
-            self.first,
-            self.last,
-            self.managers,
-            self.rows,
-        )
+    def by_manager(self) -> dict[str, _Part]:
+        """The part of each account manager, in one pass over the part: a visit is theirs
+        when its card was at the month's end, whatever the card's status since (as the
+        manager's own report reads)."""
+        customers: dict[str, list] = defaultdict(list)
+        for c in self.customers:
+            if c.get("account_manager"):
+                customers[c["account_manager"]].append(c)
+        whose = {c["code"]: c["account_manager"] for c in self.customers
+                 if c.get("account_manager")}  # fmt: skip
+        visits: dict[str, list] = defaultdict(list)
+        for v in self.visits:
+            if self.managers.get(v["code"]):
+                visits[self.managers[v["code"]]].append(v)
+        at_end: dict[str, list] = defaultdict(list)
+        for row in self.at_end:
+            if row["code"] in whose:
+                at_end[whose[row["code"]]].append(row)
+        return {manager: self._with(mine, visits[manager], at_end[manager])
+                for manager, mine in sorted(customers.items())}  # fmt: skip
+
+    def _with(self, customers: list, visits: list, at_end: list) -> _Part:
+        """A part of this one's month and rows: these customers, visits and standings."""
+        return _Part(customers, self.last_visits, visits, at_end, self.first, self.last,
+                     self.managers, self.rows)  # fmt: skip
 
 
 def _not_due_at_end(customer: dict, last_visit: str | None) -> dict:
@@ -280,8 +290,9 @@ def _summary(conn, month: str, part: _Part, district, manager) -> dict:
 
 
 def _sum_of(by_customer: dict[int, dict], ids: set[int]) -> dict:
-    qty = sum(t["qty"] for cid, t in by_customer.items() if cid in ids)
-    amount = sum(t["amount"] for cid, t in by_customer.items() if cid in ids)
+    mine = [by_customer[cid] for cid in ids if cid in by_customer]  # a part's, not everyone's
+    qty = sum(t["qty"] for t in mine)
+    amount = sum(t["amount"] for t in mine)
     return {"qty": float(round(qty, 3)), "amount": float(round(amount, 2))}
 
 
@@ -450,14 +461,19 @@ def managers(conn: sqlite3.Connection, month: str, today: dt.date) -> list[dict]
     under_way = today <= last_day
     last_day = min(last_day, today)
     first, last = first_day.isoformat(), last_day.isoformat()
-    # read once, split per manager
+    # read once, split per manager; the figures the part does not hold, one grouped query each
     everyone = _part(conn, first_day, last_day, None, None, under_way=under_way)
+    parts = everyone.by_manager()
+    followups_due = insights.followups_due(conn, first, last)
+    complaint_times = insights.complaint_times(conn, first, last)
+    satisfactions = insights.satisfaction(conn, first, last)
     evaluation = []
     for manager in insights.managers(conn):
-        summary = _summary(conn, month, everyone.of(manager), None, manager)
-        followups = insights.followups_due(conn, first, last, manager)
-        complaints = insights.complaint_times(conn, first, last, manager)
-        satisfaction = insights.satisfaction(conn, first, last, manager)
+        theirs = parts.get(manager) or everyone._with([], [], [])  # no shop at the month's end
+        summary = _summary(conn, month, theirs, None, manager)
+        followups = followups_due.get(manager, {"due": 0, "kept": 0})
+        complaints = complaint_times.get(manager, {"opened": 0, "avg_days": None})
+        satisfaction = satisfactions.get(manager)
         evaluation.append(
             {
                 "manager": manager,
