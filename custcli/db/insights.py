@@ -407,46 +407,46 @@ def managers(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+def _per_manager(conn, sql: str, params: tuple) -> dict[str, dict]:
+    """A query grouped by account manager (its column `manager`): each one's figures."""
+    return {figures.pop("manager"): figures for figures in dicts(conn.execute(sql, params))}
+
+
 def followups_due(conn: sqlite3.Connection, first: str, last: str) -> dict[str, dict]:
     """Per account manager: the follow-ups due in [first, last] and those done by then."""
-    return {
-        row["manager"]: {"due": row["due"], "kept": row["kept"]}
-        for row in conn.execute(
-            "SELECT c.account_manager AS manager, count(*) AS due,"
-            " coalesce(sum(CASE WHEN f.done_on IS NOT NULL AND f.done_on <= f.due THEN 1"
-            " ELSE 0 END), 0) AS kept FROM followups f JOIN customers c ON c.id = f.customer_id"
-            " WHERE f.due BETWEEN ? AND ? AND c.account_manager IS NOT NULL"
-            " GROUP BY c.account_manager",
-            (first, last),
-        )
-    }
+    return _per_manager(
+        conn,
+        "SELECT c.account_manager AS manager, count(*) AS due,"
+        " coalesce(sum(CASE WHEN f.done_on IS NOT NULL AND f.done_on <= f.due THEN 1"
+        " ELSE 0 END), 0) AS kept FROM followups f JOIN customers c ON c.id = f.customer_id"
+        " WHERE f.due BETWEEN ? AND ? AND c.account_manager IS NOT NULL"
+        " GROUP BY c.account_manager",
+        (first, last),
+    )
 
 
 def satisfaction(conn: sqlite3.Connection, first: str, last: str) -> dict[str, float]:
     """Per account manager: the average satisfaction of the visits in [first, last]."""
-    return {
-        row["manager"]: row["score"]
-        for row in conn.execute(
-            "SELECT c.account_manager AS manager, avg(v.satisfaction) AS score FROM visits v"
-            " JOIN customers c ON c.id = v.customer_id WHERE v.date BETWEEN ? AND ?"
-            " AND c.account_manager IS NOT NULL AND v.satisfaction IS NOT NULL"
-            " GROUP BY c.account_manager",
-            (first, last),
-        )
-    }
+    found = _per_manager(
+        conn,
+        "SELECT c.account_manager AS manager, avg(v.satisfaction) AS score FROM visits v"
+        " JOIN customers c ON c.id = v.customer_id WHERE v.date BETWEEN ? AND ?"
+        " AND c.account_manager IS NOT NULL AND v.satisfaction IS NOT NULL"
+        " GROUP BY c.account_manager",
+        (first, last),
+    )
+    return {manager: figures["score"] for manager, figures in found.items()}
 
 
 def complaint_times(conn: sqlite3.Connection, first: str, last: str) -> dict[str, dict]:
     """Per account manager: the complaints opened in [first, last] and their average days
     to resolve."""
-    return {
-        row["manager"]: {"opened": row["opened"], "avg_days": row["avg_days"]}
-        for row in conn.execute(
-            "SELECT c.account_manager AS manager, count(*) AS opened,"
-            " avg(julianday(p.resolved_on) - julianday(p.opened_on)) AS avg_days"
-            " FROM complaints p JOIN customers c ON c.id = p.customer_id"
-            " WHERE p.opened_on BETWEEN ? AND ? AND c.account_manager IS NOT NULL"
-            " GROUP BY c.account_manager",
-            (first, last),
-        )
-    }
+    return _per_manager(
+        conn,
+        "SELECT c.account_manager AS manager, count(*) AS opened,"
+        " avg(julianday(p.resolved_on) - julianday(p.opened_on)) AS avg_days"
+        " FROM complaints p JOIN customers c ON c.id = p.customer_id"
+        " WHERE p.opened_on BETWEEN ? AND ? AND c.account_manager IS NOT NULL"
+        " GROUP BY c.account_manager",
+        (first, last),
+    )
