@@ -43,11 +43,11 @@ app()
 SHOW_WORK = """
 import datetime as dt, io, sys, time, contextlib
 from pathlib import Path
-from custcli.commands import show
+from custcli.present import card as shown
 from custcli.db.opening import open_db
 from custcli.domain import customers
 from custcli.domain.profile import one_breath
-from custcli import i18n, render
+from custcli import i18n
 i18n.use("zh")
 times = []
 for _ in range(20):
@@ -56,8 +56,7 @@ for _ in range(20):
     card = customers.resolve(conn, sys.argv[2])
     profile = one_breath(conn, card, dt.date(2026, 11, 23))
     with contextlib.redirect_stdout(io.StringIO()):
-        render.card(card["name"], [*show.card_sections(card),
-                                   *show._profile_sections(profile)])
+        shown.shown(card, profile)
     conn.close()
     times.append(time.perf_counter() - start)
 times.sort()
