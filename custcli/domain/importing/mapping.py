@@ -317,6 +317,7 @@ class Sampled:
     def __init__(self, rows: Sequence[Sequence]):
         self.rows = rows
         self._shapes: dict[tuple, frozenset] = {}
+        self._columns: dict[tuple, tuple[list[dict], list[list]]] = {}
 
     def _shaped(self, cell: object) -> frozenset:
         key = (cell.__class__, cell)
@@ -331,7 +332,15 @@ class Sampled:
         self, start: int, width: int, header: Sequence = ()
     ) -> tuple[list[dict], list[list]]:
         """The profiles and the first values of each column, of the rows from `start`; the
-        header repeated among them (as exports repeat it down the sheet) is not a value."""
+        header repeated among them (as exports repeat it down the sheet) is not a value.
+        Worked out once for every kind tried over the same rows (read, never changed)."""
+        key = (start, width, tuple(header))
+        found = self._columns.get(key)
+        if found is None:
+            found = self._columns[key] = self._profiled(start, width, header)
+        return found
+
+    def _profiled(self, start: int, width: int, header: Sequence) -> tuple[list[dict], list[list]]:
         rows = self.rows[start : start + SAMPLE]
         if header:
             rows = [r for r in rows if list(r[: len(header)]) != list(header)]
