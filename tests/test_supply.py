@@ -153,7 +153,7 @@ def test_cust_import_knows_a_supply_sheet_and_an_order_export_with_tiers_is_none
     """Both layouts reach the supply through `cust import`; an order export that carries
     the shop's 档位 and a 数量 column names its shops, and stays an order export."""
     wide = shops.json("import", str(_wide(tmp_path / "w.xlsx")))
-    assert wide["counts"]["new"] == 9 and wide["import_id"]
+    assert wide["kind"] == "supply" and wide["counts"]["new"] == 9 and wide["import_id"]
     long = shops.json("import", str(_long(tmp_path / "l.xlsx")))
     assert long["counts"]["new"] == 4
     assert {a["brand"] for a in shops.json("supply", "--month")["allowances"]} == {

@@ -194,8 +194,14 @@ def load(conn: sqlite3.Connection, path: Path, today: dt.date, period: str | Non
     except _DryRun:
         import_id = None
     periods = sorted({(a["period"], a["starts"]) for a in allowances})
-    return {"file": str(path), "import_id": import_id, "dry_run": dry_run, "counts": counts,
-            "periods": [{"period": p, "starts": s} for p, s in periods]}  # fmt: skip
+    return {
+        "file": str(path),
+        "kind": SUPPLY.name,
+        "import_id": import_id,
+        "dry_run": dry_run,
+        "counts": counts,
+        "periods": [{"period": p, "starts": s} for p, s in periods],
+    }
 
 
 class _DryRun(Exception):
