@@ -91,8 +91,8 @@ def cards_then(
     """Every card as it was at the end of the day before `after` (an ISO date): its status,
     district and account manager put back from the changes made since, with what tells
     whether the shop traded in [first, after): `made` (the card was made before `after`),
-    `traded` (visited, complained or ordered before `after`, or opened then) and `left_active` (its
-    status changed from active in the period)."""
+    `traded` (of a card made since: visited, complained or ordered before `after`, or opened
+    then) and `left_active` (its status changed from active in the period)."""
     wanted = tuple(dict.fromkeys(("id", "code", "created_at", "opened_on", *THEN_FIELDS, *columns)))
     cards = dicts(conn.execute(f"SELECT {', '.join(wanted)} FROM customers"))
     marks = ", ".join("?" for _ in THEN_FIELDS)
@@ -111,14 +111,20 @@ def cards_then(
             (first, after),
         )
     }
+    # Whether a card made since traded before: asked only of those cards, one index seek
+    # each (a union of every line's shop before `after` took 4.4 s at city scale).
     traded = {
         customer_id
         for (customer_id,) in conn.execute(
-            "SELECT customer_id FROM visits WHERE date < ?"
-            " UNION SELECT customer_id FROM complaints WHERE opened_on < ?"
-            " UNION SELECT customer_id FROM order_months WHERE month < ?"
-            " UNION SELECT customer_id FROM orders WHERE date >= ? AND date < ?",
-            (after, after, after[:7], f"{after[:7]}-01", after),
+            "SELECT c.id FROM customers c WHERE c.created_at >= ? AND ("
+            " EXISTS (SELECT 1 FROM visits v WHERE v.customer_id = c.id AND v.date < ?)"
+            " OR EXISTS (SELECT 1 FROM complaints p"
+            " WHERE p.customer_id = c.id AND p.opened_on < ?)"
+            " OR EXISTS (SELECT 1 FROM order_months m"
+            " WHERE m.customer_id = c.id AND m.month < ?)"
+            " OR EXISTS (SELECT 1 FROM orders o"
+            " WHERE o.customer_id = c.id AND o.date >= ? AND o.date < ?))",
+            (after, after, after, after[:7], f"{after[:7]}-01", after),
         )
     }
     for card in cards:
