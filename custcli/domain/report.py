@@ -125,19 +125,23 @@ class _Part:
     the month under way."""
 
     def __init__(
-        self, customers, last_visits, visits, at_end, first: dt.date, last: dt.date, managers, rows
-    ):
+        self, customers, last_visits, visits, at_end, first: dt.date, last: dt.date, managers,
+        rows, due_ids: set[int] | None = None,
+    ):  # fmt: skip
         self.customers, self.visits, self.at_end = customers, visits, at_end
         self.rows = rows  # the month's follow-ups, complaints and orders of every shop
         self.last_visits, self.first, self.last = last_visits, first, last
         self.managers = managers  # {code: account manager at the month's end}, of every card
         self.ids = {c["id"] for c in customers}
         self.codes = {c["code"] for c in customers}
+        # due in the month: by the due rule, or as the part this one is split from found
         self.due_in_month = [
             c
             for c in customers
-            if schedule.next_due(c, _date(last_visits.get(c["id"])), first) <= last
-        ]
+            if (c["id"] in due_ids if due_ids is not None
+                else schedule.next_due(c, _date(last_visits.get(c["id"])), first) <= last)
+        ]  # fmt: skip
+        self.due_ids = {c["id"] for c in self.due_in_month}
         self.field_visited = {v["code"] for v in visits if v["kind"] == schedule.FIELD_VISIT}
         self.visited_due = [c for c in self.due_in_month if c["code"] in self.field_visited]
         # Not visited: due in the month and no field visit in it, so that 应访 − 实访 is
@@ -174,7 +178,7 @@ class _Part:
     def _with(self, customers: list, visits: list, at_end: list) -> _Part:
         """A part of this one's month and rows: these customers, visits and standings."""
         return _Part(customers, self.last_visits, visits, at_end, self.first, self.last,
-                     self.managers, self.rows)  # fmt: skip
+                     self.managers, self.rows, self.due_ids)  # fmt: skip
 
 
 def _not_due_at_end(customer: dict, last_visit: str | None) -> dict:
