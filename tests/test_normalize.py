@@ -286,3 +286,42 @@ def test_a_lazy_pattern_compiles_on_first_use_and_then_is_the_pattern():
     assert pattern.fullmatch("12 条").group(1) == "12"
     assert vars(pattern)["search"].__self__ is vars(pattern)["sub"].__self__  # one compile
     assert pattern.sub("", "3条") == "" and pattern.pattern == r"(\d+)\s*条"
+
+
+# What the views (custcli.db.views) say of a stored value is what cust says in Chinese.
+def _worded() -> dict[str, tuple]:
+    """Each field type that says its codes in SQL, with the codes it stores."""
+    from custcli.kinds import KINDS
+    from custcli.kinds.fields import PERIODS, VISIT_KINDS
+
+    codes = {"status": tuple(n.STATUSES), "visit_kind": tuple(c.code for c in VISIT_KINDS),
+             "period": tuple(c.code for c in PERIODS), "yearday": ()}  # fmt: skip
+    types = {f.type.name: f.type for kind in KINDS for f in kind.fields if f.type.sql_words}
+    assert set(types) == set(codes), "a new type that says its codes: give its codes here"
+    return {name: (types[name], codes[name]) for name in sorted(types)}
+
+
+def _yeardays():
+    days = st.dates(dt.date(1930, 1, 1), dt.date(2010, 12, 31))
+    return st.one_of(
+        days.map(dt.date.isoformat),
+        days.map(lambda d: f"--{d.month:02d}-{d.day:02d}"),
+        st.tuples(st.integers(1, 12), st.integers(1, 30), st.booleans(), days).map(
+            lambda t: f"lunar:{t[3].year if t[2] else '-'}-{t[0]:02d}-{t[1]:02d}"
+        ),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(_worded()))
+@given(data=st.data())
+def test_a_views_words_are_what_cust_says_in_chinese(name, data):
+    import sqlite3
+
+    field_type, codes = _worded()[name]
+    if codes:  # a code it stores, or anything else, said as it is
+        value = data.draw(st.one_of(st.sampled_from(codes), st.text(max_size=8)))
+    else:
+        value = data.draw(_yeardays())
+    sql = f"SELECT {field_type.sql_words(':value')}"
+    said = sqlite3.connect(":memory:").execute(sql, {"value": value}).fetchone()[0]
+    assert said == field_type.render(value, "zh")

@@ -1,6 +1,6 @@
 """The file as a person reads it without cust (Datasette, a SQL console): a view for each
-record kind, named as the trade names it (客户, 拜访次数…), its columns labelled in Chinese,
-its codes said as words (在营, 电话拜访, 农历三月初八: each field type's `sql_words`), the
+record kind, named as the trade names it (客户, 拜访, 订单…), its columns labelled in Chinese,
+its codes said as words (在营, 电话, 农历三月初八: each field type's `sql_words`), the
 shop's code and name beside each record, and none of cust's internal columns (ids, keys,
 search text, the import a row came with).
 
