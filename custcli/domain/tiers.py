@@ -1,19 +1,20 @@
 """The tier watch: each shop's 档位 estimated from its own orders under the province's rule
-(a small TOML file: weights, scales, the 30 tiers' bands; custcli/rules/tiers.example.toml
-is a documented example), and the shops at risk of 掉档 or near 升档. An estimate: the
-company's published tiers, imported with the roster each quarter, stay the card's."""
+(a small TOML file, read by custcli.io.rules: weights, scales, the 30 tiers' bands;
+custcli/rules/tiers.example.toml is a documented example), and the shops at risk of 掉档 or
+near 升档. An estimate: the company's published tiers, imported with the roster each quarter,
+stay the card's."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
 from custcli.db import counter as q
 from custcli.errors import BadInput
+from custcli.io import rules
 from custcli.months import add_months, month_start
 
 MEASURES = ("volume", "amount", "brands", "price")
@@ -29,19 +30,17 @@ class Rule(NamedTuple):
 
 def example_rule() -> str:
     """The shipped example rule's text."""
-    return resources.files("custcli.rules").joinpath("tiers.example.toml").read_text("utf-8")
+    return rules.example()
 
 
 def read_rule(path: Path | None) -> Rule:
-    """A rule file read and checked (the example when none is given); BadInput says what is
-    wrong with one."""
+    """A rule file (the example when none is given) read by custcli.io.rules and checked;
+    BadInput says what is wrong with it, naming the file."""
+    text, name = rules.text(path)
     try:
-        text = example_rule() if path is None else Path(path).read_text(encoding="utf-8")
         data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise BadInput("{file}: no such file", file=path) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise BadInput("{file} is not a rule file cust can read ({error})", file=path,
+    except tomllib.TOMLDecodeError as error:
+        raise BadInput("{file} is not a rule file cust can read ({error})", file=name,
                        error=error) from None  # fmt: skip
     weights = {k: float(v) for k, v in data.get("weights", {}).items()}
     scales = {k: float(v) for k, v in data.get("scales", {}).items()}
