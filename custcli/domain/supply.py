@@ -26,12 +26,17 @@ from custcli.db.engine import write_transaction
 from custcli.errors import BadInput, NotFound
 from custcli.kinds import CUSTOMERS, SUPPLY
 from custcli.kinds.fields import PERIOD
-from custcli.kinds.normalize import clean_text, halfwidth, parse_number, parse_tiers
+from custcli.kinds.normalize import (
+    clean_text,
+    header_text,
+    normalize_header,
+    parse_number,
+    parse_tiers,
+)
 from custcli.months import month_start
 
 WIDE_AT_LEAST = 3  # tier columns that make a sheet wide
 _HEADER_SCAN = 10  # rows looked at for the header
-_HEADER_CHARS = 40  # a header is a few words: a longer cell is not folded to be compared
 
 
 def period_start(period: str, day: dt.date) -> dt.date:
@@ -49,19 +54,12 @@ def _said_period(text: str) -> str | None:
 
 
 def _names() -> dict[str, str]:
-    """Every header a SUPPLY field answers to, folded, → its key."""
+    """Every header a SUPPLY field answers to, as the matcher reads headers, → its key."""
     names = {}
     for field in SUPPLY.fields:
         for name in field.names():
-            names.setdefault(_fold(name), field.key)
+            names.setdefault(normalize_header(name), field.key)
     return names
-
-
-def _fold(text: object) -> str:
-    """A header or a place as compared: half-width, lower case, without a bracketed unit
-    (可订量(条) is 可订量), spaces or punctuation."""
-    plain = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", halfwidth(str(text or "")))
-    return re.sub(r"[\s/／_:：]", "", plain).lower()
 
 
 def _tiers_of_header(header: object) -> str | None:
@@ -79,14 +77,13 @@ def _header(rows: list[list]) -> int | None:
     names = _names()
     return next(
         (n for n, row in enumerate(rows[:_HEADER_SCAN])
-         if any(names.get(_fold(cell)) == "brand" for cell in row
-                if isinstance(cell, str) and len(cell) <= _HEADER_CHARS)),
+         if any(names.get(normalize_header(header_text(cell))) == "brand" for cell in row)),
         None,
     )  # fmt: skip
 
 
-_A_SHOP = {_fold(name) for field in CUSTOMERS.fields if field.key in ("code", "license", "name")
-           for name in field.names()}  # fmt: skip
+_A_SHOP = {normalize_header(name) for field in CUSTOMERS.fields
+           if field.key in ("code", "license", "name") for name in field.names()}  # fmt: skip
 
 
 def looks_like(book) -> bool:
@@ -98,9 +95,9 @@ def looks_like(book) -> bool:
     if at is None:
         return False
     header, names = rows[at], _names()
-    if any(_fold(cell) in _A_SHOP for cell in header):
+    if any(normalize_header(header_text(cell)) in _A_SHOP for cell in header):
         return False
-    keys = {names.get(_fold(cell)) for cell in header}
+    keys = {names.get(normalize_header(header_text(cell))) for cell in header}
     wide = sum(1 for cell in header if _tiers_of_header(cell)) >= WIDE_AT_LEAST
     return wide or {"tiers", "cartons"} <= keys
 
@@ -124,7 +121,7 @@ def read(path: Path, today: dt.date, period: str | None = None, book=None) -> li
     title = " ".join(str(c) for row in rows[:header_at] for c in row if c) + f" {sheet}"
     said = period or _said_period(title) or _said_period(Path(path).stem) or "month"
     header = rows[header_at]
-    columns = {n: names.get(_fold(cell)) for n, cell in enumerate(header)}
+    columns = {n: names.get(normalize_header(header_text(cell))) for n, cell in enumerate(header)}
     tier_columns = {n: t for n, cell in enumerate(header) if (t := _tiers_of_header(cell))}
     wide = len(tier_columns) >= WIDE_AT_LEAST
     found = []
@@ -269,7 +266,7 @@ def _its(allowances: list[dict], customer: dict) -> list[dict]:
     tier = customer.get("tier")
 
     def fits(allowance: dict, key: str) -> bool:
-        named, mine = _fold(allowance.get(key)), _fold(customer.get(key))
+        named, mine = normalize_header(allowance.get(key)), normalize_header(customer.get(key))
         return not named or (bool(mine) and (mine in named or named in mine))
 
     return [

@@ -527,6 +527,26 @@ def sql_yearday(column: str) -> str:
             f" WHEN {column} LIKE '--%' THEN substr({column}, 3) ELSE {column} END")  # fmt: skip
 
 
+# --- headers ----------------------------------------------------------------------------
+
+MAX_HEADER_CHARS = 100  # longer text is data, not a column name
+_BRACKETED_RE = lazy(r"[(\[【（].*?[)\]】）]")
+_HEADER_SPACING_RE = lazy(r"[\s*:：_/\-]+")
+
+
+def normalize_header(header: object) -> str:
+    """A header as the matcher reads it: half-width, lower-case, no spaces, no "(条)" units."""
+    text = unicodedata.normalize("NFKC", str(header or "")).strip().lower()
+    return _HEADER_SPACING_RE.sub("", _BRACKETED_RE.sub("", text))
+
+
+def header_text(cell: object) -> str:
+    """A cell as a header: its clean text, or "" when it is too long to be a column's name."""
+    if isinstance(cell, str) and len(cell) > MAX_HEADER_CHARS:
+        return ""
+    return clean_text(cell) or ""
+
+
 # --- status --------------------------------------------------------------------------------
 
 STATUSES = {"active": "在营", "suspended": "暂停", "closed": "关闭"}

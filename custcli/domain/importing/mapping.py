@@ -18,8 +18,6 @@ to the columns as a matching: each field once, the best total.
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,12 +26,11 @@ from custcli.errors import BadInput, Said
 from custcli.i18n import _noop
 from custcli.kinds import Kind
 from custcli.kinds.fields import Field
-from custcli.kinds.normalize import clean_text
+from custcli.kinds.normalize import clean_text, header_text, normalize_header
 from custcli.kinds.shapes import FEW_JUDGED, SAMPLE, profile, shapes_of
 from custcli.kinds.units import unit_factor, unit_of_header
 
 HEADER_SCAN_ROWS = 30
-MAX_HEADER_CHARS = 100  # longer text is data, not a column name
 IGNORE = "ignore"
 EXTRA = "extra"
 ALIAS_SCORE = 1_000_000  # what match() reports for an alias: above any rule's
@@ -54,15 +51,6 @@ TELLING = frozenset(
     {"mobile", "landline", "uscc", "id_card", "digits12", "zero_led", "longitude", "latitude",
      "shop", "address", "datetime", "brand"}
 )  # fmt: skip
-
-_BRACKETED_RE = re.compile(r"[(\[【（].*?[)\]】）]")
-
-
-def normalize_header(header: object) -> str:
-    """A header as the matcher reads it: half-width, lower-case, no spaces, no "(条)" units."""
-    text = unicodedata.normalize("NFKC", str(header or "")).strip().lower()
-    text = _BRACKETED_RE.sub("", text)
-    return re.sub(r"[\s*:：_/\-]+", "", text)
 
 
 @dataclass(frozen=True)
@@ -300,12 +288,6 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
     return overrides
 
 
-def _header_text(cell: object) -> str:
-    if isinstance(cell, str) and len(cell) > MAX_HEADER_CHARS:
-        return ""
-    return clean_text(cell) or ""
-
-
 def _columns_of(rows: Sequence[Sequence], width: int) -> list[list]:
     return [[row[c] if c < len(row) else None for row in rows[:SAMPLE]] for c in range(width)]
 
@@ -364,7 +346,7 @@ def map_headers(
     overrides = overrides or {}
     sampled = samples if isinstance(samples, Sampled) else Sampled(samples)
     rows = sampled.rows[start : start + SAMPLE]
-    headers = [_header_text(c) for c in cells]
+    headers = [header_text(c) for c in cells]
     width = max([len(headers), *(len(r) for r in rows)])
     headers += [""] * (width - len(headers))
     profiles, firsts = sampled.columns(start, width, cells)
@@ -507,7 +489,7 @@ def _refusal(book) -> BadInput | None:
     """A refusal for a file whose first rows say it is none of the kinds, if they do."""
     for name in book.sheets[:3]:
         for row in _head(book.rows(name), HEADER_SCAN_ROWS):
-            what = _not_a_kind([_header_text(c) for c in row])
+            what = _not_a_kind([header_text(c) for c in row])
             if what:
                 return _refused(book, what)
     return None
@@ -557,7 +539,7 @@ def plan(
         for row_index in [*range(min(HEADER_SCAN_ROWS, len(rows))), -1]:
             cells = rows[row_index] if row_index >= 0 else []
             if row_index >= 0:
-                signature = tuple(normalize_header(_header_text(c)) for c in cells)
+                signature = tuple(normalize_header(header_text(c)) for c in cells)
                 if not any(signature) or signature in seen:
                     continue  # blank, or the header repeated down the sheet: the first counts
                 seen.add(signature)
