@@ -127,7 +127,8 @@ def shops_in_business(conn: sqlite3.Connection) -> list[dict]:
 
 
 def brands_carried(conn: sqlite3.Connection, first: str, before: str, customer_id: int) -> set[str]:
-    """A shop's brands ordered in [first, before)."""
+    """A shop's brands ordered in [first, before) (a line of 0 cartons is no order): what
+    it carries beside its peers, and what it took of its supply."""
     return {
         brand
         for (brand,) in conn.execute(

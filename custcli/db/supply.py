@@ -60,14 +60,3 @@ def allowances(
 
 def delete_of_import(conn: sqlite3.Connection, import_id: int) -> int:
     return conn.execute("DELETE FROM supply WHERE import_id = ?", (import_id,)).rowcount
-
-
-def brands_ordered(conn: sqlite3.Connection, customer_id: int, first: str, before: str) -> set[str]:
-    """The brands a shop ordered in [first, before)."""
-    return {
-        brand
-        for (brand,) in conn.execute(
-            "SELECT DISTINCT brand FROM orders WHERE customer_id = ? AND date >= ? AND date < ?",
-            (customer_id, first, before),
-        )
-    }

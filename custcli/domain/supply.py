@@ -20,6 +20,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+from custcli.db import counter
 from custcli.db import imports as import_q
 from custcli.db import supply as q
 from custcli.db.engine import write_transaction
@@ -251,7 +252,7 @@ def for_shop(conn: sqlite3.Connection, customer: dict, day: dt.date) -> dict:
             scarce = {a["brand"] for a in _its(q.allowances(conn, found["period"], before, tier),
                                                customer)
                       if a.get("price_class") == SCARCE_CLASS}  # fmt: skip
-            ordered = q.brands_ordered(conn, customer["id"], before, found["starts"])
+            ordered = counter.brands_carried(conn, before, found["starts"], customer["id"])
             untaken = sorted(scarce - ordered)
     return {
         "period": found["period"],
