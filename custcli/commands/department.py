@@ -132,7 +132,7 @@ def brand_add(
         tr(
             "added brand {name} ({cls})",
             name=brand["name"],
-            cls=words.price_class(f"class_{brand['price_class']}") if brand["price_class"] else "?",
+            cls=words.price_class_of(brand["price_class"]) or "?",
         )
     )
 

@@ -7,7 +7,7 @@ from custcli import render
 from custcli.i18n import _, _noop, tr
 from custcli.kinds import BRANDS, SUPPLY
 from custcli.kinds.fields import BRAND_FIELDS
-from custcli.present import words
+from custcli.present import supply, words
 
 
 def brand_columns() -> list[tuple[str, str]]:
@@ -67,7 +67,7 @@ def brief(facts: dict, district: str | None, manager: str | None) -> None:
         )
     )
     render.table(brand_rows(facts[BRANDS.name]), brand_columns(), title=BRANDS.noun_id)
-    _supply(facts[SUPPLY.name])
+    supply.for_scope(facts[SUPPLY.name])
     policy = facts["policy"]
     render.line(
         tr(
@@ -78,44 +78,9 @@ def brief(facts: dict, district: str | None, manager: str | None) -> None:
     )
 
 
-SUPPLY_COLUMNS = [
-    ("brand", _noop("Brand")),
-    ("price_class", _noop("Price class")),
-    ("shops", _noop("shops")),
-    ("cartons", _noop("cartons allowed")),
-]
-SUPPLY_TITLES = {"week": _noop("supply this week, from {day}"),
-                 "month": _noop("supply this month, from {day}")}  # fmt: skip
-SUPPLY_SHOWN = 12  # brands on the screen; `cust supply` lists every one
-
-
-def _supply(supply: dict) -> None:
-    """The scope's shops and cartons for each brand of the period under way."""
-    if not supply["brands"]:
-        render.line(_("no supply sheet covers this period; `cust supply import FILE` adds one"))
-        return
-    shown = [
-        {**b, "cartons": words.number(b["cartons"])}
-        for b in brand_rows(supply["brands"][:SUPPLY_SHOWN])
-    ]
-    render.table(shown, SUPPLY_COLUMNS, title=tr(SUPPLY_TITLES[supply["period"]],
-                                                  day=supply["starts"]))  # fmt: skip
-    more = len(supply["brands"]) - SUPPLY_SHOWN
-    if more > 0:
-        render.line(tr("and {count} more brands; `cust supply` lists them all", count=more))
-
-
 SPREAD_WORDS = {"format": _noop("format"), "tier_band": _noop("tiers"), "market": _noop("market")}
 
 
 def brand_rows(brands: list[dict]) -> list[dict]:
     """Brands for a table: the price class in words (一类 / class 1)."""
-    return [
-        {
-            **b,
-            "price_class": words.price_class(f"class_{b['price_class']}")
-            if b.get("price_class")
-            else "",
-        }
-        for b in brands
-    ]
+    return [{**b, "price_class": words.price_class_of(b.get("price_class"))} for b in brands]

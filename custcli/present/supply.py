@@ -13,6 +13,11 @@ COLUMNS = [
     ("cartons", _noop("cartons allowed")),
     ("where", _noop("for")),
 ]
+SCOPE_COLUMNS = [COLUMNS[0], ("price_class", _noop("Price class")), ("shops", _noop("shops")),
+                 COLUMNS[2]]  # fmt: skip
+SCOPE_TITLES = {"week": _noop("supply this week, from {day}"),
+                "month": _noop("supply this month, from {day}")}  # fmt: skip
+SCOPE_SHOWN = 12  # brands on the screen; `cust supply` lists every one
 MAY_ORDER = {"week": _noop("this week may order: {items}"),
              "month": _noop("this month may order: {items}")}  # fmt: skip
 
@@ -29,7 +34,7 @@ def listing(found: dict, as_json: bool) -> None:
         render.emit_json(found)
         return
     if not found["allowances"]:
-        render.line(_("no supply sheet covers this period; `cust supply import FILE` adds one"))
+        _none()
         return
     rows = [
         {
@@ -41,6 +46,25 @@ def listing(found: dict, as_json: bool) -> None:
         for a in sorted(found["allowances"], key=lambda a: (a["brand"], -a["tier_high"]))
     ]
     render.rows(rows, COLUMNS, False, title=tr("supply from {day}", day=found["starts"]))
+
+
+def for_scope(supply: dict) -> None:
+    """A scope's shops and cartons for each brand of the period under way (`cust brief`)."""
+    if not supply["brands"]:
+        _none()
+        return
+    shown = [{**b, "cartons": words.number(b["cartons"]),
+              "price_class": words.price_class_of(b["price_class"])}
+             for b in supply["brands"][:SCOPE_SHOWN]]  # fmt: skip
+    render.table(shown, SCOPE_COLUMNS,
+                 title=tr(SCOPE_TITLES[supply["period"]], day=supply["starts"]))  # fmt: skip
+    more = len(supply["brands"]) - SCOPE_SHOWN
+    if more > 0:
+        render.line(tr("and {count} more brands; `cust supply` lists them all", count=more))
+
+
+def _none() -> None:
+    render.line(_("no supply sheet covers this period; `cust supply import FILE` adds one"))
 
 
 def loaded(result: dict, as_json: bool) -> None:

@@ -30,6 +30,11 @@ def price_class(code: str) -> str:
     return _(PRICE_CLASSES.get(code, code))
 
 
+def price_class_of(number: int | None) -> str:
+    """A brand's stored price class said (1 → 一类); "" when it has none."""
+    return price_class(f"class_{number}") if number else ""
+
+
 def pyramid_tier(code: str | None) -> str:
     return _(PYRAMID_TIERS[code]) if code in PYRAMID_TIERS else ""
 
