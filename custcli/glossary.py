@@ -23,3 +23,8 @@ OWN_TABLES = {
     "layouts": _noop("file layouts remembered"),
     "route_stops": _noop("route stops"),
 }
+
+# A card's history: the row of its making, and who made a change (custcli.present.words
+# says them on a screen, custcli.db.views in the file's views).
+CREATED = _noop("(created)")
+SOURCES = {"add": _noop("cust add"), "edit": _noop("cust edit"), "rm": _noop("cust rm")}

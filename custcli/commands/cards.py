@@ -19,8 +19,9 @@ from custcli.commands.options import (
     card_filters,
 )
 from custcli.domain import customers as domain
-from custcli.i18n import _, _noop, tr
+from custcli.i18n import _noop, tr
 from custcli.kinds import CUSTOMERS
+from custcli.present import words
 from custcli.present.card import card_json
 from custcli.present.lists import more, shown
 from custcli.scope import Scope
@@ -196,7 +197,11 @@ def history(
         return
     render.table(
         [
-            {**c, "field": _field_words(c["field"]), "source": _source_words(c["source"])}
+            {
+                **c,
+                "field": words.history_field(c["field"]),
+                "source": words.history_source(c["source"]),
+            }
             for c in changes
         ],
         [
@@ -208,31 +213,3 @@ def history(
         ],
         title=f"{customer['code']} {customer['name']}",
     )
-
-
-def _field_words(key: str) -> str:
-    """A history row's field: its label, an extra column's name, or the card's creation."""
-    if key == "(created)":
-        return _("(created)")
-    if key.startswith("extra."):
-        return tr("extra: {name}", name=key[6:])
-    return CUSTOMERS.field(key).label() if CUSTOMERS.has(key) else key
-
-
-def _source_words(source: str) -> str:
-    """Who made a change: add, edit, rm, import #3, undo import #3."""
-    import re
-
-    match = re.fullmatch(r"(undo )?import #(\d+)", source)
-    if match:
-        template = UNDO_OF_IMPORT if match.group(1) else IMPORT_NO
-        return tr(template, id=match.group(2))
-    merged = re.fullmatch(r"merge #(\d+) \((.*)\)", source)
-    if merged:
-        return tr(MERGE_NO, id=merged.group(1), file=merged.group(2))
-    return _(SOURCE_WORDS.get(source, source))
-
-
-UNDO_OF_IMPORT, IMPORT_NO = _noop("undo of import #{id}"), _noop("import #{id}")
-MERGE_NO = _noop("merge #{id} ({file})")
-SOURCE_WORDS = {"add": _noop("cust add"), "edit": _noop("cust edit"), "rm": _noop("cust rm")}

@@ -93,12 +93,14 @@ def put(conn) -> list[str]:
 def _history() -> dict[str, str]:
     """The card history and the imports, as people read them: each changed field and each
     import's kind in words."""
-    from custcli.glossary import OWN_TABLES
+    from custcli.glossary import CREATED, OWN_TABLES, SOURCES
     from custcli.kinds.normalize import sql_case
 
-    said = {"(created)": "新建卡片", **{f.key: f.label("zh") for f in kinds.CUSTOMERS.fields}}
+    said = {"(created)": said_in("zh", CREATED),
+            **{f.key: f.label("zh") for f in kinds.CUSTOMERS.fields}}  # fmt: skip
     fields = sql_case("h.field", said, "h.field")
-    source = sql_case("h.source", {"add": "新建", "edit": "修改"}, "h.source")
+    sources = {code: said_in("zh", word) for code, word in SOURCES.items()}
+    source = sql_case("h.source", sources, "h.source")
     kind = sql_case("i.kind", {k.name: name(k) for k in kinds.KINDS}, "i.kind")
     return {
         said_in("zh", OWN_TABLES["changes"]): (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from custcli import kinds, render
 from custcli.errors import words
 from custcli.i18n import _, _noop, tr
+from custcli.present.words import history_field
 
 SKIP_REASONS = {
     "blank": _noop("blank"),
@@ -286,11 +287,7 @@ def merged(outcome: dict, as_json: bool, dry_run: bool) -> None:
     for value in outcome.get("not_applied", []):
         render.line(
             tr("  not applied: {code} {field} {theirs} (this database's {ours} is newer, {day})",
-               code=value["code"], field=_field_label(value["field"]), theirs=value["theirs"],
+               code=value["code"], field=history_field(value["field"]),
+               theirs=value["theirs"],
                ours=value["ours"] if value["ours"] is not None else "", day=value["ours_at"])
         )  # fmt: skip
-
-
-def _field_label(key: str) -> str:
-    cards = kinds.CUSTOMERS
-    return cards.field(key).label() if cards.has(key) else key

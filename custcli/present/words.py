@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from custcli import glossary, kinds
 from custcli.i18n import _, _noop, lang, pgettext, tr
+from custcli.patterns import lazy
 
 PRICE_CLASSES = {
     "class_1": _noop("class 1"),
@@ -203,3 +204,31 @@ def table(name: str) -> str:
     if kind is not None:
         return _(kind.noun_id)
     return _(glossary.OWN_TABLES[name]) if name in glossary.OWN_TABLES else name
+
+
+# A card's history, as a person reads it (`cust history`, a merge's values not applied).
+UNDO_OF_IMPORT, IMPORT_NO = _noop("undo of import #{id}"), _noop("import #{id}")
+MERGE_NO = _noop("merge #{id} ({file})")
+_IMPORT_SOURCE = lazy(r"(undo )?import #(\d+)")
+_MERGE_SOURCE = lazy(r"merge #(\d+) \((.*)\)")
+
+
+def history_field(key: str) -> str:
+    """A history row's field: its label, an extra column's name, or the card's creation."""
+    if key == "(created)":
+        return _(glossary.CREATED)
+    if key.startswith("extra."):
+        return tr("extra: {name}", name=key[6:])
+    return kinds.CUSTOMERS.field(key).label() if kinds.CUSTOMERS.has(key) else key
+
+
+def history_source(source: str) -> str:
+    """Who made a change: add, edit, rm, import #3, undo import #3, merge #4 (file)."""
+    match = _IMPORT_SOURCE.fullmatch(source)
+    if match:
+        template = UNDO_OF_IMPORT if match.group(1) else IMPORT_NO
+        return tr(template, id=match.group(2))
+    merged = _MERGE_SOURCE.fullmatch(source)
+    if merged:
+        return tr(MERGE_NO, id=merged.group(1), file=merged.group(2))
+    return _(glossary.SOURCES.get(source, source))
