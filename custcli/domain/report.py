@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from custcli import kinds
 from custcli.db import export as line_q
@@ -158,27 +158,27 @@ class _Part:
         """The part of each account manager, in one pass over the part: a visit is theirs
         when its card was at the month's end, whatever the card's status since (as the
         manager's own report reads)."""
-        customers: dict[str, list] = defaultdict(list)
-        for c in self.customers:
-            if c.get("account_manager"):
-                customers[c["account_manager"]].append(c)
-        whose = {c["code"]: c["account_manager"] for c in self.customers
-                 if c.get("account_manager")}  # fmt: skip
-        visits: dict[str, list] = defaultdict(list)
-        for v in self.visits:
-            if self.managers.get(v["code"]):
-                visits[self.managers[v["code"]]].append(v)
-        at_end: dict[str, list] = defaultdict(list)
-        for row in self.at_end:
-            if row["code"] in whose:
-                at_end[whose[row["code"]]].append(row)
-        return {manager: self._with(mine, visits[manager], at_end[manager])
+        whose = self.managers.get  # a card's manager at the month's end, by its code
+        customers = _grouped(self.customers, lambda c: c.get("account_manager"))
+        visits = _grouped(self.visits, lambda v: whose(v["code"]))
+        at_end = _grouped(self.at_end, lambda row: whose(row["code"]))
+        return {manager: self.sub(mine, visits[manager], at_end[manager])
                 for manager, mine in sorted(customers.items())}  # fmt: skip
 
-    def _with(self, customers: list, visits: list, at_end: list) -> _Part:
+    def sub(self, customers: list, visits: list, at_end: list) -> _Part:
         """A part of this one's month and rows: these customers, visits and standings."""
         return _Part(customers, self.last_visits, visits, at_end, self.first, self.last,
                      self.managers, self.rows, self.due_ids)  # fmt: skip
+
+
+def _grouped(rows: list[dict], manager_of: Callable[[dict], str | None]) -> dict[str, list]:
+    """Rows by their account manager (those of none left out)."""
+    grouped: dict[str, list] = defaultdict(list)
+    for row in rows:
+        manager = manager_of(row)
+        if manager:
+            grouped[manager].append(row)
+    return grouped
 
 
 def _not_due_at_end(customer: dict, last_visit: str | None) -> dict:
@@ -473,7 +473,7 @@ def managers(conn: sqlite3.Connection, month: str, today: dt.date) -> list[dict]
     satisfactions = insights.satisfaction(conn, first, last)
     evaluation = []
     for manager in insights.managers(conn):
-        theirs = parts.get(manager) or everyone._with([], [], [])  # no shop at the month's end
+        theirs = parts.get(manager) or everyone.sub([], [], [])  # no shop at the month's end
         summary = _summary(conn, month, theirs, None, manager)
         followups = followups_due.get(manager, {"due": 0, "kept": 0})
         complaints = complaint_times.get(manager, {"opened": 0, "avg_days": None})
