@@ -135,6 +135,8 @@ def test_a_managers_new_card_is_theirs_and_a_grant_to_no_ones_shops_is_refused(
     assert login not in {g["login"] for g in owner.json("db", "grants")}
     owner.ok("db", "grant", "新经理", "--role", login, "--new")  # shops to come
     assert login in {g["login"] for g in owner.json("db", "grants")}
+    assert "--yes" in refused  # the word for it; --new says the same
+    owner.ok("db", "grant", "另一新经理", "--role", login, "--yes")
 
 
 def test_grants_are_for_postgresql_only(cli, add_shop):

@@ -185,7 +185,8 @@ def grant(
     manager: Annotated[str, typer.Argument(help="The account manager, as cards name them.")],
     role: Annotated[str, typer.Option("--role", help="The PostgreSQL login to let in.")],
     new: Annotated[
-        bool, typer.Option("--new", help="A manager no card names yet (shops to come).")
+        bool,
+        typer.Option("--yes", "--new", help="A manager no card names yet (shops to come)."),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:

@@ -189,7 +189,7 @@ def grant(conn, manager: str, role: str, new_manager: bool = False) -> dict:
             " ORDER BY 1 LIMIT 8")]  # fmt: skip
         raise NotFound(
             "no shop has account manager {manager} (managers: {known}); check the name, or"
-            " grant a manager whose shops are still to come with --new",
+            " grant a manager whose shops are still to come with --yes",
             manager=manager,
             known=", ".join(known) or "—",
         )
