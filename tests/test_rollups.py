@@ -12,7 +12,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from custcli.db import business, insights, rollups
+from custcli.db import business, imports, insights, rollups
+from custcli.db.engine import write_transaction
 from custcli.db.opening import open_db
 from tests.conftest import Cli
 from tests.spreadsheets import write_csv
@@ -30,6 +31,10 @@ line = st.tuples(
 )
 step = st.one_of(
     st.tuples(st.just("import"), st.lists(line, min_size=1, max_size=6)),
+    # an earlier file's lines again with new ones: those already there are skipped
+    st.tuples(st.just("again"), st.lists(line, min_size=1, max_size=3)),
+    # lines imported on a laptop's file, merged in
+    st.tuples(st.just("merge"), st.lists(line, min_size=1, max_size=4)),
     st.tuples(st.just("undo"), st.integers(0, 5)),
     # wholesale prices of classes 5, 3, 2 and 1: a brand's class moves with its price
     st.tuples(st.just("price"), st.sampled_from(BRANDS), st.sampled_from([10, 45, 80, 180])),
@@ -90,12 +95,23 @@ def test_rollups_equal_the_lines_after_any_history(history):
             cli.ok("add", "--code", code, "--name", f"店{code[-1]}")
         cli.ok("brand", "add", BRANDS[0], "--wholesale", "180")
         imports: list[int] = []
+        files: list[list] = []
         for number, (action, *args) in enumerate(history):
-            if action == "import":
-                rows = [["客户编码", "日期", "品名", "数量", "金额"], *map(list, args[0])]
+            if action in ("import", "again"):
+                lines = [*(files[-1] if action == "again" and files else []), *args[0]]
+                files.append(lines)
+                rows = [["客户编码", "日期", "品名", "数量", "金额"], *map(list, lines)]
                 path = write_csv(Path(folder) / f"o{number}.csv", rows)
                 result = cli.json("import", str(path), "--kind", "orders")
                 imports.append(result["import_id"])
+            elif action == "merge":
+                laptop = Cli(Path(folder) / f"laptop{number}.db")
+                for code in SHOPS:
+                    laptop.ok("add", "--code", code, "--name", f"店{code[-1]}")
+                rows = [["客户编码", "日期", "品名", "数量", "金额"], *map(list, args[0])]
+                path = write_csv(Path(folder) / f"m{number}.csv", rows)
+                laptop.ok("import", str(path), "--kind", "orders")
+                imports.append(cli.json("merge", str(laptop.db))["import_id"])
             elif action == "undo" and imports:
                 cli.ok("imports", "undo", str(imports.pop(args[0] % len(imports))))
             elif action == "price":
@@ -114,6 +130,41 @@ def test_rollups_equal_the_lines_after_any_history(history):
             assert rollups.mismatches(conn) == 0
             conn.close()
         assert cli.json("db", "check")["rollup_mismatches"] == 0
+
+
+_STAGED = ("customer_id", "date", "brand", "qty", "amount", "row_key")
+
+
+def _staged_import(tmp_path) -> tuple[Cli, sqlite3.Connection, int]:
+    """A shop, a brand of class 1, and an import's line of it staged before its lock."""
+    cli = Cli(tmp_path / "cust.db")
+    cli.ok("add", "--code", SHOPS[0], "--name", "店1")
+    cli.ok("brand", "add", BRANDS[0], "--wholesale", "180")
+    conn = open_db(cli.db)
+    shop = conn.execute("SELECT id FROM customers").fetchone()[0]
+    line = (shop, "2026-10-01", BRANDS[0], 5.0, 900.0, "k1")
+    imports.stage_lines(conn, "orders", _STAGED, [line])
+    return cli, conn, rollups.stage(conn)
+
+
+def test_a_new_key_s_rollup_is_written_from_the_staged_lines_not_read_again(tmp_path):
+    _cli, conn, version = _staged_import(tmp_path)
+    with write_transaction(conn):  # the line itself left out: the row can only be the staged one
+        rollups.write_staged(conn, version)
+    rows = conn.execute("SELECT month, qty, qty_class_1 FROM order_months").fetchall()
+    assert [tuple(row) for row in rows] == [("2026-10", 5.0, 5.0)]
+
+
+def test_an_import_s_rollups_follow_a_price_class_changed_while_it_was_read(tmp_path):
+    cli, conn, version = _staged_import(tmp_path)
+    cli.ok("brand", "edit", BRANDS[0], "--set", "wholesale_price=10")  # another process: class 5
+    with write_transaction(conn):
+        import_id = imports.create(conn, "o.csv", "0" * 64, "orders", "")
+        assert imports.insert_staged(conn, "orders", _STAGED, import_id) == 1
+        rollups.write_staged(conn, version)
+    row = conn.execute("SELECT qty_class_1, qty_class_5 FROM order_months").fetchone()
+    assert tuple(row) == (0.0, 5.0)
+    assert rollups.mismatches(conn) == 0
 
 
 def test_db_check_finds_a_rollup_that_drifted_and_repair_rebuilds_it(cli, add_shop, tmp_path):
@@ -302,6 +353,10 @@ def test_order_totals_from_rollups_equal_the_sums_over_the_lines(lines, bounds):
 KEPT_WINDOWS = {"now": ("2026-09-01", "2026-10-15"), "before": ("2026-08-15", "2026-09-16")}
 figure_step = st.one_of(
     st.tuples(st.just("import"), st.lists(line, min_size=1, max_size=6)),
+    # an earlier file's lines again with new ones: those already there are skipped
+    st.tuples(st.just("again"), st.lists(line, min_size=1, max_size=3)),
+    # lines imported on a laptop's file, merged in
+    st.tuples(st.just("merge"), st.lists(line, min_size=1, max_size=4)),
     st.tuples(st.just("undo"), st.integers(0, 5)),
     st.tuples(st.just("purge"), st.sampled_from(SHOPS)),
     st.tuples(st.just("add"), st.sampled_from(SHOPS)),

@@ -56,6 +56,24 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 @contextlib.contextmanager
+def temporary_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN … COMMIT around writes to the connection's own temporary tables only (an
+    import's staged lines): it takes no write lock of the database's, so it may run while
+    another writer holds one; inside a transaction already, it is that one's."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+@contextlib.contextmanager
 def spare_write(conn: sqlite3.Connection) -> Iterator[bool]:
     """A write transaction for what is kept only to save time later, if one can be had at
     once: True inside it (committed at the end, rolled back on any error); False, with

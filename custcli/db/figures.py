@@ -180,6 +180,11 @@ def _drop_stale(conn: sqlite3.Connection) -> None:
     conn.execute(f"DELETE FROM figure_sets WHERE id IN ({stale})", (KEEP_SETS - 1,))
 
 
+def version(conn: sqlite3.Connection) -> int:
+    """The order data's version now: raised by every write that `forget`s."""
+    return conn.execute(_VALID.strip("()")).fetchone()[0]
+
+
 def forget(conn: sqlite3.Connection) -> None:
     """Every set kept so far no longer valid: called, in the writer's transaction, by every
     write that changes what an order figure could be (order lines, a card removed). On

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from custcli import kinds
-from custcli.db import rows
-from custcli.db.engine import is_postgres
+from custcli.db import rows, schema
+from custcli.db.engine import is_postgres, temporary_transaction
 from custcli.db.rows import new_uids, record
 from custcli.kinds import BRANDS
 from custcli.text import readable
@@ -141,6 +141,58 @@ def insert_lines(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO NOTHING",
         rows,
     ).rowcount
+
+
+# An import's prepared lines wait in a temporary table of its connection (schema.STAGED_LINES):
+# written before the write lock, since a temporary table is the connection's own and takes no
+# lock of the database's, they are inserted under it by one statement, and the order rollups
+# of their keys are worked out from them meanwhile (custcli.db.rollups.stage). Python holds
+# no million tuples the while.
+_STAGE_CHUNK = 50_000
+
+
+def stage_lines(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence]
+) -> None:
+    """Before the lock: lines (tuples in the order of `columns`), each given a new uid, into
+    the staged table, made again with these columns and the table's own types; the rows'
+    order is kept (the writer inserts them in it)."""
+    names = ", ".join((*columns, "uid"))
+    marks = ", ".join("?" for _ in (*columns, "uid"))
+    with temporary_transaction(conn):
+        conn.execute(f"DROP TABLE IF EXISTS {schema.STAGED_LINES}")
+        conn.execute(
+            f"CREATE TEMP TABLE {schema.STAGED_LINES} AS SELECT {names} FROM {table} WHERE 1 = 0"
+        )
+        for start in range(0, len(rows), _STAGE_CHUNK):
+            chunk = rows[start : start + _STAGE_CHUNK]
+            uids = new_uids(len(chunk))
+            conn.executemany(
+                f"INSERT INTO {schema.STAGED_LINES} ({names}) VALUES ({marks})",
+                [(*row, uid) for row, uid in zip(chunk, uids, strict=True)],
+            )
+
+
+def insert_staged(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], import_id: int
+) -> int:
+    """Under the lock: the staged lines into their table, as this import's, those whose
+    row_key or uid is there already skipped; returns how many were new."""
+    names = ", ".join((*columns, "uid"))
+    # WHERE true: SQLite would read ON CONFLICT as the SELECT's join constraint without it.
+    return conn.execute(
+        f"INSERT INTO {table} ({names}, import_id)"
+        f" SELECT {names}, CAST(? AS INTEGER) FROM {schema.STAGED_LINES} WHERE true"
+        " ON CONFLICT DO NOTHING",
+        (import_id,),
+    ).rowcount
+
+
+def drop_staged(conn: sqlite3.Connection) -> None:
+    """The staged lines and what was worked out from them, once written."""
+    with temporary_transaction(conn):
+        for table in (schema.STAGED_LINES, schema.STAGED_MONTHS):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def brand_columns() -> tuple[str, ...]:

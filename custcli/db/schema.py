@@ -747,6 +747,11 @@ TOUCHED_MONTHS = (
     "CREATE TEMP TABLE IF NOT EXISTS touched_months"
     " (customer_id INTEGER, month TEXT, PRIMARY KEY (customer_id, month)) WITHOUT ROWID"
 )
+# An import's prepared lines, and the order rollups worked out from them, before its write
+# lock (custcli.db.imports.stage_lines, custcli.db.rollups.stage): the import's own
+# temporary tables, made with the columns of the kind it brings.
+STAGED_LINES = "staged_lines"
+STAGED_MONTHS = "staged_months"
 ORDER_SHIFTS = (
     "CREATE TEMP TABLE IF NOT EXISTS order_shifts"
     " (order_day TEXT PRIMARY KEY, shifts TEXT NOT NULL) WITHOUT ROWID"

@@ -294,14 +294,12 @@ class Lines(Target):
     has the file prepared again (rare, and then correct rather than fast).
     """
 
-    CHUNK = 50_000  # lines per executemany
-
     def __init__(self, conn: sqlite3.Connection, result: ImportResult, today: dt.date):
         super().__init__(conn, result, today)
         self.kind = result.mapping.kind
         self.columns = self.kind.columns
-        self.lines: list[tuple] = []  # (customer_id, *columns, row_key)
-        self.months: set[tuple[int, str]] = set()  # the order rollups' keys this file touches
+        self.staged = 0  # lines prepared, waiting in the connection's staged table
+        self.version: int | None = None  # the order data's, when the rollups were staged
 
     def _shops(self) -> tuple:
         return (
@@ -331,22 +329,25 @@ class Lines(Target):
             lines.append((customer_id, *values, key))
         # In the order of the (customer, date) index: its pages are written one after another.
         lines.sort(key=lambda line: line[:2])
-        self.lines = lines
+        q.stage_lines(self.conn, self.kind.table, self._columns(), lines)
+        self.staged = len(lines)
         if self.kind.rolled_up:
-            self.months = {(line[0], line[1][:7]) for line in lines}
+            self.version = rollups.stage(self.conn)
 
     def stale(self) -> bool:
         return self._shops() != self.shops
 
+    def _columns(self) -> tuple[str, ...]:
+        return ("customer_id", *self.columns, "row_key")
+
     def write(self, import_id: int) -> None:
         self.import_id = import_id
-        columns = ("customer_id", *self.columns, "row_key", "import_id")
-        for start in range(0, len(self.lines), self.CHUNK):
-            chunk = [(*line, import_id) for line in self.lines[start : start + self.CHUNK]]
-            inserted = q.insert_lines(self.conn, self.kind.table, columns, chunk)
-            self.result.counts["new"] += inserted
-            self.result.counts["unchanged"] += len(chunk) - inserted
-        rollups.refresh(self.conn, self.months)
+        inserted = q.insert_staged(self.conn, self.kind.table, self._columns(), import_id)
+        self.result.counts["new"] += inserted
+        self.result.counts["unchanged"] += self.staged - inserted
+        if self.kind.rolled_up:
+            rollups.write_staged(self.conn, self.version)
+        q.drop_staged(self.conn)
 
     def find(self, values: dict) -> int:
         code, licence, name = values.get("code"), values.get("license_no"), values.get("name")
