@@ -107,11 +107,11 @@ def run(
                 result.held_back = not confirmed and not dry_run
             if dry_run or result.held_back:
                 raise _RollBack
-            if mapping.kind.rolled_up:
-                pyramid.refresh(conn, today)
             q.finish(conn, import_id, {**result.summary(), "skipped_why": dict(result.skipped)})
     except _RollBack:
         result.import_id = None
+    if result.import_id is not None and mapping.kind.rolled_up:
+        _tiers_after(conn, today)
     if result.import_id is not None and (result.rejects or result.warnings):
         # The import has landed: nothing from here on may say otherwise, Ctrl-C included.
         try:
@@ -122,6 +122,16 @@ def run(
         except KeyboardInterrupt:
             result.rejects_file_error = "interrupted"
     return result
+
+
+def _tiers_after(conn: sqlite3.Connection, today: dt.date) -> None:
+    """The tiers kept for `cust show`, ranked again once the import's lines have landed: in
+    a transaction of their own, after the import's lock (3 s at city scale that no other
+    writer waits for). They are kept only to save time: where this fails, or is
+    interrupted, they stay as they were until the next import or `cust pyramid` ranks them,
+    and the import, landed, is not said to have failed."""
+    with contextlib.suppress(Exception, KeyboardInterrupt):
+        pyramid.refresh(conn, today)
 
 
 def _parsed_rows(
