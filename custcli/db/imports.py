@@ -157,19 +157,20 @@ def stage_lines(
     """Before the lock: lines (tuples in the order of `columns`), each given a new uid, into
     the staged table, made again with these columns and the table's own types; the rows'
     order is kept (the writer inserts them in it)."""
-    names = ", ".join((*columns, "uid"))
-    marks = ", ".join("?" for _ in (*columns, "uid"))
+    names = ", ".join((*columns, "uid", "n"))
+    marks = ", ".join("?" for _ in (*columns, "uid", "n"))
     with temporary_transaction(conn):
-        conn.execute(f"DROP TABLE IF EXISTS {schema.STAGED_LINES}")
-        conn.execute(
-            f"CREATE TEMP TABLE {schema.STAGED_LINES} AS SELECT {names} FROM {table} WHERE 1 = 0"
-        )
+        conn.execute(schema.DROP_STAGED[0])
+        conn.execute(schema.staged_lines(table, ", ".join(columns)))
         for start in range(0, len(rows), _STAGE_CHUNK):
             chunk = rows[start : start + _STAGE_CHUNK]
             uids = new_uids(len(chunk))
             conn.executemany(
                 f"INSERT INTO {schema.STAGED_LINES} ({names}) VALUES ({marks})",
-                [(*row, uid) for row, uid in zip(chunk, uids, strict=True)],
+                [
+                    (*row, uid, start + n)
+                    for n, (row, uid) in enumerate(zip(chunk, uids, strict=True))
+                ],
             )
 
 
@@ -179,11 +180,14 @@ def insert_staged(
     """Under the lock: the staged lines into their table, as this import's, those whose
     row_key or uid is there already skipped; returns how many were new."""
     names = ", ".join((*columns, "uid"))
+    # In the order staged, which gives the lines their ids: PostgreSQL's heap may hand a
+    # table's rows back in another (SQLite's rowid is that order, read without a sort).
     # WHERE true: SQLite would read ON CONFLICT as the SELECT's join constraint without it.
+    order = "n" if is_postgres(conn) else "rowid"
     return conn.execute(
         f"INSERT INTO {table} ({names}, import_id)"
         f" SELECT {names}, CAST(? AS INTEGER) FROM {schema.STAGED_LINES} WHERE true"
-        " ON CONFLICT DO NOTHING",
+        f" ORDER BY {order} ON CONFLICT DO NOTHING",
         (import_id,),
     ).rowcount
 
@@ -191,8 +195,8 @@ def insert_staged(
 def drop_staged(conn: sqlite3.Connection) -> None:
     """The staged lines and what was worked out from them, once written."""
     with temporary_transaction(conn):
-        for table in (schema.STAGED_LINES, schema.STAGED_MONTHS):
-            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in schema.DROP_STAGED:
+            conn.execute(statement)
 
 
 def brand_columns() -> tuple[str, ...]:

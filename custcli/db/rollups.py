@@ -121,13 +121,9 @@ def stage(conn: sqlite3.Connection) -> int:
     lines, months = schema.STAGED_LINES, schema.STAGED_MONTHS
     with temporary_transaction(conn):
         version = figures.version(conn)
-        conn.execute(
-            f"CREATE INDEX {lines}_by_key ON {lines} (customer_id, date, amount, qty, brand)"
-        )
-        conn.execute(f"DROP TABLE IF EXISTS {months}")
-        conn.execute(
-            f"CREATE TEMP TABLE {months} AS SELECT {COLUMNS} FROM order_months WHERE 1 = 0"
-        )
+        conn.execute(schema.STAGED_LINES_BY_KEY)
+        conn.execute(schema.DROP_STAGED[1])
+        conn.execute(schema.staged_months(COLUMNS))
         conn.execute(schema.TOUCHED_MONTHS)
         conn.execute("DELETE FROM touched_months")
         conn.execute(

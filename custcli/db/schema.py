@@ -752,6 +752,28 @@ TOUCHED_MONTHS = (
 # temporary tables, made with the columns of the kind it brings.
 STAGED_LINES = "staged_lines"
 STAGED_MONTHS = "staged_months"
+DROP_STAGED = (f"DROP TABLE IF EXISTS {STAGED_LINES}", f"DROP TABLE IF EXISTS {STAGED_MONTHS}")
+
+
+def staged_lines(table: str, names: str) -> str:
+    """The staged lines' table: these columns of a line table with their types, its uid, and
+    each line's place in the order it is to be inserted in (n)."""
+    return (
+        f"CREATE TEMP TABLE {STAGED_LINES} AS SELECT {names}, uid, 0 AS n FROM {table} WHERE 1 = 0"
+    )
+
+
+# The order rollups read lines in this index's order (custcli.db.rollups).
+STAGED_LINES_BY_KEY = (
+    f"CREATE INDEX {STAGED_LINES}_by_key ON {STAGED_LINES} (customer_id, date, amount, qty, brand)"
+)
+
+
+def staged_months(columns: str) -> str:
+    """The rollup rows worked out from the staged lines: order_months' columns and types."""
+    return f"CREATE TEMP TABLE {STAGED_MONTHS} AS SELECT {columns} FROM order_months WHERE 1 = 0"
+
+
 ORDER_SHIFTS = (
     "CREATE TEMP TABLE IF NOT EXISTS order_shifts"
     " (order_day TEXT PRIMARY KEY, shifts TEXT NOT NULL) WITHOUT ROWID"
