@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from custcli.db import figures, rows
+from custcli.db.engine import is_postgres
 from custcli.db.rows import record, scope_conditions
 from custcli.kinds import CUSTOMERS
 from custcli.scope import Scope
@@ -243,9 +244,25 @@ def search_candidates(
     if digits:  # digits across a landline's dash; only a phone with a dash is rebuilt
         clauses.append(f"(instr(phone, '-') > 0 AND instr({_PHONES}, ?) > 0)")
         params.append(digits)
-    within, within_params = rows.where(*scope_conditions(scope, alias="") if scope else ())
+    conditions = [*(scope_conditions(scope, alias="") if scope else ()), *_by_pieces(conn, text)]
+    within, within_params = rows.where(*conditions)
     sql = (
         f"{_select().replace(' FROM', ', search_text FROM')} WHERE ({' OR '.join(clauses)})"
         f" AND {within} LIMIT ?"
     )
     return [_to_dict(r) for r in conn.execute(sql, [*params, *within_params, limit])]
+
+
+def _by_pieces(conn: sqlite3.Connection, text: str) -> list[tuple[str, tuple]]:
+    """The cards a text can be found in, by the index of their three-character pieces
+    (schema step 23), as a condition: a card any clause of search_candidates accepts holds
+    every piece of `text` in an indexed column (of a code's digits, those after its leading
+    zeros, which is what a code without them is matched on). None for a text of fewer than
+    three characters, and on PostgreSQL: the conditions read every card."""
+    key = text.lstrip("0") if text.isdigit() else text
+    if len(key) < 3 or is_postgres(conn):
+        return []
+    pieces = " AND ".join(
+        '"' + key[i : i + 3].replace('"', '""') + '"' for i in range(len(key) - 2)
+    )
+    return [("id IN (SELECT rowid FROM customer_grams WHERE customer_grams MATCH ?)", (pieces,))]

@@ -36,11 +36,13 @@ def status(conn: sqlite3.Connection) -> dict:
         }
     else:
         path = db_file(conn)
+        # Tables of rows: not find's index of pieces (a virtual table and its own tables).
         tables = [
             r[0]
             for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                " AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name"
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_%' ESCAPE '\\'"
+                " ORDER BY name"
             )
         ]
         place = {

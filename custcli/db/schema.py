@@ -55,6 +55,7 @@ class Step(NamedTuple):
     sql: tuple[str, ...] = ()  # both engines, in order
     python: Callable | None = None  # then this, on either engine's connection
     postgresql: tuple[str, ...] = ()  # PostgreSQL's alone, after the rest
+    sqlite: tuple[str, ...] = ()  # SQLite's alone, after the rest
 
 
 # What a new PostgreSQL database needs before the first step: SQLite's functions the
@@ -568,6 +569,46 @@ _M020 = (
 # latest wins" in a merge compares these, not the moment a stale file was imported.
 _M021 = ("ALTER TABLE changes ADD COLUMN true_at TEXT",)
 
+# `cust find` looks a text up in a card's name, owner, address, phones (with and without their
+# dashes), pinyin, code and licence: a scan of every card (a city's 100,000: 150 ms). On SQLite
+# an index of each card's three-character pieces (FTS5's trigram tokenizer) names the few
+# cards that hold every piece of a text of three or more, and the scan's own conditions then
+# read those alone (custcli.db.customers.search_candidates). Kept by triggers on the columns
+# it reads; no text of its own (content=''), no positions (detail='none'): 11 MB and 3.2 s
+# for a city, against 61 MB and 8.9 s with both.
+_M023_GRAMS = "name, owner, address, phone, phone_digits, search_text, code, license_no"
+
+
+def _m023_grams_of(row: str) -> str:
+    return (
+        f"{row}.name, {row}.owner, {row}.address, {row}.phone, replace({row}.phone, '-', ''),"
+        f" {row}.search_text, {row}.code, {row}.license_no"
+    )
+
+
+_M023_SQLITE = (
+    f"""CREATE VIRTUAL TABLE customer_grams USING fts5({_M023_GRAMS},
+        content='', detail='none', columnsize=0, tokenize='trigram')""",
+    f"""INSERT INTO customer_grams (rowid, {_M023_GRAMS})
+        SELECT id, {_m023_grams_of("customers")} FROM customers""",
+    f"""CREATE TRIGGER customer_grams_insert AFTER INSERT ON customers BEGIN
+        INSERT INTO customer_grams (rowid, {_M023_GRAMS})
+        VALUES (new.id, {_m023_grams_of("new")});
+    END""",
+    f"""CREATE TRIGGER customer_grams_delete AFTER DELETE ON customers BEGIN
+        INSERT INTO customer_grams (customer_grams, rowid, {_M023_GRAMS})
+        VALUES ('delete', old.id, {_m023_grams_of("old")});
+    END""",
+    f"""CREATE TRIGGER customer_grams_update
+        AFTER UPDATE OF id, name, owner, address, phone, search_text, code, license_no
+        ON customers BEGIN
+        INSERT INTO customer_grams (customer_grams, rowid, {_M023_GRAMS})
+        VALUES ('delete', old.id, {_m023_grams_of("old")});
+        INSERT INTO customer_grams (rowid, {_M023_GRAMS})
+        VALUES (new.id, {_m023_grams_of("new")});
+    END""",
+)
+
 STEPS: tuple[Step, ...] = (
     Step("customers", _M001),
     Step("orders_visits_brands", _M002),
@@ -598,6 +639,7 @@ STEPS: tuple[Step, ...] = (
     # figures as functions a fenced login calls (custcli.db.grants.put_functions), on SQLite
     # a view of each kind as a person reads it (custcli.db.views).
     Step("peer_figures_and_views"),
+    Step("find_by_pieces_of_three", sqlite=_M023_SQLITE),
 )
 VIEWS_SINCE = 22
 VERSION = len(STEPS)  # the schema this cust writes
@@ -616,9 +658,8 @@ def apply(conn, step: Step, dialect: dict[str, str], postgres: bool) -> None:
         conn.execute(spelled(sql, dialect))
     if step.python is not None:
         step.python(conn)
-    if postgres:
-        for sql in step.postgresql:
-            conn.execute(spelled(sql, dialect))
+    for sql in step.postgresql if postgres else step.sqlite:
+        conn.execute(spelled(sql, dialect))
 
 
 # --- the fence on a department's PostgreSQL (custcli.db.grants puts it up) ------------------

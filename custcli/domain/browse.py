@@ -53,6 +53,7 @@ def metadata(database: str) -> dict:
         tables.setdefault(table, {"hidden": True})
     for table in ("cust_meta", "cust_grants"):  # a department's PostgreSQL only
         tables[table] = {"hidden": True}
+    tables["customer_grams"] = {"hidden": True}  # find's index of pieces (a file only)
     queries = {}
     for kind in QUERIED:
         source, columns = _query(kind)
