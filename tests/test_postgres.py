@@ -218,8 +218,10 @@ def _sqlite_shape(conn) -> dict:
     sets, plain indexes (by name, their columns) and foreign keys, as SQLite reads them back."""
     shape = {}
     tables = [r[0] for r in conn.execute(
-        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
-        " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_%' ESCAPE '\\'"
+        "SELECT name FROM sqlite_master t WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT LIKE '\\_%' ESCAPE '\\' AND NOT EXISTS (SELECT 1 FROM sqlite_master v"
+        " WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'"
+        " AND (t.name = v.name OR t.name LIKE v.name || '\\_%' ESCAPE '\\'))"
         " ORDER BY name")]  # fmt: skip
     for table in tables:
         info = conn.execute(f"PRAGMA table_info({table})").fetchall()
@@ -310,7 +312,7 @@ def test_both_engines_hold_the_same_tables_columns_types_indexes_and_constraints
 
     lite, pg = open_db(tmp_path / "cust.db"), open_db(pg_url)
     virtual = lite.execute(
-        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'virtual'"
+        "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
     ).fetchall()
     assert [tuple(row) for row in virtual] == [("customer_grams",)]
     sqlite, postgresql = _sqlite_shape(lite), _postgresql_shape(pg)

@@ -36,12 +36,16 @@ def status(conn: sqlite3.Connection) -> dict:
         }
     else:
         path = db_file(conn)
-        # Tables of rows: not find's index of pieces (a virtual table and its own tables).
+        # Tables of rows: not find's index of pieces (a virtual table, and the tables that
+        # hold it, named after it).
         tables = [
             r[0]
             for r in conn.execute(
-                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
+                "SELECT name FROM sqlite_master t WHERE type = 'table'"
                 " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_%' ESCAPE '\\'"
+                " AND NOT EXISTS (SELECT 1 FROM sqlite_master v"
+                " WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'"
+                " AND (t.name = v.name OR t.name LIKE v.name || '\\_%' ESCAPE '\\'))"
                 " ORDER BY name"
             )
         ]
