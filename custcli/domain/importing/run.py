@@ -110,6 +110,7 @@ def run(
             q.finish(conn, import_id, {**result.summary(), "skipped_why": dict(result.skipped)})
     except _RollBack:
         result.import_id = None
+    target.release()
     if result.import_id is not None and mapping.kind.rolled_up:
         _tiers_after(conn, today)
     if result.import_id is not None and (result.rejects or result.warnings):
