@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from custcli import notices
@@ -35,40 +35,37 @@ def db_file(conn: sqlite3.Connection) -> Path:
     return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
 
 
-@contextlib.contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def write_transaction(conn: sqlite3.Connection) -> contextlib.AbstractContextManager:
     """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (Ctrl-C included).
 
     IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout instead
     of one failing with "database is locked" when it upgrades a read to a write.
     """
+    return _transaction(conn, _begin)
+
+
+def temporary_transaction(conn: sqlite3.Connection) -> contextlib.AbstractContextManager:
+    """BEGIN … COMMIT around writes to the connection's own temporary tables only (an
+    import's staged lines): it takes no write lock of the database's, so it may run while
+    another writer holds one."""
+    return _transaction(conn, lambda c: c.execute("BEGIN"))
+
+
+@contextlib.contextmanager
+def _transaction(
+    conn: sqlite3.Connection, begin: Callable[[sqlite3.Connection], object]
+) -> Iterator[sqlite3.Connection]:
+    """begin(conn) … COMMIT, or ROLLBACK on any error; inside a transaction already, it is
+    that one's."""
     if conn.in_transaction:
         yield conn
         return
-    _begin(conn)
+    begin(conn)
     try:
         yield conn
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:  # a COMMIT that failed (a full disk) leaves it open
-            conn.execute("ROLLBACK")
-        raise
-
-
-@contextlib.contextmanager
-def temporary_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN … COMMIT around writes to the connection's own temporary tables only (an
-    import's staged lines): it takes no write lock of the database's, so it may run while
-    another writer holds one; inside a transaction already, it is that one's."""
-    if conn.in_transaction:
-        yield conn
-        return
-    conn.execute("BEGIN")
-    try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
 

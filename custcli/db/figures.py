@@ -37,7 +37,8 @@ WINDOW_COLUMNS = ("a0", "a1", "a2", "a3")
 OTHER_COLUMNS = ("first_order", "last_order", "first_order_12m", "order_days_12m", "months_12m")
 # The valid sets kept at a time: each query of a day (the pyramid's, churn's, today's…) one.
 KEEP_SETS = 8
-_VALID = "(SELECT version FROM data_versions WHERE name = 'orders')"
+_VERSION = "SELECT version FROM data_versions WHERE name = 'orders'"
+_VALID = f"({_VERSION})"
 
 
 def _columns(names: Sequence[str], windows: int) -> list[str] | None:
@@ -182,7 +183,7 @@ def _drop_stale(conn: sqlite3.Connection) -> None:
 
 def version(conn: sqlite3.Connection) -> int:
     """The order data's version now: raised by every write that `forget`s."""
-    return conn.execute(_VALID.strip("()")).fetchone()[0]
+    return conn.execute(_VERSION).fetchone()[0]
 
 
 def forget(conn: sqlite3.Connection) -> None:

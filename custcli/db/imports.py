@@ -126,9 +126,10 @@ def has_other_records(conn: sqlite3.Connection, customer_id: int, import_id: int
 def insert_lines(
     conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence]
 ) -> int:
-    """Insert order or visit lines (or a merge's records), tuples in the order of `columns`,
-    skipping those whose row_key or uid is there already; returns how many were new. A
-    record without a uid of its own (no "uid" column) is given a new one."""
+    """Insert a merge's records, tuples in the order of `columns`, skipping those whose
+    row_key or uid is there already; returns how many were new. A record without a uid of
+    its own (no "uid" column) is given a new one. (An import's lines go through stage_lines
+    and insert_staged.)"""
     if "uid" not in columns:
         uids = new_uids(len(rows))
         columns, rows = (
@@ -193,7 +194,7 @@ def insert_staged(
 
 
 def drop_staged(conn: sqlite3.Connection) -> None:
-    """The staged lines and what was worked out from them, once written."""
+    """The staged lines and what was worked out from them, once the import is over."""
     with temporary_transaction(conn):
         for statement in schema.DROP_STAGED:
             conn.execute(statement)
