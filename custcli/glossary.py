@@ -20,6 +20,8 @@ OWN_TABLES = {
     "data_versions": _noop("data versions"),
     "figure_sets": _noop("kept figure sets"),
     "shop_figures": _noop("order figures kept per shop"),
+    "finding_sets": _noop("kept finding sets"),
+    "churn_findings": _noop("churn findings kept per shop"),
     "layouts": _noop("file layouts remembered"),
     "route_stops": _noop("route stops"),
 }

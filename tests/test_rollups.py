@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import tempfile
 from collections import defaultdict
@@ -16,6 +15,7 @@ from custcli.db import business, imports, insights, rollups
 from custcli.db.engine import write_transaction
 from custcli.db.opening import open_db
 from tests.conftest import Cli
+from tests.helpers.histories import order_write
 from tests.spreadsheets import write_csv
 
 SHOPS = ["000100000001", "000100000002", "000100000003"]
@@ -383,20 +383,9 @@ def test_kept_figures_follow_every_write_of_order_lines(history):
         cli = Cli(Path(folder) / "cust.db")
         for code in SHOPS:
             cli.ok("add", "--code", code, "--name", f"店{code[-1]}")
-        imports: list[int] = []
+        imported: list[int] = []
         for number, (action, *args) in enumerate(history):
-            if action == "import":
-                rows = [["客户编码", "日期", "品名", "数量", "金额"], *map(list, args[0])]
-                path = write_csv(Path(folder) / f"o{number}.csv", rows)
-                result = cli("import", str(path), "--kind", "orders", "--json")
-                if result.exit_code == 0:  # a purged shop's lines are refused
-                    imports.append(json.loads(result.stdout)["import_id"])
-            elif action == "undo" and imports:
-                cli("imports", "undo", str(imports.pop(args[0] % len(imports))))
-            elif action == "purge":
-                cli("rm", args[0], "--purge", "--yes")
-            elif action == "add":
-                cli("add", "--code", args[0], "--name", "新店")
+            order_write(cli, Path(folder), number, action, args, imported)
             conn = open_db(cli.db)
             lines = conn.execute("SELECT customer_id, date, brand, amount FROM orders").fetchall()
             want = _reference(lines, KEPT_WINDOWS, "2026-10-31", "2026-09-01")

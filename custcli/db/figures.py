@@ -27,7 +27,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from custcli.db.engine import is_postgres, spare_write
@@ -35,10 +36,11 @@ from custcli.db.engine import is_postgres, spare_write
 # The windows' amounts a set holds, by position; the other figures by their own names.
 WINDOW_COLUMNS = ("a0", "a1", "a2", "a3")
 OTHER_COLUMNS = ("first_order", "last_order", "first_order_12m", "order_days_12m", "months_12m")
-# The valid sets kept at a time: each query of a day (the pyramid's, churn's, today's…) one.
+# The valid sets kept at a time, of figures and of findings (custcli.db.findings) alike:
+# each query of a day (the pyramid's, churn's, today's…) one.
 KEEP_SETS = 8
 _VERSION = "SELECT version FROM data_versions WHERE name = 'orders'"
-_VALID = f"({_VERSION})"
+VALID = f"({_VERSION})"
 
 
 def _columns(names: Sequence[str], windows: int) -> list[str] | None:
@@ -127,7 +129,7 @@ def kept(
     if columns is None:
         return None
     row = conn.execute(
-        f"SELECT id FROM figure_sets WHERE digest = ? AND version = {_VALID}",
+        f"SELECT id FROM figure_sets WHERE digest = ? AND version = {VALID}",
         (_digest(asked),),
     ).fetchone()
     return _reading(row[0], names, columns) if row else None
@@ -150,19 +152,16 @@ def keep(
     columns = _columns(names, windows)
     if columns is None or fenced(conn):
         return None
-    digest = _digest(asked)
-    with spare_write(conn) as writing:
-        if not writing:
+    made = new_set(
+        conn,
+        ("figure_sets", "shop_figures"),
+        "INSERT INTO figure_sets (version, digest, recipe, columns)"
+        f" SELECT {VALID}, ?, ?, ? WHERE true ON CONFLICT DO NOTHING RETURNING id",
+        (_digest(asked), json.dumps(asked), json.dumps(list(names))),
+    )
+    with made as set_id:
+        if set_id is None:
             return None
-        _drop_stale(conn)
-        row = conn.execute(
-            "INSERT INTO figure_sets (version, digest, recipe, columns)"
-            f" SELECT {_VALID}, ?, ?, ? WHERE true ON CONFLICT DO NOTHING RETURNING id",
-            (digest, json.dumps(asked), json.dumps(list(names))),
-        ).fetchone()
-        if row is None:
-            return None
-        set_id = row[0]
         conn.execute(
             f"INSERT INTO shop_figures (set_id, customer_id, {', '.join(columns)})"
             f" SELECT ?, customer_id, {', '.join(names)} FROM ({sql}) AS figures",
@@ -171,14 +170,31 @@ def keep(
     return _reading(set_id, names, columns)
 
 
-def _drop_stale(conn: sqlite3.Connection) -> None:
-    """Remove the sets of old versions, and the oldest valid ones beyond KEEP_SETS - 1."""
+@contextmanager
+def new_set(
+    conn: sqlite3.Connection, tables: tuple[str, str], insert: str, params: Sequence
+) -> Iterator[int | None]:
+    """A new set's id, made by `insert` (… RETURNING id) in a spare write transaction for
+    its rows to be written in, the stale sets of `tables` (sets, rows) removed first; None,
+    with nothing written, when a writer holds the lock or `insert` returns no row."""
+    with spare_write(conn) as writing:
+        if not writing:
+            yield None
+            return
+        drop_stale(conn, *tables)
+        row = conn.execute(insert, params).fetchone()
+        yield row[0] if row else None
+
+
+def drop_stale(conn: sqlite3.Connection, sets: str, rows: str) -> None:
+    """Remove from a table of kept sets (`sets`, of version and id, with their rows by set_id
+    in `rows`) the sets of old versions, and the oldest valid ones beyond KEEP_SETS - 1."""
     stale = (
-        f"SELECT id FROM figure_sets WHERE version <> {_VALID} OR id NOT IN"
-        f" (SELECT id FROM figure_sets WHERE version = {_VALID} ORDER BY id DESC LIMIT ?)"
+        f"SELECT id FROM {sets} WHERE version <> {VALID} OR id NOT IN"
+        f" (SELECT id FROM {sets} WHERE version = {VALID} ORDER BY id DESC LIMIT ?)"
     )
-    conn.execute(f"DELETE FROM shop_figures WHERE set_id IN ({stale})", (KEEP_SETS - 1,))
-    conn.execute(f"DELETE FROM figure_sets WHERE id IN ({stale})", (KEEP_SETS - 1,))
+    conn.execute(f"DELETE FROM {rows} WHERE set_id IN ({stale})", (KEEP_SETS - 1,))
+    conn.execute(f"DELETE FROM {sets} WHERE id IN ({stale})", (KEEP_SETS - 1,))
 
 
 def version(conn: sqlite3.Connection) -> int:
@@ -205,7 +221,7 @@ def mismatches(conn: sqlite3.Connection, build: Build) -> int:
     query (`build(recipe)`: its SQL, parameters and names) gives now: missing, extra or
     other. A set whose recipe is not one cust writes counts every shop it holds."""
     differing = 0
-    sets = conn.execute(f"SELECT id, recipe FROM figure_sets WHERE version = {_VALID}").fetchall()
+    sets = conn.execute(f"SELECT id, recipe FROM figure_sets WHERE version = {VALID}").fetchall()
     for set_id, text in sets:
         asked = checked(text)
         if asked is None:

@@ -42,6 +42,8 @@ MANAGER_TABLES: dict[str, tuple[str, ...]] = {
     "pyramid": _READ,  # ranked among the whole department: the owner's refresh writes it
     "shop_figures": _READ,
     "figure_sets": _READ,
+    "churn_findings": _READ,
+    "finding_sets": _READ,
     "data_versions": _READ,  # raised through cust_orders_changed(), never written directly
     "plans": _READ,
     "policies": _READ,
@@ -62,6 +64,7 @@ SHOP_TABLES = (
     "pyramid",
     "order_months",
     "shop_figures",
+    "churn_findings",
     "route_stops",
 )
 FUNCTIONS = ("cust_managers()", "cust_orders_changed()", *counter.FUNCTIONS)

@@ -16,8 +16,8 @@ from custcli.months import cut_months
 from custcli.scope import OPEN, Scope
 
 
-def _scope(district: str | None, manager: str | None) -> tuple[str, list]:
-    return where(*scope_conditions(Scope(district, manager, OPEN)))
+def _scope(district: str | None, manager: str | None, shops: str = OPEN) -> tuple[str, list]:
+    return where(*scope_conditions(Scope(district, manager, shops)))
 
 
 def last_order_day(conn: sqlite3.Connection, on_or_before: str) -> str | None:
@@ -98,19 +98,21 @@ def amounts(
     customer_id: int | None = None,
     year_from: str | None = None,
     counts: tuple[str, ...] = (),
+    shops: str = OPEN,
 ) -> list[dict]:
-    """Per customer in scope: the amount in each named window [first, before) and the dates
-    of the first and last order on or before `through`; with `year_from` (an ISO date) also,
-    since that day, the first order, the order days (order_days_12m) and, if asked for in
-    `counts`, the months with orders (months_12m) and the brands bought (brands_12m).
-    Customers without orders come back with zeros and no dates.
+    """Per customer in scope (its open shops unless `shops` says which): the amount in each
+    named window [first, before) and the dates of the first and last order on or before
+    `through`; with `year_from` (an ISO date) also, since that day, the first order, the
+    order days (order_days_12m) and, if asked for in `counts`, the months with orders
+    (months_12m) and the brands bought (brands_12m). Customers without orders come back
+    with zeros and no dates.
 
     Whole months are read from the monthly rollups (custcli.db.rollups) and only the months
     a window edge cuts from the lines; the customers are joined to them in the same query.
     Every shop's figures, once computed, are kept until an order line changes
     (custcli.db.figures); a single card's are computed each time.
     """
-    clause, params, only = _scope_of(district, manager, customer_id)
+    clause, params, only = _scope_of(district, manager, customer_id, shops)
     source = _figures_source(conn, windows, through, only, year_from, counts, customer_id)
     sql, params = _amounts_query(windows, clause, params, source)
     rows = dicts(conn.execute(sql, params))
@@ -125,12 +127,15 @@ def amounts(
 
 
 def _scope_of(
-    district: str | None, manager: str | None, customer_id: int | None = None
+    district: str | None,
+    manager: str | None,
+    customer_id: int | None = None,
+    shops: str = OPEN,
 ) -> tuple[str, list, tuple[str, list]]:
     """The condition on customers c of a scope, its parameters, and the condition on
     customer_id that narrows the order figures to its shops (" AND …" and its parameters,
     "" for every shop)."""
-    clause, params = _scope(district, manager)
+    clause, params = _scope(district, manager, shops)
     if customer_id is not None:
         clause += " AND c.id = ?"
         params.append(customer_id)

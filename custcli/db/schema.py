@@ -609,6 +609,29 @@ _M023_SQLITE = (
     END""",
 )
 
+# Each shop's churn finding (custcli.db.findings), kept as its figures are: `cust today`,
+# `cust churn` and the report read a city's first 20 warnings by their loss instead of
+# running churn's rules over 100,000 shops at every ask. A set is valid at the order data's
+# version it was found at; a finding holds the figures its rules read, so that its reasons
+# are worded from what it was found by.
+_M024 = (
+    """CREATE TABLE finding_sets (
+        id {pk},
+        version INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        UNIQUE (digest, version)
+    )""",
+    """CREATE TABLE churn_findings (
+        set_id INTEGER NOT NULL REFERENCES finding_sets(id) ON DELETE CASCADE,
+        customer_id INTEGER NOT NULL,
+        loss {real} NOT NULL,
+        a_now {real} NOT NULL, a_before {real} NOT NULL, a_year_ago {real} NOT NULL,
+        first_order_12m TEXT, last_order TEXT NOT NULL, order_days_12m INTEGER NOT NULL,
+        PRIMARY KEY (set_id, customer_id)
+    ){without_rowid}""",
+    "CREATE INDEX idx_churn_findings_loss ON churn_findings(set_id, loss)",
+)
+
 STEPS: tuple[Step, ...] = (
     Step("customers", _M001),
     Step("orders_visits_brands", _M002),
@@ -640,6 +663,7 @@ STEPS: tuple[Step, ...] = (
     # a view of each kind as a person reads it (custcli.db.views).
     Step("peer_figures_and_views"),
     Step("find_by_pieces_of_three", sqlite=_M023_SQLITE),
+    Step("churn_findings_kept", _M024),
 )
 VIEWS_SINCE = 22
 VERSION = len(STEPS)  # the schema this cust writes

@@ -6,9 +6,11 @@ import datetime as dt
 import sqlite3
 from typing import NamedTuple
 
+from custcli.db import figures, findings
 from custcli.db import insights as q
 from custcli.kinds import BRANDS
 from custcli.months import add_months, month_end, month_start, months_end, shift_months
+from custcli.scope import ALL, OPEN, Scope
 
 
 class ChurnRules(NamedTuple):
@@ -127,7 +129,18 @@ def warnings(
     first: int | None = None,
 ) -> tuple[list[dict], int]:
     """The `first` of churn()'s warnings (all with None) and how many there are: a screen
-    shows 20 of a city's ~70,000, and wording each one's reasons cost 0.5 s."""
+    shows 20 of a city's ~70,000, and wording each one's reasons cost 0.5 s.
+
+    What the rules find over every shop is kept until an order line changes
+    (custcli.db.findings), so that the next ask, in any scope, reads its first rows by loss;
+    a single card's, and those of a login that may not keep them, are found each time."""
+    if customer_id is None:
+        set_id = _kept(conn, as_of, rules)
+        if set_id is not None:
+            rows, slipping = findings.ranked(conn, set_id, Scope(district, manager, OPEN), first)
+            return [
+                _warning(row, row["loss"], _raised(row, as_of, rules), as_of, rules) for row in rows
+            ], slipping
     rows = q.amounts(
         conn,
         _windows(as_of, rules.months),
@@ -138,14 +151,7 @@ def warnings(
         year_from=_year_from(as_of),
         counts=("order_days_12m",),
     )
-    ranked = []
-    for row in rows:
-        if row["last_order"] is None:  # never bought: nothing to lose
-            continue
-        raised = _raised(row, as_of, rules)
-        if raised:  # the largest loss, rounded as said (round() keeps the order: max first)
-            loss = round(max([loss for _rule, loss, _figures in raised]), 2)
-            ranked.append((-loss, row["code"], row, raised))
+    ranked = [(-loss, row["code"], row, raised) for loss, row, raised in _found(rows, as_of, rules)]
     slipping = len(ranked)
     # The largest losses first, then by code (a total order: codes are unique); a screen's
     # first 20 picked out of a city's ~70,000 without sorting them all.
@@ -156,19 +162,57 @@ def warnings(
     else:
         ranked.sort(key=lambda w: w[:2])
     warned = [
-        {
-            "code": row["code"],
-            "name": row["name"],
-            "district": row["district"],
-            "account_manager": row["account_manager"],
-            "last_order": row["last_order"],
-            "as_of": as_of.isoformat(),
-            "loss_per_month": -minus_loss,
-            "reasons": [_worded(r, as_of, rules) for r in raised],
-        }
+        _warning(row, -minus_loss, raised, as_of, rules)
         for minus_loss, _code, row, raised in ranked
     ]
     return warned, slipping
+
+
+def _found(rows: list[dict], as_of: dt.date, rules: ChurnRules):
+    """(the loss a month as said, the row, the rules it breaks) of each shop the rules warn
+    of: the largest loss of its rules, rounded as said (round() keeps the order: max first)."""
+    for row in rows:
+        if row["last_order"] is None:  # never bought: nothing to lose
+            continue
+        raised = _raised(row, as_of, rules)
+        if raised:
+            yield round(max([loss for _rule, loss, _figures in raised]), 2), row, raised
+
+
+def _kept(conn: sqlite3.Connection, as_of: dt.date, rules: ChurnRules) -> int | None:
+    """The kept findings of every shop for a day and rules: found and kept now if none are
+    (None when this login may not keep them, or a writer holds the lock)."""
+    key = findings.digest({"as_of": as_of.isoformat(), "rules": list(rules)})
+    set_id = findings.kept(conn, key)
+    if set_id is not None or not findings.may_keep(conn):
+        return set_id
+    read_at = figures.version(conn)
+    # every shop, closed ones too: what a set holds does not change with a card's status
+    rows = q.amounts(
+        conn,
+        _windows(as_of, rules.months),
+        as_of.isoformat(),
+        year_from=_year_from(as_of),
+        counts=("order_days_12m",),
+        shops=ALL,
+    )
+    found = ((row["id"], loss, row) for loss, row, _raised in _found(rows, as_of, rules))
+    return findings.keep(conn, key, read_at, found)
+
+
+def _warning(
+    row: dict, loss: float, raised: list[tuple[str, float, tuple]], as_of: dt.date, rules
+) -> dict:
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "district": row["district"],
+        "account_manager": row["account_manager"],
+        "last_order": row["last_order"],
+        "as_of": as_of.isoformat(),
+        "loss_per_month": loss,
+        "reasons": [_worded(r, as_of, rules) for r in raised],
+    }
 
 
 def loyal(
