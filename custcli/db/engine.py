@@ -30,6 +30,14 @@ def is_postgres(conn) -> bool:
     return getattr(conn, "engine", "sqlite") == "postgresql"
 
 
+def characterwise(conn, column: str) -> str:
+    """A text column to ORDER BY in the order of its characters, as Python sorts strings and
+    SQLite's own collation does: a department's PostgreSQL may have been made with a
+    language's collation, which ignores case and dashes (b-1 before B2), so that a ranking
+    broken by code would differ between the engines, and from Python's."""
+    return f'{column} COLLATE "C"' if is_postgres(conn) else column
+
+
 def db_file(conn: sqlite3.Connection) -> Path:
     """The file behind a SQLite connection (its main database)."""
     return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))

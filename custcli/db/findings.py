@@ -23,6 +23,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from custcli.db.engine import characterwise
 from custcli.db.figures import VALID, new_set
 from custcli.db.rows import dicts, insert_many, scope_conditions, where
 from custcli.scope import Scope
@@ -112,7 +113,7 @@ def ranked(
     figures = ", ".join(f"f.{column} AS {name}" for name, column in FIGURES.items())
     sql = (
         f"SELECT f.loss, {figures}, c.id, c.code, c.name, c.district, c.account_manager"
-        f" {joined} ORDER BY f.loss DESC, c.code"
+        f" {joined} ORDER BY f.loss DESC, {characterwise(conn, 'c.code')}"
     )
     if first:
         sql += f" LIMIT {int(first)}"

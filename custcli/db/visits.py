@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from custcli.db import schema
+from custcli.db.engine import characterwise
 from custcli.db.rows import dicts, in_chunks, record, scope_conditions, where
 from custcli.kinds import CUSTOMERS
 from custcli.scope import Scope
@@ -125,7 +126,7 @@ def due_ranked(
         )
         SELECT id, {day} - due_day AS days_overdue FROM due
         WHERE due_day <= {day}
-        ORDER BY days_overdue DESC, coalesce(tier, 0) DESC, code
+        ORDER BY days_overdue DESC, coalesce(tier, 0) DESC, {characterwise(conn, "code")}
     """
     ranked = [tuple(row) for row in conn.execute(sql, [kind, on, *params, on, on, on])]
     conn.execute("DELETE FROM order_shifts")
