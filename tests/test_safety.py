@@ -377,9 +377,19 @@ def test_a_sheet_declaring_absurd_extents_is_refused_before_it_is_read(
 
 
 @pytest.mark.slow
-def test_a_lying_dimension_is_refused_too(tmp_path):
+@pytest.mark.parametrize(
+    "root",
+    [
+        SHEET,
+        # the declaration under a prefix of the same namespace, the rows and cells without
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        ' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+    ],
+)
+def test_a_lying_dimension_is_refused_too(tmp_path, root):
+    dimension = "x:dimension" if "xmlns:x" in root else "dimension"
     sheet = (
-        f'{SHEET}<dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
+        f'{root}<{dimension} ref="A1:XFD1048576"/><sheetData><row r="1">'
         '<c r="A1" t="inlineStr"><is><t>客户编码</t></is></c></row></sheetData></worksheet>'
     )
     hostile = _craft_xlsx(tmp_path, "dimension.xlsx", sheet)
@@ -794,17 +804,27 @@ def test_more_hostile_files_are_one_line_in_bounded_time_and_memory(tmp_path, ki
     plain=st.booleans(),
     prefix=st.sampled_from(["", "x:"]),  # a namespace prefix on the row and cell tags
     value=st.sampled_from(["1", "a:c b", "x:row"]),  # a text that looks like a prefixed tag
+    # the sheet's declared extent, under a prefix or not, before its rows
+    dimension=st.one_of(
+        st.none(),
+        st.tuples(
+            st.sampled_from(["", "x:"]),
+            st.sampled_from(["A1:B2", "A1:XFD1048576", "C3", "$A$1:$ZZ$9", "A1:A1 B5:XFD9"]),
+        ),
+    ),
 )
-def test_the_fast_extent_scan_measures_as_the_exact_one(cells, plain, prefix, value):
+def test_the_fast_extent_scan_measures_as_the_exact_one(cells, plain, prefix, value, dimension):
     """Plain sheets are measured by whole-chunk scans; the result is the tag-by-tag one's."""
     from custcli.io.readers import _Extent
 
     quote = '"' if plain else "'"
-    xml = "".join(
+    declared = f'<{dimension[0]}dimension ref="{dimension[1]}"/>' if dimension else ""
+    rows = "".join(
         f'<{prefix}row r="{row}"><{prefix}c r={quote}{column}{cell_row}{quote} t="n">'
         f"<v>{value}</v></{prefix}c></{prefix}row>"
         for row, cell_row, column in cells
-    ).encode()
+    )
+    xml = (declared + rows).encode()
     fast, exact = _Extent(), _Extent()
     fast.feed(xml, len(xml))
     exact._feed_plain = lambda view: False  # the tag-by-tag reading alone

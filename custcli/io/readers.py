@@ -49,6 +49,8 @@ _PLAIN_ROW = re.compile(rb'<row r="([0-9]{1,9})"[\s/>]')
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,9}"[\s/>]')
 _PLAIN_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,9})"[\s/>]')
 _UNPREFIXED_ROW_OR_CELL = re.compile(rb"<(?:row|c)(?=[\s/>])")
+# The sheet's declaration of its own extent, under any prefix: it counts as a cell does.
+_ANY_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension(?=[\s/>])([^>]*)>")
 # Every prefixed <x:row …> or <x:c …> holds this; so may a text, rarely (then the chunk is
 # read tag by tag). Half the time of counting prefixed and unprefixed tags in one pattern.
 _MAYBE_PREFIXED = re.compile(rb":(?:row|c)(?=[\s/>])")
@@ -282,10 +284,8 @@ class _Extent:
             return
         for match in _TAG.finditer(data, 0, end):
             tag, attributes = match.group(1), match.group(2)
-            if tag == b"dimension":  # what the sheet declares about itself counts too
-                found = _DIMENSION.search(attributes)
-                for cell in _CELL.finditer(found.group(1) if found else b""):
-                    self._reach(int(cell.group(2)), _column_number(cell.group(1)))
+            if tag == b"dimension":
+                self._declared(attributes)
                 continue
             ref = _REF.search(attributes)
             if tag == b"row":
@@ -302,15 +302,26 @@ class _Extent:
                 self.row = int(ref.group(2))
             self._reach(max(self.row, 1), self.column)
 
+    def _declared(self, attributes: bytes) -> None:
+        """What the sheet declares about itself (a dimension's ref) counts too."""
+        found = _DIMENSION.search(attributes)
+        for cell in _CELL.finditer(found.group(1) if found else b""):
+            self._reach(int(cell.group(2)), _column_number(cell.group(1)))
+
     def _feed_plain(self, view: bytes) -> bool:
         """Measure a chunk of the plain shape at C speed; False (nothing taken) for any
-        other, which the tag-by-tag reading then follows exactly."""
-        if b"<dimension" in view or _MAYBE_PREFIXED.search(view):
+        other, which the tag-by-tag reading then follows exactly. The sheet's dimension,
+        in the first chunk of nearly every sheet, is read on its own: the chunk holding it
+        had been read tag by tag (a 20,000-line orders file in 1.1 s instead of 0.05 s)."""
+        if _MAYBE_PREFIXED.search(view):
             return False
         rows = _PLAIN_ROW.findall(view)
         columns = _PLAIN_CELL.findall(view)
         if len(rows) + len(columns) != len(_UNPREFIXED_ROW_OR_CELL.findall(view)):
             return False  # a tag without its reference, or quoted otherwise
+        if b"dimension" in view:
+            for declared in _ANY_DIMENSION.finditer(view):
+                self._declared(declared.group(1))
         if rows:
             self.row = int(rows[-1])
             self._reach(max(map(int, rows)), 0)
