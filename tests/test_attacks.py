@@ -177,6 +177,20 @@ def _as(cli: Cli, statement: str) -> None:
             raise RuntimeError("0 rows")
 
 
+def test_the_fence_asks_for_a_login_s_managers_once_a_statement_not_once_a_card(department):
+    """The policies ask cust_managers() in a scalar subquery, run once per statement (an
+    InitPlan); called bare, PostgreSQL ran it for every card, 1.1 s of each of a manager's
+    statements at city scale. Held for the cards and for a table fenced through them."""
+    import psycopg
+
+    _owner, li, _nobody, _granted = department
+    with psycopg.connect(li.db, autocommit=True) as conn:
+        for table in ("customers", "visits"):
+            plan = "\n".join(r[0] for r in conn.execute(f"EXPLAIN SELECT count(*) FROM {table}"))
+            assert "InitPlan" in plan, plan
+            assert "ANY (cust_managers())" not in plan, plan
+
+
 def test_revoke_takes_back_every_privilege_a_grant_gave(department):
     from custcli.db.opening import open_db
 

@@ -4,12 +4,12 @@ are the owner's to write.
 
 Row-level security on `customers` lets a login through where the shop's account manager is
 one of `cust_managers()`: a SECURITY DEFINER function that reads `cust_grants` for the
-session's login (the logins never read that table themselves). It takes no argument, so
-PostgreSQL calls it once per statement and can use the account manager's index, where a
-function of each row's manager ran once per row. Every table that holds a shop's data lets
-a row through when its shop is visible, so the fence follows the card. The database's owner
-(the department head) is not fenced: PostgreSQL does not apply a table's policies to its
-owner.
+session's login (the logins never read that table themselves). It takes no argument, and
+the policies call it in a scalar subquery, so that PostgreSQL runs it once per statement
+and can use the account manager's index (called bare, it ran once per card). Every table
+that holds a shop's data lets a row through when its shop is visible, so the fence follows
+the card. The database's owner (the department head) is not fenced: PostgreSQL does not
+apply a table's policies to its owner.
 
 What a manager's login may do with each table is `MANAGER_TABLES`, and nothing more: the
 shared tables (brands, plans, policies, the pyramid, the kept figures) it may read, never
