@@ -127,3 +127,64 @@ def test_a_text_of_three_characters_or_more_reads_only_the_cards_the_index_names
     assert [c["code"] for c in q.search_candidates(conn, "谐百货", None)] == ["999999"]
     assert q._by_pieces(conn, "百货") == []  # two characters: the scan, as before
     assert q._by_pieces(conn, "000123") == q._by_pieces(conn, "123")  # a code without zeros
+
+
+# --- on PostgreSQL: the trigram index (schema step 26) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def pg_find(pg_cluster):
+    """A department's database for the examples, emptied by each."""
+    conn = open_db(pg_cluster.url(pg_cluster.new_database()))
+    yield conn
+    conn.close()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(writes=st.lists(write, min_size=1, max_size=12), looked_for=st.lists(text, max_size=6))
+def test_on_postgresql_the_trigram_index_names_every_card_a_scan_finds(
+    pg_find, monkeypatch, writes, looked_for
+):
+    conn = pg_find
+    conn.execute("DELETE FROM customers")
+    _apply(conn, writes, [0])  # codes are unique within an example, which empties the table
+    cards = conn.execute(f"SELECT code, {', '.join(FIELDS)} FROM customers").fetchall()
+    texts = {
+        *looked_for,
+        *(v[1:5] for row in cards for v in row if v),
+        *(f"00{row[0]}" for row in cards),
+        *(row[0].lstrip("0") for row in cards),
+        "a%b",  # LIKE's wildcards are looked for as written
+        "_李_",
+    }
+    for looked in sorted(t for t in texts if t.strip()):
+        found = customers.find(conn, looked, limit=None)
+        with monkeypatch.context() as patched:
+            patched.setattr(q, "_by_pieces", lambda *_: [])
+            scanned = customers.find(conn, looked, limit=None)
+        assert found == scanned, looked
+
+
+def test_on_postgresql_a_text_of_three_characters_or_more_is_found_by_the_index(pg_find):
+    conn = pg_find
+    conn.execute("DELETE FROM customers")
+    for code, name in (("999999", "和谐百货"), ("999998", "和谐%货")):
+        conn.execute("INSERT INTO customers (code, name) VALUES (?, ?)", (code, name))
+    ((condition, params),) = q._by_pieces(conn, "谐百货")
+    with conn.raw.transaction():
+        conn.execute("SET LOCAL enable_seqscan = off")
+        plan = " ".join(
+            row[0]
+            for row in conn.execute(
+                f"EXPLAIN SELECT id FROM customers WHERE instr(name, ?) > 0 AND {condition}",
+                ("谐百货", *params),
+            )
+        )
+    assert "idx_customers_grams" in plan, plan
+    assert [c["code"] for c in q.search_candidates(conn, "谐百货", None)] == ["999999"]
+    assert [c["code"] for c in q.search_candidates(conn, "谐%货", None)] == ["999998"]
+    assert q._by_pieces(conn, "百货") == []  # two characters: the scan, as before

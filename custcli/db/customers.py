@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from custcli.db import figures, rows
+from custcli.db import figures, rows, schema
 from custcli.db.engine import is_postgres
 from custcli.db.rows import record, scope_conditions
 from custcli.kinds import CUSTOMERS
@@ -260,9 +260,26 @@ def _by_pieces(conn: sqlite3.Connection, text: str) -> list[tuple[str, tuple]]:
     zeros, which is what a code without them is matched on). None for a text of fewer than
     three characters, and on PostgreSQL: the conditions read every card."""
     key = text.lstrip("0") if text.isdigit() else text
-    if len(key) < 3 or is_postgres(conn):
+    if len(key) < 3:
         return []
+    if is_postgres(conn):
+        return _by_trigrams(conn, key)
     pieces = " AND ".join(
         '"' + key[i : i + 3].replace('"', '""') + '"' for i in range(len(key) - 2)
     )
     return [("id IN (SELECT rowid FROM customer_grams WHERE customer_grams MATCH ?)", (pieces,))]
+
+
+def _by_trigrams(conn, key: str) -> list[tuple[str, tuple]]:
+    """On PostgreSQL (schema step 26): the cards whose columns, side by side, hold `key`, by
+    their trigram index, where the database has one; none, and the scan, where it has not.
+    Every clause of search_candidates accepts a card only if one of its columns holds the
+    key (case aside), so the side-by-side text does too."""
+    indexed = conn.execute(
+        "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?",
+        (schema.PG_GRAMS_INDEX,),
+    ).fetchone()
+    if not indexed:
+        return []
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return [(f"({schema.PG_GRAMS}) ILIKE ?", (f"%{escaped}%",))]

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from custcli import kinds
+from custcli.db.engine import is_postgres
 
 SQLITE = {
     "{pk}": "INTEGER PRIMARY KEY",
@@ -637,6 +638,41 @@ _M024 = (
 # read every card of the department.
 _M025 = ("CREATE INDEX idx_customers_manager ON customers(account_manager, status)",)
 
+# `cust find` on PostgreSQL, as step 23 on SQLite: the text a card can be found by, its
+# columns side by side (an index's expression: coalesce and ||, which are immutable), indexed
+# by its trigrams where the pg_trgm extension can be had. Where it cannot (a database whose
+# owner may not create it), find reads every card, as before.
+PG_GRAMS = " || ' ' || ".join(
+    (
+        "coalesce(name, '')",
+        "coalesce(owner, '')",
+        "coalesce(address, '')",
+        "coalesce(phone, '')",
+        "replace(coalesce(phone, ''), '-', '')",
+        "coalesce(search_text, '')",
+        "coalesce(code, '')",
+        "coalesce(license_no, '')",
+    )
+)
+PG_GRAMS_INDEX = "idx_customers_grams"
+
+
+def _m026_grams_on_postgresql(conn) -> None:
+    if not is_postgres(conn):
+        return
+    import psycopg
+
+    conn.execute("SAVEPOINT grams")
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        conn.execute(
+            f"CREATE INDEX {PG_GRAMS_INDEX} ON customers USING gin (({PG_GRAMS}) gin_trgm_ops)"
+        )
+    except psycopg.Error:  # not installed, or not this owner's to create: find scans
+        conn.execute("ROLLBACK TO SAVEPOINT grams")
+    conn.execute("RELEASE SAVEPOINT grams")
+
+
 STEPS: tuple[Step, ...] = (
     Step("customers", _M001),
     Step("orders_visits_brands", _M002),
@@ -670,6 +706,7 @@ STEPS: tuple[Step, ...] = (
     Step("find_by_pieces_of_three", sqlite=_M023_SQLITE),
     Step("churn_findings_kept", _M024),
     Step("customers_by_manager", _M025),
+    Step("find_by_pieces_of_three_on_postgresql", python=_m026_grams_on_postgresql),
 )
 VIEWS_SINCE = 22
 VERSION = len(STEPS)  # the schema this cust writes
