@@ -90,14 +90,22 @@ def test_the_index_names_every_card_a_scan_finds(
     shutil.copy(empty_db, path)
     conn = open_db(path)
     _apply(conn, writes, [0])
+    _finds_what_a_scan_finds(conn, monkeypatch, looked_for)
+    conn.close()
+
+
+def _finds_what_a_scan_finds(conn, monkeypatch, looked_for: list[str]) -> None:
+    """find's answers by the index equal a scan's for every text looked for: the generated
+    ones, pieces of what the cards hold, codes with more leading zeros than they have or
+    none, and LIKE's wildcards, which are looked for as written."""
     cards = conn.execute(f"SELECT code, {', '.join(FIELDS)} FROM customers").fetchall()
-    # What is looked for: the generated texts, pieces of what the cards hold, and codes with
-    # more leading zeros than they have or none.
     texts = {
         *looked_for,
         *(v[1:5] for row in cards for v in row if v),
         *(f"00{row[0]}" for row in cards),
         *(row[0].lstrip("0") for row in cards),
+        "a%b",
+        "_李_",
     }
     for looked in sorted(t for t in texts if t.strip()):
         found = customers.find(conn, looked, limit=None)
@@ -105,7 +113,6 @@ def test_the_index_names_every_card_a_scan_finds(
             patched.setattr(q, "_by_pieces", lambda *_: [])
             scanned = customers.find(conn, looked, limit=None)
         assert found == scanned, looked
-    conn.close()
 
 
 def test_a_text_of_three_characters_or_more_reads_only_the_cards_the_index_names(tmp_path):
@@ -152,21 +159,7 @@ def test_on_postgresql_the_trigram_index_names_every_card_a_scan_finds(
     conn = pg_find
     conn.execute("DELETE FROM customers")
     _apply(conn, writes, [0])  # codes are unique within an example, which empties the table
-    cards = conn.execute(f"SELECT code, {', '.join(FIELDS)} FROM customers").fetchall()
-    texts = {
-        *looked_for,
-        *(v[1:5] for row in cards for v in row if v),
-        *(f"00{row[0]}" for row in cards),
-        *(row[0].lstrip("0") for row in cards),
-        "a%b",  # LIKE's wildcards are looked for as written
-        "_李_",
-    }
-    for looked in sorted(t for t in texts if t.strip()):
-        found = customers.find(conn, looked, limit=None)
-        with monkeypatch.context() as patched:
-            patched.setattr(q, "_by_pieces", lambda *_: [])
-            scanned = customers.find(conn, looked, limit=None)
-        assert found == scanned, looked
+    _finds_what_a_scan_finds(conn, monkeypatch, looked_for)
 
 
 def test_on_postgresql_a_text_of_three_characters_or_more_is_found_by_the_index(pg_find):
