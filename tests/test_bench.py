@@ -8,9 +8,12 @@ import importlib.util
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests import postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,14 +26,18 @@ def _bench_run():
     return module
 
 
-@pytest.mark.slow
-def test_the_bench_makes_its_data_and_measures_show(tmp_path):
-    out = tmp_path / "small"
+def _small_city(out: Path) -> None:
     made = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "generate.py"), "--small", "--out", str(out)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_the_bench_makes_its_data_and_measures_show(tmp_path):
+    out = tmp_path / "small"
+    _small_city(out)
     assert {p.name for p in out.iterdir()} >= {"city.db", "roster.xlsx", "orders.xlsx"}
     conn = sqlite3.connect(out / "city.db")
     (code,) = conn.execute("SELECT code FROM customers ORDER BY id LIMIT 1").fetchone()
@@ -42,3 +49,31 @@ def test_the_bench_makes_its_data_and_measures_show(tmp_path):
     )  # fmt: skip
     assert shown.returncode == 0, shown.stderr[-2000:]
     assert 0 < float(shown.stdout) < 5_000  # a median in milliseconds
+
+
+@pytest.mark.slow
+def test_the_postgresql_bench_times_each_command_on_the_three_and_leaves_no_server(tmp_path):
+    pytest.importorskip("psycopg", reason="psycopg is not installed")
+    if postgres._bin() is None:
+        pytest.skip("PostgreSQL's programs (initdb, pg_ctl) are not on this machine")
+    out = tmp_path / "small"
+    _small_city(out)
+    before = set(Path(tempfile.gettempdir()).glob("cust-pg-*"))
+    timed = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "postgres.py"), "--data", str(out / "city.db"),
+         "--runs", "1"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert timed.returncode == 0, timed.stderr[-2000:]
+    rows = [line for line in timed.stdout.splitlines() if line.startswith("| ")][1:]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| show",
+        "| find <name>",
+        "| today",
+        "| due",
+        "| churn",
+        "| pyramid",
+    ]
+    assert all(row.count(" ms") == 3 and row.count("×)") == 2 for row in rows), rows
+    # its cluster stopped and removed, as a killed run's would be by its watchdog
+    assert set(Path(tempfile.gettempdir()).glob("cust-pg-*")) <= before
