@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from custcli.db import figures, findings
@@ -11,6 +12,10 @@ from custcli.db import insights as q
 from custcli.kinds import BRANDS
 from custcli.months import add_months, month_end, month_start, months_end, shift_months
 from custcli.scope import ALL, OPEN, Scope
+
+# Raised when what _raised finds changes meaning: findings kept by an older cust (custcli.db
+# .findings) are then not found by this one.
+RULES_VERSION = 1
 
 
 class ChurnRules(NamedTuple):
@@ -168,7 +173,9 @@ def warnings(
     return warned, slipping
 
 
-def _found(rows: list[dict], as_of: dt.date, rules: ChurnRules):
+def _found(
+    rows: list[dict], as_of: dt.date, rules: ChurnRules
+) -> Iterator[tuple[float, dict, list[tuple[str, float, tuple]]]]:
     """(the loss a month as said, the row, the rules it breaks) of each shop the rules warn
     of: the largest loss of its rules, rounded as said (round() keeps the order: max first)."""
     for row in rows:
@@ -182,7 +189,8 @@ def _found(rows: list[dict], as_of: dt.date, rules: ChurnRules):
 def _kept(conn: sqlite3.Connection, as_of: dt.date, rules: ChurnRules) -> int | None:
     """The kept findings of every shop for a day and rules: found and kept now if none are
     (None when this login may not keep them, or a writer holds the lock)."""
-    key = findings.digest({"as_of": as_of.isoformat(), "rules": list(rules)})
+    asked = {"as_of": as_of.isoformat(), "rules": list(rules), "version": RULES_VERSION}
+    key = findings.digest(asked)
     set_id = findings.kept(conn, key)
     if set_id is not None or not findings.may_keep(conn):
         return set_id
@@ -201,7 +209,11 @@ def _kept(conn: sqlite3.Connection, as_of: dt.date, rules: ChurnRules) -> int | 
 
 
 def _warning(
-    row: dict, loss: float, raised: list[tuple[str, float, tuple]], as_of: dt.date, rules
+    row: dict,
+    loss: float,
+    raised: list[tuple[str, float, tuple]],
+    as_of: dt.date,
+    rules: ChurnRules,
 ) -> dict:
     return {
         "code": row["code"],
