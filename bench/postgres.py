@@ -1,7 +1,7 @@
 """The daily commands on a department's PostgreSQL at city scale, as its owner and as a
 manager fenced by row-level security, against the same commands on the SQLite file.
 
-    python bench/postgres.py [--small] [--runs N] [--data city.db]
+    python bench/postgres.py [--small] [--runs N] [--data city.db] [--slow-ms MS] [--plans]
 
 The city's file (bench/data, made by bench/run.py) is copied into a new database of a
 throwaway cluster (started as tests/postgres.py starts the suite's, reached through its
@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each command")
     parser.add_argument("--data", type=Path, help="the city's file (default: bench/data's)")
     parser.add_argument("--slow-ms", type=int, default=SLOW_MS, help="statements logged over")
+    parser.add_argument("--plans", action="store_true", help="log their plans as they ran")
     args = parser.parse_args()
     data = args.data or ROOT / "bench" / "data" / ("small" if args.small else "full") / "city.db"
     if not data.exists():
@@ -124,6 +125,14 @@ def main() -> None:
         fenced = owner.replace("postgresql://postgres@", f"postgresql://{LOGIN}@")
         cluster.sql(f"ALTER SYSTEM SET log_min_duration_statement = {args.slow_ms}")
         cluster.sql("ALTER SYSTEM SET log_line_prefix = '[%u] '")
+        if args.plans:  # each slow statement's plan as it ran (which slows every statement)
+            import psycopg
+
+            with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
+                conn.execute("LOAD 'auto_explain'")  # its settings are known once loaded
+                conn.execute("ALTER SYSTEM SET session_preload_libraries = 'auto_explain'")
+                conn.execute(f"ALTER SYSTEM SET auto_explain.log_min_duration = {args.slow_ms}")
+                conn.execute("ALTER SYSTEM SET auto_explain.log_analyze = on")
         cluster.sql("SELECT pg_reload_conf()")
 
         commands = {
@@ -158,6 +167,9 @@ def main() -> None:
         print(f"\nStatements over {args.slow_ms} ms (login, ms, statement):")
         for ms, login, statement in _slowest(folder / "log"):
             print(f"- {login} {ms:,.0f} ms: {statement}")
+        kept = data.parent / "postgres.log"
+        shutil.copy(folder / "log", kept)
+        print(f"\nThe server's log{' and the plans' if args.plans else ''}: {kept}")
     finally:
         if (folder / "data" / "postmaster.pid").exists():
             cluster.stop()
