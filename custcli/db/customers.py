@@ -258,7 +258,8 @@ def _by_pieces(conn: sqlite3.Connection, text: str) -> list[tuple[str, tuple]]:
     (schema step 23), as a condition: a card any clause of search_candidates accepts holds
     every piece of `text` in an indexed column (of a code's digits, those after its leading
     zeros, which is what a code without them is matched on). None for a text of fewer than
-    three characters, and on PostgreSQL: the conditions read every card."""
+    three characters: the conditions read every card. On PostgreSQL, its trigram index
+    (`_by_trigrams`)."""
     key = text.lstrip("0") if text.isdigit() else text
     if len(key) < 3:
         return []

@@ -312,7 +312,7 @@ class _Extent:
         """Measure a chunk of the plain shape at C speed; False (nothing taken) for any
         other, which the tag-by-tag reading then follows exactly. The sheet's dimension,
         in the first chunk of nearly every sheet, is read on its own: the chunk holding it
-        had been read tag by tag (a 20,000-line orders file in 1.1 s instead of 0.05 s)."""
+        had been read tag by tag (a 20,000-line orders file's guard 0.31 s, now 0.24 s)."""
         if _MAYBE_PREFIXED.search(view):
             return False
         rows = _PLAIN_ROW.findall(view)
