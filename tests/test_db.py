@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -93,6 +94,29 @@ def test_importing_the_cli_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_showing_a_card_loads_no_heavy_library(tmp_path):
+    """Not only importing the CLI: a whole `cust show` run, on a file `cust add` made, loads
+    none of the libraries that imports, exports and the department's engine need."""
+    db = tmp_path / "door.db"
+    env = {**os.environ, "CUST_DB": str(db)}
+    made = [sys.executable, "-m", "custcli", "add", "--code", "000100000001", "--name", "门口店"]
+    subprocess.run(made, env=env, capture_output=True, check=True)
+    code = (
+        "import atexit, sys\n"
+        "heavy = {'openpyxl', 'pypinyin', 'python_calamine', 'rvgsrust_xlsxwriter', 'psycopg',"
+        " 'polars', 'fastexcel', 'pandas', 'numpy', 'sqlite_utils', 'lunardate'}\n"
+        "atexit.register(lambda: print(sorted(heavy & {m.split('.')[0] for m in sys.modules}),"
+        " file=sys.stderr))\n"
+        "sys.argv = ['cust', 'show', '000100000001']\n"
+        "from custcli.cli import main\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "门口店" in out.stdout
+    assert out.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_uids_drawn_together_are_unique_hex_and_in_the_order_they_were_made():
