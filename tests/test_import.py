@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers.corpus import CORPUS, corpus_files
 from spreadsheets import (
     ROSTER_EXPECTED,
     ROSTER_HEADERS,
@@ -347,17 +348,17 @@ def test_an_import_reads_and_parses_its_file_before_it_takes_the_write_lock(
     path = sample_orders(tmp_path)
     written = []
 
-    def parse_while_another_writes(self, row):
+    def parse_while_another_writes(self, block):
         if not written:
             rival = sqlite3.connect(db_path, timeout=0)  # fails at once on a held lock
             rival.execute("UPDATE customers SET notes = 'rival' WHERE code = '000100000001'")
             rival.commit()
             rival.close()
             written.append(True)
-        return original(self, row)
+        return original(self, block)
 
-    original = rows.RowParser.parse
-    monkeypatch.setattr(rows.RowParser, "parse", parse_while_another_writes)
+    original = rows.RowParser.parse_block
+    monkeypatch.setattr(rows.RowParser, "parse_block", parse_while_another_writes)
     assert cli.json("import", str(path))["counts"]["new"] == 3
     assert written and cli.sql("SELECT notes FROM customers") == [("rival",)]
 
@@ -553,16 +554,6 @@ def test_a_password_protected_workbook_is_refused(cli):
 
 
 # --- every spreadsheet other projects wrote: imports, or one clear line ----------------------
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "external"
-
-
-def corpus_files() -> list[str]:
-    manifest = CORPUS / "MANIFEST.tsv"
-    if not manifest.exists():
-        return []
-    lines = manifest.read_text(encoding="utf-8").splitlines()[1:]
-    return [line.split("\t")[0] for line in lines if line.strip()]
 
 
 @pytest.mark.parametrize("name", corpus_files())

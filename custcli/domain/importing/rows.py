@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat, zip_longest
 from typing import Any
 
 from custcli.domain.importing.mapping import Mapping
@@ -24,6 +25,7 @@ from custcli.kinds.units import in_cell
 TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "累计", "total")
 MAX_CELL_CHARS = 32_767  # what one Excel cell can hold
 HOSTILE_CELL_CHARS = 1_000_000  # no roster has such a cell: the file is refused whole
+_UNPLAIN = object()  # a cell parse() does more with than read its value
 
 
 class RowRejected(Exception):
@@ -76,6 +78,67 @@ def skip_reason(row: Sequence, header_cells: Sequence[str]) -> str | None:
     return None
 
 
+# A cell's say in skip_reason, as a number a row's cells are summed by: filled counts one, a
+# cell that may make its row a totals row or the header again counts SPECIAL. A row summing
+# to 0 is blank; from 1 to below SPECIAL it is data; from SPECIAL up skip_reason decides.
+SPECIAL = 1 << 20  # more than any row's cells
+
+
+class Skips:
+    """skip_reason of each row of a sheet, worked out a column at a time: each column's
+    distinct cells are weighed once (see SPECIAL), and only the rows with a cell that could
+    be a total or the header again are looked at whole. A test holds it to skip_reason."""
+
+    CACHE_LIMIT = 50_000  # distinct cells remembered a column (a unique column forgets)
+
+    def __init__(self, header_cells: Sequence[str]):
+        self.headers = header_cells
+        self.known: list[dict] = []
+
+    def reasons(self, rows: Sequence[Sequence]) -> list[str | None]:
+        if not rows:
+            return []
+        says = self._says(rows)
+        sums = (
+            list(map(sum, zip(*says, strict=True))) if says else [0] * len(rows)
+        )  # rows of no cells
+        return [
+            ("blank" if said == 0 else None) if said < SPECIAL else skip_reason(row, self.headers)
+            for said, row in zip(sums, rows, strict=True)
+        ]
+
+    def _says(self, rows: Sequence[Sequence]) -> list[list[int]]:
+        said = []
+        for index, column in enumerate(zip_longest(*rows)):
+            if index == len(self.known):
+                self.known.append({})
+            known = self.known[index]
+            if len(known) > self.CACHE_LIMIT:
+                known.clear()
+            header = self.headers[index] if index < len(self.headers) else None
+            says = []
+            for cell in column:
+                key = (cell.__class__, cell)
+                say = known.get(key)
+                if say is None:
+                    say = known[key] = _say(cell, header)
+                says.append(say)
+            said.append(says)
+        return said
+
+
+def _say(cell: object, header: str | None) -> int:
+    if cell is None:
+        return 0
+    if cell.__class__ is not str:
+        return SPECIAL if isinstance(cell, str) else 1  # a kind of str: looked at whole
+    if not cell.strip():
+        return 0
+    if cell.replace(" ", "").lower().startswith(TOTAL_WORDS) or (header and cell.strip() == header):
+        return SPECIAL
+    return 1
+
+
 def extra_value(value: Any) -> Any:
     """A cell as the card's extra keeps it: dates as ISO text, numbers and text as read."""
     if isinstance(value, dt.datetime):
@@ -121,6 +184,7 @@ class RowParser:
             for col, key in mapping.columns.items()
         ]  # fmt: skip
         self.extra = list(mapping.extra.items())
+        self._plain: dict[int, dict] = {col: {} for col in mapping.columns}
         self.checks = [
             (col, key, mapping.headers[col] or f"({col + 1})", factor)
             for col, (key, factor) in mapping.checks.items()
@@ -147,6 +211,73 @@ class RowParser:
             if len(cache) < self.CACHE_LIMIT:
                 cache[key] = found
         return found
+
+    def parse_block(self, rows: Sequence[Sequence]) -> list[Row | RowRejected | CellTooLarge]:
+        """parse() of each row, worked out a column at a time: a cell whose value was read
+        before, plainly (no warning, no value derived, not masked, not too long), is looked
+        up in its column's list; a row with any other cell is parsed whole, by parse(). What
+        it cannot take is returned, not raised: a RowRejected, or the CellTooLarge that
+        refuses the file. A test holds it to parse(), row by row."""
+        if not rows:
+            return []
+        plain_columns = []
+        whole: set[int] = set()  # the rows parse() reads
+        shortest = min(map(len, rows))
+        for col, _key, _header, target, _essential, cache, factor in self.columns:
+            plain = self._plain[col]
+            if col < shortest:
+                column = [row[col] for row in rows]
+            else:  # a row that stops short has nothing in the columns it lacks
+                column = [row[col] if col < len(row) else None for row in rows]
+            cells = [(raw.__class__, raw) for raw in column]
+            values = list(map(plain.get, cells, repeat(_UNPLAIN)))
+            # cells not read before, and those parse() does more with
+            for at in [at for at, value in enumerate(values) if value is _UNPLAIN]:
+                value = self._plain_value(target, cache, plain, column[at], cells[at], factor)
+                if value is _UNPLAIN:
+                    whole.add(at)
+                    value = None
+                values[at] = value
+            plain_columns.append(values)
+        keys = [key for _col, key, *_rest in self.columns]
+        parsed: list[Row | RowRejected | CellTooLarge] = [
+            Row(dict(zip(keys, values, strict=True))) for values in zip(*plain_columns, strict=True)
+        ]
+        rest = self.checks or self.extra
+        for at in sorted(whole) if not rest else range(len(rows)):
+            try:
+                if at in whole:
+                    parsed[at] = self.parse(rows[at])
+                else:
+                    self._rest(parsed[at], rows[at])
+            except (RowRejected, CellTooLarge) as refused:
+                parsed[at] = refused
+        return parsed
+
+    def _plain_value(self, target, cache: dict, plain: dict, raw: object, key, factor: float):
+        """The value of a cell parse() reads plainly, remembered; _UNPLAIN for any other."""
+        if raw.__class__ is str and (len(raw) > MAX_CELL_CHARS or is_masked(raw)):
+            return _UNPLAIN
+        if raw.__class__ is not str and isinstance(raw, str):
+            return _UNPLAIN
+        value, derived, error = self._parsed(target, cache, raw, factor)
+        if error is not None or derived:
+            return _UNPLAIN
+        if len(plain) < self.CACHE_LIMIT:
+            plain[key] = value
+        return value
+
+    def _rest(self, parsed: Row, row: Sequence) -> None:
+        """The second-unit checks and the extra columns of a row parsed plainly (as parse())."""
+        width = len(row)
+        for col, key, header, factor in self.checks:
+            self._check(parsed, row[col] if col < width else None, key, header, factor)
+        for col, header in self.extra:
+            value = extra_value(cell(row, col, header))
+            if is_masked(value):
+                parsed.masked += 1
+            elif value is not None:
+                parsed.extra[header] = value
 
     def parse(self, row: Sequence) -> Row:
         """Every mapped value parsed by its field; see the module's doc for what is kept."""
@@ -179,14 +310,7 @@ class RowParser:
                 parsed.extra[header] = extra_value(raw)
         if problems:
             raise RowRejected(problems)
-        for col, key, header, factor in self.checks:
-            self._check(parsed, row[col] if col < width else None, key, header, factor)
-        for col, header in self.extra:
-            value = extra_value(cell(row, col, header))
-            if is_masked(value):
-                parsed.masked += 1
-            elif value is not None:
-                parsed.extra[header] = value
+        self._rest(parsed, row)
         return parsed
 
     @staticmethod
