@@ -1,6 +1,7 @@
 """Importing spreadsheets, as django-import-export builds it: `mapping` (which column is which
-field, and the kind), `rows` (skip rules, parsing a row), `targets` (one per record kind:
-find, take, undo), and `run` (the transaction, dry run, --strict, rejects file, result)."""
+field, and the kind), `rows` (skip rules, parsing rows a column at a time), `targets` (one per
+record kind: find, take, undo), and `run` (the transaction, dry run, --strict, rejects file,
+result)."""
 
 from custcli import kinds
 from custcli.domain.importing.history import listing, undo

@@ -1,5 +1,8 @@
 """A sheet's rows: which are not data (blank, totals, the header again), and what one row
-says, field by field.
+says, field by field. The import reads them a block of rows at a time, a column at a time
+(Skips, RowParser.parse_block): a million order lines hold a few hundred distinct dates,
+brands and quantities, each weighed and parsed once, and a row is read whole, cell by cell,
+only when one of its cells asks for more than its value (skip_reason, RowParser.parse).
 
 No row is lost over one value: a value that cannot be read is kept as it was written (the
 targets put it in the card's extra, or in a line's note) with a warning naming the column.
@@ -98,10 +101,8 @@ class Skips:
     def reasons(self, rows: Sequence[Sequence]) -> list[str | None]:
         if not rows:
             return []
-        says = self._says(rows)
-        sums = (
-            list(map(sum, zip(*says, strict=True))) if says else [0] * len(rows)
-        )  # rows of no cells
+        says = self._says(rows)  # none when every row is empty
+        sums = list(map(sum, zip(*says, strict=True))) if says else [0] * len(rows)
         return [
             ("blank" if said == 0 else None) if said < SPECIAL else skip_reason(row, self.headers)
             for said, row in zip(sums, rows, strict=True)
