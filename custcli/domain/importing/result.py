@@ -42,7 +42,8 @@ class ImportResult:
         the values it kept as written noted."""
         if outcome:
             self.counts[outcome] += 1
-        self.warnings += [(row_no, header, why) for header, why in row.kept]
+        if row.kept:
+            self.warnings += [(row_no, header, why) for header, why in row.kept]
         self.masked += row.masked
 
     def start_over(self) -> None:

@@ -395,28 +395,30 @@ class Lines(Target):
         if qty is None:
             qty = values.get("delivered")
         amount, price = values.get("amount"), values.get("unit_price")
-        missing = [
-            Said(label)
-            for label, value in (
-                (_noop("no date"), values.get("date")),
-                (_noop("no brand"), values.get("brand")),
-                (_noop("no quantity"), qty),
+        date, brand = values.get("date"), values.get("brand")
+        if date is None or brand is None or qty is None:  # a line at a call: asked once
+            raise RowRejected(
+                [
+                    Said(label)
+                    for label, value in (
+                        (_noop("no date"), date),
+                        (_noop("no brand"), brand),
+                        (_noop("no quantity"), qty),
+                    )
+                    if value is None
+                ]
             )
-            if value is None
-        ]
-        if missing:
-            raise RowRejected(missing)
         if amount is None and price is not None:
             amount = round(qty * price, 2)
         if price is None and amount is not None and qty:
             price = round(amount / qty, 2)
         return {
-            "date": values["date"],
-            "brand": values["brand"],
+            "date": date,
+            "brand": brand,
             "qty": qty,
             "amount": amount,
             "unit_price": price,
-            "note": self._kept_note(None, row),
+            "note": self._kept_note(None, row) if row.kept else None,
             "requested": values.get("requested"),
         }
 
