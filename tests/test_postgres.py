@@ -324,6 +324,23 @@ def test_both_engines_hold_the_same_tables_columns_types_indexes_and_constraints
     assert schema_version(pg) == schema_version(lite) == schema.VERSION
 
 
+def test_a_percent_sign_in_sql_reaches_postgresql_as_written(pg_url):
+    """SQLite's SQL is translated for psycopg, which reads % as a placeholder's start: a
+    literal % is doubled, and undoubled by psycopg, with parameters or without."""
+    from custcli.db.opening import open_db
+
+    conn = open_db(pg_url)
+
+    def one(sql: str, *params) -> tuple:
+        return tuple(conn.execute(sql, params).fetchone())
+
+    assert one("SELECT '50%', 'a%%b'") == ("50%", "a%%b")
+    assert one("SELECT '50%', ?", "x%") == ("50%", "x%")
+    assert one("SELECT 7 % 4") == (3,)
+    assert one("SELECT 'a%' LIKE ?", "A%") == (True,)
+    conn.close()
+
+
 def test_an_upgrade_keys_imported_lines_per_shop_on_postgresql_too(pg_url, tmp_path):
     """Migration 14 is the same Python on both engines: lines keyed as schema 13 keyed them
     are keyed as today's import keys them, so the file imported again adds nothing."""

@@ -153,7 +153,9 @@ class Connection:
 
     def execute(self, sql: str, params: Sequence | dict = ()):
         cursor = self.raw.cursor(row_factory=_rows)
-        cursor.execute(translate(sql), params if params else None)
+        # Parameters always, none included: psycopg undoubles the %% translate() wrote for a
+        # literal % only when it is given some (without, '50%' would be stored as '50%%').
+        cursor.execute(translate(sql), params)
         return cursor
 
     def executemany(self, sql: str, params: Iterable[Sequence | dict]):
