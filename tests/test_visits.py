@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from spreadsheets import write_xlsx
 
@@ -16,7 +16,7 @@ from custcli.db import visits as visit_q
 from custcli.db.engine import is_postgres, write_transaction
 from custcli.db.opening import open_db
 from custcli.domain import schedule, visits
-from custcli.domain.dates import next_occurrence, occurrence_in, parse_when
+from custcli.domain.dates import next_occurrence, occurrence_in, parse_when, year_less
 from custcli.scope import Scope
 
 TODAY = "2026-11-23"  # a Monday
@@ -236,6 +236,28 @@ def test_key_dates_solar_and_lunar_come_round(cli, add_shop):
         ("老板娘生日", "2026-11-23"),
         ("开业纪念日", "2026-11-25"),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    month=st.integers(1, 12),
+    day=st.integers(1, 31),
+    year=st.one_of(st.none(), st.integers(1930, 2026)),
+    lunar=st.booleans(),
+    on=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
+)
+def test_a_year_day_comes_round_as_it_does_without_its_year(month, day, year, lunar, on):
+    """`cust today` works out each day of the year once, not each stored date: a stored
+    day's year never moves when it comes round."""
+    if lunar:
+        day = min(day, 30)
+    else:  # a date a card can hold (a year-day without a year may be 02-29)
+        try:
+            dt.date(2000 if year is None else year, month, day)
+        except ValueError:
+            assume(False)
+    stored = f"{'lunar:' if lunar else ''}{'--' if year is None else year}-{month:02d}-{day:02d}"
+    assert next_occurrence(year_less(stored), on) == next_occurrence(stored, on)
 
 
 def test_lunar_occurrences_cross_the_new_year():

@@ -147,6 +147,12 @@ def occurrence_in(stored: str, year: int) -> dt.date | None:
         return dt.date(year, month, day - 1)
 
 
+def year_less(stored: str) -> str:
+    """A stored year-day without its year (1980-03-08 → --03-08, lunar:1980-10-05 →
+    lunar:--10-05): the days it comes round on are the same."""
+    return f"lunar:--{stored[-5:]}" if stored.startswith("lunar:") else f"--{stored[-5:]}"
+
+
 def next_occurrence(stored: str, on_or_after: dt.date) -> dt.date | None:
     """The first day on or after a date when a birthday or anniversary comes round."""
     for year in (on_or_after.year - 1, on_or_after.year, on_or_after.year + 1):
