@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from custcli.db import figures
-from custcli.db.rows import dicts, record, scope_conditions, where
+from custcli.db.rows import dicts, record, scope_conditions, tuples, where
 from custcli.months import cut_months
 from custcli.scope import OPEN, Scope
 
@@ -218,13 +218,13 @@ def tiered(
     district: str | None = None,
     manager: str | None = None,
 ) -> list:
-    """Per customer in scope, in no order, by position or by name: id, code, name, and for
-    each window its amount (named as the window) and the customer's tier by it
-    (`tier_<window>`; see `_tiers_query`). The figures are kept as amounts() keeps them."""
+    """Per customer in scope, in no order, a tuple: id, code, name, and for each window its
+    amount and the customer's tier by it (see `_tiers_query`). The figures are kept as
+    amounts() keeps them."""
     clause, params, only = _scope_of(district, manager)
     source = _figures_source(conn, windows, through, only, None, ())
     sql, params = _tiers_query(windows, bought_by, boundaries, unranked, clause, params, source)
-    return conn.execute(sql, params).fetchall()
+    return tuples(conn.execute(sql, params))
 
 
 def store_tiers(
@@ -380,8 +380,8 @@ def save_pyramid(
     """Replace the tiers kept for `cust show`; unless they are the ones kept already (the
     pyramid asked again on the same day: rewriting 100,000 rows cost 0.4 s)."""
     new = {(cid, tier, amount, as_of) for cid, tier, amount in rows}
-    kept = conn.execute("SELECT customer_id, tier, amount_12m, as_of FROM pyramid")
-    if new == {tuple(row) for row in kept}:
+    kept = tuples(conn.execute("SELECT customer_id, tier, amount_12m, as_of FROM pyramid"))
+    if new == set(kept):
         return
     conn.execute("DELETE FROM pyramid")
     conn.executemany(

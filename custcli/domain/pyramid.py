@@ -47,7 +47,7 @@ def pyramid(
         conn, windows, bought_by, BOUNDARIES, UNRANKED, as_of.isoformat(), district, manager
     )
     if store:
-        _store(conn, ((r["id"], r["tier_amount_12m"], r["amount_12m"]) for r in rows), as_of)
+        _store(conn, ((cid, tier, amount) for cid, _c, _n, amount, tier, _b, _p in rows), as_of)
     total = 0.0
     counts: dict[str, int] = dict.fromkeys(TIERS, 0)
     amounts: dict[str, float] = dict.fromkeys(TIERS, 0.0)
@@ -69,7 +69,7 @@ def pyramid(
         "tiers": tiers,
         CUSTOMERS.name: _listed(rows) if customers else [],
         "top20_share": round(top20 / total * 100, 1) if total else None,
-        "moved": _listed([r for r in rows if r["tier_amount_12m"] != r["tier_amount_12m_before"]]),
+        "moved": _listed([row for row in rows if row[4] != row[6]]),  # tier now, a quarter ago
     }
 
 
@@ -86,7 +86,8 @@ def _listed(rows: list) -> list[dict]:
             "previous_tier": previous,
         }
         for _id, code, name, amount, tier, _before, previous in sorted(
-            rows, key=lambda r: (-r["amount_12m"], r["code"])
+            rows,
+            key=lambda row: (-row[3], row[1]),  # amount, code
         )
     ]
 
