@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers.corpus import CORPUS, corpus_files
+from helpers.corpus import CORPUS, corpus_params
 from spreadsheets import (
     ROSTER_EXPECTED,
     ROSTER_HEADERS,
@@ -556,7 +556,7 @@ def test_a_password_protected_workbook_is_refused(cli):
 # --- every spreadsheet other projects wrote: imports, or one clear line ----------------------
 
 
-@pytest.mark.parametrize("name", corpus_files())
+@pytest.mark.parametrize("name", corpus_params())
 def test_corpus_file_imports_or_is_refused_with_one_line(cli, name):
     result = cli("import", str(CORPUS / name), "--dry-run")
     assert result.exception is None or isinstance(result.exception, SystemExit), (
