@@ -1,4 +1,4 @@
-"""The import reads a sheet a block of rows at a time, column by column (Skips,
+"""The import reads a sheet a block of rows at a time, column by column (read_rows: Skips,
 RowParser.parse_block); these tests hold it to the row-at-a-time readers it stands for
 (skip_reason, RowParser.parse), on generated messy sheets and on the corpus's own."""
 
@@ -19,7 +19,7 @@ from custcli.domain.importing.rows import (
     CellTooLarge,
     RowParser,
     RowRejected,
-    Skips,
+    read_rows,
     skip_reason,
 )
 from custcli.errors import BadInput
@@ -117,14 +117,11 @@ def _one_at_a_time(mapping, rows):
 
 
 def _by_columns(mapping, rows, block: int):
-    parser, skips, said = RowParser(mapping), Skips(mapping.headers), []
-    for start in range(0, len(rows), block):
-        chunk = rows[start : start + block]
-        reasons = skips.reasons(chunk)
-        taken = [row for row, reason in zip(chunk, reasons, strict=True) if not reason]
-        parsed = iter(parser.parse_block(taken))
-        said += [("skipped", reason) if reason else _said(next(parsed)) for reason in reasons]
-    return said
+    numbered = enumerate(rows, 1)
+    return [
+        ("skipped", said) if isinstance(said, str) else _said(said)
+        for _row_no, _row, said in read_rows(numbered, mapping, block)
+    ]
 
 
 def _mapping(kind, headers):

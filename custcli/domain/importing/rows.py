@@ -1,6 +1,6 @@
 """A sheet's rows: which are not data (blank, totals, the header again), and what one row
 says, field by field. The import reads them a block of rows at a time, a column at a time
-(Skips, RowParser.parse_block): a million order lines hold a few hundred distinct dates,
+(read_rows: Skips, RowParser.parse_block): a million order lines hold a few hundred distinct dates,
 brands and quantities, each weighed and parsed once, and a row is read whole, cell by cell,
 only when one of its cells asks for more than its value (skip_reason, RowParser.parse).
 
@@ -13,9 +13,9 @@ cannot be read, and then with every problem of the row, not the first.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat, zip_longest
+from itertools import islice, repeat, zip_longest
 from typing import Any
 
 from custcli.domain.importing.mapping import Mapping
@@ -221,15 +221,12 @@ class RowParser:
         refuses the file. A test holds it to parse(), row by row."""
         if not rows:
             return []
+        columns = list(zip_longest(*rows))  # a row that stops short has None past its end
         plain_columns = []
         whole: set[int] = set()  # the rows parse() reads
-        shortest = min(map(len, rows))
         for col, _key, _header, target, _essential, cache, factor in self.columns:
             plain = self._plain[col]
-            if col < shortest:
-                column = [row[col] for row in rows]
-            else:  # a row that stops short has nothing in the columns it lacks
-                column = [row[col] if col < len(row) else None for row in rows]
+            column = columns[col] if col < len(columns) else (None,) * len(rows)
             cells = [(raw.__class__, raw) for raw in column]
             values = list(map(plain.get, cells, repeat(_UNPLAIN)))
             # cells not read before, and those parse() does more with
@@ -237,22 +234,21 @@ class RowParser:
                 value = self._plain_value(target, cache, plain, column[at], cells[at], factor)
                 if value is _UNPLAIN:
                     whole.add(at)
-                    value = None
                 values[at] = value
             plain_columns.append(values)
         keys = [key for _col, key, *_rest in self.columns]
-        parsed: list[Row | RowRejected | CellTooLarge] = [
-            Row(dict(zip(keys, values, strict=True))) for values in zip(*plain_columns, strict=True)
-        ]
-        rest = self.checks or self.extra
-        for at in sorted(whole) if not rest else range(len(rows)):
+        parsed: list[Row | RowRejected | CellTooLarge] = []
+        by_row = zip(*plain_columns, strict=True) if plain_columns else repeat((), len(rows))
+        for at, (row, values) in enumerate(zip(rows, by_row, strict=True)):
             try:
                 if at in whole:
-                    parsed[at] = self.parse(rows[at])
-                else:
-                    self._rest(parsed[at], rows[at])
+                    parsed.append(self.parse(row))
+                    continue
+                plainly = Row(dict(zip(keys, values, strict=True)))
+                self._rest(plainly, row)
+                parsed.append(plainly)
             except (RowRejected, CellTooLarge) as refused:
-                parsed[at] = refused
+                parsed.append(refused)
         return parsed
 
     def _plain_value(self, target, cache: dict, plain: dict, raw: object, key, factor: float):
@@ -338,6 +334,25 @@ class RowParser:
                     ),
                 )
             )
+
+
+BLOCK = 4096  # rows read a column at a time
+
+
+def read_rows(
+    numbered: Iterable[tuple[int, Sequence]], mapping: Mapping, block: int = BLOCK
+) -> Iterator[tuple[int, Sequence, str | Row | RowRejected | CellTooLarge]]:
+    """Each (row number, row) of a sheet's data with what it says: why it is not data (a
+    skip reason), its parsed Row, or what refuses it (a RowRejected; the CellTooLarge that
+    refuses the file). Read `block` rows at a time, a column at a time (Skips, parse_block)."""
+    parser, skips = RowParser(mapping), Skips(mapping.headers)
+    numbered = iter(numbered)
+    while chunk := list(islice(numbered, block)):
+        reasons = skips.reasons([row for _row_no, row in chunk])
+        data = [row for (_row_no, row), reason in zip(chunk, reasons, strict=True) if not reason]
+        parsed = iter(parser.parse_block(data))
+        for (row_no, row), reason in zip(chunk, reasons, strict=True):
+            yield row_no, row, reason or next(parsed)
 
 
 def parse_row(row: Sequence, mapping: Mapping) -> Row:

@@ -22,7 +22,7 @@ from custcli.db.engine import import_running, pause_for_tests, write_transaction
 from custcli.domain import pyramid
 from custcli.domain.importing.mapping import Mapping
 from custcli.domain.importing.result import ImportResult
-from custcli.domain.importing.rows import CellTooLarge, RowParser, RowRejected, Skips
+from custcli.domain.importing.rows import CellTooLarge, RowRejected, read_rows
 from custcli.domain.importing.targets import Parsed, target_of
 from custcli.errors import BadInput, words
 from custcli.io.readers import digest_of
@@ -135,40 +135,29 @@ def _tiers_after(conn: sqlite3.Connection, today: dt.date) -> None:
         pyramid.refresh(conn, today)
 
 
-BLOCK = 4096  # rows read a column at a time (custcli.domain.importing.rows)
-
-
 def _parsed_rows(
     book, mapping: Mapping, result: ImportResult, progress: Callable[[int], None] | None
 ) -> Iterator[Parsed]:
-    """The sheet's data rows, parsed a block of rows at a time: rows that are not data are
-    counted as skipped, rows that cannot be read are rejected with every reason."""
-    parser, skips = RowParser(mapping), Skips(mapping.headers)
+    """The sheet's data rows, parsed: rows that are not data are counted as skipped, rows
+    that cannot be read are rejected with every reason."""
     numbered = enumerate(book.rows(mapping.sheet, fill_below=mapping.header_row), 1)
-    rows = itertools.islice(numbered, mapping.header_row, None)  # from under the header
-    while block := list(itertools.islice(rows, BLOCK)):
-        if progress:
-            progress(block[-1][0])
-        data = []
-        for (row_no, row), reason in zip(block, skips.reasons([r for _n, r in block]), strict=True):
-            if reason:
-                result.skipped[reason] += 1
-            else:
-                data.append((row_no, row))
-        for (row_no, row), parsed in zip(
-            data, parser.parse_block([r for _n, r in data]), strict=True
-        ):
-            if isinstance(parsed, RowRejected):
-                result.reject(row_no, row, parsed)
-            elif isinstance(parsed, CellTooLarge):
-                raise CellTooLarge(
-                    "{path_name}, row {row_no}: {error}",
-                    path_name=book.path.name,
-                    row_no=row_no,
-                    error=parsed,
-                ) from None
-            else:
-                yield row_no, row, parsed
+    under_header = itertools.islice(numbered, mapping.header_row, None)
+    for row_no, row, said in read_rows(under_header, mapping):
+        if progress and row_no % 1000 == 0:
+            progress(row_no)
+        if isinstance(said, str):
+            result.skipped[said] += 1
+        elif isinstance(said, RowRejected):
+            result.reject(row_no, row, said)
+        elif isinstance(said, CellTooLarge):
+            raise CellTooLarge(
+                "{path_name}, row {row_no}: {error}",
+                path_name=book.path.name,
+                row_no=row_no,
+                error=said,
+            ) from None
+        else:
+            yield row_no, row, said
 
 
 def _refuse_hopeless(result: ImportResult) -> None:
