@@ -60,25 +60,32 @@ class Row:
 
 
 def skip_reason(row: Sequence, header_cells: Sequence[str]) -> str | None:
-    """Why a row is not data (blank, a totals row, the header again), or None. Called for
-    every row: it looks at as few cells as it can."""
-    # A cell is filled unless it is empty or only spaces (a city roster has 2,000,000).
-    filled = [
-        cell for cell in row if cell is not None and (cell.__class__ is not str or cell.strip())
-    ]
+    """Why a row is not data (blank, a totals row, the header again), or None. The import
+    asks Skips, which looks at each column's distinct cells once and asks this only of the
+    rows whose cells could make them one of those."""
+    filled = [cell for cell in row if _filled(cell)]
     if not filled:
         return "blank"
-    for cell in filled[:3]:
-        if isinstance(cell, str) and cell.replace(" ", "").lower().startswith(TOTAL_WORDS):
-            return "totals"
-    same = sum(
-        1
-        for cell, header in zip(row, header_cells, strict=False)
-        if cell.__class__ is str and header and cell.strip() == header
-    )
+    if any(_total(cell) for cell in filled[:3]):
+        return "totals"
+    same = sum(_header(cell, header) for cell, header in zip(row, header_cells, strict=False))
     if same >= max(2, len(filled) // 2):
         return "repeated header"
     return None
+
+
+# What skip_reason weighs in a cell. A cell is filled unless it is empty or only spaces (a
+# city roster has 2,000,000 of those).
+def _filled(cell: object) -> bool:
+    return cell is not None and (cell.__class__ is not str or bool(cell.strip()))
+
+
+def _total(cell: object) -> bool:
+    return isinstance(cell, str) and cell.replace(" ", "").lower().startswith(TOTAL_WORDS)
+
+
+def _header(cell: object, header: str | None) -> bool:
+    return cell.__class__ is str and bool(header) and cell.strip() == header
 
 
 # A cell's say in skip_reason, as a number a row's cells are summed by: filled counts one, a
@@ -129,13 +136,10 @@ class Skips:
 
 
 def _say(cell: object, header: str | None) -> int:
-    if cell is None:
+    if not _filled(cell):
         return 0
-    if cell.__class__ is not str:
-        return SPECIAL if isinstance(cell, str) else 1  # a kind of str: looked at whole
-    if not cell.strip():
-        return 0
-    if cell.replace(" ", "").lower().startswith(TOTAL_WORDS) or (header and cell.strip() == header):
+    a_kind_of_str = cell.__class__ is not str and isinstance(cell, str)  # looked at whole
+    if _total(cell) or _header(cell, header) or a_kind_of_str:
         return SPECIAL
     return 1
 
